@@ -1,0 +1,43 @@
+# Thin aliases for the `dysta` CLI and npm scripts, plus `make setup` for a fresh machine.
+# `make setup` is idempotent: it installs only the Debian packages that are missing and skips
+# `npm ci` when node_modules already matches package-lock.json.
+
+APT_PACKAGES := verilator yosys iverilog ccache gtkwave nextpnr-ice40 fpga-icestorm g++ make
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: setup apt npm demo test gen-rtl cosim bench typecheck clean
+
+setup: apt npm
+
+apt:
+	@missing=""; for p in $(APT_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "setup: installing Debian packages:$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "setup: Debian packages present ($(APT_PACKAGES))"; fi
+
+npm:
+	@if [ -f node_modules/.package-lock.json ] && cmp -s package-lock.json .cache/package-lock.installed; then \
+	  echo "setup: node_modules up to date"; \
+	else npm ci --no-audit --no-fund && mkdir -p .cache && cp package-lock.json .cache/package-lock.installed; fi
+
+demo: setup
+	node bin/dysta.js demo
+
+test: setup
+	npm test
+
+gen-rtl:
+	node bin/dysta.js gen-rtl
+
+cosim:
+	node bin/dysta.js cosim
+
+typecheck:
+	npm run typecheck
+
+clean:
+	rm -rf rtl-out .cache/verilator reports

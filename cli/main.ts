@@ -1,0 +1,34 @@
+// The `dysta` command line. Each command lives in its own module next to the part it drives; this
+// file only assembles them, so the parts stay independent of each other.
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { commands } from './commands.ts';
+import { isUserFacing } from './errors.ts';
+
+const cli = yargs(hideBin(process.argv))
+  .scriptName('dysta')
+  .usage('$0 <command> [options]\n\nRTL generator, Verilator co-simulator and scheduler model for Sparse-DySta.')
+  .strict()
+  .demandCommand(1, 'Name a command; `dysta --help` lists them.')
+  .recommendCommands()
+  .help()
+  .alias('h', 'help')
+  .version()
+  .wrap(Math.min(110, process.stdout.columns ?? 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`dysta: ${msg}\nRun \`dysta --help\` for usage.\n`);
+    process.exit(2);
+  });
+
+for (const command of commands) cli.command(command);
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  if (isUserFacing(err)) {
+    process.stderr.write(`dysta: ${err.message}\n`);
+    process.exit(err.exitCode ?? 1);
+  }
+  throw err;
+}
