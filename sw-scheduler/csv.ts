@@ -1,0 +1,184 @@
+// CSV import and export in the published artifact's format (ALGORITHMS.md section 1): a folder of
+// CSV files, one per variant (variant = file stem), flavour detected from the header. Every error
+// names the file, the line and the column, so a user can go straight to the bad cell.
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { basename, join, extname } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { SchedulerInputError } from './errors.ts';
+import { sangerLayerLatency, SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
+import { buildWorkload, type Flavour, type VariantTable, type Workload } from './workload.ts';
+
+const EYERISS_COLUMNS = ['sim_lat', 'overall-sparsity', 'batch-indx', 'layer-indx'] as const;
+const SANGER_COLUMNS = ['overall-sparsity', '50%-skip', 'batch-indx', 'layer-indx'] as const;
+
+export interface CsvImportOptions {
+  /** Sequence length for Sanger's latency model (the artifact used 512 for every model). */
+  seqLen?: number;
+  /** Workload name; defaults to the folder's base name. */
+  name?: string;
+}
+
+interface CellSource {
+  file: string;
+  line: number;
+  column: string;
+  columnNumber: number;
+}
+
+function where(c: CellSource): string {
+  return `${c.file} line ${c.line}, column '${c.column}' (column ${c.columnNumber})`;
+}
+
+function parseNumberCell(raw: string | undefined, at: CellSource): number {
+  const text = (raw ?? '').trim();
+  const value = text === '' ? NaN : Number(text);
+  if (!Number.isFinite(value)) {
+    throw new SchedulerInputError(`${where(at)}: '${raw ?? ''}' is not a number.`);
+  }
+  return value;
+}
+
+function parseIndexCell(raw: string | undefined, at: CellSource): number {
+  const value = parseNumberCell(raw, at);
+  if (!Number.isInteger(value) || value < 0) {
+    throw new SchedulerInputError(`${where(at)}: '${raw}' is not a non-negative whole number.`);
+  }
+  return value;
+}
+
+/** Detect the flavour from a header row, or explain which columns are missing. */
+export function detectFlavour(header: readonly string[], file: string): Flavour {
+  const has = (c: string) => header.includes(c);
+  // sim_lat marks the Eyeriss-V2 flavour; load-balance ("...skip") columns mark Sanger's.
+  const flavour: Flavour = has('sim_lat') ? 'eyeriss' : header.some((h) => h.includes('skip')) ? 'sanger' : 'eyeriss';
+  const required = flavour === 'eyeriss' ? EYERISS_COLUMNS : SANGER_COLUMNS;
+  for (const column of required) {
+    if (!has(column)) {
+      throw new SchedulerInputError(
+        `${file} line 1: missing column '${column}'. The header has: ${header.join(', ') || '(nothing)'}. ` +
+          `An Eyeriss-V2 file needs ${EYERISS_COLUMNS.join(', ')}; a Sanger file needs ${SANGER_COLUMNS.join(', ')}.`,
+      );
+    }
+  }
+  return flavour;
+}
+
+/** Parse one variant file into raw tables. */
+export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): { flavour: Flavour; table: VariantTable } {
+  let rows: { record: string[]; info: { lines: number } }[];
+  try {
+    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
+  } catch (err) {
+    throw new SchedulerInputError(`${file}: not valid CSV: ${(err as Error).message}`);
+  }
+  if (rows.length === 0) throw new SchedulerInputError(`${file} line 1: the file is empty; expected a header row.`);
+  const header = rows[0].record;
+  const flavour = detectFlavour(header, file);
+  const col = (name: string) => header.indexOf(name);
+  const iSample = col('batch-indx');
+  const iLayer = col('layer-indx');
+  const iSparsity = col('overall-sparsity');
+  const iLatency = flavour === 'eyeriss' ? col('sim_lat') : col('50%-skip');
+  if (rows.length === 1) throw new SchedulerInputError(`${file} line 2: no data rows after the header.`);
+
+  const cell = (line: number, index: number): CellSource => ({ file, line, column: header[index], columnNumber: index + 1 });
+  // (sample, layer) -> [latency, sparsity, line]
+  const bySample = new Map<number, Map<number, { latency: number; sparsity: number; line: number }>>();
+  let maxLayer = -1;
+  for (let r = 1; r < rows.length; r++) {
+    const { record, info } = rows[r];
+    const line = info.lines;
+    const sample = parseIndexCell(record[iSample], cell(line, iSample));
+    const layer = parseIndexCell(record[iLayer], cell(line, iLayer));
+    const sparsityCell = parseNumberCell(record[iSparsity], cell(line, iSparsity));
+    const second = parseNumberCell(record[iLatency], cell(line, iLatency));
+    let latency: number;
+    let sparsity: number;
+    if (flavour === 'eyeriss') {
+      if (!(second > 0)) throw new SchedulerInputError(`${where(cell(line, iLatency))}: latency ${record[iLatency]} must be a positive number of seconds.`);
+      if (sparsityCell < 0 || sparsityCell > 1) throw new SchedulerInputError(`${where(cell(line, iSparsity))}: sparsity ${record[iSparsity]} must be between 0 and 1.`);
+      latency = second;
+      sparsity = sparsityCell;
+    } else {
+      // Sanger's `overall-sparsity` column holds the attention density d.
+      if (!(sparsityCell > 0 && sparsityCell <= 1)) throw new SchedulerInputError(`${where(cell(line, iSparsity))}: density ${record[iSparsity]} must be in (0, 1] (Sanger's 'overall-sparsity' column is a density).`);
+      if (!(second > 0)) throw new SchedulerInputError(`${where(cell(line, iLatency))}: load balance ${record[iLatency]} must be a positive number.`);
+      latency = sangerLayerLatency(sparsityCell, second, seqLen);
+      sparsity = 1 - sparsityCell;
+    }
+    let layers = bySample.get(sample);
+    if (!layers) bySample.set(sample, (layers = new Map()));
+    const previous = layers.get(layer);
+    if (previous) throw new SchedulerInputError(`${file} line ${line}: sample ${sample} layer ${layer} appears twice (first on line ${previous.line}).`);
+    layers.set(layer, { latency, sparsity, line });
+    if (layer > maxLayer) maxLayer = layer;
+  }
+  const layerCount = maxLayer + 1;
+  const sampleIds = [...bySample.keys()].sort((a, b) => a - b);
+  const latency = new Float64Array(sampleIds.length * layerCount);
+  const sparsity = new Float64Array(sampleIds.length * layerCount);
+  sampleIds.forEach((id, s) => {
+    const layers = bySample.get(id)!;
+    for (let l = 0; l < layerCount; l++) {
+      const row = layers.get(l);
+      if (!row) {
+        throw new SchedulerInputError(
+          `${file}: sample ${id} (batch-indx) has no row for layer ${l} (layer-indx); the file has layers 0..${maxLayer}, and every sample needs all of them.`,
+        );
+      }
+      latency[s * layerCount + l] = row.latency;
+      sparsity[s * layerCount + l] = row.sparsity;
+    }
+  });
+  const name = basename(file, extname(file));
+  return { flavour, table: { name, sampleIds, layers: layerCount, latency, sparsity } };
+}
+
+/** Import every `*.csv` of a folder as one workload. */
+export function importCsvFolder(dir: string, options: CsvImportOptions = {}): Workload {
+  let entries: string[];
+  try {
+    if (!statSync(dir).isDirectory()) throw new SchedulerInputError(`${dir} is not a folder; --csv-dir takes a folder of CSV files, one per variant.`);
+    entries = readdirSync(dir);
+  } catch (err) {
+    if (err instanceof SchedulerInputError) throw err;
+    throw new SchedulerInputError(`cannot read CSV folder ${dir}: ${(err as Error).message}`);
+  }
+  const files = entries.filter((f) => f.toLowerCase().endsWith('.csv')).sort();
+  if (files.length === 0) throw new SchedulerInputError(`${dir}: no .csv files found. Put one CSV per variant there (variant name = file name).`);
+  const seqLen = options.seqLen ?? SANGER_DEFAULT_SEQ_LEN;
+  if (!(Number.isInteger(seqLen) && seqLen > 0)) throw new SchedulerInputError(`--seq-len must be a positive whole number, got ${seqLen}.`);
+  let flavour: Flavour | undefined;
+  let firstFile = '';
+  const tables: VariantTable[] = [];
+  for (const f of files) {
+    const path = join(dir, f);
+    const parsed = parseVariantCsv(readFileSync(path, 'utf8'), path, seqLen);
+    if (flavour && parsed.flavour !== flavour) {
+      throw new SchedulerInputError(`${path}: this is a ${parsed.flavour} file but ${firstFile} is ${flavour}; one folder must hold one flavour.`);
+    }
+    flavour = parsed.flavour;
+    firstFile ||= path;
+    tables.push(parsed.table);
+  }
+  return buildWorkload(options.name ?? basename(dir), flavour!, tables, dir);
+}
+
+/**
+ * Write a workload as Eyeriss-flavour CSVs (sim_lat, overall-sparsity = S, batch-indx, layer-indx),
+ * which represents any workload's tables exactly (numbers are written with full double precision).
+ */
+export function exportCsvFolder(workload: Workload, dir: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  const written: string[] = [];
+  for (const v of workload.variants) {
+    const lines = ['sim_lat,overall-sparsity,batch-indx,layer-indx'];
+    v.sampleIds.forEach((id, s) => {
+      for (let l = 0; l < v.layers; l++) lines.push(`${v.latency[s * v.layers + l]},${v.sparsity[s * v.layers + l]},${id},${l}`);
+    });
+    const path = join(dir, `${v.name}.csv`);
+    writeFileSync(path, lines.join('\n') + '\n');
+    written.push(path);
+  }
+  return written;
+}

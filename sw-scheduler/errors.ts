@@ -1,0 +1,10 @@
+// Errors a user can fix (malformed CSV, unknown variant, bad option). The CLI recognises the
+// `userError` flag and prints the message alone, so every message must say what is wrong, where,
+// and how to fix it.
+export class SchedulerInputError extends Error {
+  readonly userError = true as const;
+  constructor(message: string) {
+    super(message);
+    this.name = 'SchedulerInputError';
+  }
+}

@@ -1,0 +1,44 @@
+// The policy registry: the eleven policies of ALGORITHMS.md, in the order reports list them.
+// A new policy is one file plus one entry here.
+import { SchedulerInputError } from '../errors.ts';
+import { dysta, dystaNaive, dystaOracle } from './dysta.ts';
+import { fcfs } from './fcfs.ts';
+import { planaria } from './planaria.ts';
+import type { PolicyDefinition } from './policy.ts';
+import { prema, premaSparse } from './prema.ts';
+import { sdrm3, sdrm3Sparse } from './sdrm3.ts';
+import { sjf, sjfSparse } from './sjf.ts';
+
+export type { PolicyDefinition, PolicyParams, Selector, PredictionSource } from './policy.ts';
+export { DEFAULT_POLICY_PARAMS } from './policy.ts';
+export { selectByMaxRule } from './max-rule.ts';
+
+export const POLICIES: readonly PolicyDefinition[] = [
+  fcfs,
+  sjf,
+  sjfSparse,
+  prema,
+  premaSparse,
+  planaria,
+  sdrm3,
+  sdrm3Sparse,
+  dysta,
+  dystaNaive,
+  dystaOracle,
+];
+
+export const POLICY_NAMES: readonly string[] = POLICIES.map((p) => p.name);
+
+export function getPolicy(name: string): PolicyDefinition {
+  const found = POLICIES.find((p) => p.name === name);
+  if (!found) throw new SchedulerInputError(`unknown policy '${name}'; choose from ${POLICY_NAMES.join(', ')} (or 'all').`);
+  return found;
+}
+
+/** Parse a `--policies` value: a comma-separated list or `all`. */
+export function parsePolicyList(value: string | readonly string[]): PolicyDefinition[] {
+  const parts = (Array.isArray(value) ? value.join(',') : (value as string)).split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0 || parts.includes('all')) return [...POLICIES];
+  const unique = [...new Set(parts)];
+  return unique.map(getPolicy);
+}
