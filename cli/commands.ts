@@ -1,6 +1,9 @@
 // Every `dysta` command, in the order `dysta --help` lists them. Each part of the project exports its
 // commands from its own module; adding a command is one line here.
 import type { CommandModule } from 'yargs';
+import { genRtlCommand } from './gen-rtl.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const commands: CommandModule<any, any>[] = [];
+export const commands: CommandModule<any, any>[] = [
+  genRtlCommand,
+];

@@ -1,0 +1,340 @@
+// Modules of the HDL layer: typed ports, wires, registers, memories, continuous assignments,
+// combinational and clocked processes, and instances of other modules. A `ModuleDef` is a finished,
+// immutable description; `emitVerilog` (emit.ts) turns it into text.
+import { Expr, HdlError, closeModule, describe, lit, openModule, slit, type Named } from './expr.ts';
+
+export type PortDir = 'input' | 'output';
+export type PortRole = 'clock' | 'reset' | 'data';
+export type SignalKind = 'input' | 'output' | 'wire' | 'reg';
+
+export class Signal extends Expr implements Named {
+  /** Value loaded by the synchronous reset (registers only). */
+  resetValue?: bigint;
+  /** Why a signal is intentionally unused (emitted next to a lint waiver). */
+  unusedReason?: string;
+
+  constructor(
+    readonly name: string,
+    readonly kind: SignalKind,
+    width: number,
+    signed: boolean,
+    readonly role: PortRole,
+    readonly doc?: string,
+  ) {
+    super(width, signed, name);
+  }
+  override get ref(): Named {
+    return this;
+  }
+}
+
+export class Memory {
+  constructor(
+    readonly name: string,
+    readonly width: number,
+    readonly depth: number,
+    readonly signed: boolean,
+    readonly doc?: string,
+  ) {}
+  /** Index width: memories are powers of two deep so an address never needs a range check. */
+  get addrWidth(): number {
+    return Math.max(1, Math.log2(this.depth));
+  }
+  /** The word at `addr` (read port). */
+  at(addr: Expr): Expr {
+    if (addr.signed || addr.width !== this.addrWidth) {
+      throw new HdlError(`memory ${this.name}[${this.depth}]: address must be unsigned ${this.addrWidth} bits, got ${describe(addr)}`);
+    }
+    return new Expr(this.width, this.signed, `${this.name}[${addr.text}]`);
+  }
+}
+
+export type Stmt =
+  | { kind: 'set'; target: Signal; value: Expr }
+  | { kind: 'write'; memory: Memory; addr: Expr; value: Expr }
+  | { kind: 'if'; cond: Expr; then: Stmt[]; else: Stmt[] }
+  | { kind: 'comment'; text: string };
+
+export interface Process {
+  kind: 'comb' | 'seq';
+  body: Stmt[];
+  clock?: Signal;
+  reset?: Signal;
+  /** Registers loaded by the reset branch (clocked processes). */
+  resets: Signal[];
+  doc?: string;
+}
+
+export interface Instance {
+  name: string;
+  module: ModuleDef;
+  connections: Map<string, Expr>;
+}
+
+export interface ModuleDef {
+  readonly name: string;
+  readonly doc: string;
+  /** Generator parameters that shaped this module (emitted as localparams and into the manifest). */
+  readonly params: Readonly<Record<string, number | string | boolean>>;
+  readonly ports: readonly Signal[];
+  readonly signals: readonly Signal[];
+  readonly memories: readonly Memory[];
+  readonly assigns: readonly { target: Signal; value: Expr }[];
+  readonly processes: readonly Process[];
+  readonly instances: readonly Instance[];
+}
+
+/** Statement collector handed to process bodies. */
+export class Block {
+  private stack: Stmt[][];
+  constructor(
+    private readonly owner: ModuleBuilder,
+    readonly kind: 'comb' | 'seq',
+    root: Stmt[],
+  ) {
+    this.stack = [root];
+  }
+  private get cur(): Stmt[] {
+    return this.stack[this.stack.length - 1]!;
+  }
+  /** `target = value` (combinational) or `target <= value` (clocked). */
+  set(target: Signal, value: Expr): void {
+    this.owner.checkAssign(target, value, this.kind);
+    this.cur.push({ kind: 'set', target, value });
+  }
+  /** Memory write; clocked processes only. */
+  write(memory: Memory, addr: Expr, value: Expr): void {
+    if (this.kind !== 'seq') throw new HdlError(`memory ${memory.name} can only be written in a clocked process`);
+    memory.at(addr); // checks the address
+    if (value.width !== memory.width || value.signed !== memory.signed) {
+      throw new HdlError(`write to memory ${memory.name}: value ${describe(value)} does not match the word (${memory.width} bits)`);
+    }
+    this.cur.push({ kind: 'write', memory, addr, value });
+  }
+  if(cond: Expr, then: () => void, otherwise?: () => void): void {
+    if (cond.width !== 1) throw new HdlError(`if condition must be 1 bit, got ${describe(cond)}`);
+    const stmt: Stmt = { kind: 'if', cond, then: [], else: [] };
+    this.cur.push(stmt);
+    this.stack.push(stmt.then);
+    then();
+    this.stack.pop();
+    if (otherwise) {
+      this.stack.push(stmt.else);
+      otherwise();
+      this.stack.pop();
+    }
+  }
+  comment(text: string): void {
+    this.cur.push({ kind: 'comment', text });
+  }
+}
+
+const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
+const RESERVED = new Set(
+  'always and assign begin buf case casex casez default else end endcase endfunction endmodule endtask for function generate genvar if initial inout input integer localparam module negedge nor not or output parameter posedge reg signed task wire xor logic bit byte int'.split(' '),
+);
+
+export class ModuleBuilder {
+  private readonly ports: Signal[] = [];
+  private readonly signals: Signal[] = [];
+  private readonly memories: Memory[] = [];
+  private readonly assigns: { target: Signal; value: Expr }[] = [];
+  private readonly processes: Process[] = [];
+  private readonly instances: Instance[] = [];
+  private readonly names = new Set<string>();
+  private readonly drivers = new Map<Signal, string>();
+  private readonly temps = new Map<string, Signal>();
+  private tempCount = 0;
+  private built = false;
+  private readonly hooks = { temp: (e: Expr) => this.temp(e) };
+
+  constructor(
+    readonly name: string,
+    readonly doc: string,
+    readonly params: Record<string, number | string | boolean> = {},
+  ) {
+    if (!IDENT.test(name)) throw new HdlError(`module name "${name}" is not a Verilog identifier`);
+    openModule(this.hooks);
+  }
+
+  private claim(name: string): void {
+    if (!IDENT.test(name.replace(/^_/, 'x')) || RESERVED.has(name)) throw new HdlError(`${this.name}: "${name}" is not a usable Verilog identifier`);
+    if (this.names.has(name)) throw new HdlError(`${this.name}: name "${name}" is declared twice`);
+    this.names.add(name);
+  }
+
+  input(name: string, width: number, opts: { signed?: boolean; role?: PortRole; doc?: string } = {}): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'input', width, opts.signed ?? false, opts.role ?? 'data', opts.doc);
+    this.ports.push(s);
+    return s;
+  }
+  output(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint } = {}): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'output', width, opts.signed ?? false, 'data', opts.doc);
+    if (opts.reset !== undefined) s.resetValue = BigInt(opts.reset);
+    this.ports.push(s);
+    return s;
+  }
+  wire(name: string, width: number, opts: { signed?: boolean; doc?: string } = {}): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'wire', width, opts.signed ?? false, 'data', opts.doc);
+    this.signals.push(s);
+    return s;
+  }
+  /** A register; with `reset`, the clocked process that drives it loads that value on reset. */
+  reg(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint } = {}): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'reg', width, opts.signed ?? false, 'data', opts.doc);
+    if (opts.reset !== undefined) s.resetValue = BigInt(opts.reset);
+    this.signals.push(s);
+    return s;
+  }
+  memory(name: string, opts: { width: number; depth: number; signed?: boolean; doc?: string }): Memory {
+    this.claim(name);
+    if (!Number.isInteger(opts.depth) || opts.depth < 2 || (opts.depth & (opts.depth - 1)) !== 0) {
+      throw new HdlError(`memory ${name}: depth must be a power of two >= 2, got ${opts.depth}`);
+    }
+    const m = new Memory(name, opts.width, opts.depth, opts.signed ?? false, opts.doc);
+    this.memories.push(m);
+    return m;
+  }
+
+  /** Marks a signal as intentionally unused (e.g. the low bits of a port), with the reason. */
+  unused(sig: Signal, reason: string): void {
+    sig.unusedReason = reason;
+  }
+
+  private temp(e: Expr): Signal {
+    const found = this.temps.get(e.text);
+    if (found && found.width === e.width && found.signed === e.signed) return found;
+    const name = `_t${this.tempCount++}`;
+    this.claim(name);
+    const s = new Signal(name, 'wire', e.width, e.signed, 'data');
+    this.signals.push(s);
+    this.assigns.push({ target: s, value: e });
+    this.drivers.set(s, 'assign');
+    this.temps.set(e.text, s);
+    return s;
+  }
+
+  checkAssign(target: Signal, value: Expr, how: 'comb' | 'seq' | 'assign'): void {
+    if (target.kind === 'input') throw new HdlError(`${this.name}: cannot drive input ${target.name}`);
+    if (!this.ports.includes(target) && !this.signals.includes(target)) {
+      throw new HdlError(`${this.name}: ${target.name} does not belong to this module`);
+    }
+    if (value.width !== target.width || value.signed !== target.signed) {
+      throw new HdlError(`${this.name}: assignment to ${describe(target)} from ${describe(value)}: types differ`);
+    }
+    if (how === 'seq' && target.kind === 'wire') throw new HdlError(`${this.name}: wire ${target.name} cannot be driven by a clocked process; declare it with reg()`);
+    if (how === 'assign' && target.kind === 'reg') throw new HdlError(`${this.name}: register ${target.name} cannot be driven by assign; declare it with wire()`);
+  }
+
+  private claimDriver(target: Signal, owner: string): void {
+    const prev = this.drivers.get(target);
+    if (prev !== undefined && prev !== owner) throw new HdlError(`${this.name}: ${target.name} has two drivers (${prev} and ${owner})`);
+    this.drivers.set(target, owner);
+  }
+
+  /** Continuous assignment. */
+  assign(target: Signal, value: Expr): void {
+    this.checkAssign(target, value, 'assign');
+    this.claimDriver(target, 'assign');
+    this.assigns.push({ target, value });
+  }
+
+  /**
+   * A combinational process (`always @(*)`). To rule out latches, every signal it drives must be
+   * given a value unconditionally (a default) before any conditional assignment to it.
+   */
+  comb(body: (b: Block) => void, doc?: string): void {
+    const root: Stmt[] = [];
+    body(new Block(this, 'comb', root));
+    const owner = `always block ${this.processes.length}`;
+    const defaults = new Set<Signal>();
+    for (const s of root) if (s.kind === 'set') defaults.add(s.target);
+    for (const t of targets(root)) {
+      if (!defaults.has(t)) throw new HdlError(`${this.name}: ${t.name} is assigned conditionally in a combinational process without a default (it would be a latch)`);
+      if (t.kind === 'wire') throw new HdlError(`${this.name}: ${t.name} is driven by a process; declare it with reg()`);
+      this.claimDriver(t, owner);
+    }
+    this.processes.push({ kind: 'comb', body: root, resets: [], doc });
+  }
+
+  /** A clocked process on the module's clock with synchronous, active-high reset of the registers that have a reset value. */
+  seq(body: (b: Block) => void, doc?: string): void {
+    const clock = this.ports.find((p) => p.role === 'clock');
+    if (!clock) throw new HdlError(`${this.name}: a clocked process needs an input with role "clock"`);
+    const reset = this.ports.find((p) => p.role === 'reset');
+    const root: Stmt[] = [];
+    body(new Block(this, 'seq', root));
+    const owner = `always block ${this.processes.length}`;
+    const resets: Signal[] = [];
+    for (const t of targets(root)) {
+      this.claimDriver(t, owner);
+      if (t.resetValue !== undefined) {
+        if (!reset) throw new HdlError(`${this.name}: register ${t.name} has a reset value but the module has no reset input`);
+        resets.push(t);
+      }
+    }
+    this.processes.push({ kind: 'seq', body: root, clock, reset: resets.length ? reset : undefined, resets, doc });
+  }
+
+  /** Instantiates `module`; every port must be connected, outputs to wires of this module. */
+  instance(module: ModuleDef, name: string, connections: Record<string, Expr>): void {
+    this.claim(name);
+    const map = new Map<string, Expr>();
+    for (const port of module.ports) {
+      const e = connections[port.name];
+      if (!e) throw new HdlError(`${this.name}.${name}: port ${port.name} of ${module.name} is not connected`);
+      if (e.width !== port.width) throw new HdlError(`${this.name}.${name}: port ${port.name} is ${port.width} bits, connected to ${describe(e)}`);
+      if (port.kind === 'output') {
+        if (!(e instanceof Signal) || (e.kind !== 'wire' && e.kind !== 'output')) {
+          throw new HdlError(`${this.name}.${name}: output ${port.name} must connect to a wire or an output port`);
+        }
+        this.claimDriver(e, `instance ${name}`);
+      }
+      map.set(port.name, e);
+    }
+    for (const key of Object.keys(connections)) {
+      if (!module.ports.some((p) => p.name === key)) throw new HdlError(`${this.name}.${name}: ${module.name} has no port ${key}`);
+    }
+    this.instances.push({ name, module, connections: map });
+  }
+
+  /** Signed or unsigned literal matching `like`'s type. */
+  constant(value: number | bigint, like: { width: number; signed: boolean }): Expr {
+    return like.signed ? slit(value, like.width) : lit(value, like.width);
+  }
+
+  build(): ModuleDef {
+    if (this.built) throw new HdlError(`${this.name}: build() called twice`);
+    this.built = true;
+    closeModule(this.hooks);
+    for (const s of [...this.ports, ...this.signals]) {
+      if (s.kind !== 'input' && !this.drivers.has(s)) throw new HdlError(`${this.name}: ${s.name} is never driven`);
+    }
+    return {
+      name: this.name,
+      doc: this.doc,
+      params: { ...this.params },
+      ports: [...this.ports],
+      signals: [...this.signals],
+      memories: [...this.memories],
+      assigns: [...this.assigns],
+      processes: [...this.processes],
+      instances: [...this.instances],
+    };
+  }
+}
+
+function targets(stmts: Stmt[], out = new Set<Signal>()): Set<Signal> {
+  for (const s of stmts) {
+    if (s.kind === 'set') out.add(s.target);
+    else if (s.kind === 'if') {
+      targets(s.then, out);
+      targets(s.else, out);
+    }
+  }
+  return out;
+}
