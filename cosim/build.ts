@@ -1,0 +1,317 @@
+// Turns a design folder into a cached simulator binary.
+//
+// Steps and their cost: validate the folder (hash every file, ms), `verilator --xml-only` and the
+// port cross-check (~0.1 s), generate the harness bindings (µs), then — only when the content key is
+// new — `verilator --cc --exe --build` (tens of seconds cold; ccache makes the Verilator runtime
+// objects nearly free after the first build). The key is the SHA-256 of every input that can change
+// the binary, so a warm run never recompiles and never needs invalidation.
+//
+// Concurrency: a build runs in a private temp dir and is renamed into place atomically. A lock file
+// per key stops two processes (e.g. parallel vitest workers) from compiling the same key twice; if
+// the lock holder dies, its lock is taken over. If a rename still loses a race, the winner is used.
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { requireTool } from './tools.ts';
+import { loadDesign, sha256Hex, type Design } from './design.ts';
+import { BuildError, CosimError } from './errors.ts';
+import { generateBindings, staticHarnessSources, type TraceFlavour } from './harness.ts';
+import { crossCheck, readVerilatorXml, type XmlPort } from './xml.ts';
+import { startSession, type Session, type StartOptions } from './session.ts';
+
+/** Bump when the build recipe changes in a way the hashed inputs do not show. */
+const RECIPE_VERSION = 'cosim-build-1';
+
+export interface BuildOptions {
+  /** Folder holding files.f and manifest.json. */
+  rtlDir: string;
+  /** Top module; defaults to the manifest's only top. */
+  top?: string;
+  /** Caller's C++ sources (.cpp/.cc) and headers (.h/.hpp) adding transaction commands. */
+  extraSources?: readonly string[];
+  /** Waveform format compiled in: 'fst' (default), 'vcd', or 'none' (fastest, no `wave on`). */
+  trace?: TraceFlavour;
+  /** Extra Verilator arguments (e.g. ['-GLANES=8']); part of the cache key. */
+  verilatorArgs?: readonly string[];
+  /** Cache root; default $DYSTA_CACHE_DIR or <project>/.cache/verilator. */
+  cacheDir?: string;
+  /** Progress lines (build started, reused, timings). Default: none. */
+  log?: (line: string) => void;
+}
+
+export interface Simulator {
+  /** Absolute path of the simulator binary; `<binary> < session.cmds` replays a session. */
+  binary: string;
+  /** Content key (hex SHA-256) and the cache entry holding the binary. */
+  key: string;
+  dir: string;
+  /** True when no compilation happened in this call (cache hit, or another process built it). */
+  reused: boolean;
+  /** Wall time of this call's Verilator build in seconds (0 when reused). */
+  buildSeconds: number;
+  trace: TraceFlavour;
+  design: Design;
+  /** Top-level ports as Verilator elaborated them (the order of the harness's port table). */
+  ports: XmlPort[];
+  /** Starts a simulator process. */
+  start(options?: StartOptions): Promise<Session>;
+}
+
+const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+
+/** Cache root: `DYSTA_CACHE_DIR`, else `<project>/.cache/verilator`. */
+export function defaultCacheDir(): string {
+  return process.env.DYSTA_CACHE_DIR ? path.resolve(process.env.DYSTA_CACHE_DIR) : path.join(PROJECT_ROOT, '.cache', 'verilator');
+}
+
+/** Default folder for session command logs: `<project>/.cache/cosim-sessions`. */
+export function defaultLogDir(): string {
+  return path.join(PROJECT_ROOT, '.cache', 'cosim-sessions');
+}
+
+const CPP_SOURCE = /\.(cpp|cc|cxx)$/;
+const CPP_HEADER = /\.(h|hh|hpp|hxx)$/;
+
+interface HarnessFile {
+  name: string;
+  text: Buffer;
+}
+
+async function collectHarness(
+  design: Design,
+  ports: XmlPort[],
+  trace: TraceFlavour,
+  extraSources: readonly string[],
+): Promise<HarnessFile[]> {
+  const files: HarnessFile[] = [];
+  for (const [name, text] of staticHarnessSources()) files.push({ name, text: Buffer.from(text) });
+  files.push({ name: 'cosim_bindings.cpp', text: Buffer.from(generateBindings(design.top, ports, trace)) });
+  for (const src of extraSources) {
+    const name = path.basename(src);
+    if (!CPP_SOURCE.test(name) && !CPP_HEADER.test(name)) {
+      throw new BuildError(`extra source ${src} is neither a C++ source (.cpp/.cc/.cxx) nor a header (.h/.hpp).`);
+    }
+    if (files.some((f) => f.name === name)) {
+      throw new BuildError(`extra source ${src}: another harness source is already called ${name}; rename it.`);
+    }
+    let text: Buffer;
+    try {
+      text = await readFile(src);
+    } catch (err) {
+      throw new BuildError(`extra source ${src} cannot be read (${(err as NodeJS.ErrnoException).code ?? String(err)}).`);
+    }
+    files.push({ name, text });
+  }
+  return files;
+}
+
+function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly string[], srcDir: string, sources: string[]): string[] {
+  const traceArgs = trace === 'fst' ? ['--trace-fst'] : trace === 'vcd' ? ['--trace'] : [];
+  return [
+    '--cc',
+    '--exe',
+    '--build',
+    '-j',
+    '2',
+    '--top-module',
+    design.top.name,
+    // A fixed prefix lets the fixed harness include "Vtop.h" whatever the top is called.
+    '--prefix',
+    'Vtop',
+    '--Mdir',
+    'obj',
+    '-o',
+    'sim',
+    // Warnings are reported in build.log; lint is the generator's job (`verilator --lint-only -Wall`).
+    '-Wno-fatal',
+    '--timescale',
+    '1ns/1ps',
+    ...traceArgs,
+    '-CFLAGS',
+    `-std=c++17 -I${srcDir}`,
+    ...user,
+    ...design.files.map((f) => f.abs),
+    ...sources,
+  ];
+}
+
+/** The inputs the key covers, in a fixed order; kept in the cache entry as key.txt for debugging. */
+function keyText(banner: string, design: Design, trace: TraceFlavour, args: readonly string[], harness: HarnessFile[]): string {
+  return [
+    RECIPE_VERSION,
+    `verilator ${banner}`,
+    `top ${design.top.name}`,
+    `trace ${trace}`,
+    `args ${JSON.stringify(args)}`,
+    ...design.files.map((f) => `verilog ${f.rel} ${f.sha256}`),
+    ...harness.map((h) => `harness ${h.name} ${sha256Hex(h.text)}`),
+    '',
+  ].join('\n');
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Takes the per-key build lock, or waits while another live process holds it. Returns a release
+ * function, or null if the entry appeared while waiting (someone else built it).
+ */
+async function acquireLock(lockPath: string, entry: string, log: (l: string) => void): Promise<(() => Promise<void>) | null> {
+  let announced = false;
+  const deadline = Date.now() + 30 * 60_000;
+  for (;;) {
+    if (existsSync(path.join(entry, 'sim'))) return null;
+    try {
+      const fh = await open(lockPath, 'wx');
+      await fh.writeFile(`${process.pid}\n${os.hostname()}\n`);
+      await fh.close();
+      return async () => {
+        await rm(lockPath, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+    }
+    const [pidText, host] = (await readFile(lockPath, 'utf8').catch(() => '')).split('\n');
+    const pid = Number(pidText);
+    // A lock whose holder is gone (crash, kill -9) is stale; take it over. Only judge local holders.
+    if (host === os.hostname() && Number.isInteger(pid) && pid > 0 && !pidAlive(pid)) {
+      await rm(lockPath, { force: true });
+      continue;
+    }
+    if (!announced) {
+      log(`cosim: waiting for process ${pidText} building the same simulator (${lockPath})`);
+      announced = true;
+    }
+    if (Date.now() > deadline) throw new BuildError(`timed out waiting for the build lock ${lockPath}; delete it if no build is running.`);
+    await sleep(200);
+  }
+}
+
+async function compile(
+  design: Design,
+  trace: TraceFlavour,
+  userArgs: readonly string[],
+  harness: HarnessFile[],
+  keyTextValue: string,
+  key: string,
+  cacheRoot: string,
+  banner: string,
+): Promise<void> {
+  const tmp = path.join(cacheRoot, `.tmp-${key.slice(0, 16)}-${process.pid}-${randomBytes(4).toString('hex')}`);
+  const srcDir = path.join(tmp, 'src');
+  await mkdir(srcDir, { recursive: true });
+  for (const h of harness) await writeFile(path.join(srcDir, h.name), h.text);
+  const sources = harness.filter((h) => CPP_SOURCE.test(h.name)).map((h) => path.join(srcDir, h.name));
+  const args = verilatorBuildArgs(design, trace, userArgs, srcDir, sources);
+  const logPath = path.join(tmp, 'build.log');
+  const r = await execa('verilator', args, {
+    cwd: tmp,
+    reject: false,
+    all: true,
+    env: {
+      OBJCACHE: 'ccache',
+      // Rewrite the temp dir out of compiler paths so ccache hits across builds of different keys.
+      CCACHE_BASEDIR: tmp,
+      CCACHE_NOHASHDIR: '1',
+    },
+  });
+  await writeFile(logPath, `$ verilator ${args.join(' ')}\n\n${r.all ?? ''}\n`);
+  if (r.exitCode !== 0 || !existsSync(path.join(tmp, 'obj', 'sim'))) {
+    const errors = (r.all ?? '')
+      .split('\n')
+      .filter((l) => /error|%Error/i.test(l))
+      .slice(0, 15)
+      .join('\n');
+    throw new BuildError(`Verilator build of "${design.top.name}" failed (exit ${r.exitCode ?? r.signal}); full log: ${logPath}\n${errors}`, logPath);
+  }
+  await rename(path.join(tmp, 'obj', 'sim'), path.join(tmp, 'sim'));
+  // The objects are in ccache; the entry keeps only what a replay or a debugger needs.
+  await rm(path.join(tmp, 'obj'), { recursive: true, force: true });
+  await writeFile(path.join(tmp, 'key.txt'), keyTextValue);
+  await writeFile(
+    path.join(tmp, 'build.json'),
+    JSON.stringify({ key, top: design.top.name, trace, verilator: banner, rtlDir: design.dir, builtAt: new Date().toISOString() }, null, 2) + '\n',
+  );
+  const entry = path.join(cacheRoot, key);
+  try {
+    await rename(tmp, entry);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    // Lost the race to an identical build: its result is byte-for-byte what we built; use it.
+    if ((code === 'ENOTEMPTY' || code === 'EEXIST') && existsSync(path.join(entry, 'sim'))) {
+      await rm(tmp, { recursive: true, force: true });
+      return;
+    }
+    throw err;
+  }
+}
+
+/** Validates, cross-checks and (if not cached) builds a simulator for a design folder. */
+export async function buildSimulator(options: BuildOptions): Promise<Simulator> {
+  const log = options.log ?? (() => {});
+  const trace = options.trace ?? 'fst';
+  if (!['fst', 'vcd', 'none'].includes(trace)) throw new CosimError(`trace must be 'fst', 'vcd' or 'none', not '${trace}'.`);
+  const userArgs = options.verilatorArgs ?? [];
+  const { banner } = await requireTool('verilator');
+
+  const design = await loadDesign(options.rtlDir, options.top);
+  const xml = await readVerilatorXml(design, ['-Wno-fatal', ...userArgs]);
+  crossCheck(design, xml);
+
+  const harness = await collectHarness(design, xml.ports, trace, options.extraSources ?? []);
+  const text = keyText(banner, design, trace, userArgs, harness);
+  const key = sha256Hex(text);
+  const cacheRoot = options.cacheDir ? path.resolve(options.cacheDir) : defaultCacheDir();
+  const dir = path.join(cacheRoot, key);
+  const binary = path.join(dir, 'sim');
+  await mkdir(cacheRoot, { recursive: true });
+
+  let reused = true;
+  let buildSeconds = 0;
+  if (!existsSync(binary)) {
+    const release = await acquireLock(path.join(cacheRoot, `${key}.lock`), dir, log);
+    if (release) {
+      try {
+        if (!existsSync(binary)) {
+          log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace})`);
+          const t0 = performance.now();
+          await compile(design, trace, userArgs, harness, text, key, cacheRoot, banner);
+          buildSeconds = (performance.now() - t0) / 1000;
+          reused = false;
+        }
+      } finally {
+        await release();
+      }
+    }
+  }
+  log(
+    reused
+      ? `cosim: reused cached simulator ${dir} (no recompilation)`
+      : `cosim: built simulator ${dir} in ${buildSeconds.toFixed(1)} s`,
+  );
+
+  const sim: Simulator = {
+    binary,
+    key,
+    dir,
+    reused,
+    buildSeconds,
+    trace,
+    design,
+    ports: xml.ports,
+    start: (startOptions) => startSession(sim, startOptions),
+  };
+  return sim;
+}

@@ -1,0 +1,344 @@
+// One running simulator process and the line protocol to it.
+//
+// Commands are pipelined: send() writes at once and returns a promise for that command's reply;
+// replies come back in order. Lines sent in the same tick go out in one write. Every line is also
+// appended to a command log (`<logDir>/<name>.cmds`, flushed before any error is raised), and every
+// reply to `<name>.replies`, so `<binary> < <name>.cmds` reproduces a session without Node and its
+// output can be diffed against the replies. The design's own output ($display, $stop messages) goes
+// to `<name>.stderr`.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import path from 'node:path';
+import { execa, type ResultPromise } from 'execa';
+import { defaultLogDir, type Simulator } from './build.ts';
+import { SimulatorError, type SimulatorFailure } from './errors.ts';
+
+export interface StartOptions {
+  /** Folder for the command log, replies and stderr; default `<project>/.cache/cosim-sessions`. */
+  logDir?: string;
+  /** Base name of the log files; default `<top>-<timestamp>-<pid>-<n>`. */
+  name?: string;
+  /** Milliseconds a single command may run before the simulator is declared hung (default 60 000). */
+  timeoutMs?: number;
+  /** Extra arguments for the binary (e.g. Verilator plusargs such as `+verilator+seed+7`). */
+  args?: readonly string[];
+}
+
+interface Pending {
+  command: string;
+  resolve: (payload: string) => void;
+  reject: (err: SimulatorError) => void;
+}
+
+// Every live child, so a Node exit (normal, or via an uncaught error) never leaves a simulator behind.
+const live = new Set<Session>();
+let exitHookInstalled = false;
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const s of live) s.kill();
+  });
+}
+
+let sessionCounter = 0;
+
+function stamp(): string {
+  return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
+}
+
+/** A running simulator. Create it with `Simulator.start()`. */
+export class Session {
+  /** Command log: the exact lines sent (plus `#` comments the harness ignores). */
+  readonly logPath: string;
+  /** Every reply line received, in order. */
+  readonly repliesPath: string;
+  /** The simulator's stderr (design output, Verilator messages). */
+  readonly stderrPath: string;
+  readonly pid: number;
+
+  private readonly child: ResultPromise;
+  private readonly pending: Pending[] = [];
+  private readonly timeoutMs: number;
+  private readonly logFd: number;
+  private readonly repliesFd: number;
+  private outBuf = '';
+  private logBuf = '';
+  private replyBuf = '';
+  private flushScheduled = false;
+  private partial = '';
+  private timer: NodeJS.Timeout | undefined;
+  private failure: SimulatorError | undefined;
+  private closing = false;
+  private exited = false;
+  private filesClosed = false;
+  private readonly exitPromise: Promise<void>;
+
+  constructor(
+    readonly simulator: Simulator,
+    options: StartOptions = {},
+  ) {
+    const logDir = path.resolve(options.logDir ?? defaultLogDir());
+    mkdirSync(logDir, { recursive: true });
+    const base = options.name ?? `${simulator.design.top.name}-${stamp()}-${process.pid}-${++sessionCounter}`;
+    this.logPath = path.join(logDir, `${base}.cmds`);
+    this.repliesPath = path.join(logDir, `${base}.replies`);
+    this.stderrPath = path.join(logDir, `${base}.stderr`);
+    this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.logFd = openSync(this.logPath, 'w');
+    this.repliesFd = openSync(this.repliesPath, 'w');
+    writeSync(
+      this.logFd,
+      `# dysta cosim session: top ${simulator.design.top.name}, trace ${simulator.trace}, started ${new Date().toISOString()}\n` +
+        `# replay without Node: ${simulator.binary} < ${this.logPath}\n`,
+    );
+
+    installExitHook();
+    this.child = execa(simulator.binary, [...(options.args ?? [])], {
+      stdin: 'pipe',
+      stdout: 'pipe',
+      stderr: { file: this.stderrPath },
+      buffer: false,
+      reject: false,
+      // execa also kills the child if Node exits; the exit hook above covers process.exit paths.
+      cleanup: true,
+    });
+    this.pid = this.child.pid ?? -1;
+    live.add(this);
+
+    this.child.stdout!.setEncoding('utf8');
+    this.child.stdout!.on('data', (chunk: string) => this.onData(chunk));
+    // EPIPE on a dead child's stdin is reported through the exit path instead.
+    this.child.stdin!.on('error', () => {});
+    this.exitPromise = this.child.then(
+      (r) => this.onExit(r.exitCode, r.signal),
+      () => this.onExit(undefined, undefined),
+    );
+  }
+
+  /**
+   * Sends one command; resolves with the reply payload (the text after `ok`, possibly empty).
+   * Rejects with SimulatorError on an `err` reply, a crash, a timeout, or after close().
+   */
+  send(command: string): Promise<string> {
+    if (/[\r\n]/.test(command)) {
+      return Promise.reject(this.error('protocol', command, `a command must be one line: ${JSON.stringify(command)}`));
+    }
+    const line = command.trim();
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.closing) return Promise.reject(this.error('closed', line, 'the session is closed'));
+    return new Promise<string>((resolve, reject) => {
+      this.pending.push({ command: line, resolve, reject });
+      this.outBuf += `${line}\n`;
+      this.logBuf += `${line}\n`;
+      this.scheduleFlush();
+      if (this.pending.length === 1) this.armTimer();
+    });
+  }
+
+  /** Runs n clock cycles; resolves with the cycle count afterwards. */
+  async tick(n: number | bigint = 1): Promise<bigint> {
+    return BigInt(await this.send(`tick ${n}`));
+  }
+
+  /** Holds reset for n cycles; resolves with the cycle count afterwards. */
+  async reset(n: number | bigint = 1): Promise<bigint> {
+    return BigInt(await this.send(`reset ${n}`));
+  }
+
+  /** Clock cycles run so far. */
+  async cycle(): Promise<bigint> {
+    return BigInt(await this.send('cycle'));
+  }
+
+  /** Sets an input; negative values are written in two's complement of the port's width. */
+  async poke(port: string, value: bigint | number): Promise<void> {
+    const p = this.portInfo(port);
+    let v = BigInt(value);
+    if (v < 0n) v = BigInt.asUintN(p.width, v);
+    await this.send(`poke ${port} ${v.toString(16)}`);
+  }
+
+  /** Reads a port; signed ports come back as negative numbers when their sign bit is set. */
+  async peek(port: string): Promise<bigint> {
+    const p = this.portInfo(port);
+    const raw = BigInt(`0x${await this.send(`peek ${port}`)}`);
+    return p.signed ? BigInt.asIntN(p.width, raw) : raw;
+  }
+
+  /** Starts writing a waveform to `file` (made absolute, so a replay writes the same file). */
+  async waveOn(file: string): Promise<string> {
+    const abs = path.resolve(file);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    await this.send(`wave on ${abs}`);
+    return abs;
+  }
+
+  async waveOff(): Promise<void> {
+    await this.send('wave off');
+  }
+
+  /** True until the process has exited. */
+  get running(): boolean {
+    return !this.exited;
+  }
+
+  /**
+   * Ends the session: sends `quit` (closing any waveform), waits up to `graceMs` for a clean exit,
+   * then kills the process. Safe to call more than once and after a failure.
+   */
+  async close(graceMs = 5_000): Promise<void> {
+    if (!this.closing && !this.failure && !this.exited) {
+      this.closing = true;
+      this.outBuf += 'quit\n';
+      this.logBuf += 'quit\n';
+      this.flush();
+      this.child.stdin!.end();
+    }
+    this.closing = true;
+    if (!this.exited) {
+      const timer = setTimeout(() => this.kill(), graceMs);
+      await this.exitPromise;
+      clearTimeout(timer);
+    }
+    this.flush();
+    this.closeFiles();
+  }
+
+  /** Kills the process at once (SIGKILL). Used on hangs and on Node exit. */
+  kill(): void {
+    if (!this.exited) this.child.kill('SIGKILL');
+  }
+
+  private portInfo(port: string): { width: number; signed: boolean } {
+    const p = this.simulator.ports.find((x) => x.name === port);
+    if (!p) throw this.error('protocol', `peek/poke ${port}`, `no port named "${port}" on ${this.simulator.design.top.name}`);
+    return p;
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    // One write per tick: a loop of send() calls becomes a single pipelined batch.
+    queueMicrotask(() => {
+      this.flushScheduled = false;
+      this.flush();
+    });
+  }
+
+  private flush(): void {
+    if (this.outBuf && !this.exited && !this.child.stdin!.destroyed) this.child.stdin!.write(this.outBuf);
+    this.outBuf = '';
+    if (this.filesClosed) return;
+    if (this.logBuf) writeSync(this.logFd, this.logBuf);
+    this.logBuf = '';
+    if (this.replyBuf) writeSync(this.repliesFd, this.replyBuf);
+    this.replyBuf = '';
+  }
+
+  private closeFiles(): void {
+    if (this.filesClosed) return;
+    this.filesClosed = true;
+    closeSync(this.logFd);
+    closeSync(this.repliesFd);
+    live.delete(this);
+  }
+
+  private armTimer(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const head = this.pending[0];
+    if (!head) return;
+    // The clock starts when a command reaches the head of the queue, so a long pipelined batch
+    // is not mistaken for a hang.
+    this.timer = setTimeout(() => {
+      this.fail(
+        this.error(
+          'timeout',
+          head.command,
+          `simulator did not reply to \`${head.command}\` within ${this.timeoutMs} ms (hung, or the command runs too long); the process was killed`,
+        ),
+      );
+      this.kill();
+    }, this.timeoutMs);
+    this.timer.unref();
+  }
+
+  private onData(chunk: string): void {
+    const text = this.partial + chunk;
+    const lines = text.split('\n');
+    this.partial = lines.pop()!;
+    for (const line of lines) {
+      this.replyBuf += `${line}\n`;
+      const head = this.pending.shift();
+      if (!head) {
+        if (this.closing) continue; // the reply to `quit`
+        this.fail(this.error('protocol', undefined, `unexpected output from the simulator: ${JSON.stringify(line)}`));
+        this.kill();
+        return;
+      }
+      if (line === 'ok' || line.startsWith('ok ')) head.resolve(line.slice(3));
+      else if (line.startsWith('err ')) {
+        head.reject(this.error('err', head.command, `simulator replied to \`${head.command}\`: ${line.slice(4)}`));
+      } else {
+        this.fail(this.error('protocol', head.command, `malformed reply to \`${head.command}\`: ${JSON.stringify(line)}`));
+        head.reject(this.failure!);
+        this.kill();
+        return;
+      }
+      this.armTimer();
+    }
+    this.scheduleFlush();
+  }
+
+  private onExit(code: number | undefined, signal: string | undefined): void {
+    this.exited = true;
+    clearTimeout(this.timer);
+    live.delete(this);
+    const expected = this.closing && this.pending.length === 0;
+    if (!expected && !this.failure) {
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+      const head = this.pending[0];
+      const what = head ? `before replying to \`${head.command}\`` : 'while idle';
+      this.fail(this.error('crash', head?.command, `simulator ${how} ${what}${this.stderrTail()}`));
+    } else if (this.failure) {
+      this.fail(this.failure);
+    }
+    this.flush();
+    this.closeFiles();
+  }
+
+  /** Rejects every waiting command with `err` and remembers it: later sends fail the same way. */
+  private fail(err: SimulatorError): void {
+    this.failure ??= err;
+    clearTimeout(this.timer);
+    for (const p of this.pending.splice(0)) p.reject(err);
+  }
+
+  private stderrTail(): string {
+    try {
+      if (!existsSync(this.stderrPath)) return '';
+      const lines = readFileSync(this.stderrPath, 'utf8').trimEnd().split('\n').filter(Boolean).slice(-8);
+      return lines.length ? `; its last stderr lines:\n  ${lines.join('\n  ')}\n` : '';
+    } catch {
+      return '';
+    }
+  }
+
+  private error(kind: SimulatorFailure, command: string | undefined, what: string): SimulatorError {
+    this.flush(); // the log must hold every line sent before anyone reads its path in an error
+    const msg =
+      `${what.trimEnd()}\n` +
+      `  command log: ${this.logPath}\n` +
+      `  replay: ${this.simulator.binary} < ${this.logPath}\n` +
+      `  stderr: ${this.stderrPath}`;
+    return new SimulatorError(msg, kind, command, this.logPath);
+  }
+}
+
+/** Starts a simulator process for `sim`. */
+export async function startSession(sim: Simulator, options?: StartOptions): Promise<Session> {
+  const s = new Session(sim, options);
+  // Fail fast if the binary cannot run at all (missing, not executable, bad loader).
+  await s.send('info');
+  return s;
+}
