@@ -57,7 +57,9 @@ export class Session {
   readonly pid: number;
 
   private readonly child: ResultPromise;
-  private readonly pending: Pending[] = [];
+  // FIFO of commands awaiting replies; a head index instead of shift() keeps 100k-deep pipelines O(1).
+  private pending: Pending[] = [];
+  private head = 0;
   private readonly timeoutMs: number;
   private readonly logFd: number;
   private readonly repliesFd: number;
@@ -131,7 +133,7 @@ export class Session {
       this.outBuf += `${line}\n`;
       this.logBuf += `${line}\n`;
       this.scheduleFlush();
-      if (this.pending.length === 1) this.armTimer();
+      if (this.waiting === 1) this.armTimer();
     });
   }
 
@@ -243,10 +245,28 @@ export class Session {
     live.delete(this);
   }
 
+  private get waiting(): number {
+    return this.pending.length - this.head;
+  }
+
+  private shiftPending(): Pending | undefined {
+    const p = this.pending[this.head];
+    if (!p) return undefined;
+    this.head++;
+    if (this.head === this.pending.length) {
+      this.pending = [];
+      this.head = 0;
+    } else if (this.head > 4096 && this.head * 2 > this.pending.length) {
+      this.pending = this.pending.slice(this.head);
+      this.head = 0;
+    }
+    return p;
+  }
+
   private armTimer(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
-    const head = this.pending[0];
+    const head = this.pending[this.head];
     if (!head) return;
     // The clock starts when a command reaches the head of the queue, so a long pipelined batch
     // is not mistaken for a hang.
@@ -269,7 +289,7 @@ export class Session {
     this.partial = lines.pop()!;
     for (const line of lines) {
       this.replyBuf += `${line}\n`;
-      const head = this.pending.shift();
+      const head = this.shiftPending();
       if (!head) {
         if (this.closing) continue; // the reply to `quit`
         this.fail(this.error('protocol', undefined, `unexpected output from the simulator: ${JSON.stringify(line)}`));
@@ -294,10 +314,10 @@ export class Session {
     this.exited = true;
     clearTimeout(this.timer);
     live.delete(this);
-    const expected = this.closing && this.pending.length === 0;
+    const expected = this.closing && this.waiting === 0;
     if (!expected && !this.failure) {
       const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
-      const head = this.pending[0];
+      const head = this.pending[this.head];
       const what = head ? `before replying to \`${head.command}\`` : 'while idle';
       this.fail(this.error('crash', head?.command, `simulator ${how} ${what}${this.stderrTail()}`));
     } else if (this.failure) {
@@ -311,7 +331,10 @@ export class Session {
   private fail(err: SimulatorError): void {
     this.failure ??= err;
     clearTimeout(this.timer);
-    for (const p of this.pending.splice(0)) p.reject(err);
+    const rest = this.pending.slice(this.head);
+    this.pending = [];
+    this.head = 0;
+    for (const p of rest) p.reject(err);
   }
 
   private stderrTail(): string {
