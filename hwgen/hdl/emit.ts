@@ -46,15 +46,19 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
 
   // Port list, aligned.
   out.push(`module ${m.name} (`);
+  // Columns: direction, net kind, signedness, range, name (as a careful hand would align them).
+  const anySigned = m.ports.some((p) => p.signed);
+  const rangeWidth = Math.max(0, ...m.ports.map((p) => range(p.width).length));
   const portDecls = m.ports.map((p) => {
     const kind = p.kind === 'input' ? 'wire' : (driverKind.get(p) ?? 'wire');
-    return { p, head: `${p.kind === 'input' ? 'input ' : 'output'} ${typeText(kind, p)}` };
+    const signedCol = anySigned ? (p.signed ? 'signed ' : '       ') : '';
+    const rangeCol = rangeWidth ? range(p.width).padEnd(rangeWidth) + ' ' : '';
+    return { p, head: `${p.kind === 'input' ? 'input ' : 'output'} ${kind.padEnd(4)} ${signedCol}${rangeCol}` };
   });
-  const headWidth = Math.max(0, ...portDecls.map((d) => d.head.length));
   portDecls.forEach(({ p, head }, i) => {
     const comma = i === portDecls.length - 1 ? '' : ',';
     const doc = p.doc ? ` // ${p.doc}` : p.role !== 'data' ? ` // ${p.role}` : '';
-    for (const line of lintWaiver(p, `${IND}${head.padEnd(headWidth)} ${p.name}${comma}${doc}`)) out.push(line.startsWith('/*') ? IND + line : line);
+    for (const line of lintWaiver(p, `${IND}${head}${p.name}${comma}${doc}`)) out.push(line.startsWith('/*') ? IND + line : line);
   });
   out.push(');');
 

@@ -1,0 +1,101 @@
+// Host-side driver of the NPU tile (npu_tile) in Verilator: loads weights and runs layer tiles as
+// single transactions (cosim/npu/npu_tile.cpp). It knows the tile only through its manifest
+// parameters and port names, never through hwgen.
+import { fileURLToPath } from 'node:url';
+import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
+import type { Session, StartOptions } from '../session.ts';
+import { DesignError } from '../errors.ts';
+
+export const NPU_TRANSACTIONS = fileURLToPath(new URL('./npu_tile.cpp', import.meta.url));
+export const NPU_TOP = 'npu_tile';
+
+export interface NpuShape {
+  lanes: number;
+  actWidth: number;
+  weightWidth: number;
+  weightDepth: number;
+}
+
+export interface NpuBeat {
+  index: number;
+  value: number;
+  last: boolean;
+}
+
+export interface NpuLayerRun {
+  /** Requantised outputs [row][lane] as signed integers. */
+  outputs: number[][];
+  /** The array's own cycle counter for the layer. */
+  cycles: number;
+  /** Cycles the harness counted from the start edge to the done edge (equals `cycles`). */
+  measuredCycles: number;
+  nonzero: number;
+  total: number;
+  /** Cycles a beat was offered and not accepted (0: the array takes one beat per cycle). */
+  stalls: number;
+}
+
+function toSigned(v: bigint, width: number): number {
+  return Number(BigInt.asIntN(width, v));
+}
+
+/** Packs one weight row (lane 0 in the low bits) as hex. */
+export function packRow(values: readonly number[], width: number): string {
+  let word = 0n;
+  for (let j = values.length - 1; j >= 0; j--) word = (word << BigInt(width)) | BigInt.asUintN(width, BigInt(values[j]!));
+  return word.toString(16);
+}
+
+export class NpuTileSim {
+  private constructor(
+    readonly simulator: Simulator,
+    readonly session: Session,
+    readonly shape: NpuShape,
+  ) {}
+
+  /** Builds (or reuses from the cache) the npu_tile simulator for the design in `rtlDir` and starts it. */
+  static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<NpuTileSim> {
+    const simulator = await buildSimulator({ ...options, rtlDir, top: NPU_TOP, extraSources: [NPU_TRANSACTIONS] });
+    const mod = simulator.design.manifest.modules.find((m) => m.name === NPU_TOP);
+    const param = (k: string): number => {
+      const v = mod?.parameters[k];
+      if (typeof v !== 'number') throw new DesignError(`${NPU_TOP} in the manifest lacks the numeric parameter ${k}; regenerate with \`npm run gen-rtl\``);
+      return v;
+    };
+    const shape = { lanes: param('LANES'), actWidth: param('ACT_WIDTH'), weightWidth: param('WEIGHT_WIDTH'), weightDepth: param('WEIGHT_DEPTH') };
+    const session = await simulator.start(options.start);
+    await session.reset(2);
+    return new NpuTileSim(simulator, session, shape);
+  }
+
+  /** Writes W[k][lane] for k = 0..K-1 into the weight buffer. */
+  async loadWeights(weights: readonly (readonly number[])[]): Promise<void> {
+    const rows = weights.map((r) => packRow(r, this.shape.weightWidth));
+    await this.session.send(`npu_weights ${rows.length} ${rows.join(' ')}`);
+  }
+
+  /** Runs one layer tile on the loaded weights. */
+  async runLayer(tile: { beats: readonly NpuBeat[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
+    const beatText = tile.beats.map((b) => `${b.index} ${b.value} ${b.last ? 1 : 0}`).join(' ');
+    const reply = await this.session.send(`npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`);
+    const [cycles, measured, nonzero, total, stalls, ...rowHex] = reply.split(' ');
+    const { lanes, actWidth } = this.shape;
+    const mask = (1n << BigInt(actWidth)) - 1n;
+    const outputs = rowHex.map((h) => {
+      const word = BigInt(`0x${h}`);
+      return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * actWidth)) & mask, actWidth));
+    });
+    return {
+      outputs,
+      cycles: Number(cycles),
+      measuredCycles: Number(measured),
+      nonzero: Number(nonzero),
+      total: Number(total),
+      stalls: Number(stalls),
+    };
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

@@ -1,0 +1,23 @@
+// Shared test helpers: temporary folders and running the real `dysta` CLI.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { execa } from 'execa';
+import { afterAll } from 'vitest';
+
+export const PROJECT_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const BIN = join(PROJECT_ROOT, 'bin', 'dysta.js');
+
+/** A fresh temporary folder, removed after the test file. */
+export function tempDir(prefix = 'dysta-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** Runs `dysta ...args`; never throws, returns exit code and output. */
+export async function runCli(args: string[], opts: { cwd?: string } = {}) {
+  const r = await execa('node', [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, reject: false });
+  return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
