@@ -1,0 +1,63 @@
+// The content-addressed build cache: a cold build compiles, a warm one reuses the binary untouched,
+// any input change gives a new key, and concurrent builders of one key compile once.
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { buildSimulator } from '../../cosim/index.ts';
+import { COUNT_UNTIL, FIXTURE, tempDir } from './fixture.ts';
+
+describe('build cache', () => {
+  it('compiles once, then reuses the cached binary without recompiling', async () => {
+    const cacheDir = tempDir();
+    const logs: string[] = [];
+    const cold = await buildSimulator({ rtlDir: FIXTURE, extraSources: [COUNT_UNTIL], trace: 'none', cacheDir, log: (l) => logs.push(l) });
+    expect(cold.reused).toBe(false);
+    expect(cold.buildSeconds).toBeGreaterThan(0);
+    expect(cold.dir).toBe(path.join(cacheDir, cold.key));
+    expect(cold.key).toMatch(/^[0-9a-f]{64}$/);
+    expect(logs.some((l) => l.includes('built simulator'))).toBe(true);
+    const mtime = statSync(cold.binary).mtimeMs;
+
+    logs.length = 0;
+    const t0 = performance.now();
+    const warm = await buildSimulator({ rtlDir: FIXTURE, extraSources: [COUNT_UNTIL], trace: 'none', cacheDir, log: (l) => logs.push(l) });
+    const warmMs = performance.now() - t0;
+    expect(warm.reused).toBe(true);
+    expect(warm.buildSeconds).toBe(0);
+    expect(warm.key).toBe(cold.key);
+    expect(warm.binary).toBe(cold.binary);
+    expect(statSync(warm.binary).mtimeMs).toBe(mtime); // not rewritten
+    expect(logs).toEqual([`cosim: reused cached simulator ${cold.dir} (no recompilation)`]);
+    expect(warmMs).toBeLessThan(5_000); // XML check + hashing only
+    // Only the entry itself is left: no temp dirs, no lock files.
+    expect(readdirSync(cacheDir)).toEqual([cold.key]);
+
+    // The entry records what went into the key.
+    const keyText = readFileSync(path.join(cold.dir, 'key.txt'), 'utf8');
+    expect(keyText).toContain('top cosim_counter');
+    expect(keyText).toContain('trace none');
+    expect(keyText).toMatch(/verilator Verilator 5\.\d+/);
+    expect(keyText).toMatch(/^verilog cosim_counter\.v [0-9a-f]{64}$/m);
+    expect(keyText).toMatch(/^harness count_until\.cpp [0-9a-f]{64}$/m);
+
+    // Any input change is a different key: extra C++, trace flavour, Verilator arguments.
+    const noExtra = await buildSimulator({ rtlDir: FIXTURE, trace: 'none', cacheDir });
+    expect(noExtra.key).not.toBe(cold.key);
+    expect(noExtra.reused).toBe(false);
+    const s = await noExtra.start({ logDir: tempDir() });
+    await expect(s.send('count_until 5')).rejects.toThrow(/unknown command 'count_until'/);
+    await s.close();
+  });
+
+  it('lets two concurrent builds of the same key compile once and both succeed', async () => {
+    const cacheDir = tempDir();
+    const opts = { rtlDir: FIXTURE, extraSources: [COUNT_UNTIL], trace: 'none' as const, cacheDir, verilatorArgs: ['-DCONCURRENT_TEST'] };
+    const [a, b] = await Promise.all([buildSimulator(opts), buildSimulator(opts)]);
+    expect(a.key).toBe(b.key);
+    expect([a.reused, b.reused].sort()).toEqual([false, true]);
+    expect(readdirSync(cacheDir)).toEqual([a.key]);
+    const s = await b.start({ logDir: tempDir() });
+    expect(await s.send('info')).toBe('top=cosim_counter trace=none');
+    await s.close();
+  });
+});
