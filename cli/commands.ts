@@ -1,9 +1,15 @@
 // Every `dysta` command, in the order `dysta --help` lists them. Each part of the project exports its
 // commands from its own module; adding a command is one line here.
 import type { CommandModule } from 'yargs';
+import { schedulerCommands } from '../sw-scheduler/commands.ts';
+import { cosimCommand } from './cosim.ts';
+import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
+  ...schedulerCommands,
+  demoCommand,
   genRtlCommand,
+  cosimCommand,
 ];

@@ -2,7 +2,7 @@
 // JSON with validation, and the compiled form the engine runs on (variant and sample resolved to
 // indices once, so the 11 policies of a point share one compiled trace).
 import { readFileSync, writeFileSync, renameSync } from 'node:fs';
-import { xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import { z } from 'zod';
 import { SchedulerInputError } from './errors.ts';
 import type { Workload } from './workload.ts';
@@ -48,13 +48,14 @@ export interface PoissonOptions {
   /** Arrival rate lambda in requests per second. */
   readonly rate: number;
   readonly count: number;
-  /** Integer seed of the xoroshiro128+ generator. */
+  /** Integer seed of the MT19937 generator. */
   readonly seed: number;
   readonly sloMult: number;
 }
 
 /**
- * Poisson requests from one seeded xoroshiro128+ generator (pure-rand). Per request, in this order:
+ * Poisson requests from one seeded MT19937 generator (pure-rand `mersenne`; its seeding mixes small
+ * seeds well, unlike xoroshiro128+ whose first output from seed 1 is ~1.0). Per request, in this order:
  * two integer draws forming a uniform double u in [0,1) (see uniform53), gap = -ln(1 - u) / rate,
  * arrival = previous arrival + gap (the first arrival comes after one gap); then the variant index,
  * uniform over the workload's variants in name order; then the priority index, uniform over
@@ -67,7 +68,7 @@ export function generatePoissonTrace(workload: Workload, options: PoissonOptions
   if (!(Number.isInteger(count) && count >= 1)) throw new SchedulerInputError(`--requests must be a whole number >= 1, got ${count}.`);
   if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0x7fffffff)) throw new SchedulerInputError(`--seed must be a whole number from 0 to 2147483647, got ${seed}.`);
   validateSloMult(sloMult);
-  const rng = xoroshiro128plus(seed);
+  const rng = mersenne(seed);
   const variants = workload.variants;
   const requests: Request[] = new Array(count);
   let arrival = 0;

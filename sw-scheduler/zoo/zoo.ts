@@ -3,7 +3,7 @@
 // sparsity = a depth-dependent mean + a per-sample offset shared by all its layers (so layers are
 // correlated, as the paper observes) + per-layer noise. Deterministic: the same seed gives the same
 // tables, bit for bit. Building the CNN workload takes a few milliseconds.
-import { xoroshiro128plus, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import { SchedulerInputError } from '../errors.ts';
 import { sangerLayerLatency } from '../sanger.ts';
 import { buildWorkload, type VariantTable, type Workload } from '../workload.ts';
@@ -81,7 +81,7 @@ function cnnVariant(spec: CnnSpec, pattern: SparsityPattern, weightSparsity: num
   const name = `${spec.architecture}_${pattern}_sparse${Math.round(weightSparsity * 100)}`;
   const shapes = spec.layers();
   const layers = shapes.length;
-  const gauss = new Gaussian(xoroshiro128plus((seed ^ nameHash(name)) >>> 0));
+  const gauss = new Gaussian(mersenne((seed ^ nameHash(name)) >>> 0));
   const latency = new Float64Array(samples * layers);
   const sparsity = new Float64Array(samples * layers);
   for (let s = 0; s < samples; s++) {
@@ -121,7 +121,7 @@ export const ATTENTION_BALANCE_MEAN = 0.85;
 export const ATTENTION_BALANCE_SIGMA = 0.05;
 
 function attentionVariant(spec: AttentionSpec, samples: number, seed: number): VariantTable {
-  const gauss = new Gaussian(xoroshiro128plus((seed ^ nameHash(spec.name)) >>> 0));
+  const gauss = new Gaussian(mersenne((seed ^ nameHash(spec.name)) >>> 0));
   const { layers } = spec;
   const latency = new Float64Array(samples * layers);
   const sparsity = new Float64Array(samples * layers);

@@ -1,0 +1,335 @@
+// The scheduler's commands: `dysta workloads`, `dysta simulate`, `dysta sweep`. Thin wrappers over
+// the library (index.ts); all parsing of lists and checks of option values happen here, with
+// messages that say what to change.
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import cliProgress from 'cli-progress';
+import type { Argv, CommandModule } from 'yargs';
+import { exportCsvFolder } from './csv.ts';
+import { simulate, type DecisionRecord } from './engine.ts';
+import { SchedulerInputError } from './errors.ts';
+import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
+import { DEFAULT_POLICY_PARAMS, parsePolicyList, POLICY_NAMES } from './policies/index.ts';
+import { DEFAULT_LAST_N_WINDOW, getPredictor, PREDICTOR_NAMES } from './predictors.ts';
+import { writeSweepReport } from './report.ts';
+import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
+import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
+import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
+import { defaultThreadCount, runSweep } from './sweep-runner.ts';
+import { describeWorkload, type Workload } from './workload.ts';
+import { ZOO } from './zoo/zoo.ts';
+
+interface WorkloadArgs {
+  workload?: string;
+  'csv-dir'?: string;
+  'seq-len': number;
+}
+
+interface PolicyArgs {
+  policies: string;
+  alpha: number;
+  beta: number;
+  predictor: string;
+  'last-n': number;
+}
+
+function workloadOptions<T>(y: Argv<T>) {
+  return y
+    .option('workload', { type: 'string', describe: `built-in workload: ${ZOO.map((z) => z.name).join(' | ')} (default cnn)`, group: 'Workload:' })
+    .option('csv-dir', { type: 'string', describe: 'folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Workload:' })
+    .option('seq-len', { type: 'number', default: SANGER_DEFAULT_SEQ_LEN, describe: "sequence length for Sanger CSVs' latency model", group: 'Workload:' })
+    .conflicts('workload', 'csv-dir');
+}
+
+function policyOptions<T>(y: Argv<T>) {
+  return y
+    .option('policies', { type: 'string', default: 'all', describe: `comma-separated list or 'all': ${POLICY_NAMES.join(', ')}`, group: 'Policies:' })
+    .option('alpha', { type: 'number', default: DEFAULT_POLICY_PARAMS.alpha, describe: "sdrm3's fairness weight", group: 'Policies:' })
+    .option('beta', { type: 'number', default: DEFAULT_POLICY_PARAMS.beta, describe: "dysta's urgency/penalty weight", group: 'Policies:' })
+    .option('predictor', { type: 'string', choices: PREDICTOR_NAMES as unknown as string[], default: 'average', describe: 'how monitor policies turn measured sparsity into gamma', group: 'Policies:' })
+    .option('last-n', { type: 'number', default: DEFAULT_LAST_N_WINDOW, describe: 'window of --predictor last-n (layers)', group: 'Policies:' });
+}
+
+function workloadSource(args: WorkloadArgs): WorkloadSource {
+  if (args['csv-dir'] !== undefined) return { kind: 'csv', dir: args['csv-dir'], seqLen: args['seq-len'] };
+  return { kind: 'zoo', name: args.workload ?? 'cnn' };
+}
+
+function checkFinite(name: string, value: number, positive = false): void {
+  if (!Number.isFinite(value) || (positive && value <= 0)) throw new SchedulerInputError(`--${name} must be a ${positive ? 'positive ' : ''}number, got ${value}.`);
+}
+
+function checkPolicyArgs(args: PolicyArgs): void {
+  checkFinite('alpha', args.alpha);
+  checkFinite('beta', args.beta);
+}
+
+/** Parse a comma-separated list of numbers for option `name`. */
+export function parseNumberList(name: string, text: string, options: { integer?: boolean; positive?: boolean } = {}): number[] {
+  const parts = String(text).split(',').map((s) => s.trim()).filter(Boolean);
+  if (parts.length === 0) throw new SchedulerInputError(`--${name} needs at least one value (comma-separated).`);
+  return parts.map((p) => {
+    const v = Number(p);
+    if (!Number.isFinite(v) || (options.integer && !Number.isInteger(v)) || (options.positive && v <= 0) || (options.integer && v < 0)) {
+      throw new SchedulerInputError(`--${name}: '${p}' is not a ${options.positive ? 'positive ' : options.integer ? 'non-negative ' : ''}${options.integer ? 'whole number' : 'number'}.`);
+    }
+    return v;
+  });
+}
+
+function writeFileAtomic(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  const tmp = `${path}.tmp-${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, path);
+}
+
+function pad(text: string, width: number, right = false): string {
+  return right ? text.padStart(width) : text.padEnd(width);
+}
+
+function formatTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], rightAligned[i])).join('  ').trimEnd();
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// dysta workloads
+
+interface WorkloadsArgs extends WorkloadArgs {
+  'export-csv'?: string;
+  json: boolean;
+}
+
+function variantRows(workload: Workload): string[][] {
+  return workload.variants.map((v) => {
+    let sparsity = 0;
+    for (let l = 0; l < v.layers; l++) sparsity += v.Savg[l];
+    return [v.name, v.architecture, String(v.layers), String(v.sampleIds.length), (v.Tpat * 1e3).toFixed(3), (v.Tarch * 1e3).toFixed(3), (sparsity / v.layers).toFixed(3)];
+  });
+}
+
+export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
+  command: 'workloads',
+  describe: 'List the built-in model zoo, or describe one workload (zoo or CSV folder)',
+  builder: (y) =>
+    workloadOptions(y)
+      .option('export-csv', { type: 'string', describe: 'write the workload as artifact-format CSVs (Eyeriss flavour) into this folder' })
+      .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of tables' })
+      .example('$0 workloads', 'list the built-in workloads')
+      .example('$0 workloads --workload cnn', 'per-variant latency and sparsity of the CNN zoo')
+      .example('$0 workloads --csv-dir data/eyerissv2', 'check and describe a folder of CSVs') as unknown as Argv<WorkloadsArgs>,
+  handler: (args) => {
+    const detailed = args.workload !== undefined || args['csv-dir'] !== undefined || args['export-csv'] !== undefined;
+    const workloads = detailed ? [loadWorkload(workloadSource(args))] : ZOO.map((z) => loadWorkload({ kind: 'zoo', name: z.name }));
+    if (args['export-csv']) {
+      const files = exportCsvFolder(workloads[0], args['export-csv']);
+      process.stdout.write(`wrote ${files.length} CSV files to ${args['export-csv']}\n`);
+      return;
+    }
+    if (args.json) {
+      const out = workloads.map((w) => ({
+        name: w.name,
+        flavour: w.flavour,
+        capacity: workloadCapacity(w),
+        variants: w.variants.map((v) => ({ name: v.name, architecture: v.architecture, layers: v.layers, samples: v.sampleIds.length, Tpat: v.Tpat, Tarch: v.Tarch })),
+      }));
+      process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+      return;
+    }
+    for (const w of workloads) {
+      const d = describeWorkload(w);
+      const entry = ZOO.find((z) => z.name === w.name && !args['csv-dir']);
+      process.stdout.write(`${w.name} (${w.flavour} flavour): ${d.variants} variants of ${d.architectures} architectures, >= ${d.samplesMin} samples each\n`);
+      if (entry) process.stdout.write(`  ${entry.description}\n`);
+      process.stdout.write(`  mean isolated latency ${(d.meanIsolatedLatency * 1e3).toFixed(3)} ms, capacity ${workloadCapacity(w).toFixed(2)} req/s\n\n`);
+      process.stdout.write(
+        formatTable(['variant', 'architecture', 'layers', 'samples', 'Tpat (ms)', 'Tarch (ms)', 'mean sparsity'], variantRows(w), [false, false, true, true, true, true, true]) + '\n\n',
+      );
+    }
+    if (!detailed) process.stdout.write('Use --workload NAME with simulate/sweep; see sw-scheduler/README.md for the latency model and statistics.\n');
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// dysta simulate
+
+interface SimulateArgs extends WorkloadArgs, PolicyArgs {
+  trace?: string;
+  rate?: number;
+  load?: number;
+  requests: number;
+  seed: number;
+  'slo-mult'?: number;
+  json?: string;
+  'trace-out'?: string;
+  'decision-log'?: string;
+}
+
+export interface SimulationReport {
+  readonly policies: Record<string, Metrics & { requests: RequestRecord[] }>;
+}
+
+export const simulateCommand: CommandModule<object, SimulateArgs> = {
+  command: 'simulate',
+  describe: 'Run scheduling policies on one request trace (given or generated) and report SLO violations, ANTT and STP',
+  builder: (y) =>
+    policyOptions(workloadOptions(y))
+      .option('trace', { type: 'string', describe: 'replay this trace JSON ({"sloMult", "requests": [...]}) instead of generating one', group: 'Requests:' })
+      .option('rate', { type: 'number', describe: 'Poisson arrival rate in requests/s', group: 'Requests:' })
+      .option('load', { type: 'number', describe: 'arrival rate as a fraction of the workload capacity (default 0.9 when neither --rate nor --trace)', group: 'Requests:' })
+      .option('requests', { type: 'number', default: 1000, describe: 'number of generated requests', group: 'Requests:' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed of the request generator', group: 'Requests:' })
+      .option('slo-mult', { type: 'number', describe: "SLO multiplier: deadline = arrival + Tarch * M (default: the trace's, or 10)", group: 'Requests:' })
+      .option('json', { type: 'string', describe: 'write metrics and per-request records of every policy to this JSON file', group: 'Output:' })
+      .option('trace-out', { type: 'string', describe: 'save the requests (generated or replayed) as a trace JSON', group: 'Output:' })
+      .option('decision-log', { type: 'string', describe: 'write every decision (time, ready set, chosen, P, score) as JSON lines', group: 'Output:' })
+      .conflicts('trace', ['rate', 'load'])
+      .conflicts('rate', 'load')
+      .example('$0 simulate --workload cnn --rate 10 --requests 1000 --seed 1', 'all policies on a generated CNN trace')
+      .example('$0 simulate --trace t.json --policies dysta,sjf --json out.json', 'replay a trace') as unknown as Argv<SimulateArgs>,
+  handler: (args) => {
+    checkPolicyArgs(args);
+    const policies = parsePolicyList(args.policies);
+    const predictor = getPredictor(args.predictor, args['last-n']);
+    const workload = loadWorkload(workloadSource(args));
+    let trace: Trace;
+    let origin: string;
+    if (args.trace !== undefined) {
+      trace = readTraceFile(args.trace, workload);
+      origin = `trace ${args.trace} (${trace.requests.length} requests)`;
+    } else {
+      const capacity = workloadCapacity(workload);
+      if (args.load !== undefined) checkFinite('load', args.load, true);
+      const rate = args.rate ?? (args.load ?? 0.9) * capacity;
+      trace = generatePoissonTrace(workload, { rate, count: args.requests, seed: args.seed, sloMult: args['slo-mult'] ?? 10 });
+      origin = `Poisson, rate ${rate.toPrecision(4)} req/s (load ${(rate / capacity).toFixed(2)}), ${args.requests} requests, seed ${args.seed}`;
+    }
+    const sloMult = args['slo-mult'] ?? trace.sloMult;
+    const compiled = compileTrace(workload, trace, sloMult);
+    if (args['trace-out']) writeTraceFile(args['trace-out'], { sloMult, requests: trace.requests });
+
+    const report: SimulationReport = { policies: {} };
+    const rows: string[][] = [];
+    const logLines: string[] = [];
+    for (const policy of policies) {
+      const onDecision = args['decision-log'] ? (d: DecisionRecord) => logLines.push(JSON.stringify({ policy: policy.name, ...d })) : undefined;
+      const result = simulate(compiled, policy, { params: { alpha: args.alpha, beta: args.beta }, predictor, onDecision });
+      const metrics = computeMetrics(result);
+      report.policies[policy.name] = { ...metrics, requests: requestRecords(result) };
+      rows.push([policy.name, metrics.violationRate.toFixed(4), metrics.antt.toFixed(3), metrics.stp.toFixed(2)]);
+    }
+    process.stdout.write(`workload ${workload.name}; ${origin}; SLO multiplier ${sloMult}\n\n`);
+    process.stdout.write(formatTable(['policy', 'violation rate', 'ANTT', 'STP (inf/s)'], rows, [false, true, true, true]) + '\n');
+    if (args.json) {
+      writeFileAtomic(args.json, JSON.stringify(report) + '\n');
+      process.stdout.write(`\nwrote ${args.json}\n`);
+    }
+    if (args['decision-log']) {
+      writeFileAtomic(args['decision-log'], logLines.join('\n') + '\n');
+      process.stdout.write(`wrote ${logLines.length} decisions to ${args['decision-log']}\n`);
+    }
+    if (args['trace-out']) process.stdout.write(`wrote trace ${args['trace-out']}\n`);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// dysta sweep
+
+interface SweepArgs extends WorkloadArgs, PolicyArgs {
+  rates?: string;
+  loads: string;
+  'slo-mults': string;
+  seeds: string;
+  requests: number;
+  threads: number;
+  out?: string;
+}
+
+export const DEFAULT_SWEEP_LOADS = '0.5,0.7,0.9,1.1,1.3';
+export const DEFAULT_SWEEP_SLO_MULTS = '2,4,6,8,10,12';
+export const DEFAULT_SWEEP_SEEDS = '1,2,3,4,5';
+
+function progressReporter(total: number): { update: (done: number) => void; stop: () => void } {
+  if (process.stderr.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      { stream: process.stderr, format: 'sweep [{bar}] {percentage}% | {value}/{total} jobs | ETA {eta_formatted}', hideCursor: true },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, 0);
+    return { update: (done) => bar.update(done), stop: () => bar.stop() };
+  }
+  // Not a terminal (CI, a pipe): a line every ~10% instead of a redrawn bar.
+  let lastTenth = 0;
+  const started = Date.now();
+  return {
+    update: (done) => {
+      const tenth = Math.floor((done * 10) / total);
+      if (tenth > lastTenth || done === total) {
+        lastTenth = tenth;
+        process.stderr.write(`sweep: ${done}/${total} jobs (${Math.round((done * 100) / total)}%), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+      }
+    },
+    stop: () => {},
+  };
+}
+
+export const sweepCommand: CommandModule<object, SweepArgs> = {
+  command: 'sweep',
+  describe: 'Sweep arrival rates x SLO multipliers x seeds x policies in parallel and write a report folder with plots',
+  builder: (y) =>
+    policyOptions(workloadOptions(y))
+      .option('rates', { type: 'string', describe: 'arrival rates in requests/s, comma-separated (overrides --loads)', group: 'Sweep:' })
+      .option('loads', { type: 'string', default: DEFAULT_SWEEP_LOADS, describe: 'arrival rates as fractions of the workload capacity', group: 'Sweep:' })
+      .option('slo-mults', { type: 'string', default: DEFAULT_SWEEP_SLO_MULTS, describe: 'SLO multipliers, comma-separated', group: 'Sweep:' })
+      .option('seeds', { type: 'string', default: DEFAULT_SWEEP_SEEDS, describe: 'request-generator seeds, comma-separated', group: 'Sweep:' })
+      .option('requests', { type: 'number', default: 1000, describe: 'requests per trace', group: 'Sweep:' })
+      .option('threads', { type: 'number', default: defaultThreadCount(), describe: 'worker threads (0 = run on the main thread)', group: 'Sweep:' })
+      .option('out', { type: 'string', describe: 'report folder (default reports/sweep-<workload>); replaced when the sweep succeeds', group: 'Output:' })
+      .example('$0 sweep --workload cnn', "the paper's CNN study: 5 loads x 6 SLO multipliers x 5 seeds x 11 policies")
+      .example('$0 sweep --workload attention --rates 100,150,200 --seeds 1,2 --out reports/att', 'a smaller custom sweep') as unknown as Argv<SweepArgs>,
+  handler: async (args) => {
+    checkPolicyArgs(args);
+    const policies = parsePolicyList(args.policies).map((p) => p.name);
+    getPredictor(args.predictor, args['last-n']);
+    const source = workloadSource(args);
+    const workload = loadWorkload(source);
+    const capacity = workloadCapacity(workload);
+    const rates = args.rates !== undefined ? parseNumberList('rates', args.rates, { positive: true }) : parseNumberList('loads', args.loads, { positive: true }).map((l) => l * capacity);
+    const sloMults = parseNumberList('slo-mults', args['slo-mults'], { positive: true });
+    const seeds = parseNumberList('seeds', args.seeds, { integer: true });
+    if (!(Number.isInteger(args.requests) && args.requests >= 1)) throw new SchedulerInputError(`--requests must be a whole number >= 1, got ${args.requests}.`);
+    if (!(Number.isInteger(args.threads) && args.threads >= 0)) throw new SchedulerInputError(`--threads must be a whole number >= 0, got ${args.threads}.`);
+    const config: SweepConfig = {
+      source,
+      rates,
+      sloMults,
+      seeds,
+      requests: args.requests,
+      policies,
+      params: { alpha: args.alpha, beta: args.beta },
+      predictor: args.predictor,
+      lastN: args['last-n'],
+    };
+    const out = args.out ?? `reports/sweep-${workload.name}`;
+    const total = rates.length * sloMults.length * seeds.length;
+    process.stderr.write(
+      `sweep ${workload.name}: ${rates.length} rates x ${sloMults.length} SLO multipliers x ${seeds.length} seeds x ${policies.length} policies, ${args.requests} requests each, ${args.threads} threads\n`,
+    );
+    const progress = progressReporter(total);
+    const started = performance.now();
+    let points;
+    try {
+      points = await runSweep(config, { threads: args.threads, onProgress: (done) => progress.update(done) });
+    } finally {
+      progress.stop();
+    }
+    const elapsedSeconds = (performance.now() - started) / 1000;
+    const files = await writeSweepReport(out, { config, workloadName: workload.name, capacity, points, elapsedSeconds, threads: args.threads });
+    process.stdout.write(`${points.length} points in ${elapsedSeconds.toFixed(1)} s; report in ${out}/ (${files.length} files, start with summary.md)\n`);
+  },
+};
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand];
