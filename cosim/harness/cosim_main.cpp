@@ -15,6 +15,10 @@
 #include <memory>
 #include <sstream>
 #include <unistd.h>
+#ifdef __linux__
+#include <csignal>
+#include <sys/prctl.h>
+#endif
 
 #if VM_TRACE_FST
 #include "verilated_fst_c.h"
@@ -380,6 +384,13 @@ static void flushReplies(void*) {
 }
 
 int main(int argc, char** argv) {
+#ifdef __linux__
+    // Die with the driver even if it is SIGKILLed (no exit hook runs then): never an orphan
+    // simulator spinning in a long command. The getppid() check closes the race with an early death.
+    const pid_t parent = getppid();
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (getppid() != parent) return 3;
+#endif
     // Keep the protocol on the original stdout and send everything else (VL_PRINTF, $display) to stderr.
     const int protoFd = dup(STDOUT_FILENO);
     if (protoFd < 0 || dup2(STDERR_FILENO, STDOUT_FILENO) < 0) {
