@@ -5,11 +5,13 @@ import { schedulerCommands } from '../sw-scheduler/commands.ts';
 import { cosimCommand } from './cosim.ts';
 import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
+import { synthCommand } from './synth.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
-  ...schedulerCommands,
   demoCommand,
   genRtlCommand,
   cosimCommand,
+  synthCommand,
+  ...schedulerCommands,
 ];

@@ -1,0 +1,51 @@
+// `dysta synth`: the FPGA engineer's check of a generated folder: Verilator lint (-Wall) and Yosys
+// synthesis (generic or Xilinx) of one top, with the latch check and the cell counts.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CommandModule } from 'yargs';
+import { lintVerilog, synthesize, type SynthFlow } from '../cosim/lint.ts';
+import { UserError } from './errors.ts';
+
+interface Args {
+  rtl: string;
+  top: string;
+  flow: SynthFlow;
+}
+
+/** LUT/FF/DSP/BRAM totals from synth_xilinx cell types. */
+export function xilinxResources(cells: Record<string, number>): { LUT: number; FF: number; DSP: number; BRAM: number } {
+  let LUT = 0, FF = 0, DSP = 0, BRAM = 0;
+  for (const [type, n] of Object.entries(cells)) {
+    if (/^LUT\d$/.test(type)) LUT += n;
+    else if (/^FD[CPRS]E?$/.test(type)) FF += n;
+    else if (/^DSP48/.test(type)) DSP += n;
+    else if (/^RAMB(18|36)/.test(type)) BRAM += n;
+  }
+  return { LUT, FF, DSP, BRAM };
+}
+
+export const synthCommand: CommandModule<object, Args> = {
+  command: 'synth',
+  describe: 'Lint (-Wall) and synthesise a generated top with Yosys; print cell counts',
+  builder: (y) =>
+    y
+      .option('rtl', { type: 'string', default: 'rtl-out', describe: 'generated folder (files.f, manifest.json)' })
+      .option('top', { type: 'string', default: 'npu_tile', describe: 'top module to synthesise' })
+      .option('flow', { choices: ['generic', 'xilinx'] as const, default: 'generic' as SynthFlow, describe: 'yosys `synth` or `synth_xilinx`' })
+      .example('$0 gen-rtl && $0 synth --flow xilinx', 'LUT/FF/DSP/BRAM of the NPU tile') as never,
+  handler: async (args) => {
+    if (!existsSync(join(args.rtl, 'files.f'))) throw new UserError(`${args.rtl}/files.f not found; run \`dysta gen-rtl --out ${args.rtl}\` first`);
+    const lint = await lintVerilog(args.rtl, args.top);
+    process.stdout.write(`verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
+    if (!lint.clean) process.stdout.write(lint.output + '\n');
+    process.stderr.write(`yosys ${args.flow} synthesis of ${args.top}...\n`);
+    const r = await synthesize(args.rtl, args.top, args.flow);
+    process.stdout.write(`yosys: no latches, check -assert passed; ${r.totalCells} cells\n`);
+    if (args.flow === 'xilinx') {
+      const res = xilinxResources(r.cells);
+      process.stdout.write(`resources: LUT ${res.LUT}  FF ${res.FF}  DSP ${res.DSP}  BRAM ${res.BRAM}\n`);
+    }
+    for (const [type, n] of Object.entries(r.cells).sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${type.padEnd(20)} ${n}\n`);
+    if (!lint.clean) throw new UserError('lint reported warnings', 1);
+  },
+};
