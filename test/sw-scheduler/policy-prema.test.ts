@@ -1,0 +1,59 @@
+// prema / prema_sparse: tokens accumulate priority x waiting / isolated latency at every decision;
+// the threshold (9, 3 or 1) from the largest updated token decides which tasks may run.
+import { describe, expect, it } from 'vitest';
+import { run, tinyTrace, tinyWorkload } from './helpers.ts';
+
+const workload = tinyWorkload({ a: [[[1, 1], [0, 0.5]]], b: [[[2, 2, 2, 2], [0, 0.5, 0.5, 0.5]]] });
+
+describe('prema', () => {
+  it('threshold 9: a high-priority long task shuts out a shorter one', () => {
+    const trace = tinyTrace(10, [
+      [0, 'a', 0, 1],
+      [0.5, 'b', 0, 9],
+      [1, 'a', 0, 1],
+    ]);
+    const r = run(workload, trace, 'prema');
+    expect(r.chosen).toEqual([0, 0, 1, 1, 1, 1, 2, 2]);
+    // Tokens (scores): a fresh token is the priority and does not count toward the maximum.
+    expect(r.decisions[1].score).toEqual([1, 9]);
+    // 9 + 9 * ((2 - 0.5) / 8) = 10.6875 >= 9, so r2 (token 1, shorter) is no candidate.
+    expect(r.decisions[2].score).toEqual([10.6875, 1]);
+    expect(r.decisions[3].score).toEqual([10.6875, 2.5]);
+    expect(r.decisions[5].score).toEqual([10.6875, 8.5]);
+    expect(r.decisions[6].score).toEqual([13]);
+    expect(r.finish).toEqual([2, 10, 12]);
+  });
+
+  it('threshold 3, then a tie on remaining time among candidates goes to the first', () => {
+    const trace = tinyTrace(10, [
+      [0, 'b', 0, 3],
+      [0.5, 'a', 0, 1],
+    ]);
+    const r = run(workload, trace, 'prema');
+    expect(r.decisions.map((d) => d.score)).toEqual([[3], [3, 1], [3, 2.75], [3, 5.5], [9.25], [9.25]]);
+    // At t=2 the shorter r1 (token 1 < 3) may not run; at t=6 both are candidates with 2 s left.
+    expect(r.chosen).toEqual([0, 0, 0, 0, 1, 1]);
+    expect(r.finish).toEqual([8, 10]);
+  });
+});
+
+describe('prema_sparse', () => {
+  it("compares candidates by their own gamma * sum(E)", () => {
+    const monitored = tinyWorkload({
+      m: [
+        [[1, 1], [0.25, 0.5]],
+        [[1, 3], [0.75, 0.5]],
+      ],
+      n: [[[2], [0.5]]],
+    });
+    const trace = tinyTrace(10, [
+      [0, 'm', 0, 1],
+      [0.5, 'n', 0, 1],
+    ]);
+    const sparse = run(monitored, trace, 'prema_sparse');
+    expect(sparse.decisions[1].predicted).toEqual([3, 2]);
+    expect(sparse.chosen).toEqual([0, 1, 0]);
+    const plain = run(monitored, trace, 'prema');
+    expect(plain.chosen).toEqual([0, 0, 1]);
+  });
+});
