@@ -131,6 +131,8 @@ function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly 
     '--timescale',
     '1ns/1ps',
     ...traceArgs,
+    // `include "x.vh" resolves against the design folder, like a generator's own lint run.
+    `-I${design.dir}`,
     '-CFLAGS',
     `-std=c++17 -I${srcDir}`,
     ...user,
@@ -147,7 +149,8 @@ function keyText(banner: string, design: Design, trace: TraceFlavour, args: read
     `top ${design.top.name}`,
     `trace ${trace}`,
     `args ${JSON.stringify(args)}`,
-    ...design.files.map((f) => `verilog ${f.rel} ${f.sha256}`),
+    // Every hashed file of the folder, not only files.f: `include files change the binary too.
+    ...design.manifest.files.map((f) => `verilog ${f.path} ${f.sha256.toLowerCase()}`),
     ...harness.map((h) => `harness ${h.name} ${sha256Hex(h.text)}`),
     '',
   ].join('\n');
@@ -160,6 +163,13 @@ function pidAlive(pid: number): boolean {
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+}
+
+let ccache: Promise<boolean> | undefined;
+/** ccache is optional: without it every cold build recompiles the Verilator runtime (~20 s more). */
+function hasCcache(): Promise<boolean> {
+  ccache ??= execa('ccache', ['--version'], { reject: false }).then((r) => r.exitCode === 0);
+  return ccache;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -216,22 +226,22 @@ async function compile(
   const sources = harness.filter((h) => CPP_SOURCE.test(h.name)).map((h) => path.join(srcDir, h.name));
   const args = verilatorBuildArgs(design, trace, userArgs, srcDir, sources);
   const logPath = path.join(tmp, 'build.log');
-  const r = await execa('verilator', args, {
-    cwd: tmp,
-    reject: false,
-    all: true,
-    env: {
-      OBJCACHE: 'ccache',
-      // Rewrite the temp dir out of compiler paths so ccache hits across builds of different keys.
-      CCACHE_BASEDIR: tmp,
-      CCACHE_NOHASHDIR: '1',
-    },
-  });
+  const env: Record<string, string> = (await hasCcache())
+    ? {
+        OBJCACHE: 'ccache',
+        // Rewrite the temp dir out of compiler paths so ccache hits across builds of different keys.
+        CCACHE_BASEDIR: tmp,
+        CCACHE_NOHASHDIR: '1',
+      }
+    : {};
+  // ASCII compiler messages whatever the user's locale, so errors read (and match) the same everywhere.
+  env.LC_ALL = 'C';
+  const r = await execa('verilator', args, { cwd: tmp, reject: false, all: true, env });
   await writeFile(logPath, `$ verilator ${args.join(' ')}\n\n${r.all ?? ''}\n`);
   if (r.exitCode !== 0 || !existsSync(path.join(tmp, 'obj', 'sim'))) {
     const errors = (r.all ?? '')
       .split('\n')
-      .filter((l) => /error|%Error/i.test(l))
+      .filter((l) => /error/i.test(l) && !l.startsWith('%Error: Command Failed'))
       .slice(0, 15)
       .join('\n');
     throw new BuildError(`Verilator build of "${design.top.name}" failed (exit ${r.exitCode ?? r.signal}); full log: ${logPath}\n${errors}`, logPath);
@@ -285,7 +295,8 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
     if (release) {
       try {
         if (!existsSync(binary)) {
-          log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace})`);
+          const cc = (await hasCcache()) ? 'ccache' : 'no ccache: install it with `apt-get install ccache` for faster cold builds';
+          log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace}, ${cc})`);
           const t0 = performance.now();
           await compile(design, trace, userArgs, harness, text, key, cacheRoot, banner);
           buildSeconds = (performance.now() - t0) / 1000;

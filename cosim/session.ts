@@ -112,8 +112,8 @@ export class Session {
     // EPIPE on a dead child's stdin is reported through the exit path instead.
     this.child.stdin!.on('error', () => {});
     this.exitPromise = this.child.then(
-      (r) => this.onExit(r.exitCode, r.signal),
-      () => this.onExit(undefined, undefined),
+      (r) => this.onExit(r.exitCode, r.signal, r.exitCode === undefined && !r.signal ? r.shortMessage : undefined),
+      (err: unknown) => this.onExit(undefined, undefined, String(err)),
     );
   }
 
@@ -310,13 +310,17 @@ export class Session {
     this.scheduleFlush();
   }
 
-  private onExit(code: number | undefined, signal: string | undefined): void {
+  private onExit(code: number | undefined, signal: string | undefined, spawnError?: string): void {
     this.exited = true;
     clearTimeout(this.timer);
     live.delete(this);
     const expected = this.closing && this.waiting === 0;
     if (!expected && !this.failure) {
-      const how = signal ? `was killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+      const how = spawnError
+        ? `could not be started (${spawnError.split('\n')[0]}; rebuild it with buildSimulator)`
+        : signal
+          ? `was killed by ${signal}`
+          : `exited with code ${code ?? 'unknown'}`;
       const head = this.pending[this.head];
       const what = head ? `before replying to \`${head.command}\`` : 'while idle';
       this.fail(this.error('crash', head?.command, `simulator ${how} ${what}${this.stderrTail()}`));

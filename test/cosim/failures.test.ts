@@ -2,7 +2,7 @@
 // aborts the process), hangs (per-command timeout), and use after close.
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { SimulatorError, type Simulator } from '../../cosim/index.ts';
+import { Session, SimulatorError, type Simulator } from '../../cosim/index.ts';
 import { buildCounter, processExists, tempDir } from './fixture.ts';
 
 async function failure(p: Promise<unknown>): Promise<SimulatorError> {
@@ -49,7 +49,7 @@ describe('simulator failures', () => {
     expect(e.kind).toBe('crash');
     expect(e.command).toBe('tick 2');
     expect(e.message).toMatch(/^simulator was killed by SIGABRT before replying to `tick 2`; its last stderr lines:\n/);
-    expect(e.message).toContain('cosim_counter.v:30: Verilog $stop');
+    expect(e.message).toContain('cosim_counter.v:32: Verilog $stop');
     expect(e.message).toContain(`command log: ${s.logPath}`);
     expect(await queued).toBe(e);
     expect(await failure(s.send('cycle'))).toBe(e);
@@ -57,6 +57,27 @@ describe('simulator failures', () => {
     expect(s.running).toBe(false);
     expect(processExists(s.pid)).toBe(false);
     await s.close(); // harmless after a crash
+  });
+
+  it('$finish in the design ends simulation time but not the session', async () => {
+    const s = await sim.start({ logDir: tempDir() });
+    await s.reset(1);
+    await s.poke('halt', 1);
+    const e = await failure(s.send('tick 10'));
+    expect(e.kind).toBe('err');
+    expect(e.message).toMatch(/^simulator replied to `tick 10`: the design called \$finish at cycle 2\n/);
+    await expect(s.send('tick 1')).rejects.toThrow('the design called $finish; no more cycles can run (cycle 2)');
+    expect(await s.peek('cycles')).toBe(1n); // state stays readable
+    await s.close();
+    expect(readFileSync(s.stderrPath, 'utf8')).toMatch(/cosim_counter\.v:33: Verilog \$finish/);
+  });
+
+  it('a simulator binary that cannot start is reported as such', async () => {
+    const s = new Session({ ...sim, binary: '/nonexistent/sim' }, { logDir: tempDir() });
+    const e = await failure(s.send('info'));
+    expect(e.kind).toBe('crash');
+    expect(e.message).toMatch(/^simulator could not be started \(.*ENOENT.*; rebuild it with buildSimulator\) before replying to `info`/);
+    await s.close();
   });
 
   it('a hung command times out, the process is killed, and the error says so', async () => {

@@ -67,7 +67,7 @@ describe('poke, peek, tick', () => {
       expect.arrayContaining(['tick', 'reset', 'poke', 'peek', 'cycle', 'wave', 'count_until', 'quit']),
     );
     expect(await s.send('ports')).toBe(
-      'clk:in:1 rst:in:1 en:in:1 step:in:8 acc_in:in:100 die:in:1 count:out:32 cycles:out:64 delta:out:16 acc:out:100',
+      'clk:in:1 rst:in:1 en:in:1 step:in:8 acc_in:in:100 die:in:1 halt:in:1 count:out:32 cycles:out:64 delta:out:16 acc:out:100',
     );
   });
 });

@@ -16,6 +16,7 @@ describe('Verilator XML cross-check', () => {
       'step:input:8',
       'acc_in:input:100',
       'die:input:1',
+      'halt:input:1',
       'count:output:32',
       'cycles:output:64',
       'delta:output:16s',
