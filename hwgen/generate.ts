@@ -5,6 +5,7 @@ import { dirname, basename, join, resolve } from 'node:path';
 import { ConfigError, type HwConfig } from './config/index.ts';
 import { renderDesign, type RenderedDesign } from './hdl/index.ts';
 import { buildNpuTile } from './pe-array/rtl.ts';
+import { buildScheduler, SCHEDULER_TOP } from './scheduler/rtl.ts';
 
 export const GENERATOR = 'dysta-rtl hwgen';
 
@@ -15,12 +16,14 @@ function packageVersion(): string {
 export const GENERATOR_VERSION = packageVersion();
 
 /** Names of the top modules, as the manifest lists them. */
-export const TOPS = { npu: 'npu_tile' } as const;
+export const TOPS = { npu: 'npu_tile', scheduler: SCHEDULER_TOP } as const;
 
 /** Renders every generated module for `config` (no file system access). */
 export function generateDesign(config: HwConfig): RenderedDesign {
   const npu = buildNpuTile(config.peArray);
-  return renderDesign([npu.top], config, {
+  // The scheduler reuses the NPU tile's sparsity monitor module (one definition in the design).
+  const scheduler = buildScheduler(config.scheduler, config.peArray, npu.monitor);
+  return renderDesign([npu.top, scheduler.top], config, {
     generator: GENERATOR,
     version: GENERATOR_VERSION,
     command: 'npm run gen-rtl',

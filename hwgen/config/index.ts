@@ -23,17 +23,72 @@ export interface PeArrayConfig {
   maxRows: number;
 }
 
+export const SCHEDULER_PARAMS: ParamTable = [
+  { key: 'log2Tasks', default: 6, min: 1, max: 10, doc: 'D: the task table holds 2^D requests' },
+  { key: 'log2Variants', default: 4, min: 1, max: 8, doc: 'the variant tables hold 2^log2Variants model variants' },
+  { key: 'log2MaxLayers', default: 7, min: 1, max: 10, doc: 'largest layer count of a variant is 2^log2MaxLayers' },
+  { key: 'timeWidth', default: 48, min: 48, max: 64, doc: 'cycle counter, deadlines, arrival/last-run times (bits, cycles)' },
+  { key: 'latencyWidth', default: 32, min: 16, max: 48, doc: 'suffix sums of average latency and predicted remaining latency P (bits, cycles, saturating)' },
+  { key: 'nnzWidth', default: 32, min: 8, max: 40, doc: 'measured non-zero count of one layer (bits)' },
+  { key: 'recipWidth', default: 32, min: 8, max: 40, doc: 'mantissa of 1/expected non-zeros (bits); exponent is a 6-bit shift' },
+  { key: 'gammaIntBits', default: 4, min: 1, max: 8, doc: 'integer bits of gamma and of a layer ratio (saturate at 2^gammaIntBits - ulp)' },
+  { key: 'gammaFracBits', default: 24, min: 8, max: 32, doc: 'fraction bits of gamma and of a layer ratio' },
+  { key: 'invKFracBits', default: 32, min: 8, max: 40, doc: 'fraction bits of the 1/k table (running mean of ratios)' },
+  { key: 'invNFracBits', default: 24, min: 8, max: 32, doc: 'fraction bits of the 1/N table (penalty / waiting tasks)' },
+  { key: 'scoreWidth', default: 32, min: 12, max: 48, doc: 'score path width (bits, unsigned, saturating)' },
+  { key: 'scoreShift', default: 0, min: 0, max: 24, doc: 'one score unit = 2^scoreShift cycles (use with a narrow score path)' },
+  { key: 'idleWidth', default: 32, min: 16, max: 48, doc: 'idle time now - lastRun entering the penalty multiplier (bits, cycles, saturating)' },
+  { key: 'penaltyScaleWidth', default: 32, min: 8, max: 40, doc: 'per-request penalty scale = clock / isolated estimate in cycles (bits)' },
+  { key: 'penaltyScaleFracBits', default: 16, min: 0, max: 32, doc: 'fraction bits of the penalty scale' },
+  { key: 'betaPpm', default: 10000, min: 0, max: 1000000, doc: 'beta in parts per million (10000 = 0.01, the paper)' },
+  { key: 'betaFracBits', default: 32, min: 8, max: 40, doc: 'fraction bits of beta in hardware' },
+  { key: 'seqWidth', default: 32, min: 8, max: 64, doc: 'admission sequence number (tie-break: earliest admission wins)' },
+  { key: 'clockMHz', default: 200, min: 1, max: 1000, doc: 'clock frequency; folded by the host into the penalty scale and cycle conversions' },
+  { key: 'selectorUnits', default: 1, min: 1, max: 8, powerOfTwo: true, doc: 'parallel score units (area) vs decision latency: ceil-ish N/units + 7 cycles' },
+  { key: 'timeSkip', default: 1, min: 0, max: 1, doc: '1: time_skip ports let simulation advance the cycle counter by N in one step; 0: tied off (FPGA)' },
+];
+
+export interface SchedulerConfig {
+  log2Tasks: number;
+  log2Variants: number;
+  log2MaxLayers: number;
+  timeWidth: number;
+  latencyWidth: number;
+  nnzWidth: number;
+  recipWidth: number;
+  gammaIntBits: number;
+  gammaFracBits: number;
+  invKFracBits: number;
+  invNFracBits: number;
+  scoreWidth: number;
+  scoreShift: number;
+  idleWidth: number;
+  penaltyScaleWidth: number;
+  penaltyScaleFracBits: number;
+  betaPpm: number;
+  betaFracBits: number;
+  seqWidth: number;
+  clockMHz: number;
+  selectorUnits: number;
+  timeSkip: number;
+}
+
 export interface HwConfig {
   peArray: PeArrayConfig;
+  scheduler: SchedulerConfig;
 }
 
 /** Every section of the config file, with its parameter table. */
 export const CONFIG_SECTIONS: Record<keyof HwConfig, ParamTable> = {
   peArray: PE_ARRAY_PARAMS,
+  scheduler: SCHEDULER_PARAMS,
 };
 
 export function defaultConfig(): HwConfig {
-  return { peArray: defaultsOf<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS) };
+  return {
+    peArray: defaultsOf<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS),
+    scheduler: defaultsOf<SchedulerConfig & Record<string, number>>(SCHEDULER_PARAMS),
+  };
 }
 
 /** Cross-parameter rules that a per-key range cannot express. */
@@ -44,6 +99,13 @@ function checkPeArray(c: PeArrayConfig, path: string): void {
       `${path}.accWidth = ${c.accWidth} cannot hold a full dot product: with actWidth ${c.actWidth}, weightWidth ${c.weightWidth} and weightDepth ${c.weightDepth} it must be from ${need} to 64`,
     );
   }
+}
+
+/** Scheduler: cross-parameter rules. */
+function checkScheduler(c: SchedulerConfig, path: string): void {
+  if (c.idleWidth > c.timeWidth) throw new ConfigError(`${path}.idleWidth = ${c.idleWidth} must not exceed timeWidth (${c.timeWidth})`);
+  if (c.latencyWidth >= c.timeWidth) throw new ConfigError(`${path}.latencyWidth = ${c.latencyWidth} must be below timeWidth (${c.timeWidth})`);
+  if (c.scoreWidth + c.scoreShift > c.timeWidth) throw new ConfigError(`${path}: scoreWidth + scoreShift = ${c.scoreWidth + c.scoreShift} must not exceed timeWidth (${c.timeWidth})`);
 }
 
 /** Validates a config object (from JSON); `source` names where it came from in error messages. */
@@ -60,7 +122,9 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
   try {
     const peArray = parseSection<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS, r.peArray, 'peArray');
     checkPeArray(peArray, 'peArray');
-    return { peArray };
+    const scheduler = parseSection<SchedulerConfig & Record<string, number>>(SCHEDULER_PARAMS, r.scheduler, 'scheduler');
+    checkScheduler(scheduler, 'scheduler');
+    return { peArray, scheduler };
   } catch (err) {
     if (err instanceof ConfigError) throw new ConfigError(`${source}: ${err.message}`);
     throw err;

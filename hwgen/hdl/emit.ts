@@ -140,6 +140,19 @@ function emitStmts(stmts: Stmt[], depth: number, op: string, out: string[]): voi
       case 'comment':
         out.push(`${ind}// ${s.text}`);
         break;
+      case 'case': {
+        out.push(`${ind}case (${s.subject.text})`);
+        for (const a of s.arms) {
+          out.push(`${ind}${IND}${lit(a.value, s.subject.width).text}: begin`);
+          emitStmts(a.body, depth + 2, op, out);
+          out.push(`${ind}${IND}end`);
+        }
+        out.push(`${ind}${IND}default: begin`);
+        emitStmts(s.default, depth + 2, op, out);
+        out.push(`${ind}${IND}end`);
+        out.push(`${ind}endcase`);
+        break;
+      }
       case 'if': {
         out.push(`${ind}if (${s.cond.text}) begin`);
         emitStmts(s.then, depth + 1, op, out);
@@ -168,6 +181,9 @@ function processTargets(stmts: Stmt[], out = new Set<Signal>()): Set<Signal> {
     else if (s.kind === 'if') {
       processTargets(s.then, out);
       processTargets(s.else, out);
+    } else if (s.kind === 'case') {
+      for (const a of s.arms) processTargets(a.body, out);
+      processTargets(s.default, out);
     }
   }
   return out;

@@ -260,6 +260,14 @@ export function lit(value: number | bigint, width: number): Expr {
   return new Expr(width, false, `${width}'d${v}`);
 }
 
+/** An unsigned literal written in hex (readable for wide masks). */
+export function litHex(value: number | bigint, width: number): Expr {
+  const v = BigInt(value);
+  assertWidth(width, `literal ${v}`);
+  if (v < 0n || v >= 1n << BigInt(width)) throw new HdlError(`literal ${v} does not fit in ${width} unsigned bits`);
+  return new Expr(width, false, `${width}'h${v.toString(16)}`);
+}
+
 /** A signed literal (two's complement). */
 export function slit(value: number | bigint, width: number): Expr {
   const v = BigInt(value);

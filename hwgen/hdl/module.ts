@@ -53,6 +53,7 @@ export type Stmt =
   | { kind: 'set'; target: Signal; value: Expr }
   | { kind: 'write'; memory: Memory; addr: Expr; value: Expr }
   | { kind: 'if'; cond: Expr; then: Stmt[]; else: Stmt[] }
+  | { kind: 'case'; subject: Expr; arms: { value: bigint; body: Stmt[] }[]; default: Stmt[] }
   | { kind: 'comment'; text: string };
 
 export interface Process {
@@ -120,6 +121,31 @@ export class Block {
     this.stack.pop();
     if (otherwise) {
       this.stack.push(stmt.else);
+      otherwise();
+      this.stack.pop();
+    }
+  }
+  /**
+   * `case (subject)` with constant arms (unsigned values of the subject's width) and a default. In a
+   * combinational process the signals it drives still need a default assignment before it.
+   */
+  switch(subject: Expr, arms: readonly (readonly [number | bigint, () => void])[], otherwise?: () => void): void {
+    const stmt: Stmt = { kind: 'case', subject, arms: [], default: [] };
+    const seen = new Set<bigint>();
+    for (const [value, body] of arms) {
+      const v = BigInt(value);
+      if (v < 0n || v >= 1n << BigInt(subject.width)) throw new HdlError(`case arm ${v} does not fit ${describe(subject)}`);
+      if (seen.has(v)) throw new HdlError(`case arm ${v} appears twice`);
+      seen.add(v);
+      const arm = { value: v, body: [] as Stmt[] };
+      stmt.arms.push(arm);
+      this.stack.push(arm.body);
+      body();
+      this.stack.pop();
+    }
+    this.cur.push(stmt);
+    if (otherwise) {
+      this.stack.push(stmt.default);
       otherwise();
       this.stack.pop();
     }
@@ -334,6 +360,9 @@ function targets(stmts: Stmt[], out = new Set<Signal>()): Set<Signal> {
     else if (s.kind === 'if') {
       targets(s.then, out);
       targets(s.else, out);
+    } else if (s.kind === 'case') {
+      for (const a of s.arms) targets(a.body, out);
+      targets(s.default, out);
     }
   }
   return out;
