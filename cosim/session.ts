@@ -27,6 +27,8 @@ interface Pending {
   command: string;
   resolve: (payload: string) => void;
   reject: (err: SimulatorError) => void;
+  /** Resolve with the whole reply line, `err` included (sendRaw). */
+  raw: boolean;
 }
 
 // Every live child, so a Node exit (normal, or via an uncaught error) never leaves a simulator behind.
@@ -122,6 +124,18 @@ export class Session {
    * Rejects with SimulatorError on an `err` reply, a crash, a timeout, or after close().
    */
   send(command: string): Promise<string> {
+    return this.enqueue(command, false);
+  }
+
+  /**
+   * Like send(), but resolves with the whole reply line (`ok ...` or `err ...`); rejects only when
+   * the simulator crashes, hangs or is closed. For callers that expect an `err`, and for REPLs.
+   */
+  sendRaw(command: string): Promise<string> {
+    return this.enqueue(command, true);
+  }
+
+  private enqueue(command: string, raw: boolean): Promise<string> {
     if (/[\r\n]/.test(command)) {
       return Promise.reject(this.error('protocol', command, `a command must be one line: ${JSON.stringify(command)}`));
     }
@@ -129,7 +143,7 @@ export class Session {
     if (this.failure) return Promise.reject(this.failure);
     if (this.closing) return Promise.reject(this.error('closed', line, 'the session is closed'));
     return new Promise<string>((resolve, reject) => {
-      this.pending.push({ command: line, resolve, reject });
+      this.pending.push({ command: line, resolve, reject, raw });
       this.outBuf += `${line}\n`;
       this.logBuf += `${line}\n`;
       this.scheduleFlush();
@@ -296,7 +310,8 @@ export class Session {
         this.kill();
         return;
       }
-      if (line === 'ok' || line.startsWith('ok ')) head.resolve(line.slice(3));
+      if (head.raw && (line === 'ok' || line.startsWith('ok ') || line.startsWith('err '))) head.resolve(line);
+      else if (line === 'ok' || line.startsWith('ok ')) head.resolve(line.slice(3));
       else if (line.startsWith('err ')) {
         head.reject(this.error('err', head.command, `simulator replied to \`${head.command}\`: ${line.slice(4)}`));
       } else {

@@ -36,6 +36,8 @@ describe('simulator failures', () => {
     // The log already holds the failing command when the error is seen.
     expect(readFileSync(s.logPath, 'utf8').trim().split('\n').at(-1)).toBe('peek nope');
     expect(await s.send('cycle')).toBe('0'); // still alive
+    expect(await s.sendRaw('peek nope')).toBe("err no port named 'nope' on cosim_counter"); // for callers expecting err
+    expect(await s.sendRaw('cycle')).toBe('ok 0');
     await s.close();
   });
 
