@@ -38,7 +38,7 @@ export const cosimCommand: CommandModule<object, CosimArgs> = {
       log: (l) => process.stderr.write(`${l}\n`),
     });
     const session = await sim.start({ timeoutMs: args.timeout });
-    process.stderr.write(`cosim: session log ${session.logPath} (replay: ${sim.binary} < ${session.logPath})\n`);
+    process.stderr.write(`cosim: session log ${session.logPath} (replay: ${session.replayCommand})\n`);
     const interactive = !args.script && process.stdin.isTTY;
     const input = args.script ? createReadStream(args.script, 'utf8') : process.stdin;
     const rl = createInterface({ input, crlfDelay: Infinity, prompt: 'cosim> ' });

@@ -57,6 +57,8 @@ export class Session {
   /** The simulator's stderr (design output, Verilator messages). */
   readonly stderrPath: string;
   readonly pid: number;
+  /** Shell command that replays this session without Node: `<binary> [args] < <log>`. */
+  readonly replayCommand: string;
 
   private readonly child: ResultPromise;
   // FIFO of commands awaiting replies; a head index instead of shift() keeps 100k-deep pipelines O(1).
@@ -88,12 +90,13 @@ export class Session {
     this.repliesPath = path.join(logDir, `${base}.replies`);
     this.stderrPath = path.join(logDir, `${base}.stderr`);
     this.timeoutMs = options.timeoutMs ?? 60_000;
+    this.replayCommand = [simulator.binary, ...(options.args ?? [])].join(' ') + ` < ${this.logPath}`;
     this.logFd = openSync(this.logPath, 'w');
     this.repliesFd = openSync(this.repliesPath, 'w');
     writeSync(
       this.logFd,
       `# dysta cosim session: top ${simulator.design.top.name}, trace ${simulator.trace}, started ${new Date().toISOString()}\n` +
-        `# replay without Node: ${simulator.binary} < ${this.logPath}\n`,
+        `# replay without Node: ${this.replayCommand}\n`,
     );
 
     installExitHook();
@@ -371,7 +374,7 @@ export class Session {
     const msg =
       `${what.trimEnd()}\n` +
       `  command log: ${this.logPath}\n` +
-      `  replay: ${this.simulator.binary} < ${this.logPath}\n` +
+      `  replay: ${this.replayCommand}\n` +
       `  stderr: ${this.stderrPath}`;
     return new SimulatorError(msg, kind, command, this.logPath);
   }
