@@ -18,7 +18,8 @@ const moduleSchema = z.object({
   name: z.string().min(1),
   file: z.string().min(1),
   sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits'),
-  parameters: z.record(z.string(), z.unknown()).default({}),
+  // Verilog parameter values are scalars.
+  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
   ports: z.array(portSchema),
   instances: z.array(z.object({ name: z.string().min(1), module: z.string().min(1) })).default([]),
 });

@@ -1,6 +1,8 @@
 // The content-addressed build cache: a cold build compiles, a warm one reuses the binary untouched,
 // any input change gives a new key, and concurrent builders of one key compile once.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { execa } from 'execa';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSimulator } from '../../cosim/index.ts';
@@ -59,5 +61,18 @@ describe('build cache', () => {
     const s = await b.start({ logDir: tempDir() });
     expect(await s.send('info')).toBe('top=cosim_counter trace=none');
     await s.close();
+  });
+
+  it('takes over a lock left by a build process that died', async () => {
+    const first = await buildSimulator({ rtlDir: FIXTURE, trace: 'none', cacheDir: tempDir() });
+    const cacheDir = tempDir();
+    const dead = (await execa('sh', ['-c', 'echo $$'])).stdout.trim(); // a pid that has exited
+    writeFileSync(path.join(cacheDir, `${first.key}.lock`), `${dead}\n${os.hostname()}\n`);
+    const t0 = performance.now();
+    const again = await buildSimulator({ rtlDir: FIXTURE, trace: 'none', cacheDir });
+    expect(again.key).toBe(first.key);
+    expect(again.reused).toBe(false);
+    expect(performance.now() - t0).toBeLessThan(120_000);
+    expect(readdirSync(cacheDir)).toEqual([first.key]);
   });
 });
