@@ -11,7 +11,6 @@ import { SchedulerInputError } from './errors.ts';
 import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
 import { DEFAULT_POLICY_PARAMS, parsePolicyList, POLICY_NAMES } from './policies/index.ts';
 import { DEFAULT_LAST_N_WINDOW, getPredictor, PREDICTOR_NAMES } from './predictors.ts';
-import { writeSweepReport } from './report.ts';
 import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
 import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
@@ -326,6 +325,8 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       progress.stop();
     }
     const elapsedSeconds = (performance.now() - started) / 1000;
+    // vega and vega-lite take ~0.5 s to load: only the sweep needs them.
+    const { writeSweepReport } = await import('./report.ts');
     const files = await writeSweepReport(out, { config, workloadName: workload.name, capacity, points, elapsedSeconds, threads: args.threads });
     process.stdout.write(`${points.length} points in ${elapsedSeconds.toFixed(1)} s; report in ${out}/ (${files.length} files, start with summary.md)\n`);
   },
