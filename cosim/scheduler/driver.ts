@@ -1,0 +1,144 @@
+// Host-side driver of the Dysta scheduler (dysta_scheduler) in Verilator. A whole run — table
+// programming, admissions with backpressure, every decision, a trace NPU that replays each layer's
+// cycle count and non-zero count, read-backs of scores, gammas and counters — is one transaction
+// (`sched_run`, cosim/scheduler/scheduler_txn.cpp). This driver writes the script, sends one command
+// and parses the log. It knows the block only through its manifest parameters and port names.
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
+import type { Session, StartOptions } from '../session.ts';
+import { DesignError } from '../errors.ts';
+
+export const SCHEDULER_TRANSACTIONS = fileURLToPath(new URL('./scheduler_txn.cpp', import.meta.url));
+export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
+
+/** Host command opcodes (mirror of the RTL's; the manifest documents cmd_op). */
+export const SCHED_CMD = { WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4 } as const;
+
+export interface ScriptLayerEntry {
+  /** ratio = (nnz * mant) >> shift */
+  mant: bigint;
+  shift: number;
+  /** Sum of average latency (cycles) of the layers after this one. */
+  suffixNext: bigint;
+}
+
+export interface ScriptVariant {
+  variant: number;
+  nlayers: number;
+  /** Sum of average latency of all layers (cycles): the initial P. */
+  suffix0: bigint;
+  layers: ScriptLayerEntry[];
+}
+
+export interface ScriptRequest {
+  arrival: bigint;
+  variant: number;
+  deadline: bigint;
+  /** Penalty scale (clock / isolated estimate, fixed point). */
+  scale: bigint;
+  /** What the trace NPU replays for each layer the request runs, in layer order. */
+  layers: { cycles: bigint; nnz: bigint }[];
+}
+
+/** A scenario for `sched_run`; arrivals must be non-decreasing and >= start. */
+export interface SchedScript {
+  start: bigint;
+  variants: ScriptVariant[];
+  requests: ScriptRequest[];
+}
+
+/** Field widths the host needs to pack table words (from the manifest's parameters). */
+export interface SchedulerShape {
+  log2Tasks: number;
+  variantWidth: number;
+  layerWidth: number;
+  layerCountWidth: number;
+  latencyWidth: number;
+  recipWidth: number;
+  selectorUnits: number;
+}
+
+export function shapeFromParameters(params: Record<string, unknown>): SchedulerShape {
+  const p = (k: string): number => {
+    const v = params[k];
+    if (typeof v !== 'number') throw new DesignError(`${SCHEDULER_TOP_NAME} in the manifest lacks the numeric parameter ${k}; regenerate with \`npm run gen-rtl\``);
+    return v;
+  };
+  return {
+    log2Tasks: p('LOG2_TASKS'),
+    variantWidth: p('LOG2_VARIANTS'),
+    layerWidth: p('LOG2_MAX_LAYERS'),
+    layerCountWidth: p('LOG2_MAX_LAYERS') + 1,
+    latencyWidth: p('LATENCY_WIDTH'),
+    recipWidth: p('RECIP_WIDTH'),
+    selectorUnits: p('SELECTOR_UNITS'),
+  };
+}
+
+/** The script as the C++ transaction reads it (table words packed for cmd_data). */
+export function scriptText(script: SchedScript, shape: SchedulerShape): string {
+  const out: string[] = [`start ${script.start}`];
+  for (const v of script.variants) {
+    const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
+    out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
+    v.layers.forEach((l, i) => {
+      const w = (l.suffixNext << BigInt(shape.recipWidth + 6)) | (BigInt(l.shift) << BigInt(shape.recipWidth)) | l.mant;
+      out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
+    });
+  }
+  let last = script.start;
+  for (const r of script.requests) {
+    if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
+    last = r.arrival;
+    out.push(`req ${r.arrival} ${r.variant} ${r.deadline} ${r.scale} ${r.layers.length}`);
+    for (const l of r.layers) out.push(`lay ${l.cycles} ${l.nnz}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+export interface SchedRun {
+  /** The log, one fact per line (format: cosim/scheduler/README.md). */
+  lines: string[];
+  decisions: number;
+  /** Scheduler time at the end. */
+  endTime: bigint;
+}
+
+export class SchedulerSim {
+  private constructor(
+    readonly simulator: Simulator,
+    readonly session: Session,
+    readonly shape: SchedulerShape,
+  ) {}
+
+  /** Builds (or reuses from the cache) the scheduler simulator for the design in `rtlDir` and starts it. */
+  static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<SchedulerSim> {
+    const simulator = await buildSimulator({ ...options, rtlDir, top: SCHEDULER_TOP_NAME, extraSources: [SCHEDULER_TRANSACTIONS] });
+    const mod = simulator.design.manifest.modules.find((m) => m.name === SCHEDULER_TOP_NAME);
+    if (!mod) throw new DesignError(`${rtlDir} has no ${SCHEDULER_TOP_NAME} module`);
+    const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
+    return new SchedulerSim(simulator, session, shapeFromParameters(mod.parameters));
+  }
+
+  /** Plays a script (reset first) and returns the log. */
+  /**
+   * Plays a script (reset first) and returns the log. The script and the log are kept next to the
+   * session's command log (`<session>.run-N.script` / `.log`), so `<binary> < <session>.cmds` replays it.
+   */
+  async run(script: SchedScript, limitCycles = 1_000_000): Promise<SchedRun> {
+    const n = this.runs++;
+    const scriptPath = `${this.session.logPath}.run-${n}.script`;
+    const logPath = `${this.session.logPath}.run-${n}.log`;
+    writeFileSync(scriptPath, scriptText(script, this.shape));
+    const reply = await this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles}`);
+    const [decisions, end] = reply.trim().split(/\s+/);
+    const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.length > 0);
+    return { lines, decisions: Number(decisions), endTime: BigInt(end ?? '0') };
+  }
+  private runs = 0;
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

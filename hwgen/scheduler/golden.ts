@@ -1,0 +1,302 @@
+// Golden model of dysta_scheduler: the same fixed-point arithmetic as the RTL, bit for bit, from the
+// same formats object (formats.ts), plus the block's cycle-level timing (TIMING) so that decision
+// times and latencies can be predicted too. Three layers:
+//   1. host-side encoders (what the static scheduler programs): reciprocals, penalty scales;
+//   2. the data path: layer ratio, predictor update, score (pure functions on bigint);
+//   3. GoldenScheduler: task table + selector + predictor as a state machine driven by events.
+// Saturation is by design and reported: `ScoreDetail.saturated` and `PredictorStep.saturated` say
+// which clamp fired (a huge gamma, a deadline long past, a very long idle time...).
+import type { SchedulerConfig } from '../config/index.ts';
+import { TIMING, gammaOne, invK, invN, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
+
+export { schedulerFormats, type SchedulerFormats } from './formats.ts';
+
+// ------------------------------------------------------------------ 1. host-side encoders
+
+export interface Reciprocal {
+  /** ratio = (nnz * mant) >> shift, with gammaFrac fraction bits. */
+  mant: bigint;
+  shift: number;
+}
+
+/**
+ * 1/expected as mantissa and shift: mant = round(2^(gammaFrac + shift) / expected) with the largest
+ * shift (<= 63) that keeps mant below 2^recipWidth. Throws if even shift 0 overflows (expected tiny).
+ */
+export function encodeReciprocal(f: SchedulerFormats, expected: number): Reciprocal {
+  if (!(Number.isFinite(expected) && expected > 0)) throw new RangeError(`expected non-zero count must be positive, got ${expected}`);
+  const limit = maxOf(f.recipWidth);
+  let best: Reciprocal | undefined;
+  for (let shift = 0; shift < 64; shift++) {
+    const mant = BigInt(Math.round(2 ** (f.gammaFrac + shift) / expected));
+    if (mant > limit) break;
+    best = { mant, shift };
+  }
+  if (!best) throw new RangeError(`expected non-zero count ${expected} is too small for a ${f.recipWidth}-bit reciprocal with ${f.gammaFrac} fraction bits`);
+  return best;
+}
+
+/** Per-request penalty scale = clock / isolated estimate (cycles), penaltyScaleFrac fraction bits, saturating. */
+export function encodePenaltyScale(f: SchedulerFormats, isoEstCycles: bigint): bigint {
+  if (isoEstCycles <= 0n) return maxOf(f.penaltyScaleWidth);
+  const num = BigInt(Math.round(f.clockHz)) << BigInt(f.penaltyScaleFrac);
+  return sat((2n * num + isoEstCycles) / (2n * isoEstCycles), f.penaltyScaleWidth);
+}
+
+/** Seconds to cycles at the configured clock, rounded to nearest. */
+export function toCycles(f: SchedulerFormats, seconds: number): bigint {
+  return BigInt(Math.round(seconds * f.clockHz));
+}
+
+// ------------------------------------------------------------------ 2. data path
+
+export interface PredictorState {
+  ratioSum: bigint;
+  gamma: bigint;
+  pred: bigint;
+}
+
+export interface PredictorStep extends PredictorState {
+  ratio: bigint;
+  saturated: { ratio: boolean; gamma: boolean; pred: boolean };
+}
+
+/** After a layer: ratio = sat((nnz * mant) >> shift); sum += ratio; gamma = sat((sum * 1/k) >> Q); P = sat((gamma * suffix) >> F). */
+export function predictorStep(f: SchedulerFormats, ratioSum: bigint, nnz: bigint, recip: Reciprocal, k: number, suffixNext: bigint): PredictorStep {
+  const rawRatio = (sat(nnz, f.nnzWidth) * recip.mant) >> BigInt(recip.shift);
+  const ratio = sat(rawRatio, f.gammaWidth);
+  const sum = ratioSum + ratio;
+  const rawGamma = (sum * invK(f, k)) >> BigInt(f.invKFrac);
+  const gamma = sat(rawGamma, f.gammaWidth);
+  const rawPred = (gamma * suffixNext) >> BigInt(f.gammaFrac);
+  const pred = sat(rawPred, f.latencyWidth);
+  return { ratio, ratioSum: sum, gamma, pred, saturated: { ratio: rawRatio !== ratio, gamma: rawGamma !== gamma, pred: rawPred !== pred } };
+}
+
+export interface ScoreInputs {
+  deadline: bigint;
+  lastRun: bigint;
+  pred: bigint;
+  scale: bigint;
+}
+
+export interface ScoreDetail {
+  score: bigint;
+  /** P, urgency, penalty and beta x (urgency + penalty), in score units. */
+  pred: bigint;
+  urgency: bigint;
+  penalty: bigint;
+  betaTerm: bigint;
+  saturated: { pred: boolean; urgency: boolean; idle: boolean; penalty: boolean; sum: boolean; score: boolean };
+}
+
+/** The score unit: every step as the RTL pipeline computes it. `n` = valid tasks (>= 1). */
+export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): ScoreDetail {
+  const s = BigInt(f.scoreShift);
+  const SW = f.scoreWidth;
+  const rawPred = t.pred >> s;
+  const pred = sat(rawPred, SW);
+  const slack = t.deadline - tSel - t.pred;
+  const rawUrg = slack <= 0n ? 0n : slack >> s;
+  const urgency = sat(rawUrg, SW);
+  const rawIdle = t.lastRun > tSel ? 0n : tSel - t.lastRun;
+  const idle = sat(rawIdle, f.idleWidth);
+  const rawPen1 = (idle * t.scale) >> BigInt(f.penaltyScaleFrac + f.scoreShift);
+  const pen1 = sat(rawPen1, SW);
+  const penalty = sat((pen1 * invN(f, n)) >> BigInt(f.invNFrac), SW);
+  const rawSum = urgency + penalty;
+  const sum = sat(rawSum, SW);
+  const betaTerm = sat((sum * f.betaQ) >> BigInt(f.betaFrac), SW);
+  const rawScore = pred + betaTerm;
+  const score = sat(rawScore, SW);
+  return {
+    score,
+    pred,
+    urgency,
+    penalty,
+    betaTerm,
+    saturated: { pred: rawPred !== pred, urgency: rawUrg !== urgency, idle: rawIdle !== idle, penalty: rawPen1 !== pen1, sum: rawSum !== sum, score: rawScore !== score },
+  };
+}
+
+/** Selector order: lower score first, then earlier admission (lower sequence number). */
+export function beats(a: { score: bigint; seq: bigint }, b: { score: bigint; seq: bigint }): boolean {
+  return a.score < b.score || (a.score === b.score && a.seq < b.seq);
+}
+
+// ------------------------------------------------------------------ 3. the block as a state machine
+
+export interface VariantTables {
+  nlayers: number;
+  suffix0: bigint;
+  /** Per layer l: 1/expected non-zeros of layer l and the suffix sum after it. */
+  layers: { recip: Reciprocal; suffixNext: bigint }[];
+}
+
+export interface Task {
+  slot: number;
+  variant: number;
+  deadline: bigint;
+  scale: bigint;
+  seq: bigint;
+  nextLayer: number;
+  lastRun: bigint;
+  ratioSum: bigint;
+  gamma: bigint;
+  pred: bigint;
+}
+
+export interface AdmitRequest {
+  variant: number;
+  deadline: bigint;
+  arrival: bigint;
+  scale: bigint;
+}
+
+export interface Decision {
+  slot: number;
+  variant: number;
+  layer: number;
+  score: bigint;
+  tSel: bigint;
+  /** Time the decision event is visible: tSel + largest per-bank valid count + SELECT_FIXED. */
+  tEvent: bigint;
+  /** Score of every valid slot at this selection. */
+  scores: Map<number, bigint>;
+}
+
+export interface LayerOutcome {
+  slot: number;
+  completed: boolean;
+  step: PredictorStep;
+}
+
+export class GoldenScheduler {
+  readonly f: SchedulerFormats;
+  /** Task memory: a freed slot keeps its last values until reused (as the RTL's memories do). */
+  private readonly mem: (Task | undefined)[];
+  private readonly valid: boolean[];
+  /** Score memory: written at every selection, survives a slot being freed and reused. */
+  private readonly scoreMem: bigint[];
+  private readonly variantTables: (VariantTables | undefined)[];
+  private seqNext = 0n;
+  private running: { slot: number; layer: number } | undefined;
+
+  constructor(cfg: SchedulerConfig | SchedulerFormats) {
+    this.f = 'cfg' in cfg ? cfg : schedulerFormats(cfg);
+    this.mem = new Array(this.f.tasks).fill(undefined);
+    this.valid = new Array(this.f.tasks).fill(false);
+    this.scoreMem = new Array(this.f.tasks).fill(0n);
+    this.variantTables = new Array(this.f.variants).fill(undefined);
+  }
+
+  program(variant: number, tables: VariantTables): void {
+    if (variant < 0 || variant >= this.f.variants) throw new RangeError(`variant ${variant} outside 0..${this.f.variants - 1}`);
+    this.variantTables[variant] = tables;
+  }
+
+  get count(): number {
+    return this.valid.filter(Boolean).length;
+  }
+  get full(): boolean {
+    return this.count === this.f.tasks;
+  }
+  /** The slot's stored fields (also after completion, until the slot is reused). */
+  task(slot: number): Task | undefined {
+    return this.mem[slot];
+  }
+  isValid(slot: number): boolean {
+    return this.valid[slot]!;
+  }
+  lastScore(slot: number): bigint {
+    return this.scoreMem[slot]!;
+  }
+  validSlots(): number[] {
+    const out: number[] = [];
+    this.valid.forEach((v, i) => v && out.push(i));
+    return out;
+  }
+
+  /** Admission: the lowest free slot, or undefined when full (backpressure: the host keeps the request). */
+  admit(r: AdmitRequest): number | undefined {
+    const slot = this.valid.indexOf(false);
+    if (slot < 0) return undefined;
+    this.valid[slot] = true;
+    const tables = this.variantTables[r.variant];
+    const suffix0 = sat(tables?.suffix0 ?? 0n, this.f.latencyWidth);
+    this.mem[slot] = {
+      slot,
+      variant: r.variant,
+      deadline: r.deadline,
+      scale: r.scale,
+      seq: this.seqNext,
+      nextLayer: 0,
+      lastRun: r.arrival,
+      ratioSum: 0n,
+      gamma: gammaOne(this.f),
+      pred: suffix0,
+    };
+    this.seqNext = (this.seqNext + 1n) & maxOf(this.f.seqWidth);
+    return slot;
+  }
+
+  /** Selection at time tSel: scores every valid task, picks the minimum (ties: earliest admission). */
+  select(tSel: bigint): Decision {
+    const valid = this.validSlots();
+    if (valid.length === 0) throw new Error('select() with an empty table');
+    const n = valid.length;
+    const scores = new Map<number, bigint>();
+    let best: Task | undefined;
+    let bestScore = 0n;
+    const perBank = new Array<number>(this.f.units).fill(0);
+    for (const slot of valid) {
+      const t = this.mem[slot]!;
+      perBank[slot % this.f.units]!++;
+      const s = scoreOf(this.f, t, tSel, n).score;
+      scores.set(slot, s);
+      this.scoreMem[slot] = s;
+      if (!best || beats({ score: s, seq: t.seq }, { score: bestScore, seq: best.seq })) {
+        best = t;
+        bestScore = s;
+      }
+    }
+    const layer = best!.nextLayer % this.f.maxLayers;
+    this.running = { slot: best!.slot, layer };
+    return {
+      slot: best!.slot,
+      variant: best!.variant,
+      layer,
+      score: bestScore,
+      tSel,
+      tEvent: tSel + BigInt(Math.max(...perBank) + TIMING.SELECT_FIXED),
+      scores,
+    };
+  }
+
+  /** The running layer finished at tDone with `nnz` non-zero outputs: predictor update, maybe completion. */
+  layerDone(tDone: bigint, nnz: bigint): LayerOutcome {
+    if (!this.running) throw new Error('layerDone() with no running task');
+    const { slot, layer } = this.running;
+    this.running = undefined;
+    const t = this.mem[slot]!;
+    const tables = this.variantTables[t.variant];
+    const entry = tables?.layers[layer] ?? { recip: { mant: 0n, shift: 0 }, suffixNext: 0n };
+    const k = layer + 1;
+    const nlayers = (tables?.nlayers ?? 0) & Number(maxOf(this.f.layerCountWidth));
+    const completed = k >= nlayers || k === this.f.maxLayers;
+    const step = predictorStep(this.f, t.ratioSum, nnz, entry.recip, k, sat(entry.suffixNext, this.f.latencyWidth));
+    t.nextLayer = k;
+    t.lastRun = tDone;
+    t.ratioSum = step.ratioSum;
+    t.gamma = step.gamma;
+    t.pred = step.pred;
+    if (completed) this.valid[slot] = false;
+    return { slot, completed, step };
+  }
+}
+
+/** Layers a request of this variant runs: its layer count, clamped to 1..maxLayers (the RTL's rule). */
+export function layersRun(f: SchedulerFormats, nlayers: number): number {
+  const n = nlayers & Number(maxOf(f.layerCountWidth));
+  return Math.max(1, Math.min(n, f.maxLayers));
+}

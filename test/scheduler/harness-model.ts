@@ -1,0 +1,109 @@
+// The expected log of a `sched_run` transaction: the golden scheduler driven exactly as the C++
+// harness drives the RTL (cosim/scheduler/scheduler_txn.cpp), with the block's cycle timing from
+// TIMING. Comparing this with the RTL's log checks every decision, score, gamma, P, time and
+// counter bit for bit.
+import type { SchedScript } from '../../cosim/scheduler/driver.ts';
+import type { SchedulerConfig } from '../../hwgen/config/index.ts';
+import { GoldenScheduler, layersRun } from '../../hwgen/scheduler/golden.ts';
+import { TIMING } from '../../hwgen/scheduler/formats.ts';
+
+/** Cycles the harness spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM). */
+const READ_BACK_CYCLES = 4n;
+
+export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[] {
+  const g = new GoldenScheduler(cfg);
+  const f = g.f;
+  for (const v of script.variants) {
+    g.program(v.variant, { nlayers: v.nlayers, suffix0: v.suffix0, layers: v.layers.map((l) => ({ recip: { mant: l.mant, shift: l.shift }, suffixNext: l.suffixNext })) });
+  }
+  const nl = new Map(script.variants.map((v) => [v.variant, v.nlayers]));
+  script.requests.forEach((r, i) => {
+    const want = layersRun(f, nl.get(r.variant) ?? 0);
+    if (r.layers.length !== want) throw new Error(`request ${i}: ${r.layers.length} layer records, but its variant runs ${want} layers`);
+  });
+
+  const log: string[] = [];
+  const reqs = script.requests;
+  const n = reqs.length;
+  const occ = new Map<number, number>();
+  const layerOf = new Array<number>(n).fill(0);
+  let now = script.start;
+  let pending = 0;
+  let completed = 0;
+  let prevG = -1;
+  let decisions = 0;
+  let stalls = 0;
+  let lastDone = 0n;
+  const max = (a: bigint, b: bigint) => (a > b ? a : b);
+  const readBack = (slot: number) => {
+    const t = g.task(slot)!;
+    log.push(`G ${slot} ${g.isValid(slot) ? 1 : 0} ${t.nextLayer} ${t.gamma} ${t.pred} ${t.ratioSum}`);
+    now += READ_BACK_CYCLES;
+  };
+  const admit = (i: number): number | undefined => {
+    const r = reqs[i]!;
+    return g.admit({ variant: r.variant, deadline: r.deadline, arrival: r.arrival, scale: r.scale });
+  };
+
+  while (completed < n) {
+    let tSel: bigint;
+    if (occ.size === 0) {
+      if (prevG >= 0) {
+        readBack(prevG);
+        prevG = -1;
+      }
+      now = max(now, reqs[pending]!.arrival);
+      const slot = admit(pending);
+      if (slot === undefined) throw new Error('internal: admission refused by an empty table');
+      occ.set(slot, pending);
+      log.push(`A ${pending} ${slot}`);
+      pending++;
+      tSel = now + BigInt(TIMING.ADMIT_TO_SELECT);
+      now += 1n;
+    } else {
+      tSel = lastDone + BigInt(TIMING.UPDATE_TO_SELECT);
+    }
+    const d = g.select(tSel);
+    const req = occ.get(d.slot)!;
+    decisions++;
+    log.push(`D ${d.tSel} ${d.tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
+    now = d.tEvent + 1n;
+    if (prevG >= 0) {
+      readBack(prevG);
+      prevG = -1;
+    }
+    for (const slot of [...occ.keys()].sort((a, b) => a - b)) {
+      log.push(`S ${slot} ${g.lastScore(slot)}`);
+      now += 1n;
+    }
+    const run = reqs[req]!.layers[d.layer]!;
+    const tEnd = d.tEvent + run.cycles;
+    while (pending < n && reqs[pending]!.arrival < tEnd) {
+      const slot = admit(pending);
+      now += 1n;
+      if (slot === undefined) {
+        log.push(`B ${pending}`);
+        stalls++;
+        break;
+      }
+      occ.set(slot, pending);
+      log.push(`A ${pending} ${slot}`);
+      pending++;
+    }
+    if (now > tEnd) throw new Error(`request ${req} layer ${d.layer}: ${run.cycles} cycles is too short for the harness's reads and admissions`);
+    g.layerDone(tEnd, run.nnz);
+    lastDone = tEnd;
+    prevG = d.slot;
+    layerOf[req]!++;
+    now = tEnd + 1n;
+    if (layerOf[req] === reqs[req]!.layers.length) {
+      log.push(`C ${d.slot} ${req} ${tEnd}`);
+      now = tEnd + BigInt(TIMING.UPDATE_TO_SELECT) + 1n;
+      occ.delete(d.slot);
+      completed++;
+    }
+  }
+  if (prevG >= 0) readBack(prevG);
+  log.push(`K ${decisions} ${n} ${n} ${stalls}`);
+  return log;
+}
