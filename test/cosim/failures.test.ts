@@ -51,7 +51,7 @@ describe('simulator failures', () => {
     expect(e.kind).toBe('crash');
     expect(e.command).toBe('tick 2');
     expect(e.message).toMatch(/^simulator was killed by SIGABRT before replying to `tick 2`; its last stderr lines:\n/);
-    expect(e.message).toContain('cosim_counter.v:32: Verilog $stop');
+    expect(e.message).toContain('cosim_counter.v:34: Verilog $stop');
     expect(e.message).toContain(`command log: ${s.logPath}`);
     expect(await queued).toBe(e);
     expect(await failure(s.send('cycle'))).toBe(e);
@@ -71,7 +71,7 @@ describe('simulator failures', () => {
     await expect(s.send('tick 1')).rejects.toThrow('the design called $finish; no more cycles can run (cycle 2)');
     expect(await s.peek('cycles')).toBe(1n); // state stays readable
     await s.close();
-    expect(readFileSync(s.stderrPath, 'utf8')).toMatch(/cosim_counter\.v:33: Verilog \$finish/);
+    expect(readFileSync(s.stderrPath, 'utf8')).toMatch(/cosim_counter\.v:35: Verilog \$finish/);
   });
 
   it('a simulator binary that cannot start is reported as such', async () => {

@@ -40,9 +40,13 @@ describe('command log replay', () => {
     expect(recorded.split('\n').slice(4, 8)).toEqual(['ok 6 54', `ok ${got[2]}`, 'ok fc4e', "err no port named 'missing' on cosim_counter"]);
     expect(got).toEqual(['2', '6 54', ((6n * ((1n << 90n) + 77n)) & ((1n << 100n) - 1n)).toString(16).padStart(25, '0'), 'fc4e', '1008']);
 
+    // $display output went to the session's stderr file, never into the replies.
+    expect(readFileSync(s.stderrPath, 'utf8')).toBe('cosim_counter: in reset, count was 0\ncosim_counter: in reset, count was 0\n');
+
     // The replay, as a user would type it in a shell.
     const replay = await execa('sh', ['-c', '"$0" < "$1"', sim.binary, s.logPath]);
     expect(replay.stdout + '\n').toBe(recorded);
+    expect(replay.stderr).toContain('cosim_counter: in reset, count was 0');
     expect(replay.exitCode).toBe(0);
   });
 });
