@@ -30,7 +30,8 @@ export async function runSweep(config: SweepConfig, options: SweepRunOptions = {
     const workload = loadWorkload(config.source);
     jobs.forEach((job, i) => {
       results[i] = runJob(workload, config, job);
-      options.onProgress?.(++done, jobs.length);
+      done++;
+      options.onProgress?.(done, jobs.length);
     });
     return results.flat();
   }
@@ -67,7 +68,8 @@ export async function runSweep(config: SweepConfig, options: SweepRunOptions = {
           if (msg.kind === 'ready') dispatch();
           else if (msg.kind === 'points') {
             results[current] = msg.points;
-            options.onProgress?.(++done, jobs.length);
+            done++;
+            options.onProgress?.(done, jobs.length);
             dispatch();
           } else fail(msg.userError ? new SchedulerInputError(msg.message) : new Error(`sweep worker failed: ${msg.message}`));
         });

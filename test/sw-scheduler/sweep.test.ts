@@ -41,6 +41,12 @@ describe('sweep', () => {
     expect(new Set(threaded.map((p) => p.policy))).toEqual(new Set(POLICY_NAMES));
   });
 
+  it('runs on a worker thread without a progress callback', async () => {
+    // Regression: `onProgress?.(++done)` skipped the increment when no callback was given.
+    const points = await runSweep({ ...config, rates: [20], sloMults: [3], seeds: [1] }, { threads: 1 });
+    expect(points.map((p) => p.policy)).toEqual([...POLICY_NAMES]);
+  });
+
   it('reports a user error from a worker as a user error', async () => {
     await expect(runSweep({ ...config, source: { kind: 'csv', dir: join(dir, 'missing'), seqLen: 512 } }, { threads: 1 })).rejects.toMatchObject({
       userError: true,
