@@ -1,0 +1,41 @@
+// Public surface of the float scheduler model (ALGORITHMS.md). Other parts of the project (the
+// fixed-point golden model, co-simulation, reports) import from here only.
+//
+// Typical use, including the decision-by-decision record the hardware comparison needs:
+//   const workload = zooWorkload('cnn');                       // or importCsvFolder(dir)
+//   const trace = generatePoissonTrace(workload, { rate: 10, count: 1000, seed: 1, sloMult: 10 });
+//   const compiled = compileTrace(workload, trace);            // resolve names once, reuse per policy
+//   const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'));
+//   computeMetrics(result);          // { violationRate, antt, stp }
+//   decisions[k];                    // { time, ready, chosen, layer, predicted (P), score, gamma }
+// `simulate(compiled, policy, { onDecision })` streams the same records without keeping them.
+
+export { SchedulerInputError } from './errors.ts';
+export { buildWorkload, architectureOf, describeWorkload } from './workload.ts';
+export type { Flavour, Variant, VariantTable, Workload } from './workload.ts';
+export { importCsvFolder, parseVariantCsv, exportCsvFolder } from './csv.ts';
+export { sangerLayerLatency, SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
+export { ZOO, zooWorkload, ZOO_DEFAULT_SEED, ZOO_DEFAULT_SAMPLES } from './zoo/zoo.ts';
+export type { ZooEntry, ZooOptions } from './zoo/zoo.ts';
+export {
+  PRIORITIES,
+  generatePoissonTrace,
+  parseTrace,
+  readTraceFile,
+  writeTraceFile,
+  compileTrace,
+} from './requests.ts';
+export type { Request, Trace, CompiledTrace, Priority, PoissonOptions } from './requests.ts';
+export { simulate, simulateWithDecisionLog, computeDeadlines } from './engine.ts';
+export type { DecisionRecord, SimulationOptions, SimulationResult } from './engine.ts';
+export { POLICIES, POLICY_NAMES, getPolicy, parsePolicyList, DEFAULT_POLICY_PARAMS, selectByMaxRule } from './policies/index.ts';
+export type { PolicyDefinition, PolicyParams, Selector, PredictionSource } from './policies/index.ts';
+export { getPredictor, PREDICTOR_NAMES, DEFAULT_LAST_N_WINDOW } from './predictors.ts';
+export type { PredictorDefinition, PredictorState } from './predictors.ts';
+export type { TaskTable } from './tasks.ts';
+export { computeMetrics, requestRecords } from './metrics.ts';
+export type { Metrics, RequestRecord } from './metrics.ts';
+export { planJobs, runJob, meanOverSeeds, loadWorkload, workloadCapacity } from './sweep.ts';
+export type { SweepConfig, SweepJob, SweepPoint, SettingMean, WorkloadSource } from './sweep.ts';
+export { runSweep } from './sweep-runner.ts';
+export { schedulerCommands } from './commands.ts';
