@@ -187,6 +187,8 @@ export class Session {
   /** Starts writing a waveform to `file` (made absolute, so a replay writes the same file). */
   async waveOn(file: string): Promise<string> {
     const abs = path.resolve(file);
+    // The protocol splits on whitespace; a path with a space would arrive as two tokens.
+    if (/\s/.test(abs)) throw this.error('protocol', `wave on ${abs}`, `waveform path must not contain whitespace: "${abs}"`);
     mkdirSync(path.dirname(abs), { recursive: true });
     await this.send(`wave on ${abs}`);
     return abs;
