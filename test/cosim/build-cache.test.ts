@@ -5,7 +5,7 @@ import os from 'node:os';
 import { execa } from 'execa';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildSimulator } from '../../cosim/index.ts';
+import { buildSimulator, defaultCacheDir } from '../../cosim/index.ts';
 import { COUNT_UNTIL, FIXTURE, tempDir } from './fixture.ts';
 
 describe('build cache', () => {
@@ -74,5 +74,18 @@ describe('build cache', () => {
     expect(again.reused).toBe(false);
     expect(performance.now() - t0).toBeLessThan(120_000);
     expect(readdirSync(cacheDir)).toEqual([first.key]);
+  });
+
+  it('puts the cache under $DYSTA_CACHE_DIR when set, else <project>/.cache/verilator', async () => {
+    expect(defaultCacheDir()).toBe(path.resolve(import.meta.dirname, '../../.cache/verilator'));
+    const dir = tempDir();
+    process.env.DYSTA_CACHE_DIR = dir;
+    try {
+      expect(defaultCacheDir()).toBe(dir);
+      const sim = await buildSimulator({ rtlDir: FIXTURE, trace: 'none' });
+      expect(sim.binary).toBe(path.join(dir, sim.key, 'sim'));
+    } finally {
+      delete process.env.DYSTA_CACHE_DIR;
+    }
   });
 });
