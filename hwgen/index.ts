@@ -7,3 +7,8 @@ export { PIPELINE_CYCLES, checkTile, compressRows, requantise, runLayerGolden, w
 export type { Beat, LayerResult, LayerTile } from './pe-array/golden.ts';
 export { SeededInts, im2col, lowerConvWeights, randomConvTile, randomTile } from './pe-array/layers.ts';
 export type { ConvShape, RandomTileSpec } from './pe-array/layers.ts';
+export { SCHEDULER_TOP, buildScheduler, schedulerMonitorShape, schedulerParams } from './scheduler/rtl.ts';
+export { CMD as SCHEDULER_CMD, COUNTER as SCHEDULER_COUNTER, EVENT as SCHEDULER_EVENT, TASK_FIELD as SCHEDULER_TASK_FIELD, TIMING as SCHEDULER_TIMING, commandWidths, schedulerFormats } from './scheduler/formats.ts';
+export type { SchedulerFormats } from './scheduler/formats.ts';
+export { GoldenScheduler, beats, encodePenaltyScale, encodeReciprocal, layersRun, predictorStep, scoreOf, toCycles } from './scheduler/golden.ts';
+export type { Decision, PredictorStep, Reciprocal, ScoreDetail, ScoreInputs, Task as SchedulerTask, VariantTables } from './scheduler/golden.ts';
