@@ -76,6 +76,14 @@ export function parseNumberList(name: string, text: string, options: { integer?:
   });
 }
 
+/** `dysta simulate | head` closes stdout early: stop quietly instead of crashing with EPIPE. */
+function exitQuietlyOnBrokenPipe(): void {
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(0);
+    throw err;
+  });
+}
+
 function writeFileAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
@@ -120,6 +128,7 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
       .example('$0 workloads --workload cnn', 'per-variant latency and sparsity of the CNN zoo')
       .example('$0 workloads --csv-dir data/eyerissv2', 'check and describe a folder of CSVs') as unknown as Argv<WorkloadsArgs>,
   handler: (args) => {
+    exitQuietlyOnBrokenPipe();
     const detailed = args.workload !== undefined || args['csv-dir'] !== undefined || args['export-csv'] !== undefined;
     const workloads = detailed ? [loadWorkload(workloadSource(args))] : ZOO.map((z) => loadWorkload({ kind: 'zoo', name: z.name }));
     if (args['export-csv']) {
@@ -158,8 +167,8 @@ interface SimulateArgs extends WorkloadArgs, PolicyArgs {
   trace?: string;
   rate?: number;
   load?: number;
-  requests: number;
-  seed: number;
+  requests?: number;
+  seed?: number;
   'slo-mult'?: number;
   json?: string;
   'trace-out'?: string;
@@ -178,17 +187,19 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('trace', { type: 'string', describe: 'replay this trace JSON ({"sloMult", "requests": [...]}) instead of generating one', group: 'Requests:' })
       .option('rate', { type: 'number', describe: 'Poisson arrival rate in requests/s', group: 'Requests:' })
       .option('load', { type: 'number', describe: 'arrival rate as a fraction of the workload capacity (default 0.9 when neither --rate nor --trace)', group: 'Requests:' })
-      .option('requests', { type: 'number', default: 1000, describe: 'number of generated requests', group: 'Requests:' })
-      .option('seed', { type: 'number', default: 1, describe: 'seed of the request generator', group: 'Requests:' })
+      // No yargs defaults here: yargs would count them as given and trip the --trace conflicts.
+      .option('requests', { type: 'number', describe: 'number of generated requests (default 1000)', group: 'Requests:' })
+      .option('seed', { type: 'number', describe: 'seed of the request generator (default 1)', group: 'Requests:' })
       .option('slo-mult', { type: 'number', describe: "SLO multiplier: deadline = arrival + Tarch * M (default: the trace's, or 10)", group: 'Requests:' })
       .option('json', { type: 'string', describe: 'write metrics and per-request records of every policy to this JSON file', group: 'Output:' })
       .option('trace-out', { type: 'string', describe: 'save the requests (generated or replayed) as a trace JSON', group: 'Output:' })
       .option('decision-log', { type: 'string', describe: 'write every decision (time, ready set, chosen, P, score) as JSON lines', group: 'Output:' })
-      .conflicts('trace', ['rate', 'load'])
+      .conflicts('trace', ['rate', 'load', 'requests', 'seed'])
       .conflicts('rate', 'load')
       .example('$0 simulate --workload cnn --rate 10 --requests 1000 --seed 1', 'all policies on a generated CNN trace')
       .example('$0 simulate --trace t.json --policies dysta,sjf --json out.json', 'replay a trace') as unknown as Argv<SimulateArgs>,
   handler: (args) => {
+    exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies);
     const predictor = getPredictor(args.predictor, args['last-n']);
@@ -202,8 +213,10 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       const capacity = workloadCapacity(workload);
       if (args.load !== undefined) checkFinite('load', args.load, true);
       const rate = args.rate ?? (args.load ?? 0.9) * capacity;
-      trace = generatePoissonTrace(workload, { rate, count: args.requests, seed: args.seed, sloMult: args['slo-mult'] ?? 10 });
-      origin = `Poisson, rate ${rate.toPrecision(4)} req/s (load ${(rate / capacity).toFixed(2)}), ${args.requests} requests, seed ${args.seed}`;
+      const count = args.requests ?? 1000;
+      const seed = args.seed ?? 1;
+      trace = generatePoissonTrace(workload, { rate, count, seed, sloMult: args['slo-mult'] ?? 10 });
+      origin = `Poisson, rate ${rate.toPrecision(4)} req/s (load ${(rate / capacity).toFixed(2)}), ${count} requests, seed ${seed}`;
     }
     const sloMult = args['slo-mult'] ?? trace.sloMult;
     const compiled = compileTrace(workload, trace, sloMult);
@@ -289,6 +302,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .example('$0 sweep --workload cnn', "the paper's CNN study: 5 loads x 6 SLO multipliers x 5 seeds x 11 policies")
       .example('$0 sweep --workload attention --rates 100,150,200 --seeds 1,2 --out reports/att', 'a smaller custom sweep') as unknown as Argv<SweepArgs>,
   handler: async (args) => {
+    exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies).map((p) => p.name);
     getPredictor(args.predictor, args['last-n']);

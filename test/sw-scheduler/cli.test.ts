@@ -89,6 +89,12 @@ describe('dysta simulate', () => {
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
 
+  it('refuses generator options next to --trace instead of ignoring them', () => {
+    const r = dysta('simulate', '--trace', join(dir, 't.json'), '--seed', '3');
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('Arguments trace and seed are mutually exclusive');
+  });
+
   it('does not leave a JSON file behind when it fails', () => {
     const json = join(dir, 'never.json');
     const r = dysta('simulate', '--trace', join(dir, 'missing.json'), '--json', json);
