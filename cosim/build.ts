@@ -109,7 +109,8 @@ async function collectHarness(
   return files;
 }
 
-function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly string[], srcDir: string, sources: string[]): string[] {
+/** Flags that shape the binary, whatever the design's location (part of the key, verbatim). */
+function buildFlags(trace: TraceFlavour): string[] {
   const traceArgs = trace === 'fst' ? ['--trace-fst'] : trace === 'vcd' ? ['--trace'] : [];
   return [
     '--cc',
@@ -117,24 +118,32 @@ function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly 
     '--build',
     '-j',
     '2',
-    '--top-module',
-    design.top.name,
     // A fixed prefix lets the fixed harness include "Vtop.h" whatever the top is called.
     '--prefix',
     'Vtop',
-    '--Mdir',
-    'obj',
-    '-o',
-    'sim',
     // Warnings are reported in build.log; lint is the generator's job (`verilator --lint-only -Wall`).
     '-Wno-fatal',
     '--timescale',
     '1ns/1ps',
     ...traceArgs,
+    '-CFLAGS',
+    '-std=c++17',
+  ];
+}
+
+function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly string[], srcDir: string, sources: string[]): string[] {
+  return [
+    ...buildFlags(trace),
+    '--top-module',
+    design.top.name,
+    '--Mdir',
+    'obj',
+    '-o',
+    'sim',
     // `include "x.vh" resolves against the design folder, like a generator's own lint run.
     `-I${design.dir}`,
     '-CFLAGS',
-    `-std=c++17 -I${srcDir}`,
+    `-I${srcDir}`,
     ...user,
     ...design.files.map((f) => f.abs),
     ...sources,
@@ -148,6 +157,7 @@ function keyText(banner: string, design: Design, trace: TraceFlavour, args: read
     `verilator ${banner}`,
     `top ${design.top.name}`,
     `trace ${trace}`,
+    `flags ${JSON.stringify(buildFlags(trace))}`,
     `args ${JSON.stringify(args)}`,
     // Every hashed file of the folder, not only files.f: `include files change the binary too.
     ...design.manifest.files.map((f) => `verilog ${f.path} ${f.sha256.toLowerCase()}`),

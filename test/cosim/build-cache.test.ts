@@ -38,6 +38,7 @@ describe('build cache', () => {
     const keyText = readFileSync(path.join(cold.dir, 'key.txt'), 'utf8');
     expect(keyText).toContain('top cosim_counter');
     expect(keyText).toContain('trace none');
+    expect(keyText).toContain('flags ["--cc","--exe","--build","-j","2","--prefix","Vtop","-Wno-fatal"');
     expect(keyText).toMatch(/verilator Verilator 5\.\d+/);
     expect(keyText).toMatch(/^verilog cosim_counter\.v [0-9a-f]{64}$/m);
     expect(keyText).toMatch(/^harness count_until\.cpp [0-9a-f]{64}$/m);
