@@ -24,6 +24,7 @@ describe('dysta_oracle', () => {
     expect(r.decisions[1].score).toEqual([3 + 0.01 * (26 + 0), 2 + 0.01 * (17.5 + 0.5 / 2 / 2)]);
     expect(r.chosen).toEqual([0, 1, 0]);
     expect(r.finish).toEqual([6, 3]);
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (6 / 4 + 2.5 / 2) / 2, stp: 2 / 6 });
   });
 
   it('decides differently from dysta, whose monitor under-predicts this sample', () => {

@@ -19,6 +19,7 @@ describe('dysta', () => {
     expect(r.decisions[2].score).toEqual([21.765625, 4.75]);
     expect(r.chosen).toEqual([0, 1, 1, 0]);
     expect(r.finish).toEqual([10, 6]);
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (10 / 8 + 5 / 2) / 2, stp: 2 / 10 });
   });
 
   it('uses beta = 0.01 by default', () => {

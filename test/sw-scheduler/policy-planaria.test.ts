@@ -33,6 +33,8 @@ describe('planaria', () => {
     const r = run(workload, trace, 'planaria');
     expect(r.chosen).toEqual([0, 2, 2, 1, 1, 0]);
     expect(r.finish).toEqual([12, 8, 6]);
+    // Deadlines 80, 21, 21: none missed.
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (12 / 8 + 7 / 2 + 5 / 2) / 3, stp: 3 / 12 });
   });
 
   it('gives zero slack an infinite score and keeps the earlier arrival on a tie, even when overdue', () => {

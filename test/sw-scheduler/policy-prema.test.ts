@@ -22,6 +22,7 @@ describe('prema', () => {
     expect(r.decisions[5].score).toEqual([10.6875, 8.5]);
     expect(r.decisions[6].score).toEqual([13]);
     expect(r.finish).toEqual([2, 10, 12]);
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (2 / 2 + 9.5 / 8 + 11 / 2) / 3, stp: 3 / 12 });
   });
 
   it('threshold 3, then a tie on remaining time among candidates goes to the first', () => {

@@ -22,6 +22,7 @@ describe('sdrm3', () => {
     expect(r.decisions[3].score).toEqual([1.5, 0.5, -1]);
     expect(r.chosen).toEqual([0, 1, 2, 0, 1, 2]);
     expect(r.finish).toEqual([10, 11, 12]);
+    expect(r.metrics.antt).toBe((10 / 8 + 9 / 2 + 9 / 2) / 3);
     expect(r.metrics.violationRate).toBe(1);
   });
 

@@ -15,6 +15,7 @@ describe('sjf', () => {
     expect(r.chosen).toEqual([0, 1, 1, 2, 2, 0, 0]);
     expect(r.decisions[1].predicted).toEqual([4, 2, 2]);
     expect(r.finish).toEqual([10, 4, 6]);
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (10 / 6 + 3.5 / 2 + 5.5 / 2) / 3, stp: 3 / 10 });
   });
 });
 
