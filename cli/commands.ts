@@ -1,11 +1,13 @@
 // Every `dysta` command, in the order `dysta --help` lists them. Each part of the project exports its
 // commands from its own module; adding a command is one line here.
 import type { CommandModule } from 'yargs';
+import { simCommand } from '../cosim/index.ts';
 import { schedulerCommands } from '../sw-scheduler/commands.ts';
 import { cosimCommand } from './cosim.ts';
 import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
 import { synthCommand } from './synth.ts';
+import { hwAgreementCommand } from '../hwgen/scheduler/agreement-command.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -13,5 +15,7 @@ export const commands: CommandModule<any, any>[] = [
   genRtlCommand,
   cosimCommand,
   synthCommand,
+  simCommand,
   ...schedulerCommands,
+  hwAgreementCommand,
 ];

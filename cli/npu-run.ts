@@ -35,6 +35,7 @@ export async function openNpu(o: OpenOptions): Promise<{ sim: NpuTileSim; finish
     return writeGtkw({
       wave,
       scope,
+      zoom: -19, // about 200 cycles: weight loading and the first rows of the layer
       groups: [
         { name: 'control', signals: ['clk', 'rst', 'start', 'busy', 'done', { name: 'cycles', format: 'dec' }] },
         { name: 'activation stream', signals: ['act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last'] },

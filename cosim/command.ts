@@ -1,4 +1,4 @@
-// `dysta cosim`: build (or reuse) the simulator for a design folder and drive it with protocol
+// `dysta sim`: build (or reuse) the simulator for a design folder and drive it with protocol
 // commands from a script file or from the terminal, printing one reply per command. It is the
 // protocol at a prompt: for poking at a design by hand, and for re-running a saved session log.
 import { createReadStream } from 'node:fs';
@@ -16,8 +16,8 @@ interface CosimArgs {
   timeout: number;
 }
 
-export const cosimCommand: CommandModule<object, CosimArgs> = {
-  command: 'cosim',
+export const simCommand: CommandModule<object, CosimArgs> = {
+  command: 'sim',
   describe: 'Build the Verilator simulator for a design folder and run protocol commands (tick, poke, peek, wave, ...)',
   builder: (y: Argv) =>
     y
@@ -27,8 +27,8 @@ export const cosimCommand: CommandModule<object, CosimArgs> = {
       .option('trace', { choices: ['fst', 'vcd', 'none'] as const, default: 'fst' as const, describe: 'Waveform format compiled in' })
       .option('script', { type: 'string', describe: 'Read commands from this file (e.g. a session .cmds log) instead of stdin' })
       .option('timeout', { type: 'number', default: 60_000, describe: 'Milliseconds one command may run' })
-      .example('$0 cosim --rtl rtl-out', 'interactive: type `reset 2`, `poke start 1`, `tick 100`, `peek done`, `quit`')
-      .example('$0 cosim --script session.cmds', 'replay a saved session through Node') as unknown as Argv<CosimArgs>,
+      .example('$0 sim --rtl rtl-out', 'interactive: type `reset 2`, `poke start 1`, `tick 100`, `peek done`, `quit`')
+      .example('$0 sim --script session.cmds', 'replay a saved session through Node') as unknown as Argv<CosimArgs>,
   handler: async (args) => {
     const sim = await buildSimulator({
       rtlDir: args.rtl,

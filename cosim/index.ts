@@ -9,4 +9,4 @@ export { HARNESS_HEADER, type TraceFlavour } from './harness.ts';
 export { CosimError, DesignError, BuildError, SimulatorError, type SimulatorFailure } from './errors.ts';
 export { requireTool, ToolError } from './tools.ts';
 export { writeGtkw, readWaveSignals, waveScope, type GtkwGroup, type GtkwSignal, type GtkwOptions, type GtkwFormat } from './gtkw.ts';
-export { cosimCommand } from './command.ts';
+export { simCommand } from './command.ts';

@@ -1,18 +1,18 @@
-// `dysta cosim`: protocol commands from a script (or stdin), one reply line each.
+// `dysta sim`: protocol commands from a script (or stdin), one reply line each.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { buildCounter, COUNT_UNTIL, FIXTURE, tempDir } from './fixture.ts';
 
-const CHILD = path.join(import.meta.dirname, 'cli-child.ts');
+const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'dysta.js');
 
-describe('cosim command', () => {
+describe('dysta sim', () => {
   it('runs a script against the design and prints the replies; err replies make the exit code 1', async () => {
     await buildCounter(); // cached for the child process
     const script = path.join(tempDir(), 'session.cmds');
     writeFileSync(script, '# a comment\nreset 2\npoke step 5\npoke en 1\ntick 3\npeek count\nnope\ncount_until 40\nquit\ntick 1\n');
-    const r = await execa('node', ['--import', 'tsx', CHILD, 'cosim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL, '--script', script], {
+    const r = await execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL, '--script', script], {
       reject: false,
     });
     expect(r.stdout).toBe(['ok 2', 'ok', 'ok', 'ok 5', 'ok 0000000f', "err unknown command 'nope' (try 'help')", 'ok 5 40'].join('\n'));
@@ -23,7 +23,7 @@ describe('cosim command', () => {
 
   it('reads commands from stdin', async () => {
     await buildCounter();
-    const r = await execa('node', ['--import', 'tsx', CHILD, 'cosim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL], {
+    const r = await execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL], {
       input: 'cycle\ntick 7\n',
     });
     expect(r.stdout).toBe('ok 0\nok 7');
