@@ -37,7 +37,7 @@ export const SCHEDULER_PARAMS: ParamTable = [
   { key: 'invNFracBits', default: 24, min: 8, max: 32, doc: 'fraction bits of the 1/N table (penalty / waiting tasks)' },
   { key: 'scoreWidth', default: 32, min: 12, max: 48, doc: 'score path width (bits, unsigned, saturating)' },
   { key: 'scoreShift', default: 0, min: 0, max: 24, doc: 'one score unit = 2^scoreShift cycles (use with a narrow score path)' },
-  { key: 'idleWidth', default: 32, min: 16, max: 48, doc: 'idle time now - lastRun entering the penalty multiplier (bits, cycles, saturating)' },
+  { key: 'idleWidth', default: 40, min: 16, max: 64, doc: 'idle time now - lastRun entering the penalty multiplier (bits, cycles, saturating)' },
   { key: 'penaltyScaleWidth', default: 32, min: 8, max: 40, doc: 'per-request penalty scale = clock / isolated estimate in cycles (bits)' },
   { key: 'penaltyScaleFracBits', default: 16, min: 0, max: 32, doc: 'fraction bits of the penalty scale' },
   { key: 'betaPpm', default: 10000, min: 0, max: 1000000, doc: 'beta in parts per million (10000 = 0.01, the paper)' },

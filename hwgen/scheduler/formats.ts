@@ -37,6 +37,11 @@ export interface SchedulerFormats {
   readonly invNWidth: number;
   readonly scoreWidth: number;
   readonly scoreShift: number;
+  /**
+   * Width of urgency, penalty and their sum before beta: scoreWidth + ceil(log2(1 / beta)), so a
+   * term only saturates where beta x term would saturate the score anyway (at most 64).
+   */
+  readonly termWidth: number;
   readonly idleWidth: number;
   readonly penaltyScaleWidth: number;
   readonly penaltyScaleFrac: number;
@@ -68,6 +73,9 @@ export function schedulerFormats(cfg: SchedulerConfig): SchedulerFormats {
   // Banks must keep at least two rows each (memories are powers of two >= 2 deep).
   const units = Math.min(cfg.selectorUnits, Math.max(1, tasks / 2));
   const betaQ = roundDiv(BigInt(cfg.betaPpm) << BigInt(cfg.betaFracBits), 1000000n);
+  let headroom = 0;
+  while (betaQ > 0n && betaQ << BigInt(headroom) < 1n << BigInt(cfg.betaFracBits)) headroom++;
+  const termWidth = Math.min(64, cfg.scoreWidth + headroom);
   return {
     cfg,
     tasks,
@@ -92,6 +100,7 @@ export function schedulerFormats(cfg: SchedulerConfig): SchedulerFormats {
     invNWidth: cfg.invNFracBits + 1,
     scoreWidth: cfg.scoreWidth,
     scoreShift: cfg.scoreShift,
+    termWidth,
     idleWidth: cfg.idleWidth,
     penaltyScaleWidth: cfg.penaltyScaleWidth,
     penaltyScaleFrac: cfg.penaltyScaleFracBits,

@@ -82,7 +82,7 @@ export interface ScoreInputs {
 
 export interface ScoreDetail {
   score: bigint;
-  /** P, urgency, penalty and beta x (urgency + penalty), in score units. */
+  /** P and beta x (urgency + penalty) in score units; urgency and penalty in score units, termWidth bits. */
   pred: bigint;
   urgency: bigint;
   penalty: bigint;
@@ -94,18 +94,19 @@ export interface ScoreDetail {
 export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): ScoreDetail {
   const s = BigInt(f.scoreShift);
   const SW = f.scoreWidth;
+  const TW = f.termWidth;
   const rawPred = t.pred >> s;
   const pred = sat(rawPred, SW);
   const slack = t.deadline - tSel - t.pred;
   const rawUrg = slack <= 0n ? 0n : slack >> s;
-  const urgency = sat(rawUrg, SW);
+  const urgency = sat(rawUrg, TW);
   const rawIdle = t.lastRun > tSel ? 0n : tSel - t.lastRun;
   const idle = sat(rawIdle, f.idleWidth);
   const rawPen1 = (idle * t.scale) >> BigInt(f.penaltyScaleFrac + f.scoreShift);
-  const pen1 = sat(rawPen1, SW);
-  const penalty = sat((pen1 * invN(f, n)) >> BigInt(f.invNFrac), SW);
+  const pen1 = sat(rawPen1, TW);
+  const penalty = sat((pen1 * invN(f, n)) >> BigInt(f.invNFrac), TW);
   const rawSum = urgency + penalty;
-  const sum = sat(rawSum, SW);
+  const sum = sat(rawSum, TW);
   const betaTerm = sat((sum * f.betaQ) >> BigInt(f.betaFrac), SW);
   const rawScore = pred + betaTerm;
   const score = sat(rawScore, SW);

@@ -47,6 +47,7 @@ export function schedulerParams(f: SchedulerFormats): Record<string, number> {
     INV_N_FRAC_BITS: c.invNFracBits,
     SCORE_WIDTH: c.scoreWidth,
     SCORE_SHIFT: c.scoreShift,
+    TERM_WIDTH: f.termWidth,
     IDLE_WIDTH: c.idleWidth,
     PENALTY_SCALE_WIDTH: c.penaltyScaleWidth,
     PENALTY_SCALE_FRAC_BITS: c.penaltyScaleFracBits,
@@ -103,6 +104,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const GW = f.gammaWidth;
   const RSW = f.ratioSumWidth;
   const SW = f.scoreWidth;
+  const TW = f.termWidth;
   const KW = f.penaltyScaleWidth;
   const NW = f.nnzWidth;
   const CW = f.countWidth;
@@ -410,23 +412,23 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     const slack = m.wire(`slack${sfx}`, T + 2, { signed: true, doc: 'deadline - t_sel - P' });
     const ext = (e: Expr) => e.resize(T + 2).asSigned();
     m.assign(slack, ext(rd.deadline!).sub(ext(tSel)).sub(ext(rd.pred!)));
-    const urg = m.wire(`urgency${sfx}`, SW, { doc: 'max(0, slack) in score units' });
-    m.assign(urg, mux(slack.msb(), lit(0, SW), satTo(slack.asUnsigned().shr(f.scoreShift), SW)));
+    const urg = m.wire(`urgency${sfx}`, TW, { doc: 'max(0, slack) in score units' });
+    m.assign(urg, mux(slack.msb(), lit(0, TW), satTo(slack.asUnsigned().shr(f.scoreShift), TW)));
     const pu = m.wire(`pred_units${sfx}`, SW, { doc: 'P in score units' });
     m.assign(pu, satTo(rd.pred!.shr(f.scoreShift), SW));
     const idle = m.wire(`idle${sfx}`, f.idleWidth, { doc: 'max(0, t_sel - last_run), saturated' });
     m.assign(idle, mux(rd.last_run!.gt(tSel), lit(0, f.idleWidth), satTo(tSel.sub(rd.last_run!), f.idleWidth)));
 
-    const e2 = { valid: m.reg(`e2_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e2_row${sfx}`, RW), seq: m.reg(`e2_seq${sfx}`, f.seqWidth), variant: m.reg(`e2_variant${sfx}`, VW), layer: m.reg(`e2_layer${sfx}`, LW), pu: m.reg(`e2_pred${sfx}`, SW), urg: m.reg(`e2_urgency${sfx}`, SW), prod: m.reg(`e2_idle_scaled${sfx}`, f.idleWidth + KW) };
-    const e3 = { valid: m.reg(`e3_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e3_row${sfx}`, RW), seq: m.reg(`e3_seq${sfx}`, f.seqWidth), variant: m.reg(`e3_variant${sfx}`, VW), layer: m.reg(`e3_layer${sfx}`, LW), pu: m.reg(`e3_pred${sfx}`, SW), urg: m.reg(`e3_urgency${sfx}`, SW), prod: m.reg(`e3_penalty_n${sfx}`, SW + f.invNWidth) };
-    const e4 = { seq: m.reg(`e4_seq${sfx}`, f.seqWidth), variant: m.reg(`e4_variant${sfx}`, VW), layer: m.reg(`e4_layer${sfx}`, LW), pu: m.reg(`e4_pred${sfx}`, SW), prod: m.reg(`e4_beta_sum${sfx}`, SW + f.betaWidth) };
+    const e2 = { valid: m.reg(`e2_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e2_row${sfx}`, RW), seq: m.reg(`e2_seq${sfx}`, f.seqWidth), variant: m.reg(`e2_variant${sfx}`, VW), layer: m.reg(`e2_layer${sfx}`, LW), pu: m.reg(`e2_pred${sfx}`, SW), urg: m.reg(`e2_urgency${sfx}`, TW), prod: m.reg(`e2_idle_scaled${sfx}`, f.idleWidth + KW) };
+    const e3 = { valid: m.reg(`e3_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e3_row${sfx}`, RW), seq: m.reg(`e3_seq${sfx}`, f.seqWidth), variant: m.reg(`e3_variant${sfx}`, VW), layer: m.reg(`e3_layer${sfx}`, LW), pu: m.reg(`e3_pred${sfx}`, SW), urg: m.reg(`e3_urgency${sfx}`, TW), prod: m.reg(`e3_penalty_n${sfx}`, TW + f.invNWidth) };
+    const e4 = { seq: m.reg(`e4_seq${sfx}`, f.seqWidth), variant: m.reg(`e4_variant${sfx}`, VW), layer: m.reg(`e4_layer${sfx}`, LW), pu: m.reg(`e4_pred${sfx}`, SW), prod: m.reg(`e4_beta_sum${sfx}`, TW + f.betaWidth) };
     const e5 = { valid: m.reg(`e5_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e5_row${sfx}`, RW), seq: m.reg(`e5_seq${sfx}`, f.seqWidth), variant: m.reg(`e5_variant${sfx}`, VW), layer: m.reg(`e5_layer${sfx}`, LW), score: m.reg(`e5_score${sfx}`, SW) };
-    const pen1 = m.wire(`penalty_scaled${sfx}`, SW, { doc: 'idle x scale, score units' });
-    m.assign(pen1, satTo(e2.prod.shr(f.penaltyScaleFrac + f.scoreShift), SW));
-    const penU = m.wire(`penalty${sfx}`, SW, { doc: 'idle x scale / N' });
-    m.assign(penU, satTo(e3.prod.shr(f.invNFrac), SW));
-    const sum = m.wire(`urgency_penalty${sfx}`, SW, { doc: 'urgency + penalty, saturated' });
-    m.assign(sum, satTo(e3.urg.resize(SW + 1).add(penU.resize(SW + 1)), SW));
+    const pen1 = m.wire(`penalty_scaled${sfx}`, TW, { doc: 'idle x scale, score units' });
+    m.assign(pen1, satTo(e2.prod.shr(f.penaltyScaleFrac + f.scoreShift), TW));
+    const penU = m.wire(`penalty${sfx}`, TW, { doc: 'idle x scale / N' });
+    m.assign(penU, satTo(e3.prod.shr(f.invNFrac), TW));
+    const sum = m.wire(`urgency_penalty${sfx}`, TW, { doc: 'urgency + penalty, saturated' });
+    m.assign(sum, satTo(e3.urg.resize(TW + 1).add(penU.resize(TW + 1)), TW));
     const scaled = m.wire(`beta_term${sfx}`, SW, { doc: 'beta x (urgency + penalty)' });
     m.assign(scaled, satTo(e4.prod.shr(f.betaFrac), SW));
     m.assign(score, satTo(e4.pu.resize(SW + 1).add(scaled.resize(SW + 1)), SW));

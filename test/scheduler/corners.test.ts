@@ -48,7 +48,7 @@ describe('scheduler corner cases (D = 2)', () => {
     expect(run.lines.at(-1)).toBe('K 3 1 1 0');
   });
 
-  it('deadline far in the future: the urgency saturates at the score width', async () => {
+  it('deadline far in the future: the urgency saturates at termWidth, the score at scoreWidth', async () => {
     const f = schedulerFormats(config.scheduler);
     const v = variant(config, 0, 1, 5000n);
     const script: SchedScript = {
@@ -57,8 +57,10 @@ describe('scheduler corner cases (D = 2)', () => {
       requests: [{ arrival: 1000n, variant: 0, deadline: maxOf(f.timeWidth), scale: 0n, layers: [{ cycles: 100n, nnz: 1n }] }],
     };
     const run = await runAndCompare(sim, config, script);
-    const beta = (maxOf(f.scoreWidth) * f.betaQ) >> BigInt(f.betaFrac);
-    expect(parseDecisions(run.lines)[0]!.score).toBe(5000n + beta);
+    const beta = (maxOf(f.termWidth) * f.betaQ) >> BigInt(f.betaFrac);
+    const want = 5000n + beta > maxOf(f.scoreWidth) ? maxOf(f.scoreWidth) : 5000n + beta;
+    expect(f.termWidth).toBe(f.scoreWidth + 7);
+    expect(parseDecisions(run.lines)[0]!.score).toBe(want);
   });
 
   it('a full table refuses admissions (backpressure) and loses nothing', async () => {

@@ -85,6 +85,12 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
     // Bursts (same cycle), ordinary gaps, and long idle stretches.
     const mode = rng.int(0, 99);
     t += mode < 25 ? 0n : mode < 95 ? rng.big(0n, 2n * meanGap) : rng.big(50n * meanGap, 200n * meanGap);
+    const prev = requests[requests.length - 1];
+    if (mode < 25 && prev && rng.chance(0.5)) {
+      // A twin of the previous request (same cycle, variant, deadline, scale): equal scores until one runs.
+      requests.push({ ...prev, layers: prev.layers.map((l) => ({ ...l })) });
+      continue;
+    }
     const v = rng.pick(variants);
     const iso = v.suffix0;
     const dmode = rng.int(0, 9);

@@ -1,0 +1,120 @@
+// `dysta hw-agreement`: the fixed-point scheduler (golden model = RTL) against the float `dysta`
+// policy on one trace of the CNN zoo: fraction of identical decisions (lockstep), every flip with its
+// float score gap, and violation rate / ANTT of both when the fixed-point scheduler runs on its own.
+// This is the one place that joins hwgen and sw-scheduler; both stay independent of each other.
+import type { CommandModule } from 'yargs';
+import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../../sw-scheduler/index.ts';
+import { defaultConfig, loadConfigFile, type SchedulerConfig } from '../config/index.ts';
+import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './agreement.ts';
+
+export interface AgreementOptions {
+  workload: string;
+  requests: number;
+  load: number;
+  sloMult: number;
+  seed: number;
+  scheduler: SchedulerConfig;
+}
+
+export interface AgreementReport {
+  options: Omit<AgreementOptions, 'scheduler'> & { rate: number; scheduler: SchedulerConfig };
+  decisions: number;
+  identical: number;
+  flips: (Flip & { explanation: string })[];
+  float: { violationRate: number; antt: number };
+  fixed: { violationRate: number; antt: number; identicalChoices: number; firstDivergence: number; refusals: number };
+  fixedRtlLatency: { violationRate: number; antt: number; refusals: number };
+}
+
+/** A flip happens when the float gap is smaller than how far the fixed-point scores moved. */
+function explain(flip: Flip): string {
+  const gap = flip.floatGapCycles;
+  const [a, b] = flip.deviationCycles;
+  const moved = a - b;
+  const tie = flip.fixedScores[0] === flip.fixedScores[1] ? ' (equal fixed scores: the earlier admission wins)' : '';
+  return `near tie: float gap ${gap.toFixed(1)} cycles, fixed-point rounding moved the two scores by ${a.toFixed(1)} and ${b.toFixed(1)} cycles (net ${moved.toFixed(1)} >= gap)${tie}`;
+}
+
+export function runAgreement(o: AgreementOptions): AgreementReport {
+  const workload = zooWorkload(o.workload);
+  const rate = o.load * workloadCapacity(workload);
+  const trace = generatePoissonTrace(workload, { rate, count: o.requests, seed: o.seed, sloMult: o.sloMult });
+  const compiled = compileTrace(workload, trace, o.sloMult);
+  const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'));
+  const float = computeMetrics(result);
+  const variants: PlainVariant[] = workload.variants.map((v) => ({ layers: v.layers, suffix: v.patSuffix, avgDensity: v.avgDensity, latency: v.latency, sparsity: v.sparsity }));
+  const req: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled) };
+  const ls = lockstep(o.scheduler, variants, req, decisions);
+  const fr = freeRun(o.scheduler, variants, req);
+  const frl = freeRun(o.scheduler, variants, req, { rtlLatency: true });
+  const floatChoices = decisions.map((d) => d.chosen);
+  let same = 0;
+  let first = -1;
+  for (let i = 0; i < Math.min(floatChoices.length, fr.choices.length); i++) {
+    if (floatChoices[i] === fr.choices[i]) same++;
+    else if (first < 0) first = i;
+  }
+  return {
+    options: { workload: o.workload, requests: o.requests, load: o.load, sloMult: o.sloMult, seed: o.seed, rate, scheduler: o.scheduler },
+    decisions: ls.decisions,
+    identical: ls.identical,
+    flips: ls.flips.map((fl) => ({ ...fl, explanation: explain(fl) })),
+    float: { violationRate: float.violationRate, antt: float.antt },
+    fixed: { violationRate: fr.violationRate, antt: fr.antt, identicalChoices: same / Math.max(1, floatChoices.length), firstDivergence: first, refusals: fr.refusals },
+    fixedRtlLatency: { violationRate: frl.violationRate, antt: frl.antt, refusals: frl.refusals },
+  };
+}
+
+export function formatAgreement(r: AgreementReport): string {
+  const o = r.options;
+  const pct = (x: number) => `${(100 * x).toFixed(3)}%`;
+  const lines = [
+    `hw-agreement: ${o.workload} zoo, ${o.requests} requests, load ${o.load} (${o.rate.toFixed(2)} req/s), SLO x${o.sloMult}, seed ${o.seed}`,
+    `fixed point: D=${o.scheduler.log2Tasks}, score ${o.scheduler.scoreWidth} bits (LSB 2^${o.scheduler.scoreShift} cycles), gamma ${o.scheduler.gammaIntBits}.${o.scheduler.gammaFracBits}, beta ${o.scheduler.betaPpm} ppm / 2^${o.scheduler.betaFracBits}, ${o.scheduler.clockMHz} MHz`,
+    '',
+    `lockstep decisions identical: ${r.identical} / ${r.decisions} = ${pct(r.identical / Math.max(1, r.decisions))}`,
+    `flips: ${r.flips.length}`,
+    ...r.flips.slice(0, 50).map((fl) => `  #${fl.index} t=${fl.time.toFixed(6)} s, ${fl.readyCount} ready: float chose ${fl.floatChoice} (score ${fl.floatScores[0]}), fixed chose ${fl.fixedChoice} (${fl.fixedScores[1]} vs ${fl.fixedScores[0]} cycles); ${fl.explanation}`),
+    ...(r.flips.length > 50 ? [`  ... ${r.flips.length - 50} more (--json lists all)`] : []),
+    '',
+    '| run | violation rate | ANTT |',
+    '|---|---|---|',
+    `| float dysta | ${pct(r.float.violationRate)} | ${r.float.antt.toFixed(4)} |`,
+    `| fixed point (ideal timing) | ${pct(r.fixed.violationRate)} | ${r.fixed.antt.toFixed(4)} |`,
+    `| fixed point + RTL decision latency | ${pct(r.fixedRtlLatency.violationRate)} | ${r.fixedRtlLatency.antt.toFixed(4)} |`,
+    '',
+    `differences (fixed ideal - float): violation rate ${(100 * (r.fixed.violationRate - r.float.violationRate)).toFixed(3)} points, ANTT ${(r.fixed.antt - r.float.antt).toExponential(3)}`,
+    `free-running decision sequence identical to the float's: ${pct(r.fixed.identicalChoices)}${r.fixed.firstDivergence >= 0 ? ` (first divergence at decision ${r.fixed.firstDivergence})` : ''}; admissions deferred by a full table: ${r.fixed.refusals}`,
+  ];
+  return lines.join('\n') + '\n';
+}
+
+interface Args {
+  requests: number;
+  load: number;
+  'slo-mult': number;
+  seed: number;
+  'log2-tasks': number;
+  config?: string;
+  json: boolean;
+}
+
+export const hwAgreementCommand: CommandModule<object, Args> = {
+  command: 'hw-agreement',
+  describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a CNN-zoo trace',
+  builder: (y) =>
+    y
+      .option('requests', { type: 'number', default: 1000, describe: 'requests in the Poisson trace' })
+      .option('load', { type: 'number', default: 0.9, describe: 'arrival rate as a fraction of the zoo\'s capacity' })
+      .option('slo-mult', { type: 'number', default: 10, describe: 'deadline = arrival + Tarch x this' })
+      .option('seed', { type: 'number', default: 1, describe: 'trace seed' })
+      .option('log2-tasks', { type: 'number', default: 10, describe: 'task table size D for the free run (10 = never full for 1000 requests)' })
+      .option('config', { type: 'string', describe: 'JSON config; its scheduler section sets the formats' })
+      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' }) as never,
+  handler: (args) => {
+    const base = args.config ? loadConfigFile(args.config).scheduler : defaultConfig().scheduler;
+    const scheduler = { ...base, log2Tasks: args.config ? base.log2Tasks : args['log2-tasks'] };
+    const report = runAgreement({ workload: 'cnn', requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
+    process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
+  },
+};
