@@ -1,0 +1,33 @@
+// The fixed-point scheduler (the RTL's arithmetic) against the float dysta policy on a 1000-request
+// CNN-zoo trace: identical decisions at the default formats, and with a deliberately coarse gamma
+// every flip is a near tie that the fixed-point rounding explains.
+import { describe, expect, it } from 'vitest';
+import { defaultConfig, parseConfig } from '../../hwgen/index.ts';
+import { runAgreement } from '../../hwgen/scheduler/agreement-command.ts';
+
+const base = { workload: 'cnn', requests: 1000, load: 0.9, sloMult: 10, seed: 1 };
+
+describe('fixed point vs float dysta (CNN zoo, 1000 requests)', () => {
+  it('default formats: 100% identical decisions, same violation rate, ANTT within 1e-5', () => {
+    const r = runAgreement({ ...base, scheduler: { ...defaultConfig().scheduler, log2Tasks: 10 } });
+    expect(r.decisions).toBeGreaterThan(30_000);
+    expect(r.flips).toEqual([]);
+    expect(r.identical).toBe(r.decisions);
+    expect(r.fixed.identicalChoices).toBe(1);
+    expect(r.fixed.violationRate).toBe(r.float.violationRate);
+    expect(Math.abs(r.fixed.antt - r.float.antt)).toBeLessThan(1e-5);
+    expect(r.fixed.refusals).toBe(0);
+  });
+
+  it('8 fraction bits of gamma: the few flips are near ties the rounding accounts for', () => {
+    const scheduler = parseConfig({ scheduler: { log2Tasks: 10, gammaFracBits: 8 } }).scheduler;
+    const r = runAgreement({ ...base, scheduler });
+    expect(r.flips.length).toBeGreaterThan(0);
+    expect(r.flips.length).toBeLessThan(r.decisions / 1000);
+    for (const fl of r.flips) {
+      const [a, b] = fl.deviationCycles;
+      expect(fl.floatGapCycles).toBeGreaterThanOrEqual(0);
+      expect(a - b).toBeGreaterThanOrEqual(fl.floatGapCycles - 1e-3);
+    }
+  });
+});
