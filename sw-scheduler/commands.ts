@@ -16,12 +16,14 @@ import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
 import { defaultThreadCount, runSweep } from './sweep-runner.ts';
 import { describeWorkload, type Workload } from './workload.ts';
-import { ZOO } from './zoo/zoo.ts';
+import { ZOO, ZOO_DEFAULT_SAMPLES, ZOO_DEFAULT_SEED } from './zoo/zoo.ts';
 
 interface WorkloadArgs {
   workload?: string;
   'csv-dir'?: string;
   'seq-len': number;
+  'zoo-seed'?: number;
+  'zoo-samples'?: number;
 }
 
 interface PolicyArgs {
@@ -37,7 +39,10 @@ function workloadOptions<T>(y: Argv<T>) {
     .option('workload', { type: 'string', describe: `built-in workload: ${ZOO.map((z) => z.name).join(' | ')} (default cnn)`, group: 'Workload:' })
     .option('csv-dir', { type: 'string', describe: 'folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Workload:' })
     .option('seq-len', { type: 'number', default: SANGER_DEFAULT_SEQ_LEN, describe: "sequence length for Sanger CSVs' latency model", group: 'Workload:' })
-    .conflicts('workload', 'csv-dir');
+    .option('zoo-seed', { type: 'number', describe: `seed of the zoo's per-sample sparsity (default ${ZOO_DEFAULT_SEED})`, group: 'Workload:' })
+    .option('zoo-samples', { type: 'number', describe: `samples per zoo variant (default ${ZOO_DEFAULT_SAMPLES})`, group: 'Workload:' })
+    .conflicts('workload', 'csv-dir')
+    .conflicts('csv-dir', ['zoo-seed', 'zoo-samples']);
 }
 
 function policyOptions<T>(y: Argv<T>) {
@@ -51,7 +56,7 @@ function policyOptions<T>(y: Argv<T>) {
 
 function workloadSource(args: WorkloadArgs): WorkloadSource {
   if (args['csv-dir'] !== undefined) return { kind: 'csv', dir: args['csv-dir'], seqLen: args['seq-len'] };
-  return { kind: 'zoo', name: args.workload ?? 'cnn' };
+  return { kind: 'zoo', name: args.workload ?? 'cnn', seed: args['zoo-seed'], samples: args['zoo-samples'] };
 }
 
 function checkFinite(name: string, value: number, positive = false): void {
@@ -129,7 +134,7 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
       .example('$0 workloads --csv-dir data/eyerissv2', 'check and describe a folder of CSVs') as unknown as Argv<WorkloadsArgs>,
   handler: (args) => {
     exitQuietlyOnBrokenPipe();
-    const detailed = args.workload !== undefined || args['csv-dir'] !== undefined || args['export-csv'] !== undefined;
+    const detailed = args.workload !== undefined || args['csv-dir'] !== undefined || args['export-csv'] !== undefined || args['zoo-seed'] !== undefined || args['zoo-samples'] !== undefined;
     const workloads = detailed ? [loadWorkload(workloadSource(args))] : ZOO.map((z) => loadWorkload({ kind: 'zoo', name: z.name }));
     if (args['export-csv']) {
       const files = exportCsvFolder(workloads[0], args['export-csv']);

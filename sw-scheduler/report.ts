@@ -98,7 +98,7 @@ function markdownSummary(input: ReportInput, means: SettingMean[]): string {
   const midRate = config.rates[Math.floor((config.rates.length - 1) / 2)];
   const lines: string[] = [];
   lines.push(`# Scheduling sweep: ${workloadName}`, '');
-  lines.push(`- Workload: \`${workloadName}\` (${config.source.kind === 'zoo' ? 'built-in zoo' : `CSV folder ${config.source.dir}, seq-len ${config.source.seqLen}`}), capacity ${fmt(capacity, 2)} req/s (1 / mean isolated latency)`);
+  lines.push(`- Workload: \`${workloadName}\` (${config.source.kind === 'zoo' ? `built-in zoo${config.source.seed !== undefined ? `, zoo seed ${config.source.seed}` : ''}${config.source.samples !== undefined ? `, ${config.source.samples} samples per variant` : ''}` : `CSV folder ${config.source.dir}, seq-len ${config.source.seqLen}`}), capacity ${fmt(capacity, 2)} req/s (1 / mean isolated latency)`);
   lines.push(`- Arrival rates (req/s): ${config.rates.map((r) => fmt(r, 3)).join(', ')} (load ${config.rates.map((r) => fmt(r / capacity, 2)).join(', ')})`);
   lines.push(`- SLO multipliers: ${config.sloMults.join(', ')}; seeds: ${config.seeds.join(', ')}; ${config.requests} requests per trace`);
   lines.push(`- Policies: ${policies.join(', ')}; alpha ${config.params.alpha}, beta ${config.params.beta}, predictor ${config.predictor}${config.predictor === 'last-n' ? ` (n = ${config.lastN})` : ''}`);

@@ -11,10 +11,10 @@ import type { Workload } from './workload.ts';
 import { zooWorkload } from './zoo/zoo.ts';
 
 /** Where a workload comes from, as plain data a worker thread can receive. */
-export type WorkloadSource = { kind: 'zoo'; name: string } | { kind: 'csv'; dir: string; seqLen: number };
+export type WorkloadSource = { kind: 'zoo'; name: string; seed?: number; samples?: number } | { kind: 'csv'; dir: string; seqLen: number };
 
 export function loadWorkload(source: WorkloadSource): Workload {
-  return source.kind === 'zoo' ? zooWorkload(source.name) : importCsvFolder(source.dir, { seqLen: source.seqLen });
+  return source.kind === 'zoo' ? zooWorkload(source.name, { seed: source.seed, samples: source.samples }) : importCsvFolder(source.dir, { seqLen: source.seqLen });
 }
 
 export interface SweepConfig {

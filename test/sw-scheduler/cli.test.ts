@@ -29,6 +29,15 @@ describe('dysta workloads', () => {
   });
 });
 
+describe('zoo options', () => {
+  it('--zoo-seed and --zoo-samples rebuild the zoo', () => {
+    const a = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--json').stdout);
+    const b = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--zoo-seed', '5', '--json').stdout);
+    expect(a[0].variants.map((v: { samples: number }) => v.samples)).toEqual([210, 210, 210]);
+    expect(a[0].variants[0].Tpat).not.toBe(b[0].variants[0].Tpat);
+  });
+});
+
 describe('dysta simulate', () => {
   const csv = join(FIXTURES, 'eyerissv2');
 
