@@ -310,7 +310,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies).map((p) => p.name);
-    getPredictor(args.predictor, args['last-n']);
+    getPredictor(args.predictor, args['last-n']); // fail here, not in every worker
     const source = workloadSource(args);
     const workload = loadWorkload(source);
     const capacity = workloadCapacity(workload);

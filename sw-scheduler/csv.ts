@@ -1,7 +1,7 @@
 // CSV import and export in the published artifact's format (ALGORITHMS.md section 1): a folder of
 // CSV files, one per variant (variant = file stem), flavour detected from the header. Every error
 // names the file, the line and the column, so a user can go straight to the bad cell.
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
 import { basename, join, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { SchedulerInputError } from './errors.ts';
@@ -177,7 +177,10 @@ export function exportCsvFolder(workload: Workload, dir: string): string[] {
       for (let l = 0; l < v.layers; l++) lines.push(`${v.latency[s * v.layers + l]},${v.sparsity[s * v.layers + l]},${id},${l}`);
     });
     const path = join(dir, `${v.name}.csv`);
-    writeFileSync(path, lines.join('\n') + '\n');
+    // Temp file then rename: an interrupted export never leaves a truncated CSV behind.
+    const tmp = `${path}.tmp-${process.pid}`;
+    writeFileSync(tmp, lines.join('\n') + '\n');
+    renameSync(tmp, path);
     written.push(path);
   }
   return written;
