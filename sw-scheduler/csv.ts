@@ -67,7 +67,7 @@ export function detectFlavour(header: readonly string[], file: string): Flavour 
 export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): { flavour: Flavour; table: VariantTable } {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
-    rows = parse(text, { info: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
+    rows = parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
   } catch (err) {
     throw new SchedulerInputError(`${file}: not valid CSV: ${(err as Error).message}`);
   }

@@ -65,6 +65,12 @@ describe('CSV import, Sanger flavour', () => {
     expect(w.variantByName.get('load_balance_gpt2_glue_128')!.latency[0]).toBe(0.00024266642358943355);
   });
 
+  it('accepts a byte-order mark and CRLF line ends (spreadsheet exports)', () => {
+    const { table } = parseVariantCsv('\ufeffsim_lat,overall-sparsity,batch-indx,layer-indx\r\n0.25,0.5,3,0\r\n', 'x.csv');
+    expect(table.sampleIds).toEqual([3]);
+    expect(Array.from(table.latency)).toEqual([0.25]);
+  });
+
   it('detects the flavour from the header', () => {
     const text = 'overall-sparsity,50%-no-skip,50%-skip,batch-indx,layer-indx\n0.5,0.8,0.9,0,0\n';
     expect(parseVariantCsv(text, 'x.csv').flavour).toBe('sanger');
