@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
+import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
 
 export const SCHEDULER_TRANSACTIONS = fileURLToPath(new URL('./scheduler_txn.cpp', import.meta.url));
 export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
@@ -105,6 +106,23 @@ export interface SchedRun {
   endTime: bigint;
 }
 
+/** GTKWave groups: scheduler state, host traffic, events, scores and the selected task, predictor, monitor, NPU. */
+export function schedulerWaveGroups(shape: SchedulerShape): GtkwGroup[] {
+  const b0 = shape.selectorUnits > 1 ? '_b0' : '';
+  return [
+    { name: 'scheduler state', signals: ['state', { name: 'now', format: 'dec' }, { name: 'valid_count', format: 'dec' }, 'valid', { name: 't_sel', format: 'dec' }, 'upd_stage'] },
+    { name: 'host', signals: ['cmd_valid', 'cmd_ready', 'cmd_op', 'cmd_addr', 'rsp_valid', 'rsp_data', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }, 'table_full'] },
+    { name: 'events', signals: ['ev_valid', 'ev_kind', { name: 'ev_task', format: 'dec' }, { name: 'ev_layer', format: 'dec' }, { name: 'ev_time', format: 'dec' }, { name: 'ev_score', format: 'dec' }] },
+    {
+      name: `scores and selected task${b0 ? ' (unit 0)' : ''}`,
+      signals: [`scan_mask${b0}`, `e1_valid${b0}`, `e1_row${b0}`, { name: `urgency${b0}`, format: 'dec' }, { name: `penalty${b0}`, format: 'dec' }, { name: `score${b0}`, format: 'dec' }, `e5_valid${b0}`, { name: `e5_score${b0}`, format: 'dec' }, { name: `best_score${b0}`, format: 'dec' }, { name: `best_row${b0}`, format: 'dec' }, 'decide', { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
+    },
+    { name: 'predictor', signals: [{ name: 'upd_nnz', format: 'dec' }, 'upd_ratio_sum', 'upd_gamma', { name: 'upd_pred', format: 'dec' }, 'upd_last'] },
+    { name: 'sparsity monitor', signals: [{ name: 'u_monitor.nonzero_count', format: 'dec' }, { name: 'u_monitor.total_count', format: 'dec' }, 'u_monitor.counts_valid'] },
+    { name: 'NPU side', signals: ['npu_start', { name: 'npu_task', format: 'dec' }, { name: 'npu_layer', format: 'dec' }, 'npu_layer_done', 'npu_count_ext', { name: 'npu_count', format: 'dec' }] },
+  ];
+}
+
 export class SchedulerSim {
   private constructor(
     readonly simulator: Simulator,
@@ -126,15 +144,21 @@ export class SchedulerSim {
    * Plays a script (reset first) and returns the log. The script and the log are kept next to the
    * session's command log (`<session>.run-N.script` / `.log`), so `<binary> < <session>.cmds` replays it.
    */
-  async run(script: SchedScript, limitCycles = 1_000_000): Promise<SchedRun> {
+  async run(script: SchedScript, limitCycles = 1_000_000, options: { wave?: string } = {}): Promise<SchedRun & { gtkw?: string }> {
     const n = this.runs++;
     const scriptPath = `${this.session.logPath}.run-${n}.script`;
     const logPath = `${this.session.logPath}.run-${n}.log`;
     writeFileSync(scriptPath, scriptText(script, this.shape));
+    if (options.wave) await this.session.waveOn(options.wave);
     const reply = await this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles}`);
+    let gtkw: string | undefined;
+    if (options.wave) {
+      await this.session.waveOff();
+      gtkw = await writeGtkw({ wave: options.wave, scope: waveScope(SCHEDULER_TOP_NAME), groups: schedulerWaveGroups(this.shape), zoom: -19 });
+    }
     const [decisions, end] = reply.trim().split(/\s+/);
     const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.length > 0);
-    return { lines, decisions: Number(decisions), endTime: BigInt(end ?? '0') };
+    return { lines, decisions: Number(decisions), endTime: BigInt(end ?? '0'), ...(gtkw ? { gtkw } : {}) };
   }
   private runs = 0;
 

@@ -15,10 +15,10 @@ export function schedulerDesign(scheduler: Record<string, number>, name: string)
   return { config, dir };
 }
 
-export async function openScheduler(scheduler: Record<string, number>, name: string): Promise<{ config: HwConfig; sim: SchedulerSim }> {
+export async function openScheduler(scheduler: Record<string, number>, name: string, trace: 'none' | 'fst' | 'vcd' = 'none'): Promise<{ config: HwConfig; sim: SchedulerSim; dir: string }> {
   const { config, dir } = schedulerDesign(scheduler, name);
-  const sim = await SchedulerSim.open(dir, { trace: 'none', start: { logDir: join(dir, '..', 'logs') } });
-  return { config, sim };
+  const sim = await SchedulerSim.open(dir, { trace, start: { logDir: join(dir, '..', 'logs') } });
+  return { config, sim, dir };
 }
 
 /** Runs the script on the RTL and asserts the log equals the golden model's, line for line. */
