@@ -107,23 +107,28 @@ function summarise(cells: Record<string, number>): { lut: number; ff: number; ds
 
 async function resourceTable(): Promise<void> {
   const rows: string[] = [];
-  for (const d of [6, 9]) {
-    for (const [label, extra] of [
-      ['32-bit', { scoreWidth: 32, scoreShift: 0 }],
-      ['16-bit', { scoreWidth: 16, scoreShift: 12 }],
-    ] as const) {
-      const { dir } = design({ log2Tasks: d, ...extra }, `syn-${d}-${label}`);
-      const t0 = performance.now();
-      const r = await synthesize(dir, 'dysta_scheduler', 'xilinx');
-      const s = summarise(r.cells);
-      const secs = (performance.now() - t0) / 1000;
-      process.stderr.write(`synth_xilinx D=${d} ${label}: ${secs.toFixed(0)} s\n`);
-      rows.push(`| ${d} | ${label}${label === '16-bit' ? ' (LSB 2^12 cycles)' : ''} | ${s.lut} | ${s.ff} | ${s.dsp} | ${s.bram36} + ${s.bram18} | ${s.lutram} |`);
-    }
+  const paths = [
+    ['32-bit', {}],
+    // The whole score path narrowed: 16-bit scores in units of 2^12 cycles (20.48 us), the idle time
+    // and the penalty scale cut to match (idle < 2^36 cycles = 344 s, scale 10.6 fixed point).
+    ['16-bit', { scoreWidth: 16, scoreShift: 12, idleWidth: 36, penaltyScaleWidth: 16, penaltyScaleFracBits: 6 }],
+  ] as const;
+  const cases: [number, (typeof paths)[number], number][] = [];
+  for (const d of [6, 9]) for (const p of paths) cases.push([d, p, 1]);
+  if (values.units.split(',').includes('4')) cases.push([9, paths[0], 4]);
+  for (const [d, [label, extra], units] of cases) {
+    const { dir } = design({ log2Tasks: d, selectorUnits: units, ...extra }, `syn-${d}-${label}-${units}`);
+    const t0 = performance.now();
+    const r = await synthesize(dir, 'dysta_scheduler', 'xilinx');
+    const s = summarise(r.cells);
+    const secs = (performance.now() - t0) / 1000;
+    process.stderr.write(`synth_xilinx D=${d} ${label} ${units} unit(s): ${secs.toFixed(0)} s\n`);
+    rows.push(`| ${d} | ${label} | ${units} | ${s.lut} | ${s.ff} | ${s.dsp} | ${s.bram36} + ${s.bram18} | ${s.lutram} |`);
   }
-  console.log('Yosys synth_xilinx (7-series cells), dysta_scheduler incl. its sparsity monitor, defaults otherwise (1 score unit)\n');
-  console.log('| D | score path | LUT | FF | DSP48E1 | BRAM (RAMB36 + RAMB18) | LUTRAM cells |');
-  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  console.log('Yosys synth_xilinx (7-series cells), dysta_scheduler incl. its sparsity monitor; other keys at their defaults.');
+  console.log('16-bit path = {scoreWidth 16, scoreShift 12, idleWidth 36, penaltyScaleWidth 16, penaltyScaleFracBits 6}.\n');
+  console.log('| D | score path | units | LUT | FF | DSP48E1 | BRAM (RAMB36 + RAMB18) | LUTRAM cells |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|---:|');
   for (const r of rows) console.log(r);
   console.log('');
 }

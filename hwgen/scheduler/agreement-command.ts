@@ -32,6 +32,7 @@ function explain(flip: Flip): string {
   const [a, b] = flip.deviationCycles;
   const moved = a - b;
   const tie = flip.fixedScores[0] === flip.fixedScores[1] ? ' (equal fixed scores: the earlier admission wins)' : '';
+  if (flip.saturated.length) return `saturation: ${flip.saturated.join(', ')} clamped, moving the scores by ${a.toFixed(1)} and ${b.toFixed(1)} cycles against a float gap of ${gap.toFixed(1)}${tie}`;
   return `near tie: float gap ${gap.toFixed(1)} cycles, fixed-point rounding moved the two scores by ${a.toFixed(1)} and ${b.toFixed(1)} cycles (net ${moved.toFixed(1)} >= gap)${tie}`;
 }
 

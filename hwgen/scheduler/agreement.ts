@@ -108,6 +108,8 @@ export interface Flip {
   floatGapCycles: number;
   /** Fixed-point score minus float score x f (cycles), for the float's and the fixed choice. */
   deviationCycles: [number, number];
+  /** Clamps that fired in either task's score (ScoreDetail.saturated keys), empty for pure rounding. */
+  saturated: string[];
   readyCount: number;
 }
 
@@ -134,8 +136,9 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
     let best = -1;
     let bestScore = 0n;
     const fixedScores = new Map<number, bigint>();
+    const detail = (x: number) => scoreOf(f, { deadline: e.deadline[x]!, lastRun: lastRun[x]!, pred: pred[x]!, scale: e.scale[x]! }, t, d.ready.length);
     for (const x of d.ready) {
-      const s = scoreOf(f, { deadline: e.deadline[x]!, lastRun: lastRun[x]!, pred: pred[x]!, scale: e.scale[x]! }, t, d.ready.length).score;
+      const s = detail(x).score;
       fixedScores.set(x, s);
       if (best < 0 || beats({ score: s, seq: BigInt(x) }, { score: bestScore, seq: BigInt(best) })) {
         best = x;
@@ -159,6 +162,7 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
           Number(bestScore << BigInt(f.scoreShift)) - d.score[xi]! * f.clockHz,
         ],
         readyCount: d.ready.length,
+        saturated: [...new Set([d.chosen, best].flatMap((x) => Object.entries(detail(x).saturated).filter(([, v]) => v).map(([k]) => `${k} (request ${x})`)))],
       });
     }
     // The float's choice runs its layer; the fixed-point state follows the same history.

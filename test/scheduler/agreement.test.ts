@@ -19,12 +19,27 @@ describe('fixed point vs float dysta (CNN zoo, 1000 requests)', () => {
     expect(r.fixed.refusals).toBe(0);
   });
 
+  it('the 16-bit score path of the benchmark (LSB 2^12 cycles) also agrees 100%', () => {
+    const scheduler = parseConfig({ scheduler: { log2Tasks: 10, scoreWidth: 16, scoreShift: 12, idleWidth: 36, penaltyScaleWidth: 16, penaltyScaleFracBits: 6 } }).scheduler;
+    const r = runAgreement({ ...base, scheduler });
+    expect(r.flips).toEqual([]);
+    expect(r.fixed.violationRate).toBe(r.float.violationRate);
+  });
+
+  it('idle time cut to 32 bits: starved tasks clamp and tie; every flip names the clamp', () => {
+    const scheduler = parseConfig({ scheduler: { log2Tasks: 10, idleWidth: 32, penaltyScaleWidth: 16, penaltyScaleFracBits: 6 } }).scheduler;
+    const r = runAgreement({ ...base, scheduler });
+    expect(r.flips.length).toBeGreaterThan(0);
+    for (const fl of r.flips) expect(fl.saturated.some((s) => s.startsWith('idle'))).toBe(true);
+  });
+
   it('8 fraction bits of gamma: the few flips are near ties the rounding accounts for', () => {
     const scheduler = parseConfig({ scheduler: { log2Tasks: 10, gammaFracBits: 8 } }).scheduler;
     const r = runAgreement({ ...base, scheduler });
     expect(r.flips.length).toBeGreaterThan(0);
     expect(r.flips.length).toBeLessThan(r.decisions / 1000);
     for (const fl of r.flips) {
+      expect(fl.saturated).toEqual([]);
       const [a, b] = fl.deviationCycles;
       expect(fl.floatGapCycles).toBeGreaterThanOrEqual(0);
       expect(a - b).toBeGreaterThanOrEqual(fl.floatGapCycles - 1e-3);
