@@ -38,8 +38,12 @@ export interface ScriptRequest {
   deadline: bigint;
   /** Penalty scale (clock / isolated estimate, fixed point). */
   scale: bigint;
-  /** What the trace NPU replays for each layer the request runs, in layer order. */
-  layers: { cycles: bigint; nnz: bigint }[];
+  /**
+   * What the NPU does for each layer the request runs, in layer order: `cycles` long, `nnz` non-zero
+   * outputs. Without `rows` a trace NPU reports nnz directly (npu_count); with `rows` the harness
+   * streams that many output rows through the sparsity monitor (first nnz lane values non-zero).
+   */
+  layers: { cycles: bigint; nnz: bigint; rows?: number }[];
 }
 
 /** A scenario for `sched_run`; arrivals must be non-decreasing and >= start. */
@@ -58,9 +62,12 @@ export interface SchedulerShape {
   latencyWidth: number;
   recipWidth: number;
   selectorUnits: number;
+  /** The sparsity monitor's lanes and lane width (the NPU output row). */
+  lanes: number;
+  laneWidth: number;
 }
 
-export function shapeFromParameters(params: Record<string, unknown>): SchedulerShape {
+export function shapeFromParameters(params: Record<string, unknown>, monitor: Record<string, unknown> = {}): SchedulerShape {
   const p = (k: string): number => {
     const v = params[k];
     if (typeof v !== 'number') throw new DesignError(`${SCHEDULER_TOP_NAME} in the manifest lacks the numeric parameter ${k}; regenerate with \`npm run gen-rtl\``);
@@ -74,12 +81,14 @@ export function shapeFromParameters(params: Record<string, unknown>): SchedulerS
     latencyWidth: p('LATENCY_WIDTH'),
     recipWidth: p('RECIP_WIDTH'),
     selectorUnits: p('SELECTOR_UNITS'),
+    lanes: typeof monitor.LANES === 'number' ? monitor.LANES : 0,
+    laneWidth: typeof monitor.LANE_WIDTH === 'number' ? monitor.LANE_WIDTH : 0,
   };
 }
 
 /** The script as the C++ transaction reads it (table words packed for cmd_data). */
 export function scriptText(script: SchedScript, shape: SchedulerShape): string {
-  const out: string[] = [`start ${script.start}`];
+  const out: string[] = [`start ${script.start}`, `lanes ${shape.lanes} ${shape.laneWidth}`];
   for (const v of script.variants) {
     const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
     out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
@@ -93,7 +102,7 @@ export function scriptText(script: SchedScript, shape: SchedulerShape): string {
     if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
     last = r.arrival;
     out.push(`req ${r.arrival} ${r.variant} ${r.deadline} ${r.scale} ${r.layers.length}`);
-    for (const l of r.layers) out.push(`lay ${l.cycles} ${l.nnz}`);
+    for (const l of r.layers) out.push(l.rows ? `lay ${l.cycles} ${l.nnz} ${l.rows}` : `lay ${l.cycles} ${l.nnz}`);
   }
   return out.join('\n') + '\n';
 }
@@ -136,7 +145,8 @@ export class SchedulerSim {
     const mod = simulator.design.manifest.modules.find((m) => m.name === SCHEDULER_TOP_NAME);
     if (!mod) throw new DesignError(`${rtlDir} has no ${SCHEDULER_TOP_NAME} module`);
     const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
-    return new SchedulerSim(simulator, session, shapeFromParameters(mod.parameters));
+    const monitor = simulator.design.manifest.modules.find((m) => m.name === 'sparsity_monitor');
+    return new SchedulerSim(simulator, session, shapeFromParameters(mod.parameters, monitor?.parameters));
   }
 
   /** Plays a script (reset first) and returns the log. */

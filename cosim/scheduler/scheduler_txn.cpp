@@ -15,6 +15,7 @@
 //     pulse npu_layer_done with the layer's non-zero count (trace NPU); on the last layer of a
 //     request wait for its completion event (C);
 //   - at the end, read the counters (K).
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -26,13 +27,18 @@
 
 namespace {
 
+struct Layer {
+    uint64_t cycles, nnz, rows;  // rows > 0: stream the non-zeros through the monitor
+};
+
 struct Req {
     uint64_t arrival, variant, deadline, scale;
-    std::vector<std::pair<uint64_t, uint64_t>> layers;  // cycles, nnz
+    std::vector<Layer> layers;
 };
 
 struct Script {
     uint64_t start = 0;
+    uint64_t lanes = 0, laneWidth = 0;
     std::vector<std::tuple<uint64_t, uint64_t, std::string>> cmds;  // op, addr, data hex
     std::vector<Req> reqs;
 };
@@ -51,6 +57,8 @@ Script readScript(const std::string& path) {
         bool ok = true;
         if (kind == "start") {
             ok = bool(ls >> s.start);
+        } else if (kind == "lanes") {
+            ok = bool(ls >> s.lanes >> s.laneWidth);
         } else if (kind == "cmd") {
             uint64_t op, addr;
             std::string data;
@@ -64,9 +72,10 @@ Script readScript(const std::string& path) {
             s.reqs.push_back(r);
             s.reqs.back().layers.reserve(n);
         } else if (kind == "lay") {
-            uint64_t c, z;
+            uint64_t c, z, rows = 0;
             ok = bool(ls >> c >> z) && !s.reqs.empty();
-            if (ok) s.reqs.back().layers.emplace_back(c, z);
+            if (!(ls >> rows)) rows = 0;
+            if (ok) s.reqs.back().layers.push_back(Layer{c, z, rows});
         } else {
             ok = false;
         }
@@ -94,6 +103,7 @@ public:
           evReady(h.portOrThrow("ev_ready")), evKind(h.portOrThrow("ev_kind")), evTask(h.portOrThrow("ev_task")),
           evLayer(h.portOrThrow("ev_layer")), evTime(h.portOrThrow("ev_time")), evScore(h.portOrThrow("ev_score")),
           layerDone(h.portOrThrow("npu_layer_done")), countExt(h.portOrThrow("npu_count_ext")), count(h.portOrThrow("npu_count")),
+          laneValid(h.portOrThrow("npu_lane_valid")), laneData(h.portOrThrow("npu_lane_data")),
           timeNow(h.portOrThrow("time_now")), skipEn(h.port("time_skip_en")), skip(h.port("time_skip")) {}
 
     uint64_t now() { return timeNow.u64(); }
@@ -195,7 +205,8 @@ public:
             const Req& rr = s.reqs[req];
             if (layer != layerOf[req] || layer >= rr.layers.size())
                 throw cosim::Error("request " + std::to_string(req) + " got layer " + std::to_string(layer) + ", expected " + std::to_string(layerOf[req]));
-            const uint64_t tEnd = tEv + rr.layers[layer].first;
+            const Layer& lay = rr.layers[layer];
+            const uint64_t tEnd = tEv + lay.cycles;
             while (pending < n && s.reqs[pending].arrival < tEnd) {
                 present(s.reqs[pending]);
                 if (admReady.u64()) {
@@ -212,11 +223,12 @@ public:
                     break;
                 }
             }
-            if (now() > tEnd) throw cosim::Error("layer of " + std::to_string(rr.layers[layer].first) + " cycles is too short for the harness's reads and admissions");
+            if (lay.rows) streamRows(s, lay);
+            if (now() > tEnd) throw cosim::Error("layer of " + std::to_string(lay.cycles) + " cycles is too short for the harness's reads, admissions and rows");
             tickTo(tEnd);
             layerDone.setU64(1);
-            countExt.setU64(1);
-            count.setU64(rr.layers[layer].second);
+            countExt.setU64(lay.rows ? 0 : 1);
+            count.setU64(lay.rows ? 0 : lay.nnz);
             h.step();
             layerDone.setU64(0);
             countExt.setU64(0);
@@ -241,6 +253,29 @@ public:
     int layerCountWidth = 0, variantWidth = 0;
 
 private:
+    /** Real-NPU mode: `rows` output rows on the lanes, the first `nnz` lane values (row-major) = 1. */
+    void streamRows(const Script& s, const Layer& lay) {
+        if (!s.lanes || !s.laneWidth) throw cosim::Error("script has rows but no 'lanes' line");
+        if (lay.nnz > lay.rows * s.lanes) throw cosim::Error("more non-zeros than lanes x rows");
+        uint64_t left = lay.nnz;
+        std::vector<uint32_t> words(laneData.words());
+        for (uint64_t r = 0; r < lay.rows; r++) {
+            std::fill(words.begin(), words.end(), 0);
+            const uint64_t k = left < s.lanes ? left : s.lanes;
+            for (uint64_t j = 0; j < k; j++) {
+                const uint64_t bit = j * s.laneWidth;
+                words[bit / 32] |= uint32_t(1) << (bit % 32);
+            }
+            left -= k;
+            laneData.set(words);
+            laneValid.setU64(1);
+            h.step();
+        }
+        laneValid.setU64(0);
+        std::fill(words.begin(), words.end(), 0);
+        laneData.set(words);
+    }
+
     void present(const Req& r) {
         admValid.setU64(1);
         admVariant.setU64(r.variant);
@@ -256,7 +291,7 @@ private:
     const cosim::Port &cmdValid, &cmdReady, &cmdOp, &cmdAddr, &cmdData, &rspValid, &rspData;
     const cosim::Port &admValid, &admReady, &admVariant, &admDeadline, &admArrival, &admScale, &admSlot;
     const cosim::Port &evValid, &evReady, &evKind, &evTask, &evLayer, &evTime, &evScore;
-    const cosim::Port &layerDone, &countExt, &count, &timeNow;
+    const cosim::Port &layerDone, &countExt, &count, &laneValid, &laneData, &timeNow;
     const cosim::Port* skipEn;
     const cosim::Port* skip;
 };

@@ -48,6 +48,17 @@ describe('scheduler corner cases (D = 2)', () => {
     expect(run.lines.at(-1)).toBe('K 3 1 1 0');
   });
 
+  it('real NPU mode: the non-zeros stream through the sparsity monitor on the output lanes', async () => {
+    const v = variant(config, 0, 3, 5000n);
+    const layer = (nnz: number, rows: number) => ({ cycles: 800n, nnz: BigInt(nnz), rows });
+    // 1024 non-zeros in 64 full rows: ratio 1.0 exactly; then 512 in 40 rows (ratio 0.5).
+    const script: SchedScript = { start: 100n, variants: [v], requests: [{ arrival: 100n, variant: 0, deadline: 0n, scale: 0n, layers: [layer(1024, 64), layer(512, 40), layer(0, 1)] }] };
+    const run = await runAndCompare(sim, config, script);
+    const f = schedulerFormats(config.scheduler);
+    expect(parseDecisions(run.lines).map((d) => d.score)).toEqual([15000n, 10000n, 3750n]); // gamma 1.0, then 0.75
+    expect(lines(run.lines, 'G')[1]!.slice(3, 5)).toEqual(['2', String(3n << BigInt(f.gammaFrac - 2))]);
+  });
+
   it('deadline far in the future: the urgency saturates at termWidth, the score at scoreWidth', async () => {
     const f = schedulerFormats(config.scheduler);
     const v = variant(config, 0, 1, 5000n);

@@ -34,6 +34,8 @@ describe('dysta_scheduler vs golden, D = 4 (table fills, backpressure)', () => {
 
   it('>= 10,000 random decisions are bit-exact', async () => {
     const script = randomScenario(config.scheduler, { seed: 4, requests: 2200 });
+    // Both NPU modes: trace counts (npu_count) and rows through the sparsity monitor.
+    expect(script.requests.filter((r) => r.layers.some((l) => l.rows)).length).toBeGreaterThan(100);
     const run = await runAndCompare(sim, config, script);
     expect(run.decisions).toBeGreaterThanOrEqual(10_000);
     const f = schedulerFormats(config.scheduler);

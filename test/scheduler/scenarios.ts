@@ -40,6 +40,10 @@ export interface ScenarioOptions {
   maxLayers?: number;
   /** Mean gap between arrivals in cycles. */
   meanGap?: number;
+  /** Fraction of layers whose non-zeros stream through the sparsity monitor instead of npu_count. */
+  monitorFraction?: number;
+  /** The monitor's lanes (the PE array's output lanes). */
+  lanes?: number;
 }
 
 /** Shortest layer the harness accepts: reads back one slot, every valid score, and admissions. */
@@ -101,6 +105,14 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
     const runs = layersRun(f, v.nlayers);
     for (let l = 0; l < runs; l++) {
       const e = BigInt(expected[v.variant]![l]!);
+      if (rng.chance(o.monitorFraction ?? 0.1)) {
+        // Real-NPU mode: a few output rows through the monitor.
+        const lanes = o.lanes ?? 16;
+        const nnz = rng.int(0, 40 * lanes);
+        const rows = Math.max(1, Math.ceil(nnz / lanes) + rng.int(0, 3));
+        layers.push({ cycles: rng.big(minCycles + BigInt(rows), minCycles * 50n), nnz: BigInt(nnz), rows });
+        continue;
+      }
       const nmode = rng.int(0, 19);
       const nnz = nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n;
       layers.push({ cycles: rng.big(minCycles, minCycles * 50n), nnz });
