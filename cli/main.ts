@@ -23,6 +23,12 @@ const cli = yargs(hideBin(process.argv))
 
 for (const command of commands) cli.command(command);
 
+// Output piped into `head` and closed early is not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
+
 try {
   await cli.parseAsync();
 } catch (err) {
