@@ -1,4 +1,5 @@
-// The scheduler's commands: `dysta workloads`, `dysta simulate`, `dysta sweep`. Thin wrappers over
+// The scheduler's commands: `dysta workloads`, `dysta simulate`, `dysta sweep`, `dysta predictors`,
+// `dysta study` (the last two in predictors-command.ts and study-command.ts). Thin wrappers over
 // the library (index.ts); all parsing of lists and checks of option values happen here, with
 // messages that say what to change.
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
@@ -9,8 +10,9 @@ import { exportCsvFolder } from './csv.ts';
 import { simulate, type DecisionRecord } from './engine.ts';
 import { SchedulerInputError } from './errors.ts';
 import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
-import { DEFAULT_POLICY_PARAMS, parsePolicyList, POLICY_NAMES } from './policies/index.ts';
-import { DEFAULT_LAST_N_WINDOW, getPredictor, PREDICTOR_NAMES } from './predictors.ts';
+import { ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
+import { DEFAULT_LAST_N_WINDOW, getPredictor, predictorFor, PREDICTOR_NAMES } from './predictors.ts';
+import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } from './regression.ts';
 import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
 import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
@@ -18,7 +20,7 @@ import { defaultThreadCount, runSweep } from './sweep-runner.ts';
 import { describeWorkload, type Workload } from './workload.ts';
 import { ZOO, ZOO_DEFAULT_SAMPLES, ZOO_DEFAULT_SEED } from './zoo/zoo.ts';
 
-interface WorkloadArgs {
+export interface WorkloadArgs {
   workload?: string;
   'csv-dir'?: string;
   'seq-len': number;
@@ -26,15 +28,20 @@ interface WorkloadArgs {
   'zoo-samples'?: number;
 }
 
-interface PolicyArgs {
+export interface PolicyArgs {
   policies: string;
   alpha: number;
   beta: number;
-  predictor: string;
+  sigma?: number;
+  lambda?: number;
+  tau?: number;
+  predictor?: string;
   'last-n': number;
+  'fit-split': string;
+  'switch-cost': number;
 }
 
-function workloadOptions<T>(y: Argv<T>) {
+export function workloadOptions<T>(y: Argv<T>) {
   return y
     .option('workload', { type: 'string', describe: `built-in workload: ${ZOO.map((z) => z.name).join(' | ')} (default cnn)`, group: 'Workload:' })
     .option('csv-dir', { type: 'string', describe: 'folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Workload:' })
@@ -45,16 +52,32 @@ function workloadOptions<T>(y: Argv<T>) {
     .conflicts('csv-dir', ['zoo-seed', 'zoo-samples']);
 }
 
-function policyOptions<T>(y: Argv<T>) {
+export function policyOptions<T>(y: Argv<T>, policiesDefault = 'all') {
   return y
-    .option('policies', { type: 'string', default: 'all', describe: `comma-separated list or 'all': ${POLICY_NAMES.join(', ')}`, group: 'Policies:' })
+    .option('policies', { type: 'string', default: policiesDefault, describe: `comma-separated list or 'all': ${ALL_POLICY_NAMES.join(', ')}`, group: 'Policies:' })
     .option('alpha', { type: 'number', default: DEFAULT_POLICY_PARAMS.alpha, describe: "sdrm3's fairness weight", group: 'Policies:' })
     .option('beta', { type: 'number', default: DEFAULT_POLICY_PARAMS.beta, describe: "dysta's urgency/penalty weight", group: 'Policies:' })
-    .option('predictor', { type: 'string', choices: PREDICTOR_NAMES as unknown as string[], default: 'average', describe: 'how monitor policies turn measured sparsity into gamma', group: 'Policies:' })
-    .option('last-n', { type: 'number', default: DEFAULT_LAST_N_WINDOW, describe: 'window of --predictor last-n (layers)', group: 'Policies:' });
+    .option('sigma', { type: 'number', describe: 'mhg: a late task may run if P <= sigma * smallest margin (default 0.25 mhg, 0.1 mhg_vio)', group: 'Policies:' })
+    .option('lambda', { type: 'number', describe: 'mhg: run the protected kept task when the cost of the best exceeds lambda (default 1 mhg, 3 mhg_vio)', group: 'Policies:' })
+    .option('tau', { type: 'number', describe: 'mhg: mark late the first kept task with P >= (1 - tau) * max P (default 0.1)', group: 'Policies:' })
+    .option('predictor', {
+      type: 'string',
+      choices: PREDICTOR_NAMES as unknown as string[],
+      describe: "predicted remaining latency P of every monitor policy (default: each policy's own, average = the paper's; regression for mhg)",
+      group: 'Policies:',
+    })
+    .option('last-n', { type: 'number', default: DEFAULT_LAST_N_WINDOW, describe: 'window of --predictor last-n (layers)', group: 'Policies:' })
+    .option('fit-split', {
+      type: 'string',
+      choices: FIT_SPLIT_NAMES,
+      default: DEFAULT_FIT_SPLIT,
+      describe: `training samples of the regression predictor: ${FIT_SPLITS.map((f) => `${f.name} = ${f.description}`).join('; ')}`,
+      group: 'Policies:',
+    })
+    .option('switch-cost', { type: 'number', default: 0, describe: 'seconds added when a layer runs for another task than the previous layer (0 = the published semantics)', group: 'Policies:' });
 }
 
-function workloadSource(args: WorkloadArgs): WorkloadSource {
+export function workloadSource(args: WorkloadArgs): WorkloadSource {
   if (args['csv-dir'] !== undefined) return { kind: 'csv', dir: args['csv-dir'], seqLen: args['seq-len'] };
   return { kind: 'zoo', name: args.workload ?? 'cnn', seed: args['zoo-seed'], samples: args['zoo-samples'] };
 }
@@ -63,9 +86,24 @@ function checkFinite(name: string, value: number, positive = false): void {
   if (!Number.isFinite(value) || (positive && value <= 0)) throw new SchedulerInputError(`--${name} must be a ${positive ? 'positive ' : ''}number, got ${value}.`);
 }
 
-function checkPolicyArgs(args: PolicyArgs): void {
+export function checkPolicyArgs(args: PolicyArgs): void {
   checkFinite('alpha', args.alpha);
   checkFinite('beta', args.beta);
+  if (args.sigma !== undefined && !(Number.isFinite(args.sigma) && args.sigma >= 0)) throw new SchedulerInputError(`--sigma must be a number >= 0, got ${args.sigma}.`);
+  if (args.lambda !== undefined) checkFinite('lambda', args.lambda);
+  if (args.tau !== undefined && !(args.tau >= 0 && args.tau <= 1)) throw new SchedulerInputError(`--tau must be a number from 0 to 1, got ${args.tau}.`);
+  if (!(Number.isFinite(args['switch-cost']) && args['switch-cost'] >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${args['switch-cost']}.`);
+  getPredictor(args.predictor ?? 'average', args['last-n'], args['fit-split']); // fail here, not in every worker
+}
+
+export function policyParams(args: PolicyArgs): PolicyParams {
+  return { alpha: args.alpha, beta: args.beta, sigma: args.sigma, lambda: args.lambda, tau: args.tau };
+}
+
+/** Lines saying which variants fall back from the regression predictor, if any policy uses it. */
+export function regressionNotes(workload: Workload, policies: readonly PolicyDefinition[], args: PolicyArgs): string[] {
+  const uses = policies.some((p) => p.prediction === 'monitor' && (args.predictor ?? p.defaultPredictor) === 'regression');
+  return uses ? regressionFallbacks(workload, args['fit-split']) : [];
 }
 
 /** Parse a comma-separated list of numbers for option `name`. */
@@ -82,25 +120,25 @@ export function parseNumberList(name: string, text: string, options: { integer?:
 }
 
 /** `dysta simulate | head` closes stdout early: stop quietly instead of crashing with EPIPE. */
-function exitQuietlyOnBrokenPipe(): void {
+export function exitQuietlyOnBrokenPipe(): void {
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {
     if (err.code === 'EPIPE') process.exit(0);
     throw err;
   });
 }
 
-function writeFileAtomic(path: string, text: string): void {
+export function writeFileAtomic(path: string, text: string): void {
   mkdirSync(dirname(path), { recursive: true });
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, text);
   renameSync(tmp, path);
 }
 
-function pad(text: string, width: number, right = false): string {
+export function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
 
-function formatTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
+export function formatTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => pad(c, widths[i], rightAligned[i])).join('  ').trimEnd();
   return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
@@ -181,7 +219,7 @@ interface SimulateArgs extends WorkloadArgs, PolicyArgs {
 }
 
 export interface SimulationReport {
-  readonly policies: Record<string, Metrics & { requests: RequestRecord[] }>;
+  readonly policies: Record<string, Metrics & { dispatchesPerRequest: number; requests: RequestRecord[] }>;
 }
 
 export const simulateCommand: CommandModule<object, SimulateArgs> = {
@@ -207,7 +245,6 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies);
-    const predictor = getPredictor(args.predictor, args['last-n']);
     const workload = loadWorkload(workloadSource(args));
     let trace: Trace;
     let origin: string;
@@ -232,13 +269,18 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     const logLines: string[] = [];
     for (const policy of policies) {
       const onDecision = args['decision-log'] ? (d: DecisionRecord) => logLines.push(JSON.stringify({ policy: policy.name, ...d })) : undefined;
-      const result = simulate(compiled, policy, { params: { alpha: args.alpha, beta: args.beta }, predictor, onDecision });
+      const predictor = predictorFor(policy, args.predictor, args['last-n'], args['fit-split']);
+      const result = simulate(compiled, policy, { params: policyParams(args), predictor, switchCost: args['switch-cost'], onDecision });
       const metrics = computeMetrics(result);
-      report.policies[policy.name] = { ...metrics, requests: requestRecords(result) };
-      rows.push([policy.name, metrics.violationRate.toFixed(4), metrics.antt.toFixed(3), metrics.stp.toFixed(2)]);
+      const dispatchesPerRequest = result.dispatches / compiled.count;
+      report.policies[policy.name] = { ...metrics, dispatchesPerRequest, requests: requestRecords(result) };
+      rows.push([policy.name, metrics.violationRate.toFixed(4), metrics.antt.toFixed(3), metrics.stp.toFixed(2), dispatchesPerRequest.toFixed(3)]);
     }
-    process.stdout.write(`workload ${workload.name}; ${origin}; SLO multiplier ${sloMult}\n\n`);
-    process.stdout.write(formatTable(['policy', 'violation rate', 'ANTT', 'STP (inf/s)'], rows, [false, true, true, true]) + '\n');
+    const switchNote = args['switch-cost'] > 0 ? `; switch cost ${args['switch-cost']} s` : '';
+    process.stdout.write(`workload ${workload.name}; ${origin}; SLO multiplier ${sloMult}${switchNote}\n`);
+    for (const note of regressionNotes(workload, policies, args)) process.stdout.write(`note: ${note}\n`);
+    process.stdout.write('\n');
+    process.stdout.write(formatTable(['policy', 'violation rate', 'ANTT', 'STP (inf/s)', 'dispatches/req'], rows, [false, true, true, true, true]) + '\n');
     if (args.json) {
       writeFileAtomic(args.json, JSON.stringify(report) + '\n');
       process.stdout.write(`\nwrote ${args.json}\n`);
@@ -254,13 +296,8 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
 // ---------------------------------------------------------------------------------------------
 // dysta sweep
 
-interface SweepArgs extends WorkloadArgs, PolicyArgs {
-  rates?: string;
-  loads: string;
-  'slo-mults': string;
+interface SweepArgs extends GridArgs {
   seeds: string;
-  requests: number;
-  threads: number;
   out?: string;
 }
 
@@ -268,10 +305,10 @@ export const DEFAULT_SWEEP_LOADS = '0.5,0.7,0.9,1.1,1.3';
 export const DEFAULT_SWEEP_SLO_MULTS = '2,4,6,8,10,12';
 export const DEFAULT_SWEEP_SEEDS = '1,2,3,4,5';
 
-function progressReporter(total: number): { update: (done: number) => void; stop: () => void } {
+export function progressReporter(total: number, label = 'sweep'): { update: (done: number) => void; stop: () => void } {
   if (process.stderr.isTTY) {
     const bar = new cliProgress.SingleBar(
-      { stream: process.stderr, format: 'sweep [{bar}] {percentage}% | {value}/{total} jobs | ETA {eta_formatted}', hideCursor: true },
+      { stream: process.stderr, format: `${label} [{bar}] {percentage}% | {value}/{total} jobs | ETA {eta_formatted}`, hideCursor: true },
       cliProgress.Presets.shades_classic,
     );
     bar.start(total, 0);
@@ -285,7 +322,7 @@ function progressReporter(total: number): { update: (done: number) => void; stop
       const tenth = Math.floor((done * 10) / total);
       if (tenth > lastTenth || done === total) {
         lastTenth = tenth;
-        process.stderr.write(`sweep: ${done}/${total} jobs (${Math.round((done * 100) / total)}%), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+        process.stderr.write(`${label}: ${done}/${total} jobs (${Math.round((done * 100) / total)}%), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
       }
     },
     stop: () => {},
@@ -304,32 +341,14 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('requests', { type: 'number', default: 1000, describe: 'requests per trace', group: 'Sweep:' })
       .option('threads', { type: 'number', default: defaultThreadCount(), describe: 'worker threads (0 = run on the main thread)', group: 'Sweep:' })
       .option('out', { type: 'string', describe: 'report folder (default reports/sweep-<workload>); replaced when the sweep succeeds', group: 'Output:' })
-      .example('$0 sweep --workload cnn', "the paper's CNN study: 5 loads x 6 SLO multipliers x 5 seeds x 11 policies")
+      .example('$0 sweep --workload cnn --policies fcfs,sjf,sjf_sparse,prema,prema_sparse,planaria,sdrm3,sdrm3_sparse,dysta,dysta_naive,dysta_oracle', "the paper's CNN study: 5 loads x 6 SLO multipliers x 5 seeds x 11 policies")
       .example('$0 sweep --workload attention --rates 100,150,200 --seeds 1,2 --out reports/att', 'a smaller custom sweep') as unknown as Argv<SweepArgs>,
   handler: async (args) => {
     exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
-    const policies = parsePolicyList(args.policies).map((p) => p.name);
-    getPredictor(args.predictor, args['last-n']); // fail here, not in every worker
-    const source = workloadSource(args);
-    const workload = loadWorkload(source);
-    const capacity = workloadCapacity(workload);
-    const rates = args.rates !== undefined ? parseNumberList('rates', args.rates, { positive: true }) : parseNumberList('loads', args.loads, { positive: true }).map((l) => l * capacity);
-    const sloMults = parseNumberList('slo-mults', args['slo-mults'], { positive: true });
     const seeds = parseNumberList('seeds', args.seeds, { integer: true });
-    if (!(Number.isInteger(args.requests) && args.requests >= 1)) throw new SchedulerInputError(`--requests must be a whole number >= 1, got ${args.requests}.`);
-    if (!(Number.isInteger(args.threads) && args.threads >= 0)) throw new SchedulerInputError(`--threads must be a whole number >= 0, got ${args.threads}.`);
-    const config: SweepConfig = {
-      source,
-      rates,
-      sloMults,
-      seeds,
-      requests: args.requests,
-      policies,
-      params: { alpha: args.alpha, beta: args.beta },
-      predictor: args.predictor,
-      lastN: args['last-n'],
-    };
+    const { config, workload, capacity } = gridConfig(args, seeds);
+    const { rates, sloMults, policies } = config;
     const out = args.out ?? `reports/sweep-${workload.name}`;
     const total = rates.length * sloMults.length * seeds.length;
     process.stderr.write(
@@ -348,8 +367,44 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const { writeSweepReport } = await import('./report.ts');
     const files = await writeSweepReport(out, { config, workloadName: workload.name, capacity, points, elapsedSeconds, threads: args.threads });
     process.stdout.write(`${points.length} points in ${elapsedSeconds.toFixed(1)} s; report in ${out}/ (${files.length} files, start with summary.md)\n`);
+    for (const note of regressionNotes(workload, parsePolicyList(args.policies), args)) process.stdout.write(`note: ${note}\n`);
   },
 };
+
+export interface GridArgs extends WorkloadArgs, PolicyArgs {
+  rates?: string;
+  loads: string;
+  'slo-mults': string;
+  requests: number;
+  threads: number;
+}
+
+/** The sweep/study grid from the command line (rates or loads x SLO multipliers x the given seeds). */
+export function gridConfig(args: GridArgs, seeds: number[]): { config: SweepConfig; workload: Workload; capacity: number } {
+  checkPolicyArgs(args);
+  const policies = parsePolicyList(args.policies).map((p) => p.name);
+  const source = workloadSource(args);
+  const workload = loadWorkload(source);
+  const capacity = workloadCapacity(workload);
+  const rates = args.rates !== undefined ? parseNumberList('rates', args.rates, { positive: true }) : parseNumberList('loads', args.loads, { positive: true }).map((l) => l * capacity);
+  const sloMults = parseNumberList('slo-mults', args['slo-mults'], { positive: true });
+  if (!(Number.isInteger(args.requests) && args.requests >= 1)) throw new SchedulerInputError(`--requests must be a whole number >= 1, got ${args.requests}.`);
+  if (!(Number.isInteger(args.threads) && args.threads >= 0)) throw new SchedulerInputError(`--threads must be a whole number >= 0, got ${args.threads}.`);
+  const config: SweepConfig = {
+    source,
+    rates,
+    sloMults,
+    seeds,
+    requests: args.requests,
+    policies,
+    params: policyParams(args),
+    predictor: args.predictor,
+    lastN: args['last-n'],
+    fitSplit: args['fit-split'],
+    switchCost: args['switch-cost'],
+  };
+  return { config, workload, capacity };
+}
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand];

@@ -2,8 +2,11 @@
 // per layer boundary, execution of one layer, completion. Policies only pick a task; predictors only
 // turn measured sparsity into P. The loop allocates nothing unless a decision log is requested, and
 // costs O(|ready set|) per executed layer.
+// Beyond the paper (BEYOND.md section 3): an optional context-switch cost, and a count of dispatches
+// (runs of consecutive layers of one task) for every policy.
 import { getPredictor, type PredictorDefinition } from './predictors.ts';
 import { DEFAULT_POLICY_PARAMS, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
+import { SchedulerInputError } from './errors.ts';
 import type { CompiledTrace } from './requests.ts';
 import { createTaskTable, type TaskTable } from './tasks.ts';
 
@@ -31,6 +34,12 @@ export interface SimulationOptions {
   readonly params?: Partial<PolicyParams>;
   /** Predictor used by the monitor policies (default: `average`, the paper's). */
   readonly predictor?: PredictorDefinition;
+  /**
+   * Seconds charged when a layer runs for a task other than the one that ran the previous layer
+   * (BEYOND.md section 3). Default 0: the published semantics, bit for bit. The very first layer of a
+   * run has no previous layer and is not charged; a task that starts after another finished is.
+   */
+  readonly switchCost?: number;
   /** Called at every decision, before the chosen layer runs. Slows the run; leave unset for sweeps. */
   readonly onDecision?: (record: DecisionRecord) => void;
 }
@@ -44,6 +53,8 @@ export interface SimulationResult {
   readonly isoReal: Float64Array;
   /** Number of decisions (= executed layers). */
   readonly decisions: number;
+  /** Runs of consecutive layers of one task (>= requests; switches = dispatches - 1). */
+  readonly dispatches: number;
 }
 
 /** Deadlines D = t0 + Tarch(v) * sloMult, per request. */
@@ -69,7 +80,11 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
   const select = policy.createSelector(tasks, params, count);
   const monitored = policy.prediction === 'monitor';
   const oracle = policy.prediction === 'oracle';
-  const predictor = monitored ? (options.predictor ?? getPredictor('average')).create(tasks, count) : undefined;
+  // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
+  // the eleven published policies, `regression` for mhg).
+  const predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
+  const switchCost = options.switchCost ?? 0;
+  if (!(Number.isFinite(switchCost) && switchCost >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${switchCost}.`);
   const patternAware = policy.patternAware;
   const onDecision = options.onDecision;
 
@@ -80,6 +95,8 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
   let nextToAdmit = 0;
   let finished = 0;
   let decisions = 0;
+  let dispatches = 0;
+  let previousTask = -1;
   let t = 0;
 
   const admit = (i: number) => {
@@ -128,7 +145,12 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
     }
     decisions++;
 
-    // 3. Execution of one layer.
+    // 3. Execution of one layer, after the context switch if another task ran the previous layer.
+    if (task !== previousTask) {
+      if (previousTask >= 0 && switchCost > 0) t += switchCost;
+      dispatches++;
+      previousTask = task;
+    }
     const cell = sampleIndex[task] * v.layers + layer;
     t += v.latency[cell];
     lastRun[task] = t;
@@ -149,7 +171,7 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
       readyCount--;
     }
   }
-  return { policy: policy.name, compiled, finish, deadline, isoReal, decisions };
+  return { policy: policy.name, compiled, finish, deadline, isoReal, decisions, dispatches };
 }
 
 /** Run a policy and return every decision alongside the result. */

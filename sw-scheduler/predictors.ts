@@ -1,8 +1,20 @@
 // Latency predictors: how the monitor's measured densities become gamma and the predicted remaining
 // latency P of a monitored task. A predictor is a small unit the engine calls at admission and
-// after every executed layer; new ones (e.g. a regression predictor) plug in by name here.
+// after every executed layer; new ones plug in by name here. `regression` (BEYOND.md section 1) lives
+// in regression.ts.
 import { SchedulerInputError } from './errors.ts';
+import { DEFAULT_FIT_SPLIT, regressionPredictor } from './regression.ts';
 import type { TaskTable } from './tasks.ts';
+import type { Workload } from './workload.ts';
+
+/** What a predictor may need to know about the tasks beyond the task table (a CompiledTrace is one). */
+export interface PredictorContext {
+  readonly workload: Workload;
+  /** Per task: its variant's index in workload.variants. */
+  readonly variantIndex: Int32Array;
+  /** Per task: its sample's position among the variant's samples (ascending ids). */
+  readonly sampleIndex: Int32Array;
+}
 
 export interface PredictorState {
   /** A task was admitted: gamma = 1, P = gamma * sum(E). */
@@ -17,7 +29,7 @@ export interface PredictorState {
 export interface PredictorDefinition {
   readonly name: string;
   readonly description: string;
-  create(tasks: TaskTable, capacity: number): PredictorState;
+  create(tasks: TaskTable, capacity: number, context?: PredictorContext): PredictorState;
 }
 
 /** ALGORITHMS.md: gamma = mean of all measured ratios (running sum, left to right, divided by k). */
@@ -87,11 +99,12 @@ function lastN(window: number): PredictorDefinition {
   };
 }
 
-export const PREDICTOR_NAMES = ['average', 'last', 'last-n'] as const;
+export const PREDICTOR_NAMES = ['average', 'last', 'last-n', 'regression'] as const;
 export type PredictorName = (typeof PREDICTOR_NAMES)[number];
 export const DEFAULT_LAST_N_WINDOW = 3;
 
-export function getPredictor(name: string, window = DEFAULT_LAST_N_WINDOW): PredictorDefinition {
+/** `window` is last-n's; `fitSplit` names the regression's training split (see regression.ts). */
+export function getPredictor(name: string, window = DEFAULT_LAST_N_WINDOW, fitSplit = DEFAULT_FIT_SPLIT): PredictorDefinition {
   switch (name) {
     case 'average':
       return average;
@@ -100,7 +113,17 @@ export function getPredictor(name: string, window = DEFAULT_LAST_N_WINDOW): Pred
     case 'last-n':
       if (!(Number.isInteger(window) && window >= 1)) throw new SchedulerInputError(`--last-n must be a whole number >= 1, got ${window}.`);
       return lastN(window);
+    case 'regression':
+      return regressionPredictor(fitSplit);
     default:
       throw new SchedulerInputError(`unknown predictor '${name}'; choose one of ${PREDICTOR_NAMES.join(', ')}.`);
   }
+}
+
+/**
+ * The predictor a policy runs with: `name` if given (the `--predictor` option), else the policy's own
+ * default (`average` for the published policies, `regression` for mhg).
+ */
+export function predictorFor(policy: { readonly defaultPredictor?: string }, name: string | undefined, window = DEFAULT_LAST_N_WINDOW, fitSplit = DEFAULT_FIT_SPLIT): PredictorDefinition {
+  return getPredictor(name ?? policy.defaultPredictor ?? 'average', window, fitSplit);
 }

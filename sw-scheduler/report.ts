@@ -17,14 +17,14 @@ export interface ReportInput {
   readonly threads: number;
 }
 
-async function renderSvg(spec: TopLevelSpec): Promise<string> {
+export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   view.finalize();
   return svg;
 }
 
-function lineChart(values: SettingMean[], y: 'violationRate' | 'antt', x: 'rate' | 'sloMult', facet: 'rate' | 'sloMult', title: string): TopLevelSpec {
+export function lineChart(values: SettingMean[], y: 'violationRate' | 'antt', x: 'rate' | 'sloMult', facet: 'rate' | 'sloMult', title: string): TopLevelSpec {
   const label = { violationRate: 'SLO violation rate', antt: 'ANTT', rate: 'arrival rate (req/s)', sloMult: 'SLO multiplier' };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
@@ -45,7 +45,7 @@ function lineChart(values: SettingMean[], y: 'violationRate' | 'antt', x: 'rate'
   } as TopLevelSpec;
 }
 
-function tradeoffChart(values: SettingMean[]): TopLevelSpec {
+export function tradeoffChart(values: SettingMean[]): TopLevelSpec {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     title: { text: 'SLO violation rate vs ANTT', subtitle: 'small: one setting (mean over seeds); large: mean per policy' },
@@ -75,9 +75,9 @@ function tradeoffChart(values: SettingMean[]): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
+export const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
-function csvOf(rows: readonly object[]): string {
+export function csvOf(rows: readonly object[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]);
   const lines = [columns.join(',')];
@@ -91,7 +91,7 @@ function markdownSummary(input: ReportInput, means: SettingMean[]): string {
   const overall = policies.map((policy) => {
     const g = means.filter((m) => m.policy === policy);
     const avg = (f: (m: SettingMean) => number) => g.reduce((a, m) => a + f(m), 0) / g.length;
-    return { policy, violationRate: avg((m) => m.violationRate), antt: avg((m) => m.antt), stp: avg((m) => m.stp) };
+    return { policy, violationRate: avg((m) => m.violationRate), antt: avg((m) => m.antt), stp: avg((m) => m.stp), dispatches: avg((m) => m.dispatchesPerRequest) };
   });
   const ranked = [...overall].sort((a, b) => a.violationRate - b.violationRate || a.antt - b.antt);
   const midSlo = config.sloMults[Math.floor((config.sloMults.length - 1) / 2)];
@@ -101,11 +101,11 @@ function markdownSummary(input: ReportInput, means: SettingMean[]): string {
   lines.push(`- Workload: \`${workloadName}\` (${config.source.kind === 'zoo' ? `built-in zoo${config.source.seed !== undefined ? `, zoo seed ${config.source.seed}` : ''}${config.source.samples !== undefined ? `, ${config.source.samples} samples per variant` : ''}` : `CSV folder ${config.source.dir}, seq-len ${config.source.seqLen}`}), capacity ${fmt(capacity, 2)} req/s (1 / mean isolated latency)`);
   lines.push(`- Arrival rates (req/s): ${config.rates.map((r) => fmt(r, 3)).join(', ')} (load ${config.rates.map((r) => fmt(r / capacity, 2)).join(', ')})`);
   lines.push(`- SLO multipliers: ${config.sloMults.join(', ')}; seeds: ${config.seeds.join(', ')}; ${config.requests} requests per trace`);
-  lines.push(`- Policies: ${policies.join(', ')}; alpha ${config.params.alpha}, beta ${config.params.beta}, predictor ${config.predictor}${config.predictor === 'last-n' ? ` (n = ${config.lastN})` : ''}`);
+  lines.push(`- Policies: ${policies.join(', ')}; ${describeSettings(config)}`);
   lines.push(`- ${points.length} points in ${fmt(elapsedSeconds, 1)} s on ${threads} worker thread(s)`, '');
   lines.push('## Ranking (mean over every setting and seed)', '');
-  lines.push('| policy | violation rate | ANTT | STP (inf/s) |', '|---|---:|---:|---:|');
-  for (const r of ranked) lines.push(`| ${r.policy} | ${fmt(r.violationRate)} | ${fmt(r.antt, 3)} | ${fmt(r.stp, 2)} |`);
+  lines.push('| policy | violation rate | ANTT | STP (inf/s) | dispatches/request |', '|---|---:|---:|---:|---:|');
+  for (const r of ranked) lines.push(`| ${r.policy} | ${fmt(r.violationRate)} | ${fmt(r.antt, 3)} | ${fmt(r.stp, 2)} | ${fmt(r.dispatches, 3)} |`);
   lines.push('');
   const table = (title: string, value: (m: SettingMean) => number, rowKey: 'rate' | 'sloMult', fixed: Partial<Record<'rate' | 'sloMult', number>>, digits: number) => {
     const keys = rowKey === 'rate' ? config.rates : config.sloMults;
@@ -132,19 +132,28 @@ function markdownSummary(input: ReportInput, means: SettingMean[]): string {
   return lines.join('\n');
 }
 
-/** Write the report folder atomically (temp folder, then rename; an existing folder is replaced). */
-export async function writeSweepReport(outDir: string, input: ReportInput): Promise<string[]> {
-  const means = meanOverSeeds(input.config, input.points);
-  const files: Record<string, string> = {
-    'summary.md': markdownSummary(input, means),
-    'points.csv': csvOf(input.points),
-    'means.csv': csvOf(means),
-    'points.json': JSON.stringify({ workload: input.workloadName, config: input.config, points: input.points }, null, 1) + '\n',
-    'violation-vs-rate.svg': await renderSvg(lineChart(means, 'violationRate', 'rate', 'sloMult', 'SLO violation rate vs arrival rate')),
-    'antt-vs-rate.svg': await renderSvg(lineChart(means, 'antt', 'rate', 'sloMult', 'ANTT vs arrival rate')),
-    'violation-vs-slo.svg': await renderSvg(lineChart(means, 'violationRate', 'sloMult', 'rate', 'SLO violation rate vs SLO multiplier')),
-    'tradeoff.svg': await renderSvg(tradeoffChart(means)),
-  };
+/** One line naming the policy parameters, predictor and switch cost of a sweep or study. */
+export function describeSettings(config: SweepConfig): string {
+  const p = config.params;
+  const mhg = [p.sigma !== undefined ? `sigma ${p.sigma}` : '', p.lambda !== undefined ? `lambda ${p.lambda}` : '', p.tau !== undefined ? `tau ${p.tau}` : ''].filter(Boolean);
+  const predictor =
+    config.predictor === undefined
+      ? "each policy's default predictor (average; regression for mhg)"
+      : `predictor ${config.predictor}${config.predictor === 'last-n' ? ` (n = ${config.lastN})` : ''}`;
+  const usesRegression = config.predictor === 'regression' || (config.predictor === undefined && config.policies.some((x) => x.startsWith('mhg')));
+  return [
+    `alpha ${p.alpha}, beta ${p.beta}`,
+    mhg.length ? `mhg overrides: ${mhg.join(', ')}` : '',
+    predictor,
+    usesRegression ? `regression fit split ${config.fitSplit ?? 'parity'}` : '',
+    `switch cost ${config.switchCost ?? 0} s`,
+  ]
+    .filter(Boolean)
+    .join('; ');
+}
+
+/** Write files into a folder atomically (temp sibling folder, then rename; an existing one is replaced). */
+export function writeFolderAtomic(outDir: string, files: Record<string, string>): string[] {
   const parent = dirname(outDir);
   mkdirSync(parent, { recursive: true });
   const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}`);
@@ -165,4 +174,20 @@ export async function writeSweepReport(outDir: string, input: ReportInput): Prom
     throw err;
   }
   return Object.keys(files).map((f) => join(outDir, f));
+}
+
+/** Write the report folder atomically (temp folder, then rename; an existing folder is replaced). */
+export async function writeSweepReport(outDir: string, input: ReportInput): Promise<string[]> {
+  const means = meanOverSeeds(input.config, input.points);
+  const files: Record<string, string> = {
+    'summary.md': markdownSummary(input, means),
+    'points.csv': csvOf(input.points),
+    'means.csv': csvOf(means),
+    'points.json': JSON.stringify({ workload: input.workloadName, config: input.config, points: input.points }, null, 1) + '\n',
+    'violation-vs-rate.svg': await renderSvg(lineChart(means, 'violationRate', 'rate', 'sloMult', 'SLO violation rate vs arrival rate')),
+    'antt-vs-rate.svg': await renderSvg(lineChart(means, 'antt', 'rate', 'sloMult', 'ANTT vs arrival rate')),
+    'violation-vs-slo.svg': await renderSvg(lineChart(means, 'violationRate', 'sloMult', 'rate', 'SLO violation rate vs SLO multiplier')),
+    'tradeoff.svg': await renderSvg(tradeoffChart(means)),
+  };
+  return writeFolderAtomic(outDir, files);
 }

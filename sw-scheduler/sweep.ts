@@ -5,7 +5,7 @@ import { importCsvFolder } from './csv.ts';
 import { simulate } from './engine.ts';
 import { computeMetrics } from './metrics.ts';
 import { getPolicy, type PolicyParams } from './policies/index.ts';
-import { getPredictor } from './predictors.ts';
+import { predictorFor } from './predictors.ts';
 import { compileTrace, generatePoissonTrace } from './requests.ts';
 import type { Workload } from './workload.ts';
 import { zooWorkload } from './zoo/zoo.ts';
@@ -25,8 +25,13 @@ export interface SweepConfig {
   readonly requests: number;
   readonly policies: readonly string[];
   readonly params: PolicyParams;
-  readonly predictor: string;
+  /** Predictor of every monitor policy; unset = each policy's default (average; regression for mhg). */
+  readonly predictor?: string;
   readonly lastN: number;
+  /** Training split of the regression predictor (default parity). */
+  readonly fitSplit?: string;
+  /** Context-switch cost in seconds (default 0, the published semantics). */
+  readonly switchCost?: number;
 }
 
 /** One job: one trace (rate, seed) under one SLO multiplier, run by every policy. */
@@ -45,6 +50,8 @@ export interface SweepPoint {
   readonly antt: number;
   readonly stp: number;
   readonly decisions: number;
+  /** Dispatches (runs of consecutive layers of one task) per request. */
+  readonly dispatchesPerRequest: number;
 }
 
 export function planJobs(config: SweepConfig): SweepJob[] {
@@ -57,11 +64,12 @@ export function planJobs(config: SweepConfig): SweepJob[] {
 export function runJob(workload: Workload, config: SweepConfig, job: SweepJob): SweepPoint[] {
   const trace = generatePoissonTrace(workload, { rate: job.rate, count: config.requests, seed: job.seed, sloMult: job.sloMult });
   const compiled = compileTrace(workload, trace);
-  const predictor = getPredictor(config.predictor, config.lastN);
   return config.policies.map((name) => {
-    const result = simulate(compiled, getPolicy(name), { params: config.params, predictor });
+    const policy = getPolicy(name);
+    const predictor = predictorFor(policy, config.predictor, config.lastN, config.fitSplit);
+    const result = simulate(compiled, policy, { params: config.params, predictor, switchCost: config.switchCost });
     const m = computeMetrics(result);
-    return { ...job, policy: name, violationRate: m.violationRate, antt: m.antt, stp: m.stp, decisions: result.decisions };
+    return { ...job, policy: name, violationRate: m.violationRate, antt: m.antt, stp: m.stp, decisions: result.decisions, dispatchesPerRequest: result.dispatches / compiled.count };
   });
 }
 
@@ -72,6 +80,7 @@ export interface SettingMean {
   readonly violationRate: number;
   readonly antt: number;
   readonly stp: number;
+  readonly dispatchesPerRequest: number;
   readonly seeds: number;
 }
 
@@ -91,7 +100,7 @@ export function meanOverSeeds(config: SweepConfig, points: readonly SweepPoint[]
         const g = groups.get(`${rate}|${sloMult}|${policy}`);
         if (!g) continue;
         const mean = (f: (p: SweepPoint) => number) => g.reduce((a, p) => a + f(p), 0) / g.length;
-        out.push({ rate, sloMult, policy, violationRate: mean((p) => p.violationRate), antt: mean((p) => p.antt), stp: mean((p) => p.stp), seeds: g.length });
+        out.push({ rate, sloMult, policy, violationRate: mean((p) => p.violationRate), antt: mean((p) => p.antt), stp: mean((p) => p.stp), dispatchesPerRequest: mean((p) => p.dispatchesPerRequest), seeds: g.length });
       }
     }
   }

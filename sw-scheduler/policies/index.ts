@@ -1,8 +1,10 @@
-// The policy registry: the eleven policies of ALGORITHMS.md, in the order reports list them.
-// A new policy is one file plus one entry here.
+// The policy registry: the eleven policies of ALGORITHMS.md (`POLICIES`, unchanged), then the
+// policies of our own (BEYOND.md), all in the order reports list them. A new policy is one file plus
+// one entry here.
 import { SchedulerInputError } from '../errors.ts';
 import { dysta, dystaNaive, dystaOracle } from './dysta.ts';
 import { fcfs } from './fcfs.ts';
+import { mhg, mhgVio } from './mhg.ts';
 import { planaria } from './planaria.ts';
 import type { PolicyDefinition } from './policy.ts';
 import { prema, premaSparse } from './prema.ts';
@@ -12,7 +14,10 @@ import { sjf, sjfSparse } from './sjf.ts';
 export type { PolicyDefinition, PolicyParams, Selector, PredictionSource } from './policy.ts';
 export { DEFAULT_POLICY_PARAMS } from './policy.ts';
 export { selectByMaxRule } from './max-rule.ts';
+export { MHG_DEFAULTS, MHG_VIO_DEFAULTS } from './mhg.ts';
+export type { MhgParams } from './mhg.ts';
 
+/** The eleven published policies (ALGORITHMS.md), whose semantics never change. */
 export const POLICIES: readonly PolicyDefinition[] = [
   fcfs,
   sjf,
@@ -29,16 +34,23 @@ export const POLICIES: readonly PolicyDefinition[] = [
 
 export const POLICY_NAMES: readonly string[] = POLICIES.map((p) => p.name);
 
+/** Policies beyond the paper (BEYOND.md section 2). */
+export const BEYOND_POLICIES: readonly PolicyDefinition[] = [mhg, mhgVio];
+
+/** Every policy: what `--policies all` runs (13). */
+export const ALL_POLICIES: readonly PolicyDefinition[] = [...POLICIES, ...BEYOND_POLICIES];
+export const ALL_POLICY_NAMES: readonly string[] = ALL_POLICIES.map((p) => p.name);
+
 export function getPolicy(name: string): PolicyDefinition {
-  const found = POLICIES.find((p) => p.name === name);
-  if (!found) throw new SchedulerInputError(`unknown policy '${name}'; choose from ${POLICY_NAMES.join(', ')} (or 'all').`);
+  const found = ALL_POLICIES.find((p) => p.name === name);
+  if (!found) throw new SchedulerInputError(`unknown policy '${name}'; choose from ${ALL_POLICY_NAMES.join(', ')} (or 'all').`);
   return found;
 }
 
 /** Parse a `--policies` value: a comma-separated list or `all`. */
 export function parsePolicyList(value: string | readonly string[]): PolicyDefinition[] {
   const parts = (Array.isArray(value) ? value.join(',') : (value as string)).split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0 || parts.includes('all')) return [...POLICIES];
+  if (parts.length === 0 || parts.includes('all')) return [...ALL_POLICIES];
   const unique = [...new Set(parts)];
   return unique.map(getPolicy);
 }

@@ -16,6 +16,10 @@ export interface PolicyParams {
   readonly alpha: number;
   /** dysta's weight of urgency and penalty (0.01 in the paper). */
   readonly beta: number;
+  /** mhg overrides (BEYOND.md section 2); unset = each mhg policy's own default. */
+  readonly sigma?: number;
+  readonly lambda?: number;
+  readonly tau?: number;
 }
 
 export const DEFAULT_POLICY_PARAMS: PolicyParams = { alpha: 1.0, beta: 0.01 };
@@ -32,5 +36,7 @@ export interface PolicyDefinition {
   /** Estimate queue from the variant's own profile (Lpat) rather than the architecture's (Larch). */
   readonly patternAware: boolean;
   readonly prediction: PredictionSource;
+  /** Predictor a 'monitor' policy uses when none is given (default `average`, the paper's). */
+  readonly defaultPredictor?: string;
   createSelector(tasks: TaskTable, params: PolicyParams, capacity: number): Selector;
 }

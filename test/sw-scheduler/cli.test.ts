@@ -48,12 +48,15 @@ describe('dysta simulate', () => {
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^workload eyerissv2; Poisson, rate 30\.00 req\/s .*60 requests, seed 4; SLO multiplier 5/);
-    expect(r.stdout).toMatch(/policy\s+violation rate\s+ANTT\s+STP \(inf\/s\)/);
-    expect(r.stdout).toMatch(/\ndysta\s+\d\.\d{4}\s+\d+\.\d{3}\s+\d+\.\d{2}\n/);
+    expect(r.stdout).toMatch(/policy\s+violation rate\s+ANTT\s+STP \(inf\/s\)\s+dispatches\/req/);
+    expect(r.stdout).toMatch(/\ndysta\s+\d\.\d{4}\s+\d+\.\d{3}\s+\d+\.\d{2}\s+\d+\.\d{3}\n/);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(Object.keys(report.policies)).toEqual(['dysta', 'fcfs']);
     const dysta0 = report.policies.dysta;
-    expect(Object.keys(dysta0).sort()).toEqual(['antt', 'requests', 'stp', 'violationRate']);
+    expect(Object.keys(dysta0).sort()).toEqual(['antt', 'dispatchesPerRequest', 'requests', 'stp', 'violationRate']);
+    // FCFS never preempts: exactly one dispatch per request.
+    expect(report.policies.fcfs.dispatchesPerRequest).toBe(1);
+    expect(dysta0.dispatchesPerRequest).toBeGreaterThanOrEqual(1);
     expect(dysta0.requests).toHaveLength(60);
     expect(Object.keys(dysta0.requests[0])).toEqual(['arrival', 'variant', 'sample', 'priority', 'deadline', 'finish']);
     const trace = JSON.parse(readFileSync(traceOut, 'utf8'));
@@ -125,9 +128,9 @@ describe('dysta sweep', () => {
     const out = join(dir, 'sweep');
     const r = dysta('sweep', '--workload', 'attention', '--loads', '0.6,1.0', '--slo-mults', '3,6', '--seeds', '1,2', '--requests', '80', '--threads', '2', '--out', out);
     expect(r.status).toBe(0);
-    expect(r.stderr).toContain('sweep attention: 2 rates x 2 SLO multipliers x 2 seeds x 11 policies, 80 requests each, 2 threads');
+    expect(r.stderr).toContain('sweep attention: 2 rates x 2 SLO multipliers x 2 seeds x 13 policies, 80 requests each, 2 threads');
     expect(r.stderr).toContain('sweep: 8/8 jobs (100%)');
-    expect(r.stdout).toMatch(/^88 points in [\d.]+ s; report in .*sweep\/ \(8 files, start with summary\.md\)/);
+    expect(r.stdout).toMatch(/^104 points in [\d.]+ s; report in .*sweep\/ \(8 files, start with summary\.md\)/);
     expect(readdirSync(out)).toContain('violation-vs-slo.svg');
   });
 

@@ -34,7 +34,7 @@ describe('predictors', () => {
   });
 
   it('rejects an unknown predictor or window', () => {
-    expect(() => getPredictor('regression')).toThrow(/unknown predictor 'regression'; choose one of average, last, last-n/);
+    expect(() => getPredictor('linear')).toThrow(/unknown predictor 'linear'; choose one of average, last, last-n, regression/);
     expect(() => getPredictor('last-n', 0)).toThrow(/--last-n must be a whole number >= 1/);
   });
 

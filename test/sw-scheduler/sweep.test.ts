@@ -63,7 +63,7 @@ describe('sweep', () => {
     ]);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     const csv = readFileSync(join(out, 'points.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('rate,sloMult,seed,policy,violationRate,antt,stp,decisions');
+    expect(csv[0]).toBe('rate,sloMult,seed,policy,violationRate,antt,stp,decisions,dispatchesPerRequest');
     expect(csv).toHaveLength(1 + 88);
     const svg = readFileSync(join(out, 'tradeoff.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
