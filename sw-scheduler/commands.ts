@@ -13,6 +13,9 @@ import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from
 import { ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
 import { DEFAULT_LAST_N_WINDOW, getPredictor, predictorFor, PREDICTOR_NAMES } from './predictors.ts';
 import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } from './regression.ts';
+// predictors-command.ts imports helpers from here; the cycle is safe because neither module calls
+// the other at load time.
+import { predictorsCommand } from './predictors-command.ts';
 import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
 import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
@@ -407,4 +410,4 @@ export function gridConfig(args: GridArgs, seeds: number[]): { config: SweepConf
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand];
+export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand, predictorsCommand];
