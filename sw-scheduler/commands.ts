@@ -13,9 +13,10 @@ import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from
 import { ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
 import { DEFAULT_LAST_N_WINDOW, getPredictor, predictorFor, PREDICTOR_NAMES } from './predictors.ts';
 import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } from './regression.ts';
-// predictors-command.ts imports helpers from here; the cycle is safe because neither module calls
+// predictors-command.ts and study-command.ts import helpers from here; the cycle is safe because neither module calls
 // the other at load time.
 import { predictorsCommand } from './predictors-command.ts';
+import { studyCommand } from './study-command.ts';
 import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
 import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
@@ -410,4 +411,4 @@ export function gridConfig(args: GridArgs, seeds: number[]): { config: SweepConf
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand, predictorsCommand];
+export const schedulerCommands: CommandModule<any, any>[] = [workloadsCommand, simulateCommand, sweepCommand, predictorsCommand, studyCommand];
