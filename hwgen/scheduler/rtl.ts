@@ -65,7 +65,12 @@ export function schedulerParams(f: SchedulerFormats): Record<string, number> {
 function satTo(e: Expr, width: number): Expr {
   if (e.width <= width) return e.resize(width);
   const over = e.bits(e.width - 1, width).orReduce();
-  return mux(over, lit(maxOf(width), width), e.bits(width - 1, 0));
+  return mux(over, litHex(maxOf(width), width), e.bits(width - 1, 0));
+}
+
+/** Right shift by a constant; no operator for 0. */
+function shrBy(e: Expr, n: number): Expr {
+  return n === 0 ? e : e.shr(n);
 }
 
 /** One-hot of the lowest set bit of x. */
@@ -381,8 +386,8 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     const rdAddr = m.wire(`rd_addr${sfx}`, RW);
     m.assign(rdAddr, mux(is(ST.SCAN), issueRow, mux(is(ST.UPDATE), runRow, hostRow)));
     // Write port: admission, update write-back, or (score only) the scan.
-    const admHere = admW.land(bankIs(bankOf(admWSlot), bi));
-    const updHere = updWrite.land(bankIs(runBank, bi));
+    const admHere = U === 1 ? admW : admW.land(bankIs(bankOf(admWSlot), bi));
+    const updHere = U === 1 ? updWrite : updWrite.land(bankIs(runBank, bi));
     const wrRow = m.wire(`wr_row${sfx}`, RW);
     m.assign(wrRow, mux(admHere, rowOf(admWSlot), runRow));
     const e4Valid = m.reg(`e4_valid${sfx}`, 1, { reset: 0 });
@@ -413,9 +418,9 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     const ext = (e: Expr) => e.resize(T + 2).asSigned();
     m.assign(slack, ext(rd.deadline!).sub(ext(tSel)).sub(ext(rd.pred!)));
     const urg = m.wire(`urgency${sfx}`, TW, { doc: 'max(0, slack) in score units' });
-    m.assign(urg, mux(slack.msb(), lit(0, TW), satTo(slack.asUnsigned().shr(f.scoreShift), TW)));
+    m.assign(urg, mux(slack.msb(), lit(0, TW), satTo(shrBy(slack.asUnsigned(), f.scoreShift), TW)));
     const pu = m.wire(`pred_units${sfx}`, SW, { doc: 'P in score units' });
-    m.assign(pu, satTo(rd.pred!.shr(f.scoreShift), SW));
+    m.assign(pu, satTo(shrBy(rd.pred!, f.scoreShift), SW));
     const idle = m.wire(`idle${sfx}`, f.idleWidth, { doc: 'max(0, t_sel - last_run), saturated' });
     m.assign(idle, mux(rd.last_run!.gt(tSel), lit(0, f.idleWidth), satTo(tSel.sub(rd.last_run!), f.idleWidth)));
 
@@ -424,7 +429,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     const e4 = { seq: m.reg(`e4_seq${sfx}`, f.seqWidth), variant: m.reg(`e4_variant${sfx}`, VW), layer: m.reg(`e4_layer${sfx}`, LW), pu: m.reg(`e4_pred${sfx}`, SW), prod: m.reg(`e4_beta_sum${sfx}`, TW + f.betaWidth) };
     const e5 = { valid: m.reg(`e5_valid${sfx}`, 1, { reset: 0 }), row: m.reg(`e5_row${sfx}`, RW), seq: m.reg(`e5_seq${sfx}`, f.seqWidth), variant: m.reg(`e5_variant${sfx}`, VW), layer: m.reg(`e5_layer${sfx}`, LW), score: m.reg(`e5_score${sfx}`, SW) };
     const pen1 = m.wire(`penalty_scaled${sfx}`, TW, { doc: 'idle x scale, score units' });
-    m.assign(pen1, satTo(e2.prod.shr(f.penaltyScaleFrac + f.scoreShift), TW));
+    m.assign(pen1, satTo(shrBy(e2.prod, f.penaltyScaleFrac + f.scoreShift), TW));
     const penU = m.wire(`penalty${sfx}`, TW, { doc: 'idle x scale / N' });
     m.assign(penU, satTo(e3.prod.shr(f.invNFrac), TW));
     const sum = m.wire(`urgency_penalty${sfx}`, TW, { doc: 'urgency + penalty, saturated' });
