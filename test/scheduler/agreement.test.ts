@@ -1,6 +1,7 @@
 // The fixed-point scheduler (the RTL's arithmetic) against the float dysta policy on a 1000-request
 // CNN-zoo trace: identical decisions at the default formats, and with a deliberately coarse gamma
 // every flip is a near tie that the fixed-point rounding explains.
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../../hwgen/index.ts';
 import { runAgreement } from '../../hwgen/scheduler/agreement-command.ts';
@@ -44,5 +45,15 @@ describe('fixed point vs float dysta (CNN zoo, 1000 requests)', () => {
       expect(fl.floatGapCycles).toBeGreaterThanOrEqual(0);
       expect(a - b).toBeGreaterThanOrEqual(fl.floatGapCycles - 1e-3);
     }
+  });
+
+  it('`dysta hw-agreement` prints the study (text and --json)', async () => {
+    const bin = new URL('../../bin/dysta.js', import.meta.url).pathname;
+    const text = await execa('node', [bin, 'hw-agreement', '--requests', '150']);
+    expect(text.stdout).toMatch(/lockstep decisions identical: (\d+) \/ \1 = 100\.000%/);
+    expect(text.stdout).toMatch(/\| float dysta \| .* \|\n\| fixed point \(ideal timing\) \|/);
+    const json = JSON.parse((await execa('node', [bin, 'hw-agreement', '--requests', '150', '--json'])).stdout);
+    expect(json.identical).toBe(json.decisions);
+    expect(json.options.scheduler.log2Tasks).toBe(10);
   });
 });
