@@ -154,13 +154,13 @@ export class SchedulerSim {
    * Plays a script (reset first) and returns the log. The script and the log are kept next to the
    * session's command log (`<session>.run-N.script` / `.log`), so `<binary> < <session>.cmds` replays it.
    */
-  async run(script: SchedScript, limitCycles = 1_000_000, options: { wave?: string } = {}): Promise<SchedRun & { gtkw?: string }> {
+  async run(script: SchedScript, limitCycles = 1_000_000, options: { wave?: string; evStall?: number } = {}): Promise<SchedRun & { gtkw?: string }> {
     const n = this.runs++;
     const scriptPath = `${this.session.logPath}.run-${n}.script`;
     const logPath = `${this.session.logPath}.run-${n}.log`;
     writeFileSync(scriptPath, scriptText(script, this.shape));
     if (options.wave) await this.session.waveOn(options.wave);
-    const reply = await this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles}`);
+    const reply = await this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles} ${options.evStall ?? 0}`);
     let gtkw: string | undefined;
     if (options.wave) {
       await this.session.waveOff();

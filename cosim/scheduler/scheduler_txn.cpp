@@ -1,10 +1,11 @@
 // Transactions for the Dysta scheduler (dysta_scheduler). The whole host + trace-NPU loop runs in
 // C++; Node only writes a script and reads a log, so 10,000 decisions cost one round trip.
 //
-//   sched_run SCRIPT LOG [LIMIT]
+//   sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]
 //       Plays SCRIPT (format: cosim/scheduler/README.md) against the scheduler and writes one line
-//       per observed fact to LOG. Reply: ok DECISIONS CYCLES. LIMIT bounds the cycles spent waiting
-//       for any one event (default 1000000).
+//       per observed fact to LOG. Reply: ok DECISIONS END_TIME. LIMIT bounds the cycles spent waiting
+//       for any one event (default 1000000); EV_STALL holds ev_ready low that many cycles after
+//       every event (event-stream backpressure, default 0).
 //
 // The host/NPU behaviour (the TS mirror in test/scheduler/harness-model.ts does exactly the same):
 //   - reset, program the tables (one command per cycle), tick to `start`;
@@ -199,7 +200,7 @@ public:
             const uint64_t layer = evLayer.u64();
             decisions++;
             log << "D " << evTime.u64() << ' ' << tEv << ' ' << slot << ' ' << req << ' ' << layer << ' ' << evScore.u64() << '\n';
-            h.step();  // the event is taken (ev_ready = 1)
+            take();
             if (prevG >= 0) readBack(prevG), prevG = -1;
             for (const auto& [s2, r2] : occ) log << "S " << s2 << ' ' << read(3, s2, 6) << '\n';
             const Req& rr = s.reqs[req];
@@ -238,7 +239,7 @@ public:
                 if (waitEvent() != 2) throw cosim::Error("expected a completion event for request " + std::to_string(req));
                 if (int(evTask.u64()) != slot) throw cosim::Error("completion of slot " + std::to_string(evTask.u64()) + ", expected " + std::to_string(slot));
                 log << "C " << slot << ' ' << req << ' ' << evTime.u64() << '\n';
-                h.step();
+                take();
                 occ.erase(slot);
                 completed++;
             }
@@ -251,8 +252,20 @@ public:
     }
 
     int layerCountWidth = 0, variantWidth = 0;
+    /** Cycles the host holds ev_ready low after an event appears (event-stream backpressure). */
+    uint64_t evStall = 0;
 
 private:
+    /** Takes the visible event: ev_ready low for evStall cycles, then high for one. */
+    void take() {
+        if (evStall) {
+            evReady.setU64(0);
+            h.step(evStall);
+            evReady.setU64(1);
+        }
+        h.step();
+    }
+
     /** Real-NPU mode: `rows` output rows on the lanes, the first `nnz` lane values (row-major) = 1. */
     void streamRows(const Script& s, const Layer& lay) {
         if (!s.lanes || !s.laneWidth) throw cosim::Error("script has rows but no 'lanes' line");
@@ -296,15 +309,16 @@ private:
     const cosim::Port* skip;
 };
 
-// sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT]
-cosim::Command schedRun("sched_run", "SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT]", [](cosim::Harness& h, const cosim::Args& a) -> std::string {
-    a.expect(4, 5);
+// sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]
+cosim::Command schedRun("sched_run", "SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]", [](cosim::Harness& h, const cosim::Args& a) -> std::string {
+    a.expect(4, 6);
     const Script s = readScript(a.str(0));
     std::ofstream log(a.str(1));
     if (!log) throw cosim::Error("cannot write log " + a.str(1));
     Runner r(h, log, a.u64(4, 1000000));
     r.layerCountWidth = int(a.u64(2));
     r.variantWidth = int(a.u64(3));
+    r.evStall = a.u64(5, 0);
     const std::string reply = r.run(s);
     log.flush();
     return reply;

@@ -6,6 +6,7 @@ import type { HwConfig } from '../../hwgen/index.ts';
 import { encodeReciprocal, schedulerFormats } from '../../hwgen/scheduler/golden.ts';
 import { TIMING, maxOf } from '../../hwgen/scheduler/formats.ts';
 import { openScheduler, parseDecisions, runAndCompare } from './helpers.ts';
+import { randomScenario } from './scenarios.ts';
 
 /** A variant whose layers each expect `expected` non-zeros and take `avg` cycles on average. */
 function variant(config: HwConfig, index: number, layers: number, avg: bigint, expected = 1024): ScriptVariant {
@@ -57,6 +58,14 @@ describe('scheduler corner cases (D = 2)', () => {
     const f = schedulerFormats(config.scheduler);
     expect(parseDecisions(run.lines).map((d) => d.score)).toEqual([15000n, 10000n, 3750n]); // gamma 1.0, then 0.75
     expect(lines(run.lines, 'G')[1]!.slice(3, 5)).toEqual(['2', String(3n << BigInt(f.gammaFrac - 2))]);
+  });
+
+  it('event-stream backpressure: ev_ready held low delays the next event, nothing is lost', async () => {
+    const script = randomScenario(config.scheduler, { seed: 21, requests: 60 });
+    const run = await runAndCompare(sim, config, script, 25);
+    const delayed = parseDecisions(run.lines).filter((d) => d.tEvent - d.tSel > BigInt(d.scores.size + TIMING.SELECT_FIXED));
+    expect(delayed.length).toBeGreaterThan(0);
+    expect(lines(run.lines, 'C').length).toBe(60);
   });
 
   it('deadline far in the future: the urgency saturates at termWidth, the score at scoreWidth', async () => {

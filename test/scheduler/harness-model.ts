@@ -14,7 +14,7 @@ const READ_BACK_CYCLES = 4n;
  * Layers with `rows` stream their non-zeros through the sparsity monitor (one row per cycle); its
  * count equals nnz as long as nnz fits the monitor's counter, which the scenarios keep small.
  */
-export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[] {
+export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0): string[] {
   const g = new GoldenScheduler(cfg);
   const f = g.f;
   for (const v of script.variants) {
@@ -38,6 +38,9 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[]
   let decisions = 0;
   let stalls = 0;
   let lastDone = 0n;
+  // An event is taken evStall + 1 cycles after it appears; the next one cannot appear earlier.
+  const stall = BigInt(evStall);
+  let lastVisible = -(1n << 60n);
   const max = (a: bigint, b: bigint) => (a > b ? a : b);
   const readBack = (slot: number) => {
     const t = g.task(slot)!;
@@ -70,8 +73,10 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[]
     const d = g.select(tSel);
     const req = occ.get(d.slot)!;
     decisions++;
-    log.push(`D ${d.tSel} ${d.tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
-    now = d.tEvent + 1n;
+    const tEvent = max(d.tEvent, lastVisible + stall + 1n);
+    lastVisible = tEvent;
+    log.push(`D ${d.tSel} ${tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
+    now = tEvent + stall + 1n;
     if (prevG >= 0) {
       readBack(prevG);
       prevG = -1;
@@ -81,7 +86,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[]
       now += 1n;
     }
     const run = reqs[req]!.layers[d.layer]!;
-    const tEnd = d.tEvent + run.cycles;
+    const tEnd = tEvent + run.cycles;
     while (pending < n && reqs[pending]!.arrival < tEnd) {
       const slot = admit(pending);
       now += 1n;
@@ -103,7 +108,9 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript): string[]
     now = tEnd + 1n;
     if (layerOf[req] === reqs[req]!.layers.length) {
       log.push(`C ${d.slot} ${req} ${tEnd}`);
-      now = tEnd + BigInt(TIMING.UPDATE_TO_SELECT) + 1n;
+      lastVisible = tEnd + BigInt(TIMING.UPDATE_TO_SELECT);
+      if (lastVisible <= tEvent + stall) throw new Error('layer shorter than the event stall: the model does not cover that');
+      now = lastVisible + stall + 1n;
       occ.delete(d.slot);
       completed++;
     }

@@ -22,9 +22,9 @@ export async function openScheduler(scheduler: Record<string, number>, name: str
 }
 
 /** Runs the script on the RTL and asserts the log equals the golden model's, line for line. */
-export async function runAndCompare(sim: SchedulerSim, config: HwConfig, script: SchedScript): Promise<SchedRun> {
-  const expected = expectedLog(config.scheduler, script);
-  const got = await sim.run(script);
+export async function runAndCompare(sim: SchedulerSim, config: HwConfig, script: SchedScript, evStall = 0): Promise<SchedRun> {
+  const expected = expectedLog(config.scheduler, script, evStall);
+  const got = await sim.run(script, 1_000_000, { evStall });
   const firstDiff = expected.findIndex((line, i) => got.lines[i] !== line);
   if (firstDiff >= 0 || got.lines.length !== expected.length) {
     const i = firstDiff >= 0 ? firstDiff : Math.min(expected.length, got.lines.length);
