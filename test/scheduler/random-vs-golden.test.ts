@@ -90,3 +90,20 @@ describe('dysta_scheduler vs golden, 16-bit score path', () => {
     expect(run.lines.some((l) => l.startsWith('S ') && l.endsWith(' 65535'))).toBe(true);
   });
 });
+
+describe('dysta_scheduler vs golden, FPGA build (timeSkip = 0: no time-skip ports)', () => {
+  let sim: SchedulerSim;
+  let config: HwConfig;
+  beforeAll(async () => {
+    ({ sim, config } = await openScheduler({ log2Tasks: 3, timeSkip: 0 }, 'noskip'));
+  });
+  afterAll(async () => sim?.close());
+
+  it('the harness steps every cycle instead; same log as the golden model', async () => {
+    expect(sim.simulator.ports.some((p) => p.name === 'time_now')).toBe(true);
+    expect(sim.simulator.ports.some((p) => p.name === 'time_skip')).toBe(false);
+    const script = randomScenario(config.scheduler, { seed: 33, requests: 40, meanGap: 500 });
+    const run = await runAndCompare(sim, config, script);
+    expect(run.decisions).toBeGreaterThan(100);
+  });
+});
