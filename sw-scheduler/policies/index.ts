@@ -14,8 +14,8 @@ import { sjf, sjfSparse } from './sjf.ts';
 export type { PolicyDefinition, PolicyParams, Selector, PredictionSource } from './policy.ts';
 export { DEFAULT_POLICY_PARAMS } from './policy.ts';
 export { selectByMaxRule } from './max-rule.ts';
-export { MHG_DEFAULTS, MHG_VIO_DEFAULTS } from './mhg.ts';
-export type { MhgParams } from './mhg.ts';
+export { MHG_DEFAULTS, MHG_VIO_DEFAULTS, createMhgSelector } from './mhg.ts';
+export type { MhgParams, MhgExplanation, MhgSelector } from './mhg.ts';
 
 /** The eleven published policies (ALGORITHMS.md), whose semantics never change. */
 export const POLICIES: readonly PolicyDefinition[] = [

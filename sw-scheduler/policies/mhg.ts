@@ -28,8 +28,32 @@ export interface MhgParams {
 export const MHG_DEFAULTS: MhgParams = { sigma: 0.25, lambda: 1, tau: 0.1 };
 export const MHG_VIO_DEFAULTS: MhgParams = { sigma: 0.1, lambda: 3, tau: 0.1 };
 
+/** What the last decision saw, by ready-set position (for tests and debugging; copies, not views). */
+export interface MhgExplanation {
+  /** Positions in EDF order. */
+  readonly edf: number[];
+  readonly late: boolean[];
+  /** Margin of each kept task (NaN for late ones) and M, the smallest. */
+  readonly margin: number[];
+  readonly minMargin: number;
+  readonly allowed: boolean[];
+  readonly key: number[];
+  readonly best: number;
+  /** The kept task with the smallest key (-1 if none is kept). */
+  readonly jStar: number;
+  /** The protection cost, NaN when j* was allowed (no test made). */
+  readonly cost: number;
+  readonly chosen: number;
+}
+
+export type MhgSelector = Selector & { explain(): MhgExplanation };
+
+export function createMhgSelector(tasks: TaskTable, params: PolicyParams, capacity: number, defaults: MhgParams = MHG_DEFAULTS): MhgSelector {
+  return mhgSelector(defaults)(tasks, params, capacity);
+}
+
 function mhgSelector(defaults: MhgParams) {
-  return (tasks: TaskTable, params: PolicyParams, capacity: number): Selector => {
+  return (tasks: TaskTable, params: PolicyParams, capacity: number): MhgSelector => {
     const { deadline, predicted, isoEst } = tasks;
     const sigma = params.sigma ?? defaults.sigma;
     const lambda = params.lambda ?? defaults.lambda;
@@ -50,7 +74,15 @@ function mhgSelector(defaults: MhgParams) {
     let decision = 0;
     // EDF order: by deadline, then admission order (= request index, as admission follows the trace).
     const before = (x: number, y: number) => deadline[x] < deadline[y] || (deadline[x] === deadline[y] && x < y);
-    return (ready, count, t, score) => {
+    // The last decision, for explain(); plain variables so that a decision allocates nothing.
+    let lastCount = 0;
+    let lastMinMargin = Infinity;
+    let lastBest = -1;
+    let lastJStar = -1;
+    let lastCost = NaN;
+    let lastChosen = -1;
+    let lastScore: Float64Array = new Float64Array(0);
+    const select: Selector = (ready, count, t, score) => {
       // 1. EDF order.
       decision++;
       for (let i = 0; i < count; i++) {
@@ -145,6 +177,13 @@ function mhgSelector(defaults: MhgParams) {
       }
 
       // 6. Cost-aware protection of j*.
+      lastCount = count;
+      lastMinMargin = minMargin;
+      lastBest = best;
+      lastJStar = jStar;
+      lastCost = NaN;
+      lastChosen = best;
+      lastScore = score;
       if (jStar >= 0 && !allowed[jStar]) {
         const bestTask = ready[best];
         let inverseIsoSum = 0;
@@ -156,10 +195,31 @@ function mhgSelector(defaults: MhgParams) {
           predictedSum += predicted[ready[p]];
         }
         const cost = predicted[bestTask] * inverseIsoSum - predictedSum / isoEst[bestTask];
-        if (cost > lambda) return jStar;
+        lastCost = cost;
+        if (cost > lambda) {
+          lastChosen = jStar;
+          return jStar;
+        }
       }
       return best;
     };
+    const explain = (): MhgExplanation => {
+      const n = lastCount;
+      const lateFlags = Array.from(late.subarray(0, n), (x) => x === 1);
+      return {
+        edf: Array.from(order.subarray(0, n)),
+        late: lateFlags,
+        margin: Array.from(margin.subarray(0, n), (m, p) => (lateFlags[p] ? NaN : m)),
+        minMargin: lastMinMargin,
+        allowed: Array.from(allowed.subarray(0, n), (x) => x === 1),
+        key: Array.from(lastScore.subarray(0, n)),
+        best: lastBest,
+        jStar: lastJStar,
+        cost: lastCost,
+        chosen: lastChosen,
+      };
+    };
+    return Object.assign(select, { explain });
   };
 }
 

@@ -3,10 +3,11 @@
 import { compileTrace } from '../../sw-scheduler/requests.ts';
 import { simulateWithDecisionLog, type DecisionRecord } from '../../sw-scheduler/engine.ts';
 import { computeMetrics, type Metrics } from '../../sw-scheduler/metrics.ts';
-import { getPolicy, type PolicyParams } from '../../sw-scheduler/policies/index.ts';
+import { createMhgSelector, DEFAULT_POLICY_PARAMS, getPolicy, type MhgExplanation, type PolicyParams } from '../../sw-scheduler/policies/index.ts';
+import { createTaskTable } from '../../sw-scheduler/tasks.ts';
 import { buildWorkload, type Workload } from '../../sw-scheduler/workload.ts';
 import type { Priority, Trace } from '../../sw-scheduler/requests.ts';
-import { getPredictor } from '../../sw-scheduler/predictors.ts';
+import { predictorFor } from '../../sw-scheduler/predictors.ts';
 
 export const FIXTURES = new URL('../fixtures/workloads/', import.meta.url).pathname;
 
@@ -41,11 +42,14 @@ export interface TinyRun {
   finish: number[];
   deadline: number[];
   metrics: Metrics;
+  dispatches: number;
 }
 
-export function run(workload: Workload, trace: Trace, policy: string, params: Partial<PolicyParams> = {}, predictor = 'average'): TinyRun {
+/** `predictor` undefined = the policy's own default (average; regression for mhg). */
+export function run(workload: Workload, trace: Trace, policy: string, params: Partial<PolicyParams> = {}, predictor?: string, fitSplit?: string, switchCost?: number): TinyRun {
   const compiled = compileTrace(workload, trace);
-  const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy(policy), { params, predictor: getPredictor(predictor) });
+  const definition = getPolicy(policy);
+  const { result, decisions } = simulateWithDecisionLog(compiled, definition, { params, predictor: predictorFor(definition, predictor, undefined, fitSplit), switchCost });
   return {
     chosen: decisions.map((d) => d.chosen),
     times: decisions.map((d) => d.time),
@@ -53,5 +57,25 @@ export function run(workload: Workload, trace: Trace, policy: string, params: Pa
     finish: Array.from(result.finish),
     deadline: Array.from(result.deadline),
     metrics: computeMetrics(result),
+    dispatches: result.dispatches,
   };
+}
+
+/**
+ * One mhg decision on a hand-made ready set: tasks as [deadline D, predicted P, isoEst], in admission
+ * order (position = request index), at time t. Returns what the selector saw and chose.
+ */
+export function mhgDecision(rows: [number, number, number][], t: number, params: Partial<PolicyParams> = {}): MhgExplanation {
+  const tasks = createTaskTable(rows.length);
+  rows.forEach(([D, P, iso], i) => {
+    tasks.deadline[i] = D;
+    tasks.predicted[i] = P;
+    tasks.isoEst[i] = iso;
+  });
+  const select = createMhgSelector(tasks, { ...DEFAULT_POLICY_PARAMS, ...params }, rows.length);
+  const ready = Int32Array.from(rows.keys());
+  const chosen = select(ready, rows.length, t, new Float64Array(rows.length));
+  const explanation = select.explain();
+  if (explanation.chosen !== chosen) throw new Error('explain() disagrees with the selector');
+  return explanation;
 }
