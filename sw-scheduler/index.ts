@@ -9,6 +9,8 @@
 //   computeMetrics(result);          // { violationRate, antt, stp }
 //   decisions[k];                    // { time, ready, chosen, layer, predicted (P), score, gamma }
 // `simulate(compiled, policy, { onDecision })` streams the same records without keeping them.
+// Beyond the paper (BEYOND.md): getPolicy('mhg'), getPredictor('regression', n, 'parity'),
+// simulate(..., { switchCost }) and result.dispatches; evaluatePredictors(workload); analyseStudy().
 
 export { SchedulerInputError } from './errors.ts';
 export { buildWorkload, architectureOf, describeWorkload } from './workload.ts';
@@ -28,10 +30,40 @@ export {
 export type { Request, Trace, CompiledTrace, Priority, PoissonOptions } from './requests.ts';
 export { simulate, simulateWithDecisionLog, computeDeadlines } from './engine.ts';
 export type { DecisionRecord, SimulationOptions, SimulationResult } from './engine.ts';
-export { POLICIES, POLICY_NAMES, getPolicy, parsePolicyList, DEFAULT_POLICY_PARAMS, selectByMaxRule } from './policies/index.ts';
-export type { PolicyDefinition, PolicyParams, Selector, PredictionSource } from './policies/index.ts';
-export { getPredictor, PREDICTOR_NAMES, DEFAULT_LAST_N_WINDOW } from './predictors.ts';
-export type { PredictorDefinition, PredictorState } from './predictors.ts';
+export {
+  POLICIES,
+  POLICY_NAMES,
+  ALL_POLICIES,
+  ALL_POLICY_NAMES,
+  BEYOND_POLICIES,
+  getPolicy,
+  parsePolicyList,
+  DEFAULT_POLICY_PARAMS,
+  selectByMaxRule,
+  MHG_DEFAULTS,
+  MHG_VIO_DEFAULTS,
+  createMhgSelector,
+} from './policies/index.ts';
+export type { PolicyDefinition, PolicyParams, Selector, PredictionSource, MhgParams, MhgExplanation, MhgSelector } from './policies/index.ts';
+export { getPredictor, predictorFor, PREDICTOR_NAMES, DEFAULT_LAST_N_WINDOW } from './predictors.ts';
+export type { PredictorDefinition, PredictorState, PredictorContext } from './predictors.ts';
+export {
+  FIT_SPLITS,
+  FIT_SPLIT_NAMES,
+  DEFAULT_FIT_SPLIT,
+  MIN_TRAINING_SAMPLES,
+  getFitSplit,
+  fitRegression,
+  ordinaryLeastSquares,
+  regressionFallbacks,
+} from './regression.ts';
+export type { FitSplit, RegressionCoefficients, VariantRegression } from './regression.ts';
+export { evaluatePredictors, predictorLabels } from './predictor-eval.ts';
+export type { PredictorEvaluation, PredictorRow } from './predictor-eval.ts';
+export { analyseStudy, STUDY_BASELINE } from './study.ts';
+export type { StudyAnalysis, SettingStats, OverallStats, Comparison } from './study.ts';
+export { tInterval, studentTQuantile } from './stats.ts';
+export type { Interval } from './stats.ts';
 export type { TaskTable } from './tasks.ts';
 export { computeMetrics, requestRecords } from './metrics.ts';
 export type { Metrics, RequestRecord } from './metrics.ts';
