@@ -245,9 +245,11 @@ public:
             }
         }
         if (prevG >= 0) readBack(prevG);
-        // READ_COUNTER: DECISIONS 1, COMPLETIONS 2, ADMISSIONS 3, ADMIT_STALLS 4.
-        const uint64_t d = read(4, 1, 0), c = read(4, 2, 0), a = read(4, 3, 0), st = read(4, 4, 0);
-        log << "K " << d << ' ' << c << ' ' << a << ' ' << st << '\n';
+        // READ_COUNTER: DECISIONS 1, COMPLETIONS 2, ADMISSIONS 3, ADMIT_STALLS 4, LAST_LATENCY 5,
+        // VALID 6, LAST_SELECT_TIME 7, NOW 0 (the cycle of that read).
+        log << 'K';
+        for (uint64_t i : {1, 2, 3, 4, 5, 6, 7, 0}) log << ' ' << read(4, i, 0);
+        log << '\n';
         return std::to_string(decisions) + " " + std::to_string(now());
     }
 

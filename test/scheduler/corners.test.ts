@@ -46,7 +46,7 @@ describe('scheduler corner cases (D = 2)', () => {
     expect(ds[0]!.tSel).toBe(start + BigInt(TIMING.ADMIT_TO_SELECT));
     expect(ds[0]!.tEvent - ds[0]!.tSel).toBe(BigInt(1 + TIMING.SELECT_FIXED));
     expect(lines(run.lines, 'C')).toEqual([['C', '0', '0', String(ds[2]!.tEvent + 6000n)]]);
-    expect(run.lines.at(-1)).toBe('K 3 1 1 0');
+    expect(run.lines.at(-1)!.startsWith('K 3 1 1 0 8 0 ')).toBe(true); // last latency: 1 task + 7
   });
 
   it('real NPU mode: the non-zeros stream through the sparsity monitor on the output lanes', async () => {
@@ -93,7 +93,7 @@ describe('scheduler corner cases (D = 2)', () => {
     expect([...completed].sort((a, b) => a - b)).toEqual(requests.map((_, i) => i));
     const refusals = lines(run.lines, 'B').length;
     expect(refusals).toBeGreaterThan(0);
-    expect(run.lines.at(-1)).toBe(`K 40 20 20 ${refusals}`);
+    expect(run.lines.at(-1)!.startsWith(`K 40 20 20 ${refusals} `)).toBe(true);
     let inTable = 0;
     for (const l of run.lines) {
       if (l.startsWith('A ')) inTable++;

@@ -41,6 +41,8 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
   // An event is taken evStall + 1 cycles after it appears; the next one cannot appear earlier.
   const stall = BigInt(evStall);
   let lastVisible = -(1n << 60n);
+  let lastTEvent = 0n;
+  let lastTSel = 0n;
   const max = (a: bigint, b: bigint) => (a > b ? a : b);
   const readBack = (slot: number) => {
     const t = g.task(slot)!;
@@ -75,6 +77,8 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
     decisions++;
     const tEvent = max(d.tEvent, lastVisible + stall + 1n);
     lastVisible = tEvent;
+    lastTEvent = tEvent;
+    lastTSel = d.tSel;
     log.push(`D ${d.tSel} ${tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
     now = tEvent + stall + 1n;
     if (prevG >= 0) {
@@ -116,6 +120,8 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
     }
   }
   if (prevG >= 0) readBack(prevG);
-  log.push(`K ${decisions} ${n} ${n} ${stalls}`);
+  // Counters: decisions, completions, admissions, stall cycles, last latency (t_sel -> event),
+  // valid tasks, last t_sel, and `now` as seen by the eighth read.
+  log.push(`K ${decisions} ${n} ${n} ${stalls} ${lastTEvent - lastTSel} 0 ${lastTSel} ${now + 7n}`);
   return log;
 }
