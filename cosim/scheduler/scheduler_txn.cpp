@@ -152,15 +152,17 @@ public:
     }
 
     void readBack(int slot) {
-        // READ_TASK fields: STATUS 0, GAMMA 1, PRED 2, RATIO_SUM 3.
+        // READ_TASK fields: STATUS 0, GAMMA 1, PRED 2, RATIO_SUM 3, LAST_RUN 4, SEQ 7.
         const uint64_t status = read(3, slot, 0);
         const uint64_t gamma = read(3, slot, 1);
         const uint64_t pred = read(3, slot, 2);
         const uint64_t rsum = read(3, slot, 3);
+        const uint64_t lastRun = read(3, slot, 4);
+        const uint64_t seq = read(3, slot, 7);
         const int lcw = layerCountWidth;
         const uint64_t nextLayer = status & ((uint64_t(1) << lcw) - 1);
         const uint64_t validBit = (status >> (lcw + variantWidth)) & 1;
-        log << "G " << slot << ' ' << validBit << ' ' << nextLayer << ' ' << gamma << ' ' << pred << ' ' << rsum << '\n';
+        log << "G " << slot << ' ' << validBit << ' ' << nextLayer << ' ' << gamma << ' ' << pred << ' ' << rsum << ' ' << lastRun << ' ' << seq << '\n';
     }
 
     std::string run(const Script& s) {

@@ -128,7 +128,11 @@ describe('scheduler corner cases (D = 2)', () => {
     const g = lines(run.lines, 'G');
     const gammaMax = maxOf(f.gammaWidth);
     // After layer 0: gamma = max; P = sat((gamma * 8000) >> frac) (= 16 x 8000 - 1 ulp worth).
-    expect(g[0]!.slice(1)).toEqual(['0', '1', '1', String(gammaMax), String((gammaMax * 8000n) >> BigInt(f.gammaFrac)), String(gammaMax)]);
+    expect(g[0]!.slice(1, 7)).toEqual(['0', '1', '1', String(gammaMax), String((gammaMax * 8000n) >> BigInt(f.gammaFrac)), String(gammaMax)]);
+    // last-run time = the cycle npu_layer_done was sampled (= the completion/decision bookkeeping)
+    const d0 = parseDecisions(run.lines)[0]!;
+    expect(g[0]![7]).toBe(String(d0.tEvent + 400n));
+    expect(g[0]![8]).toBe('0');
     // After the last layer: slot freed, 2 layers done, gamma = (max + 0) / 2, P = 0 (nothing left).
     const last = g[1]!;
     expect(last.slice(1, 4)).toEqual(['0', '0', '2']);

@@ -7,8 +7,8 @@ import type { SchedulerConfig } from '../../hwgen/config/index.ts';
 import { GoldenScheduler, layersRun } from '../../hwgen/scheduler/golden.ts';
 import { TIMING } from '../../hwgen/scheduler/formats.ts';
 
-/** Cycles the harness spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM). */
-const READ_BACK_CYCLES = 4n;
+/** Cycles the harness spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM, LAST_RUN, SEQ). */
+const READ_BACK_CYCLES = 6n;
 
 /**
  * Layers with `rows` stream their non-zeros through the sparsity monitor (one row per cycle); its
@@ -46,7 +46,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
   const max = (a: bigint, b: bigint) => (a > b ? a : b);
   const readBack = (slot: number) => {
     const t = g.task(slot)!;
-    log.push(`G ${slot} ${g.isValid(slot) ? 1 : 0} ${t.nextLayer} ${t.gamma} ${t.pred} ${t.ratioSum}`);
+    log.push(`G ${slot} ${g.isValid(slot) ? 1 : 0} ${t.nextLayer} ${t.gamma} ${t.pred} ${t.ratioSum} ${t.lastRun} ${t.seq}`);
     now += READ_BACK_CYCLES;
   };
   const admit = (i: number): number | undefined => {
