@@ -225,12 +225,10 @@ export function freeRun(cfg: SchedulerConfig, variants: readonly PlainVariant[],
       }
       next++;
     }
-    const nValid = g.count;
     const d = g.select(t);
     const x = slotReq.get(d.slot)!;
     choices.push(x);
     if (options.rtlLatency) t = d.tEvent;
-    void nValid;
     const l = layerOf[x]!;
     t += e.latency[x]![l]!;
     const out = g.layerDone(t, e.nnz[x]![l]!);
