@@ -51,6 +51,8 @@ describe('study analysis', () => {
     expect(mhg.vsDysta.violationRate.mean).toBeCloseTo((-0.075 - 0.1 - 0.025) / 3, 15);
     expect(mhg.violationRate).toBeCloseTo((0.35 / 3 + 0.45 / 3) / 2, 15);
     expect(mhg.settingsBelowDysta).toBe(2);
+    // Below the best published: SLO 2 (0.35/3 < 0.2) yes; SLO 4 (0.45/3 = 0.15 vs sjf 0.1) no.
+    expect(mhg.settingsBelowBestPublished).toBe(1);
     expect(mhg.settingsSignificantlyBelowDysta).toBe(1);
     expect(mhg.dispatchesPerRequest).toBeCloseTo(1 + mhg.violationRate, 15);
     expect(a.settingCount).toBe(2);
