@@ -91,6 +91,7 @@ export function formatAgreement(r: AgreementReport): string {
 }
 
 interface Args {
+  workload: string;
   requests: number;
   load: number;
   'slo-mult': number;
@@ -102,9 +103,10 @@ interface Args {
 
 export const hwAgreementCommand: CommandModule<object, Args> = {
   command: 'hw-agreement',
-  describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a CNN-zoo trace',
+  describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a zoo trace',
   builder: (y) =>
     y
+      .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention'], describe: 'built-in zoo workload' })
       .option('requests', { type: 'number', default: 1000, describe: 'requests in the Poisson trace' })
       .option('load', { type: 'number', default: 0.9, describe: 'arrival rate as a fraction of the zoo\'s capacity' })
       .option('slo-mult', { type: 'number', default: 10, describe: 'deadline = arrival + Tarch x this' })
@@ -115,7 +117,7 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
   handler: (args) => {
     const base = args.config ? loadConfigFile(args.config).scheduler : defaultConfig().scheduler;
     const scheduler = { ...base, log2Tasks: args.config ? base.log2Tasks : args['log2-tasks'] };
-    const report = runAgreement({ workload: 'cnn', requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
+    const report = runAgreement({ workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
     process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
   },
 };
