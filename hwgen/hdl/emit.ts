@@ -2,7 +2,7 @@
 // file, ports with their documentation, declarations grouped, processes in the order described, and
 // a header saying what generated the file and from which parameters. Same description, same bytes.
 import { lit, slit } from './expr.ts';
-import type { ModuleDef, Process, Signal, Stmt } from './module.ts';
+import { targets, type ModuleDef, type Process, type Signal, type Stmt } from './module.ts';
 
 const IND = '    ';
 
@@ -28,7 +28,7 @@ export interface EmitContext {
 
 export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
   const driverKind = new Map<Signal, 'wire' | 'reg'>();
-  for (const p of m.processes) for (const s of processTargets(p.body)) driverKind.set(s, 'reg');
+  for (const p of m.processes) for (const s of targets(p.body)) driverKind.set(s, 'reg');
 
   const out: string[] = [];
   out.push(`// ${m.name}: ${m.doc.split('\n')[0]}`);
@@ -173,18 +173,4 @@ function emitStmts(stmts: Stmt[], depth: number, op: string, out: string[]): voi
       }
     }
   }
-}
-
-function processTargets(stmts: Stmt[], out = new Set<Signal>()): Set<Signal> {
-  for (const s of stmts) {
-    if (s.kind === 'set') out.add(s.target);
-    else if (s.kind === 'if') {
-      processTargets(s.then, out);
-      processTargets(s.else, out);
-    } else if (s.kind === 'case') {
-      for (const a of s.arms) processTargets(a.body, out);
-      processTargets(s.default, out);
-    }
-  }
-  return out;
 }

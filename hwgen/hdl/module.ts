@@ -354,7 +354,8 @@ export class ModuleBuilder {
   }
 }
 
-function targets(stmts: Stmt[], out = new Set<Signal>()): Set<Signal> {
+/** Every signal a statement list assigns (at any depth). */
+export function targets(stmts: readonly Stmt[], out = new Set<Signal>()): Set<Signal> {
   for (const s of stmts) {
     if (s.kind === 'set') out.add(s.target);
     else if (s.kind === 'if') {
