@@ -6,6 +6,7 @@ import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:f
 import { basename, dirname, join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { policyColor } from './plot-style.ts';
 import { meanOverSeeds, type SettingMean, type SweepConfig, type SweepPoint } from './sweep.ts';
 
 export interface ReportInput {
@@ -38,7 +39,7 @@ export function lineChart(values: SettingMean[], y: 'violationRate' | 'antt', x:
       encoding: {
         x: { field: x, type: 'quantitative', title: label[x], scale: { zero: false } },
         y: { field: y, type: 'quantitative', title: label[y], scale: y === 'antt' ? { type: 'log' } : { domain: [0, 1] } },
-        color: { field: 'policy', type: 'nominal', sort: null, title: 'policy' },
+        color: policyColor,
       },
     },
     resolve: { scale: { y: 'shared' } },
@@ -58,7 +59,7 @@ export function tradeoffChart(values: SettingMean[]): TopLevelSpec {
         encoding: {
           x: { field: 'antt', type: 'quantitative', title: 'ANTT', scale: { type: 'log' } },
           y: { field: 'violationRate', type: 'quantitative', title: 'SLO violation rate' },
-          color: { field: 'policy', type: 'nominal', sort: null },
+          color: policyColor,
         },
       },
       {
@@ -68,7 +69,7 @@ export function tradeoffChart(values: SettingMean[]): TopLevelSpec {
         encoding: {
           x: { field: 'antt', type: 'quantitative' },
           y: { field: 'violationRate', type: 'quantitative' },
-          color: { field: 'policy', type: 'nominal', sort: null },
+          color: policyColor,
         },
       },
     ],

@@ -7,6 +7,7 @@
 import type { Argv, CommandModule } from 'yargs';
 import { exitQuietlyOnBrokenPipe, formatTable, gridConfig, policyOptions, progressReporter, regressionNotes, workloadOptions, type GridArgs } from './commands.ts';
 import { SchedulerInputError } from './errors.ts';
+import { policyColor } from './plot-style.ts';
 import { parsePolicyList, POLICY_NAMES } from './policies/index.ts';
 import { analyseStudy, STUDY_BASELINE, type StudyAnalysis } from './study.ts';
 import type { Interval } from './stats.ts';
@@ -130,7 +131,7 @@ function diffChart(analysis: StudyAnalysis, capacity: number, policies: readonly
         encoding: {
           x: { field: 'setting', type: 'nominal', sort: null, title: null, axis: { labelAngle: -40 } },
           xOffset: { field: 'policy', sort: null },
-          color: { field: 'policy', type: 'nominal', sort: null },
+          color: policyColor,
         },
         layer: [
           { mark: { type: 'rule' }, encoding: { y: { field: 'low', type: 'quantitative', title: 'violation rate - dysta' }, y2: { field: 'high' } } },
