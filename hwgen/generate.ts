@@ -6,6 +6,7 @@ import { ConfigError, type HwConfig } from './config/index.ts';
 import { renderDesign, type RenderedDesign } from './hdl/index.ts';
 import { buildNpuTile } from './pe-array/rtl.ts';
 import { buildScheduler, SCHEDULER_TOP } from './scheduler/rtl.ts';
+import { buildSystem, SYSTEM_TOP } from './system/rtl.ts';
 
 export const GENERATOR = 'dysta-rtl hwgen';
 
@@ -16,14 +17,16 @@ function packageVersion(): string {
 export const GENERATOR_VERSION = packageVersion();
 
 /** Names of the top modules, as the manifest lists them. */
-export const TOPS = { npu: 'npu_tile', scheduler: SCHEDULER_TOP } as const;
+export const TOPS = { npu: 'npu_tile', scheduler: SCHEDULER_TOP, system: SYSTEM_TOP } as const;
 
 /** Renders every generated module for `config` (no file system access). */
 export function generateDesign(config: HwConfig): RenderedDesign {
   const npu = buildNpuTile(config.peArray);
   // The scheduler reuses the NPU tile's sparsity monitor module (one definition in the design).
   const scheduler = buildScheduler(config.scheduler, config.peArray, npu.monitor);
-  return renderDesign([npu.top, scheduler.top], config, {
+  // The integrated system instantiates those same two modules (scheduler drives the PE array).
+  const system = buildSystem(config, { npu: npu.top, scheduler: scheduler.top });
+  return renderDesign([npu.top, scheduler.top, system.top], config, {
     generator: GENERATOR,
     version: GENERATOR_VERSION,
     command: 'npm run gen-rtl',
