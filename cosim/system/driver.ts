@@ -1,0 +1,231 @@
+// Host-side driver of the integrated system (dysta_system) in Verilator: the scheduler decides, the
+// host loads the decided layer's weights and compressed activations into the PE array, the array's
+// outputs flow into the scheduler's monitor, and the loop goes on until every request completed.
+// Each step of the loop is one C++ transaction (cosim/system/system_txn.cpp): `sys_next` (to the
+// next decision, with completions, admissions and read-backs) and `sys_layer` (one whole layer).
+// Plain numbers in and out; it knows the design only through its manifest and port names.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
+import type { Session, StartOptions } from '../session.ts';
+import { DesignError } from '../errors.ts';
+import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
+import { SCHED_CMD, type ScriptVariant } from '../scheduler/driver.ts';
+
+export const SYSTEM_TRANSACTIONS = fileURLToPath(new URL('./system_txn.cpp', import.meta.url));
+export const SYSTEM_TOP_NAME = 'dysta_system';
+
+export interface SystemRequest {
+  /** Arrival time (cycles); non-decreasing over the list, >= start. */
+  arrival: bigint;
+  variant: number;
+  deadline: bigint;
+  /** Penalty scale (clock / isolated estimate, fixed point). */
+  scale: bigint;
+  /** Layers the request runs (its variant's layer count). */
+  nlayers: number;
+}
+
+export interface SystemSetup {
+  /** Scheduler time at which the run begins (after table programming). */
+  start: bigint;
+  variants: ScriptVariant[];
+  requests: SystemRequest[];
+}
+
+export interface SystemBeat {
+  index: number;
+  value: number;
+  last: boolean;
+}
+
+/** One layer tile for the PE array: weights W[k][lane], the compressed activation stream, cfg. */
+export interface SystemTile {
+  weights: readonly (readonly number[])[];
+  beats: readonly SystemBeat[];
+  rows: number;
+  relu: boolean;
+  shift: number;
+}
+
+export interface SystemShape {
+  lanes: number;
+  actWidth: number;
+  weightWidth: number;
+  weightDepth: number;
+  variantWidth: number;
+  layerWidth: number;
+  layerCountWidth: number;
+  recipWidth: number;
+  log2Tasks: number;
+}
+
+export interface SystemDecision {
+  slot: number;
+  req: number;
+  layer: number;
+}
+
+export interface SystemRun {
+  /** The whole log, one fact per line (format: cosim/system/README.md). */
+  lines: string[];
+  /** outputs[req][layer] = the PE array's requantised outputs [row][lane]. */
+  outputs: number[][][][];
+  decisions: number;
+  gtkw?: string;
+}
+
+/**
+ * Supplies the tile of `layer` of request `req`; `previous` holds the request's earlier layers'
+ * outputs as the RTL produced them, so the next layer's input is computed from real RTL outputs.
+ */
+export type TileProvider = (req: number, layer: number, previous: readonly number[][][]) => SystemTile;
+
+export function packWeightRow(values: readonly number[], width: number): string {
+  let word = 0n;
+  for (let j = values.length - 1; j >= 0; j--) word = (word << BigInt(width)) | BigInt.asUintN(width, BigInt(values[j]!));
+  return word.toString(16);
+}
+
+/** The setup script as sys_setup reads it (table words packed for cmd_data). */
+export function setupText(setup: SystemSetup, shape: SystemShape): string {
+  const out: string[] = [`start ${setup.start}`];
+  for (const v of setup.variants) {
+    const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
+    out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
+    v.layers.forEach((l, i) => {
+      const w = (l.suffixNext << BigInt(shape.recipWidth + 6)) | (BigInt(l.shift) << BigInt(shape.recipWidth)) | l.mant;
+      out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
+    });
+  }
+  let last = setup.start;
+  for (const r of setup.requests) {
+    if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
+    last = r.arrival;
+    out.push(`req ${r.arrival} ${r.variant} ${r.deadline} ${r.scale} ${r.nlayers}`);
+  }
+  return out.join('\n') + '\n';
+}
+
+/** GTKWave groups: scheduler state, selected task, predictor, monitor counts, PE activity. */
+export function systemWaveGroups(): GtkwGroup[] {
+  return [
+    { name: 'scheduler state', signals: ['u_sched.state', { name: 'time_now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_sched.valid', { name: 'u_sched.t_sel', format: 'dec' }, 'sched_busy', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }] },
+    { name: 'selected task', signals: ['ev_valid', 'ev_kind', { name: 'ev_task', format: 'dec' }, { name: 'ev_layer', format: 'dec' }, { name: 'ev_score', format: 'dec' }, 'npu_start', { name: 'npu_task', format: 'dec' }, { name: 'npu_variant', format: 'dec' }, { name: 'npu_layer', format: 'dec' }] },
+    { name: 'predictor', signals: [{ name: 'u_sched.upd_nnz', format: 'dec' }, 'u_sched.upd_gamma', { name: 'u_sched.upd_pred', format: 'dec' }, 'u_sched.upd_last'] },
+    {
+      name: 'monitor counts',
+      signals: [{ name: 'u_sched.u_monitor.nonzero_count', format: 'dec' }, { name: 'u_sched.u_monitor.total_count', format: 'dec' }, { name: 'npu_mon_nonzero', format: 'dec' }, { name: 'npu_mon_total', format: 'dec' }, 'npu_mon_valid'],
+    },
+    {
+      name: 'PE activity',
+      signals: ['npu_pending', 'npu_go', 'npu_busy', 'w_wr_en', 'act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last', 'npu_out_valid', 'npu_out_data', 'npu_done', { name: 'npu_cycles', format: 'dec' }],
+    },
+  ];
+}
+
+function toSigned(v: bigint, width: number): number {
+  return Number(BigInt.asIntN(width, v));
+}
+
+export class SystemSim {
+  private runs = 0;
+  private constructor(
+    readonly simulator: Simulator,
+    readonly session: Session,
+    readonly shape: SystemShape,
+  ) {}
+
+  /** Builds (or reuses from the cache) the dysta_system simulator for the design in `rtlDir` and starts it. */
+  static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<SystemSim> {
+    const simulator = await buildSimulator({ ...options, rtlDir, top: SYSTEM_TOP_NAME, extraSources: [SYSTEM_TRANSACTIONS] });
+    const mod = simulator.design.manifest.modules.find((m) => m.name === SYSTEM_TOP_NAME);
+    if (!mod) throw new DesignError(`${rtlDir} has no ${SYSTEM_TOP_NAME} module`);
+    const p = (k: string): number => {
+      const v = mod.parameters[k];
+      if (typeof v !== 'number') throw new DesignError(`${SYSTEM_TOP_NAME} in the manifest lacks the numeric parameter ${k}; regenerate with \`npm run gen-rtl\``);
+      return v;
+    };
+    const shape: SystemShape = {
+      lanes: p('LANES'),
+      actWidth: p('ACT_WIDTH'),
+      weightWidth: p('WEIGHT_WIDTH'),
+      weightDepth: p('WEIGHT_DEPTH'),
+      variantWidth: p('LOG2_VARIANTS'),
+      layerWidth: p('LOG2_MAX_LAYERS'),
+      layerCountWidth: p('LOG2_MAX_LAYERS') + 1,
+      recipWidth: p('RECIP_WIDTH'),
+      log2Tasks: p('LOG2_TASKS'),
+    };
+    const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
+    return new SystemSim(simulator, session, shape);
+  }
+
+  /** Reset, table programming, request list; returns the scheduler time after it. */
+  async setup(setup: SystemSetup, limitCycles = 1_000_000): Promise<bigint> {
+    const path = `${this.session.logPath}.setup-${this.runs++}.script`;
+    writeFileSync(path, setupText(setup, this.shape));
+    const reply = await this.session.send(`sys_setup ${path} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles}`);
+    return BigInt(reply.trim());
+  }
+
+  /** Runs to the next decision (or to the end): the log lines and the decision. */
+  async next(): Promise<{ lines: string[]; decision?: SystemDecision }> {
+    const reply = (await this.session.send('sys_next')).trim();
+    const space = reply.indexOf(' ');
+    const kind = reply.slice(0, space);
+    const lines = reply.slice(space + 1).split(',');
+    if (kind === 'end') return { lines };
+    const d = lines.find((l) => l.startsWith('D '))!.split(' ');
+    return { lines, decision: { slot: Number(d[3]), req: Number(d[4]), layer: Number(d[5]) } };
+  }
+
+  /** Runs the decided layer on the PE array: log lines and the output rows. */
+  async layer(tile: SystemTile): Promise<{ lines: string[]; outputs: number[][] }> {
+    const { lanes, actWidth, weightWidth } = this.shape;
+    const words = tile.weights.map((r) => packWeightRow(r, weightWidth));
+    const beats = tile.beats.map((b) => `${b.index} ${b.value} ${b.last ? 1 : 0}`).join(' ');
+    const cmd = `sys_layer ${words.length}${words.length ? ' ' + words.join(' ') : ''} ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beats ? ' ' + beats : ''}`;
+    const reply = (await this.session.send(cmd)).trim();
+    const [logPart, rowPart] = reply.split(' |');
+    const mask = (1n << BigInt(actWidth)) - 1n;
+    const outputs = (rowPart ?? '')
+      .trim()
+      .split(' ')
+      .filter((h) => h.length > 0)
+      .map((h) => {
+        const word = BigInt(`0x${h}`);
+        return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * actWidth)) & mask, actWidth));
+      });
+    return { lines: logPart!.split(','), outputs };
+  }
+
+  /** The whole loop: setup, then decision -> layer until every request completed. */
+  async run(setup: SystemSetup, provider: TileProvider, options: { wave?: string; zoom?: number; limitCycles?: number } = {}): Promise<SystemRun> {
+    if (options.wave) await this.session.waveOn(options.wave);
+    const lines: string[] = [];
+    const outputs: number[][][][] = setup.requests.map(() => []);
+    let decisions = 0;
+    await this.setup(setup, options.limitCycles);
+    for (;;) {
+      const step = await this.next();
+      lines.push(...step.lines);
+      if (!step.decision) break;
+      decisions++;
+      const { req, layer } = step.decision;
+      const res = await this.layer(provider(req, layer, outputs[req]!));
+      lines.push(...res.lines);
+      outputs[req]![layer] = res.outputs;
+    }
+    let gtkw: string | undefined;
+    if (options.wave) {
+      await this.session.waveOff();
+      gtkw = await writeGtkw({ wave: options.wave, scope: waveScope(SYSTEM_TOP_NAME), groups: systemWaveGroups(), zoom: options.zoom ?? -19 });
+    }
+    return { lines, outputs, decisions, ...(gtkw ? { gtkw } : {}) };
+  }
+
+  async close(): Promise<void> {
+    await this.session.close();
+  }
+}

@@ -1,0 +1,264 @@
+// A workload of real sparse DNN requests for the integrated system, and the host's static level.
+//
+// Models: tiny int8 CNNs (3-5 3x3 conv layers, `lanes` output channels each, ReLU, requantised by
+// an arithmetic shift) lowered with im2col onto the PE array: one layer = one tile with
+// rows = output pixels, K = in_channels x 9 <= weightDepth. Each request carries its own input
+// image at its own activation density, so the compressed stream (hence the cycles) and the output
+// non-zeros the monitor counts differ per request and layer, and the scheduler's gamma moves.
+//
+// Static level (what the host programs, as cosim/scheduler does): per variant, the expected
+// non-zero outputs of each layer = the mean over a few profiling inputs of the golden PE-array
+// model's count, encoded as a reciprocal; and the suffix sums of the mean layer latency in cycles
+// from the golden cycle model. A layer's latency in the system loop is K (weight load, one row per
+// cycle) + B + 3 (start cycle, B stream beats, two pipeline cycles), B = sum over rows of max(nnz, 1).
+import type { HwConfig, PeArrayConfig } from '../config/index.ts';
+import { compressRows, runLayerGolden, type Beat, type LayerTile } from '../pe-array/golden.ts';
+import { SeededInts, im2col, lowerConvWeights, type ConvShape } from '../pe-array/layers.ts';
+import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type VariantTables } from '../scheduler/golden.ts';
+
+/** Cycles of one layer in the system loop, from its first weight write to npu_done. */
+export function layerLoopCycles(k: number, beats: number): number {
+  return k + beats + 3;
+}
+
+export interface ConvLayer {
+  shape: ConvShape;
+  /** Lowered weights W[K][lanes]. */
+  weights: number[][];
+  shift: number;
+}
+
+export interface CnnModel {
+  name: string;
+  /** Input image: channels x height x width. */
+  input: { channels: number; height: number; width: number };
+  layers: ConvLayer[];
+}
+
+export interface ModelSpec {
+  name: string;
+  input: { channels: number; height: number; width: number };
+  /** Stride of each 3x3 conv layer (padding 1). */
+  strides: number[];
+  /** Fraction of weights pruned to zero (unstructured), 0 = dense. */
+  weightSparsity: number;
+  seed: number;
+}
+
+/** The built-in tiny CNNs (each becomes one scheduler variant). */
+export const MODEL_SPECS: readonly ModelSpec[] = [
+  { name: 'cnn3', input: { channels: 4, height: 8, width: 8 }, strides: [1, 1, 2], weightSparsity: 0, seed: 11 },
+  { name: 'cnn4', input: { channels: 3, height: 8, width: 8 }, strides: [1, 2, 1, 1], weightSparsity: 0, seed: 12 },
+  { name: 'cnn4-pruned', input: { channels: 3, height: 8, width: 8 }, strides: [1, 2, 1, 1], weightSparsity: 0.6, seed: 12 },
+  { name: 'cnn5', input: { channels: 2, height: 6, width: 6 }, strides: [1, 1, 1, 1, 1], weightSparsity: 0, seed: 13 },
+];
+
+/** A post-ReLU int8 feature map [C][H][W] at the given density (values 1..max), from its seed. */
+export function randomImage(cfg: PeArrayConfig, c: number, h: number, w: number, density: number, seed: number): number[][][] {
+  const r = new SeededInts(seed);
+  const max = 2 ** (cfg.actWidth - 1) - 1;
+  return Array.from({ length: c }, () => Array.from({ length: h }, () => Array.from({ length: w }, () => (r.unit() < density ? r.int(1, max) : 0))));
+}
+
+/** Output rows [p][lane] of a layer as the next layer's input feature map [lane][y][x]. */
+export function rowsToMap(rows: readonly (readonly number[])[], height: number, width: number): number[][][] {
+  const lanes = rows[0]?.length ?? 0;
+  return Array.from({ length: lanes }, (_, j) => Array.from({ length: height }, (_, y) => Array.from({ length: width }, (_, x) => rows[y * width + x]![j]!)));
+}
+
+function outSize(n: number, s: ConvShape): number {
+  return Math.floor((n + 2 * s.pad - s.kernel) / s.stride) + 1;
+}
+
+/** The PE-array tile of one conv layer on a feature map. */
+export function convTile(layer: ConvLayer, input: number[][][]): LayerTile {
+  const rows = im2col(input, layer.shape);
+  return { weights: layer.weights, beats: compressRows(rows), rows: rows.length, relu: true, shift: layer.shift };
+}
+
+/**
+ * Builds a model: seeded weights in [-wMax/2, wMax/2], optional pruning, and per layer the smallest
+ * requantisation shift that keeps saturated outputs under 2% on a calibration input of density 0.6.
+ */
+export function buildModel(cfg: PeArrayConfig, spec: ModelSpec): CnnModel {
+  const r = new SeededInts(spec.seed);
+  const prune = new SeededInts(spec.seed + 1000);
+  const wMax = 2 ** (cfg.weightWidth - 2) - 1;
+  const aMax = 2 ** (cfg.actWidth - 1) - 1;
+  let c = spec.input.channels;
+  let h = spec.input.height;
+  let w = spec.input.width;
+  let calib = randomImage(cfg, c, h, w, 0.6, spec.seed + 7);
+  const layers: ConvLayer[] = [];
+  for (const stride of spec.strides) {
+    const shape: ConvShape = { inChannels: c, height: h, width: w, kernel: 3, stride, pad: 1 };
+    if (c * 9 > cfg.weightDepth) throw new RangeError(`model ${spec.name}: K = ${c * 9} exceeds weightDepth ${cfg.weightDepth}`);
+    const filters = Array.from({ length: cfg.lanes }, () =>
+      Array.from({ length: c }, () =>
+        Array.from({ length: 3 }, () =>
+          Array.from({ length: 3 }, () => {
+            const v = r.int(-wMax, wMax);
+            return prune.unit() < spec.weightSparsity ? 0 : v;
+          }),
+        ),
+      ),
+    );
+    const weights = lowerConvWeights(filters);
+    let shift = 0;
+    let out = runLayerGolden(cfg, convTile({ shape, weights, shift }, calib));
+    const total = out.outputs.length * cfg.lanes;
+    while (shift < cfg.accWidth - 1 && out.outputs.flat().filter((v) => v >= aMax).length > 0.02 * total) {
+      shift++;
+      out = runLayerGolden(cfg, convTile({ shape, weights, shift }, calib));
+    }
+    layers.push({ shape, weights, shift });
+    h = outSize(h, shape);
+    w = outSize(w, shape);
+    c = cfg.lanes;
+    calib = rowsToMap(out.outputs, h, w);
+  }
+  return { name: spec.name, input: spec.input, layers };
+}
+
+/** Runs a model on one input with the golden PE-array model: per layer the tile and its result. */
+export function runModelGolden(cfg: PeArrayConfig, model: CnnModel, image: number[][][]) {
+  let input = image;
+  return model.layers.map((layer) => {
+    const tile = convTile(layer, input);
+    const result = runLayerGolden(cfg, tile);
+    const oh = outSize(layer.shape.height, layer.shape);
+    const ow = outSize(layer.shape.width, layer.shape);
+    input = rowsToMap(result.outputs, oh, ow);
+    return { tile, result, cycles: layerLoopCycles(tile.weights.length, tile.beats.length) };
+  });
+}
+
+/** The tile of layer `layer` of a model for a request, given the outputs of its earlier layers. */
+export function modelTile(model: CnnModel, image: number[][][], layer: number, previous: readonly (readonly (readonly number[])[])[]): LayerTile {
+  if (layer === 0) return convTile(model.layers[0]!, image);
+  const prev = model.layers[layer - 1]!;
+  const rows = previous[layer - 1];
+  if (!rows) throw new Error(`model ${model.name}: layer ${layer} needs the outputs of layer ${layer - 1}`);
+  return convTile(model.layers[layer]!, rowsToMap(rows, outSize(prev.shape.height, prev.shape), outSize(prev.shape.width, prev.shape)));
+}
+
+export interface VariantProfile {
+  variant: number;
+  model: CnnModel;
+  /** Mean output non-zeros per layer over the profiling inputs (the monitor's count). */
+  expectedNonzero: number[];
+  /** Mean layer latency in cycles (layerLoopCycles) over the profiling inputs. */
+  avgCycles: number[];
+  tables: VariantTables;
+  /** The same tables as the cosim driver's plain numbers. */
+  script: { variant: number; nlayers: number; suffix0: bigint; layers: { mant: bigint; shift: number; suffixNext: bigint }[] };
+}
+
+/** Densities of the profiling inputs. */
+export const PROFILE_DENSITIES = [0.2, 0.4, 0.6, 0.8] as const;
+
+/** Offline profiling of a variant with the golden models, and its scheduler tables. */
+export function profileVariant(config: HwConfig, variant: number, model: CnnModel): VariantProfile {
+  const f = schedulerFormats(config.scheduler);
+  const runs = PROFILE_DENSITIES.map((d, i) =>
+    runModelGolden(config.peArray, model, randomImage(config.peArray, model.input.channels, model.input.height, model.input.width, d, 5000 + 97 * variant + i)),
+  );
+  const n = model.layers.length;
+  const mean = (pick: (l: ReturnType<typeof runModelGolden>[number]) => number, l: number) => runs.reduce((a, r) => a + pick(r[l]!), 0) / runs.length;
+  const expectedNonzero = Array.from({ length: n }, (_, l) => mean((x) => x.result.nonzero, l));
+  const avgCycles = Array.from({ length: n }, (_, l) => mean((x) => x.cycles, l));
+  const suffix = (from: number) => BigInt(Math.round(avgCycles.slice(from).reduce((a, b) => a + b, 0)));
+  const layers = expectedNonzero.map((e, l) => ({ recip: encodeReciprocal(f, Math.max(e, 1)), suffixNext: suffix(l + 1) }));
+  const tables: VariantTables = { nlayers: n, suffix0: suffix(0), layers };
+  return {
+    variant,
+    model,
+    expectedNonzero,
+    avgCycles,
+    tables,
+    script: { variant, nlayers: n, suffix0: tables.suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })) },
+  };
+}
+
+export interface SystemRequestSpec {
+  arrival: bigint;
+  variant: number;
+  deadline: bigint;
+  scale: bigint;
+  nlayers: number;
+  /** Input activation density of this request's image (non-zero fraction of the first layer's input). */
+  density: number;
+  image: number[][][];
+}
+
+export interface SystemWorkload {
+  config: HwConfig;
+  start: bigint;
+  variants: VariantProfile[];
+  requests: SystemRequestSpec[];
+  /** The PE-array tile of `layer` of request `req`, from the outputs of its earlier layers. */
+  tile(req: number, layer: number, previous: readonly (readonly (readonly number[])[])[]): LayerTile & { beats: Beat[] };
+}
+
+export interface WorkloadOptions {
+  requests: number;
+  seed: number;
+  /** Offered load: mean service time / mean inter-arrival time (default 0.9). */
+  load?: number;
+  /** Deadline = arrival + sloMult x isolated estimate (suffix0); per request from this list. */
+  sloMults?: readonly number[];
+  /** Input densities requests draw from. */
+  densities?: readonly number[];
+  /** Models used (default all of MODEL_SPECS, at most 2^log2Variants). */
+  models?: readonly ModelSpec[];
+}
+
+export const DEFAULT_DENSITIES = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0] as const;
+
+/** Seeded requests with Poisson-like arrivals over the profiled variants. */
+export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkload {
+  const f = schedulerFormats(config.scheduler);
+  const specs = (o.models ?? MODEL_SPECS).slice(0, f.variants);
+  const variants = specs.map((s, v) => profileVariant(config, v, buildModel(config.peArray, s)));
+  for (const v of variants) {
+    if (layersRun(f, v.tables.nlayers) !== v.model.layers.length) throw new RangeError(`model ${v.model.name} has more layers than scheduler.log2MaxLayers allows`);
+  }
+  const r = new SeededInts(o.seed);
+  const meanService = variants.reduce((a, v) => a + Number(v.tables.suffix0), 0) / variants.length;
+  const meanGap = meanService / (o.load ?? 0.9);
+  const slo = o.sloMults ?? [1.5, 2, 3, 5];
+  const dens = o.densities ?? DEFAULT_DENSITIES;
+  const start = 1000n;
+  let t = start;
+  const requests: SystemRequestSpec[] = [];
+  for (let i = 0; i < o.requests; i++) {
+    // Exponential gaps (inverse CDF on a 2^-30 grid), rounded to cycles; the first request at start.
+    const u = r.unit();
+    if (i > 0) t += BigInt(Math.round(-Math.log(1 - u) * meanGap));
+    const v = variants[r.int(0, variants.length - 1)]!;
+    const density = dens[r.int(0, dens.length - 1)]!;
+    const m = v.model;
+    const image = randomImage(config.peArray, m.input.channels, m.input.height, m.input.width, density, o.seed * 100_003 + i);
+    const mult = slo[r.int(0, slo.length - 1)]!;
+    const iso = v.tables.suffix0;
+    requests.push({
+      arrival: t,
+      variant: v.variant,
+      deadline: t + BigInt(Math.round(Number(iso) * mult)),
+      scale: encodePenaltyScale(f, iso),
+      nlayers: m.layers.length,
+      density,
+      image,
+    });
+  }
+  return {
+    config,
+    start,
+    variants,
+    requests,
+    tile: (req, layer, previous) => {
+      const q = requests[req]!;
+      return modelTile(variants[q.variant]!.model, q.image, layer, previous);
+    },
+  };
+}
