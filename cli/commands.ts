@@ -7,6 +7,7 @@ import { cosimCommand } from './cosim.ts';
 import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
 import { synthCommand } from './synth.ts';
+import { systemCommand } from './system.ts';
 import { hwAgreementCommand } from '../hwgen/scheduler/agreement-command.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -18,4 +19,5 @@ export const commands: CommandModule<any, any>[] = [
   simCommand,
   ...schedulerCommands,
   hwAgreementCommand,
+  systemCommand,
 ];

@@ -12,4 +12,4 @@ export { CMD as SCHEDULER_CMD, COUNTER as SCHEDULER_COUNTER, EVENT as SCHEDULER_
 export type { SchedulerFormats } from './scheduler/formats.ts';
 export { GoldenScheduler, beats, encodePenaltyScale, encodeReciprocal, layersRun, predictorStep, scoreOf, toCycles } from './scheduler/golden.ts';
 export type { Decision, PredictorStep, Reciprocal, ScoreDetail, ScoreInputs, Task as SchedulerTask, VariantTables } from './scheduler/golden.ts';
-export { SYSTEM_TOP, buildSystem } from './system/rtl.ts';
+export * from './system/index.ts';

@@ -262,3 +262,18 @@ export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkl
     },
   };
 }
+
+/** Fraction of non-zero values in a feature map. */
+export function inputDensity(image: readonly (readonly (readonly number[])[])[]): number {
+  const flat = image.flat(2);
+  return flat.length ? flat.filter((v) => v !== 0).length / flat.length : 0;
+}
+
+/** The workload as the system cosim driver's plain numbers (start, variant tables, requests). */
+export function systemSetup(wl: SystemWorkload) {
+  return {
+    start: wl.start,
+    variants: wl.variants.map((v) => v.script),
+    requests: wl.requests.map((r) => ({ arrival: r.arrival, variant: r.variant, deadline: r.deadline, scale: r.scale, nlayers: r.nlayers })),
+  };
+}
