@@ -39,6 +39,23 @@ function checkMonitorsAgree(wl: SystemWorkload, lines: readonly string[]): numbe
   return checked;
 }
 
+/** Decisions that switch away from a request before its last layer (per-layer preemption). */
+function preemptions(lines: readonly string[]): number {
+  let prev = -1;
+  let n = 0;
+  const done = new Set<number>();
+  for (const l of lines) {
+    const p = l.split(' ');
+    if (p[0] === 'C') done.add(Number(p[2]));
+    if (p[0] === 'D') {
+      const req = Number(p[4]);
+      if (prev >= 0 && req !== prev && !done.has(prev)) n++;
+      prev = req;
+    }
+  }
+  return n;
+}
+
 function checkLoopShape(wl: SystemWorkload, lines: readonly string[]): void {
   const d = records(lines, 'D');
   expect(d.length).toBe(wl.requests.reduce((a, r) => a + r.nlayers, 0));
@@ -61,7 +78,7 @@ describe('dysta_system vs the system golden model', () => {
     afterAll(async () => sim?.close());
 
     it('40 requests of 4 CNN variants at 7 input densities: identical log and outputs', async () => {
-      const wl = buildWorkload(config, { requests: 40, seed: 1, load: 1.1 });
+      const wl = buildWorkload(config, { requests: 40, seed: 2, load: 1.1 });
       const { rtl, gold } = await runAndCompare(sim, wl);
       checkLoopShape(wl, rtl.lines);
       expect(checkMonitorsAgree(wl, rtl.lines)).toBe(records(rtl.lines, 'L').length);
@@ -82,8 +99,10 @@ describe('dysta_system vs the system golden model', () => {
       expect(new Set(gammas).size).toBeGreaterThan(20);
       expect(gammas.some((g) => g < (one * 3n) / 4n)).toBe(true);
       expect(gammas.some((g) => g > one)).toBe(true);
-      // Queueing happened: several tasks scored at one decision.
+      // Queueing happened: several tasks scored at one decision; and the scheduler preempted a
+      // request at a layer boundary (another request ran before its next layer).
       expect(Math.max(...gold.layers.map((l) => Number(l.tEvent - l.tSel)))).toBeGreaterThan(9);
+      expect(preemptions(rtl.lines)).toBeGreaterThanOrEqual(1);
     });
   });
 
