@@ -10,7 +10,7 @@ import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
-import { SCHED_CMD, type ScriptVariant } from '../scheduler/driver.ts';
+import { SCHED_CMD, SCHEDULER_HOST_HEADER, type ScriptVariant } from '../scheduler/driver.ts';
 
 export const SYSTEM_TRANSACTIONS = fileURLToPath(new URL('./system_txn.cpp', import.meta.url));
 export const SYSTEM_TOP_NAME = 'dysta_system';
@@ -138,7 +138,7 @@ export class SystemSim {
 
   /** Builds (or reuses from the cache) the dysta_system simulator for the design in `rtlDir` and starts it. */
   static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<SystemSim> {
-    const simulator = await buildSimulator({ ...options, rtlDir, top: SYSTEM_TOP_NAME, extraSources: [SYSTEM_TRANSACTIONS] });
+    const simulator = await buildSimulator({ ...options, rtlDir, top: SYSTEM_TOP_NAME, extraSources: [SYSTEM_TRANSACTIONS, SCHEDULER_HOST_HEADER] });
     const mod = simulator.design.manifest.modules.find((m) => m.name === SYSTEM_TOP_NAME);
     if (!mod) throw new DesignError(`${rtlDir} has no ${SYSTEM_TOP_NAME} module`);
     const p = (k: string): number => {
