@@ -6,7 +6,7 @@ import { basename, join, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { SchedulerInputError } from './errors.ts';
 import { sangerLayerLatency, SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
-import { buildWorkload, type Flavour, type VariantTable, type Workload } from './workload.ts';
+import { buildWorkload, findLayerCountMismatch, type Flavour, type VariantTable, type Workload } from './workload.ts';
 
 const EYERISS_COLUMNS = ['sim_lat', 'overall-sparsity', 'batch-indx', 'layer-indx'] as const;
 const SANGER_COLUMNS = ['overall-sparsity', '50%-skip', 'batch-indx', 'layer-indx'] as const;
@@ -18,7 +18,7 @@ export interface CsvImportOptions {
   name?: string;
 }
 
-interface CellSource {
+export interface CellSource {
   file: string;
   line: number;
   column: string;
@@ -63,8 +63,15 @@ export function detectFlavour(header: readonly string[], file: string): Flavour 
   return flavour;
 }
 
+export interface ParsedVariantCsv {
+  flavour: Flavour;
+  table: VariantTable;
+  /** The cell holding the largest layer-indx (the first row with it): where the layer count comes from. */
+  layersAt: CellSource;
+}
+
 /** Parse one variant file into raw tables. */
-export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): { flavour: Flavour; table: VariantTable } {
+export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): ParsedVariantCsv {
   let rows: { record: string[]; info: { lines: number } }[];
   try {
     rows = parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
@@ -84,7 +91,10 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
   const cell = (line: number, index: number): CellSource => ({ file, line, column: header[index], columnNumber: index + 1 });
   // (sample, layer) -> [latency, sparsity, line]
   const bySample = new Map<number, Map<number, { latency: number; sparsity: number; line: number }>>();
+  // First and last line of each sample's rows, for errors about a whole sample.
+  const sampleLines = new Map<number, { first: number; last: number }>();
   let maxLayer = -1;
+  let maxLayerLine = 0;
   for (let r = 1; r < rows.length; r++) {
     const { record, info } = rows[r];
     const line = info.lines;
@@ -111,7 +121,13 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
     const previous = layers.get(layer);
     if (previous) throw new SchedulerInputError(`${file} line ${line}: sample ${sample} layer ${layer} appears twice (first on line ${previous.line}).`);
     layers.set(layer, { latency, sparsity, line });
-    if (layer > maxLayer) maxLayer = layer;
+    const span = sampleLines.get(sample);
+    if (span) span.last = line;
+    else sampleLines.set(sample, { first: line, last: line });
+    if (layer > maxLayer) {
+      maxLayer = layer;
+      maxLayerLine = line;
+    }
   }
   const layerCount = maxLayer + 1;
   const sampleIds = [...bySample.keys()].sort((a, b) => a - b);
@@ -122,8 +138,11 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
     for (let l = 0; l < layerCount; l++) {
       const row = layers.get(l);
       if (!row) {
+        const span = sampleLines.get(id)!;
+        const lines = span.first === span.last ? `line ${span.first}` : `lines ${span.first}-${span.last}`;
         throw new SchedulerInputError(
-          `${file}: sample ${id} (batch-indx) has no row for layer ${l} (layer-indx); the file has layers 0..${maxLayer}, and every sample needs all of them.`,
+          `${file}: sample ${id} (column 'batch-indx', ${lines}) has no row for layer ${l} (column 'layer-indx'); ` +
+            `the file has layers 0..${maxLayer} (layer ${maxLayer} on line ${maxLayerLine}), and every sample needs all of them.`,
         );
       }
       latency[s * layerCount + l] = row.latency;
@@ -131,7 +150,7 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
     }
   });
   const name = basename(file, extname(file));
-  return { flavour, table: { name, sampleIds, layers: layerCount, latency, sparsity } };
+  return { flavour, table: { name, sampleIds, layers: layerCount, latency, sparsity }, layersAt: cell(maxLayerLine, iLayer) };
 }
 
 /** Import every `*.csv` of a folder as one workload. */
@@ -150,7 +169,7 @@ export function importCsvFolder(dir: string, options: CsvImportOptions = {}): Wo
   if (!(Number.isInteger(seqLen) && seqLen > 0)) throw new SchedulerInputError(`--seq-len must be a positive whole number, got ${seqLen}.`);
   let flavour: Flavour | undefined;
   let firstFile = '';
-  const tables: VariantTable[] = [];
+  const parsedFiles: ParsedVariantCsv[] = [];
   for (const f of files) {
     const path = join(dir, f);
     const parsed = parseVariantCsv(readFileSync(path, 'utf8'), path, seqLen);
@@ -159,7 +178,20 @@ export function importCsvFolder(dir: string, options: CsvImportOptions = {}): Wo
     }
     flavour = parsed.flavour;
     firstFile ||= path;
-    tables.push(parsed.table);
+    parsedFiles.push(parsed);
+  }
+  const tables = parsedFiles.map((p) => p.table);
+  // Variants of one architecture must have one layer count; say here, where the files and lines are
+  // known, rather than in buildWorkload (which repeats the check for callers without files).
+  const mismatch = findLayerCountMismatch(tables, flavour!);
+  if (mismatch) {
+    const at = (t: VariantTable) => parsedFiles.find((p) => p.table === t)!.layersAt;
+    const { first, other } = mismatch;
+    throw new SchedulerInputError(
+      `${where(at(other))}: variant '${other.name}' has ${other.layers} layer(s) (largest layer-indx ${other.layers - 1}) but '${first.name}' ` +
+        `of the same architecture '${mismatch.architecture}' has ${first.layers} (largest layer-indx ${first.layers - 1} at ${where(at(first))}). ` +
+        `Variants sharing the name prefix before '_' must be the same network.`,
+    );
   }
   return buildWorkload(options.name ?? basename(dir), flavour!, tables, dir);
 }

@@ -57,6 +57,23 @@ export function architectureOf(variantName: string, flavour: Flavour): string {
   return cut < 0 ? variantName : variantName.slice(0, cut);
 }
 
+/**
+ * The first pair of variants of one architecture (name order) whose layer counts differ: `first` is
+ * the architecture's first variant, `other` the first that disagrees with it. Sanger variants are
+ * their own architecture, so they never mismatch.
+ */
+export function findLayerCountMismatch<T extends VariantTable>(tables: readonly T[], flavour: Flavour): { architecture: string; first: T; other: T } | undefined {
+  const sorted = [...tables].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const firstOf = new Map<string, T>();
+  for (const t of sorted) {
+    const architecture = architectureOf(t.name, flavour);
+    const first = firstOf.get(architecture);
+    if (!first) firstOf.set(architecture, t);
+    else if (first.layers !== t.layers) return { architecture, first, other: t };
+  }
+  return undefined;
+}
+
 /** Left-to-right suffix sums: out[k] = v[k] + v[k+1] + ... in that order (not a running sum from the right). */
 function leftToRightSuffixes(values: Float64Array, offset: number, length: number, out: Float64Array, outOffset: number): void {
   for (let k = 0; k < length; k++) {
@@ -140,15 +157,16 @@ export function buildWorkload(name: string, flavour: Flavour, tables: readonly V
     byArch.set(p.architecture, group);
   }
   const archProfiles = new Map<string, { Larch: Float64Array; Tarch: number; archSuffix: Float64Array }>();
+  // (importCsvFolder makes the same check first, to name the files and lines.)
+  const mismatch = findLayerCountMismatch(sorted, flavour);
+  if (mismatch) {
+    const { architecture, first, other } = mismatch;
+    throw new SchedulerInputError(
+      `${source}: variants of architecture '${architecture}' have different layer counts: '${first.name}' has ${first.layers}, '${other.name}' has ${other.layers}. Variants sharing the name prefix before '_' must be the same network.`,
+    );
+  }
   for (const [arch, group] of byArch) {
     const layers = group[0].table.layers;
-    for (const p of group) {
-      if (p.table.layers !== layers) {
-        throw new SchedulerInputError(
-          `${source}: variants of architecture '${arch}' have different layer counts: '${group[0].table.name}' has ${layers}, '${p.table.name}' has ${p.table.layers}. Variants sharing the name prefix before '_' must be the same network.`,
-        );
-      }
-    }
     if (flavour === 'sanger') {
       const only = group[0];
       archProfiles.set(arch, { Larch: only.Lpat, Tarch: only.Tpat, archSuffix: only.patSuffix });

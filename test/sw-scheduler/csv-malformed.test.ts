@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { importCsvFolder } from '../../sw-scheduler/csv.ts';
 import { SchedulerInputError } from '../../sw-scheduler/errors.ts';
+import { buildWorkload } from '../../sw-scheduler/workload.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'dysta-bad-csv-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -78,10 +79,21 @@ describe('malformed CSV', () => {
     expect(errorOf(dir).message).toMatch(/line 2, column 'overall-sparsity' \(column 2\): sparsity 1\.5 must be between 0 and 1\./);
   });
 
-  it('a sample missing a layer', () => {
+  it('a sample missing a layer, with the line of its one row', () => {
     const dir = folder({ 'net_a.csv': HEADER + '0.1,0.0,0,0\n0.2,0.5,0,1\n0.1,0.0,1,0\n' });
     expect(errorOf(dir).message).toBe(
-      `${join(dir, 'net_a.csv')}: sample 1 (batch-indx) has no row for layer 1 (layer-indx); the file has layers 0..1, and every sample needs all of them.`,
+      `${join(dir, 'net_a.csv')}: sample 1 (column 'batch-indx', line 4) has no row for layer 1 (column 'layer-indx'); ` +
+        `the file has layers 0..1 (layer 1 on line 3), and every sample needs all of them.`,
+    );
+  });
+
+  it("a sample missing a layer, with the first and last lines of its rows (interleaved with another sample's)", () => {
+    // Lines: 2 s0 l0, 3 s1 l0, 4 s1 l2, 5 s0 l1, 6 s0 l2, 7 s2 l0, 8 s2 l1, 9 s2 l2.
+    const rows = ['0,0', '1,0', '1,2', '0,1', '0,2', '2,0', '2,1', '2,2'].map((r) => `0.1,0.0,${r}\n`).join('');
+    const dir = folder({ 'net_a.csv': HEADER + rows });
+    expect(errorOf(dir).message).toBe(
+      `${join(dir, 'net_a.csv')}: sample 1 (column 'batch-indx', lines 3-4) has no row for layer 1 (column 'layer-indx'); ` +
+        `the file has layers 0..2 (layer 2 on line 4), and every sample needs all of them.`,
     );
   });
 
@@ -90,9 +102,36 @@ describe('malformed CSV', () => {
     expect(errorOf(dir).message).toMatch(/net_a\.csv line 3: sample 0 layer 0 appears twice \(first on line 2\)\./);
   });
 
-  it('variants of one architecture with different layer counts', () => {
+  it('variants of one architecture with different layer counts: both files, the lines of their largest layer-indx', () => {
     const dir = folder({ 'net_a.csv': good, 'net_b.csv': HEADER + '0.1,0.0,0,0\n' });
-    expect(errorOf(dir).message).toMatch(/variants of architecture 'net' have different layer counts: 'net_a' has 2, 'net_b' has 1\./);
+    expect(errorOf(dir).message).toBe(
+      `${join(dir, 'net_b.csv')} line 2, column 'layer-indx' (column 4): variant 'net_b' has 1 layer(s) (largest layer-indx 0) but 'net_a' ` +
+        `of the same architecture 'net' has 2 (largest layer-indx 1 at ${join(dir, 'net_a.csv')} line 3, column 'layer-indx' (column 4)). ` +
+        `Variants sharing the name prefix before '_' must be the same network.`,
+    );
+  });
+
+  it('different layer counts, each file with its own column order; other architectures do not count', () => {
+    // net_c's layer-indx is its first column, and its largest index first appears on line 3.
+    const dir = folder({
+      'net_a.csv': good,
+      'net_c.csv': 'layer-indx,batch-indx,sim_lat,overall-sparsity\n0,0,0.1,0\n2,0,0.1,0.5\n1,0,0.1,0.5\n',
+      'other_x.csv': HEADER + '0.1,0.0,0,0\n',
+    });
+    expect(errorOf(dir).message).toBe(
+      `${join(dir, 'net_c.csv')} line 3, column 'layer-indx' (column 1): variant 'net_c' has 3 layer(s) (largest layer-indx 2) but 'net_a' ` +
+        `of the same architecture 'net' has 2 (largest layer-indx 1 at ${join(dir, 'net_a.csv')} line 3, column 'layer-indx' (column 4)). ` +
+        `Variants sharing the name prefix before '_' must be the same network.`,
+    );
+  });
+
+  it('different layer counts in tables built without files (the zoo path) still fail in buildWorkload', () => {
+    const table = (name: string, layers: number) => ({ name, sampleIds: [0], layers, latency: new Float64Array(layers).fill(1), sparsity: new Float64Array(layers) });
+    expect(() => buildWorkload('w', 'eyeriss', [table('net_b', 1), table('net_a', 2)])).toThrow(
+      new SchedulerInputError("w: variants of architecture 'net' have different layer counts: 'net_a' has 2, 'net_b' has 1. Variants sharing the name prefix before '_' must be the same network."),
+    );
+    // Sanger variants are their own architecture.
+    expect(buildWorkload('w', 'sanger', [table('net_b', 1), table('net_a', 2)]).variants).toHaveLength(2);
   });
 
   it('a layer whose average sparsity is 1', () => {
