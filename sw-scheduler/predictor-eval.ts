@@ -75,8 +75,8 @@ export function evaluatePredictors(workload: Workload, options: PredictorEvalOpt
   const labels = predictorLabels(lastN);
 
   // Which samples to evaluate: those the regression did not train on (every sample when none is held out).
-  const heldOut = workload.variants.some((v) => v.sampleIds.some((_, s) => isHeldOut(split, s, v.sampleIds.length)));
-  const evaluated = workload.variants.map((v) => v.sampleIds.map((_, s) => s).filter((s) => !heldOut || isHeldOut(split, s, v.sampleIds.length)));
+  const heldOut = workload.variants.some((v) => v.sampleIds.some((id, s) => isHeldOut(split, s, v.sampleIds.length, id)));
+  const evaluated = workload.variants.map((v) => v.sampleIds.map((_, s) => s).filter((s) => !heldOut || isHeldOut(split, s, v.sampleIds.length, v.sampleIds[s])));
 
   // One task per evaluated (variant, sample).
   const taskVariant: number[] = [];

@@ -6,12 +6,15 @@
 // the part of each layer's latency that does not depend on density; a fitted intercept absorbs it.
 //
 // Training samples come from a *split* (`--fit-split`), so predictions can be held out:
-//   parity (default)  cross-fitted: even sample positions use a fit on the odd ones and vice versa
-//   halves            cross-fitted: the first half of the samples uses a fit on the second, and back
-//   even | odd        one fit on the even (odd) positions, used for every request
+//   parity (default)  cross-fitted: a request on an even sample id (the CSV's batch-indx) uses the fit
+//                     on the odd ids and vice versa (BEYOND.md: "a request on an even sample")
+//   halves            cross-fitted: the first half of the samples (positions 0 .. ceil(n/2)-1 in
+//                     ascending id order) uses a fit on the second half, and back
+//   even | odd        one fit on the even (odd) sample ids, used for every request
 //   all               one fit on every sample (in-sample; what a hardware table programmed once holds)
-// "Position" is the sample's index among the variant's samples in ascending id order. A fit with
-// fewer than MIN_TRAINING_SAMPLES samples falls back to gamma * sum(E) for the requests that use it.
+// Parity, even and odd go by the id, not the position: they differ when the ids do not start at 0 or
+// have gaps (on the zoo, ids = positions). A fit with fewer than MIN_TRAINING_SAMPLES samples falls
+// back to gamma * sum(E) for the requests that use it.
 // Cost: fitting is O(samples x layers) per variant, once per (workload, split) (cached); a prediction
 // is one multiply-add.
 import { SchedulerInputError } from './errors.ts';
@@ -25,10 +28,10 @@ export interface FitSplit {
   readonly description: string;
   /** Number of separate fits per variant. */
   readonly fits: number;
-  /** Which fit the sample at position s (of n) is predicted with. */
-  uses(s: number, n: number): number;
-  /** Whether the sample at position s (of n) is a training sample of fit f. */
-  trainsOn(f: number, s: number, n: number): boolean;
+  /** Which fit the sample at position s (of n; ascending ids) with id `id` (batch-indx) is predicted with. */
+  uses(s: number, n: number, id: number): number;
+  /** Whether the sample at position s (of n) with id `id` is a training sample of fit f. */
+  trainsOn(f: number, s: number, n: number, id: number): boolean;
 }
 
 const firstHalf = (s: number, n: number) => s < Math.ceil(n / 2);
@@ -36,20 +39,20 @@ const firstHalf = (s: number, n: number) => s < Math.ceil(n / 2);
 export const FIT_SPLITS: readonly FitSplit[] = [
   {
     name: 'parity',
-    description: 'cross-fitted by sample parity: even positions use a fit on the odd ones, odd on the even',
+    description: 'cross-fitted by sample id (batch-indx) parity: even ids use a fit on the odd ones, odd on the even',
     fits: 2,
-    uses: (s) => s % 2,
-    trainsOn: (f, s) => s % 2 !== f,
+    uses: (_s, _n, id) => id % 2,
+    trainsOn: (f, _s, _n, id) => id % 2 !== f,
   },
   {
     name: 'halves',
-    description: 'cross-fitted by halves: the first half of the samples uses a fit on the second half, and vice versa',
+    description: 'cross-fitted by halves of the samples in ascending id order: the first ceil(n/2) use a fit on the rest, and vice versa',
     fits: 2,
     uses: (s, n) => (firstHalf(s, n) ? 0 : 1),
     trainsOn: (f, s, n) => (firstHalf(s, n) ? 0 : 1) !== f,
   },
-  { name: 'even', description: 'one fit on the even sample positions, used for all requests', fits: 1, uses: () => 0, trainsOn: (_f, s) => s % 2 === 0 },
-  { name: 'odd', description: 'one fit on the odd sample positions, used for all requests', fits: 1, uses: () => 0, trainsOn: (_f, s) => s % 2 === 1 },
+  { name: 'even', description: 'one fit on the even sample ids, used for all requests', fits: 1, uses: () => 0, trainsOn: (_f, _s, _n, id) => id % 2 === 0 },
+  { name: 'odd', description: 'one fit on the odd sample ids, used for all requests', fits: 1, uses: () => 0, trainsOn: (_f, _s, _n, id) => id % 2 === 1 },
   { name: 'all', description: 'one fit on every sample (in-sample, optimistic)', fits: 1, uses: () => 0, trainsOn: () => true },
 ];
 export const FIT_SPLIT_NAMES = FIT_SPLITS.map((s) => s.name);
@@ -61,9 +64,9 @@ export function getFitSplit(name: string): FitSplit {
   return split;
 }
 
-/** Whether a sample is held out (not a training sample of the fit that predicts it). */
-export function isHeldOut(split: FitSplit, s: number, n: number): boolean {
-  return !split.trainsOn(split.uses(s, n), s, n);
+/** Whether the sample at position s (of n) with id `id` is held out (not a training sample of the fit that predicts it). */
+export function isHeldOut(split: FitSplit, s: number, n: number, id: number): boolean {
+  return !split.trainsOn(split.uses(s, n, id), s, n, id);
 }
 
 /** Ordinary least squares y = a + b x (two-pass, centred). b = 0 when the x are all equal (to rounding). */
@@ -124,7 +127,7 @@ export function fitRegression(workload: Workload, split: FitSplit): VariantRegre
     const gammas = Array.from({ length: n }, (_, s) => sampleGammas(v, s));
     const fits = Array.from({ length: split.fits }, (_, f) => {
       const train: number[] = [];
-      for (let s = 0; s < n; s++) if (split.trainsOn(f, s, n)) train.push(s);
+      for (let s = 0; s < n; s++) if (split.trainsOn(f, s, n, v.sampleIds[s])) train.push(s);
       if (train.length < MIN_TRAINING_SAMPLES) return null;
       const a = new Float64Array(v.layers);
       const b = new Float64Array(v.layers);
@@ -167,11 +170,12 @@ export function regressionFallbacks(workload: Workload, splitName = DEFAULT_FIT_
   const split = getFitSplit(splitName);
   const lines: string[] = [];
   cachedRegression(workload, split).forEach((r, vi) => {
-    const n = workload.variants[vi].sampleIds.length;
+    const ids = workload.variants[vi].sampleIds;
+    const n = ids.length;
     r.fits.forEach((fit, f) => {
       if (fit) return;
       let trained = 0;
-      for (let s = 0; s < n; s++) if (split.trainsOn(f, s, n)) trained++;
+      for (let s = 0; s < n; s++) if (split.trainsOn(f, s, n, ids[s])) trained++;
       const which = split.fits > 1 ? ` (fit ${f + 1} of ${split.fits})` : '';
       lines.push(`regression: variant '${r.variant}' has ${trained} training sample(s) in split '${split.name}'${which}, fewer than ${MIN_TRAINING_SAMPLES}; its requests there use gamma * sum(E).`);
     });
@@ -196,7 +200,8 @@ export function regressionPredictor(splitName = DEFAULT_FIT_SPLIT): PredictorDef
       return {
         admit(task) {
           const v = workload.variants[variantIndex[task]];
-          const fit = regression[v.index].fits[split.uses(sampleIndex[task], v.sampleIds.length)];
+          const s = sampleIndex[task];
+          const fit = regression[v.index].fits[split.uses(s, v.sampleIds.length, v.sampleIds[s])];
           coefficients[task] = fit;
           layers[task] = v.layers;
           ratioSum[task] = 0;
