@@ -10,7 +10,7 @@ import { exportCsvFolder } from './csv.ts';
 import { simulate, type DecisionRecord } from './engine.ts';
 import { SchedulerInputError } from './errors.ts';
 import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
-import { ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
+import { ALL_POLICIES, ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
 import { DEFAULT_LAST_N_WINDOW, getPredictor, predictorFor, PREDICTOR_NAMES } from './predictors.ts';
 import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } from './regression.ts';
 // predictors-command.ts and study-command.ts import helpers from here; the cycle is safe because neither module calls
@@ -41,7 +41,8 @@ export interface PolicyArgs {
   tau?: number;
   predictor?: string;
   'last-n': number;
-  'fit-split': string;
+  /** Unset = not given (the default split, parity); kept unset so that an ignored --fit-split can be named. */
+  'fit-split'?: string;
   'switch-cost': number;
 }
 
@@ -74,8 +75,8 @@ export function policyOptions<T>(y: Argv<T>, policiesDefault = 'all') {
     .option('fit-split', {
       type: 'string',
       choices: FIT_SPLIT_NAMES,
-      default: DEFAULT_FIT_SPLIT,
-      describe: `training samples of the regression predictor: ${FIT_SPLITS.map((f) => `${f.name} = ${f.description}`).join('; ')}`,
+      // No yargs default: the handlers need to know whether it was given (see ignoredOptionNotes).
+      describe: `training samples of the regression predictor (default ${DEFAULT_FIT_SPLIT}): ${FIT_SPLITS.map((f) => `${f.name} = ${f.description}`).join('; ')}`,
       group: 'Policies:',
     })
     .option('switch-cost', { type: 'number', default: 0, describe: 'seconds added when a layer runs for another task than the previous layer (0 = the published semantics)', group: 'Policies:' });
@@ -104,10 +105,37 @@ export function policyParams(args: PolicyArgs): PolicyParams {
   return { alpha: args.alpha, beta: args.beta, sigma: args.sigma, lambda: args.lambda, tau: args.tau };
 }
 
+/** Whether any of the policies runs the regression predictor (its own default or --predictor regression). */
+function usesRegression(policies: readonly PolicyDefinition[], args: PolicyArgs): boolean {
+  return policies.some((p) => p.prediction === 'monitor' && (args.predictor ?? p.defaultPredictor) === 'regression');
+}
+
 /** Lines saying which variants fall back from the regression predictor, if any policy uses it. */
 export function regressionNotes(workload: Workload, policies: readonly PolicyDefinition[], args: PolicyArgs): string[] {
-  const uses = policies.some((p) => p.prediction === 'monitor' && (args.predictor ?? p.defaultPredictor) === 'regression');
-  return uses ? regressionFallbacks(workload, args['fit-split']) : [];
+  return usesRegression(policies, args) ? regressionFallbacks(workload, args['fit-split']) : [];
+}
+
+/**
+ * `note:` lines (with the prefix) for --predictor and --fit-split when they were given but none of the
+ * selected policies uses them, so that they are not silently ignored. Empty otherwise.
+ */
+export function ignoredOptionNotes(policies: readonly PolicyDefinition[], args: PolicyArgs): string[] {
+  const monitored = ALL_POLICIES.filter((p) => p.prediction === 'monitor');
+  const notes: string[] = [];
+  if (args.predictor !== undefined && !policies.some((p) => p.prediction === 'monitor')) {
+    notes.push(`note: --predictor applies only to ${monitored.map((p) => p.name).join(', ')}; none of the selected policies uses it`);
+  }
+  if (args['fit-split'] !== undefined && !usesRegression(policies, args)) {
+    const byDefault = monitored.filter((p) => p.defaultPredictor === 'regression').map((p) => p.name);
+    notes.push(
+      `note: --fit-split applies only to the regression predictor (${byDefault.join(', ')} by default, or ${monitored.map((p) => p.name).join(', ')} with --predictor regression); none of the selected policies uses it`,
+    );
+  }
+  return notes;
+}
+
+function writeIgnoredOptionNotes(policies: readonly PolicyDefinition[], args: PolicyArgs): void {
+  for (const line of ignoredOptionNotes(policies, args)) process.stderr.write(`${line}\n`);
 }
 
 /** Parse a comma-separated list of numbers for option `name`. */
@@ -249,6 +277,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies);
+    writeIgnoredOptionNotes(policies, args);
     const workload = loadWorkload(workloadSource(args));
     let trace: Trace;
     let origin: string;
@@ -386,7 +415,9 @@ export interface GridArgs extends WorkloadArgs, PolicyArgs {
 /** The sweep/study grid from the command line (rates or loads x SLO multipliers x the given seeds). */
 export function gridConfig(args: GridArgs, seeds: number[]): { config: SweepConfig; workload: Workload; capacity: number } {
   checkPolicyArgs(args);
-  const policies = parsePolicyList(args.policies).map((p) => p.name);
+  const definitions = parsePolicyList(args.policies);
+  writeIgnoredOptionNotes(definitions, args);
+  const policies = definitions.map((p) => p.name);
   const source = workloadSource(args);
   const workload = loadWorkload(source);
   const capacity = workloadCapacity(workload);
