@@ -8,7 +8,7 @@ import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
 import { synthCommand } from './synth.ts';
 import { systemCommand } from './system.ts';
-import { hwAgreementCommand } from '../hwgen/scheduler/agreement-command.ts';
+import { hwAgreementCommand } from '../compare/hw-agreement-command.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [

@@ -32,6 +32,7 @@ export const demoCommand: CommandModule<object, Args> = {
       .example('$0 demo --density 0.2 --wave demo.fst', 'then: gtkwave demo.gtkw') as never,
   handler: async (args) => {
     if (!(args.density >= 0 && args.density <= 1)) throw new UserError(`--density ${args.density} must be from 0 to 1`);
+    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed ${args.seed} must be a non-negative integer`);
     const config = args.config ? loadConfigFile(args.config) : defaultConfig();
     const cfg = config.peArray;
     const shape: ConvShape = { inChannels: args.channels, height: args.size, width: args.size, kernel: 3, stride: 1, pad: 1 };

@@ -3,7 +3,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { commands } from './commands.ts';
-import { isUserFacing } from './errors.ts';
+import { UserError, isUserFacing } from './errors.ts';
 
 const cli = yargs(hideBin(process.argv))
   .scriptName('dysta')
@@ -22,6 +22,19 @@ const cli = yargs(hideBin(process.argv))
   });
 
 for (const command of commands) cli.command(command);
+
+// yargs turns a number option given a non-number into NaN; say so once, quoting what was typed,
+// instead of letting NaN run on (or fail later under another name).
+cli.middleware((argv) => {
+  for (const [key, value] of Object.entries(argv)) {
+    if (typeof value === 'number' && Number.isNaN(value) && key.length > 1 && !key.includes('-')) {
+      const flag = key.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+      const at = process.argv.findIndex((a) => a === `--${flag}` || a.startsWith(`--${flag}=`));
+      const raw = at < 0 ? '' : process.argv[at]!.includes('=') ? process.argv[at]!.split('=').slice(1).join('=') : (process.argv[at + 1] ?? '');
+      throw new UserError(`--${flag} expects a number${at < 0 ? '' : `, got ${JSON.stringify(raw)}`}`, 2);
+    }
+  }
+}, true);
 
 // Output piped into `head` and closed early is not an error.
 process.stdout.on('error', (err: NodeJS.ErrnoException) => {

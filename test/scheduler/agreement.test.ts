@@ -4,7 +4,7 @@
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, parseConfig } from '../../hwgen/index.ts';
-import { runAgreement } from '../../hwgen/scheduler/agreement-command.ts';
+import { runAgreement } from '../../compare/hw-agreement-command.ts';
 
 const base = { workload: 'cnn', requests: 1000, load: 0.9, sloMult: 10, seed: 1 };
 

@@ -3,9 +3,9 @@
 // float score gap, and violation rate / ANTT of both when the fixed-point scheduler runs on its own.
 // This is the one place that joins hwgen and sw-scheduler; both stay independent of each other.
 import type { CommandModule } from 'yargs';
-import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../../sw-scheduler/index.ts';
-import { defaultConfig, loadConfigFile, type SchedulerConfig } from '../config/index.ts';
-import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './agreement.ts';
+import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../sw-scheduler/index.ts';
+import { ConfigError, defaultConfig, loadConfigFile, parseConfig, type SchedulerConfig } from '../hwgen/index.ts';
+import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
 
 export interface AgreementOptions {
   workload: string;
@@ -115,8 +115,19 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
       .option('config', { type: 'string', describe: 'JSON config; its scheduler section sets the formats' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' }) as never,
   handler: (args) => {
-    const base = args.config ? loadConfigFile(args.config).scheduler : defaultConfig().scheduler;
-    const scheduler = { ...base, log2Tasks: args.config ? base.log2Tasks : args['log2-tasks'] };
+    const positive = (flag: string, v: number) => {
+      if (!(v > 0) || !Number.isFinite(v)) throw new ConfigError(`--${flag} ${v} must be a positive number`);
+    };
+    positive('load', args.load);
+    positive('slo-mult', args['slo-mult']);
+    if (!Number.isSafeInteger(args.requests) || args.requests < 1) throw new ConfigError(`--requests ${args.requests} must be a positive integer`);
+    if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new ConfigError(`--seed ${args.seed} must be a non-negative integer`);
+    // The table size goes through the config's own validation (range 1..10, named in the error);
+    // an explicit --log2-tasks overrides the config file's.
+    const fromFile = args.config ? (loadConfigFile(args.config).scheduler as unknown as Record<string, number>) : {};
+    const explicitD = process.argv.some((a) => a === '--log2-tasks' || a.startsWith('--log2-tasks='));
+    const log2Tasks = explicitD || !args.config ? args['log2-tasks'] : fromFile.log2Tasks;
+    const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks } }, args.config ?? '--log2-tasks').scheduler;
     const report = runAgreement({ workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
     process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
   },

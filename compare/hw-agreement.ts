@@ -1,6 +1,6 @@
 // Agreement between the fixed-point golden model (= the RTL, bit for bit) and the float `dysta`
 // policy of ALGORITHMS.md, on the same trace. Works on plain arrays (no dependency on the float
-// model's code); agreement-command.ts feeds it from sw-scheduler.
+// model's code); hw-agreement-command.ts feeds it from sw-scheduler.
 //
 // Host encoding (what the static scheduler would program), all at the configured clock f:
 //   suffix sums, layer latencies, arrivals, deadlines -> round(seconds * f) cycles;
@@ -12,9 +12,20 @@
 //               time and a predictor state that followed the same history: are the choices equal?
 //   free run  - the fixed-point scheduler runs the trace on its own (task table of 2^D entries,
 //               optional RTL decision latency); its violation rate and ANTT against the float run.
-import type { SchedulerConfig } from '../config/index.ts';
-import { TIMING, schedulerFormats, type SchedulerFormats } from './formats.ts';
-import { GoldenScheduler, beats, encodePenaltyScale, encodeReciprocal, predictorStep, scoreOf, type Reciprocal, type VariantTables } from './golden.ts';
+import {
+  GoldenScheduler,
+  SCHEDULER_TIMING as TIMING,
+  beats,
+  encodePenaltyScale,
+  encodeReciprocal,
+  predictorStep,
+  schedulerFormats,
+  scoreOf,
+  type Reciprocal,
+  type SchedulerConfig,
+  type SchedulerFormats,
+  type VariantTables,
+} from '../hwgen/index.ts';
 
 /** Nominal output count of every layer for the non-zero counts (large, so rounding is ~1e-6). */
 export const NOMINAL_OUTPUTS = 1 << 20;
