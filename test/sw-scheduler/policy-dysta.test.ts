@@ -37,6 +37,10 @@ describe('dysta', () => {
     const r = run(workload, tie, 'dysta', { beta: 0.25 });
     expect(r.decisions[1].score[1]).toBe(r.decisions[1].score[2]);
     expect(r.chosen.slice(0, 3)).toEqual([0, 1, 1]);
+    expect(r.chosen).toEqual([0, 1, 1, 2, 2, 0]);
+    expect(r.finish).toEqual([12, 6, 8]);
+    // Deadlines 80, 21, 21; isoReal 8, 2, 2: ANTT (12/8 + 5/2 + 7/2) / 3 = 2.5; STP 3 / 12.
+    expect(r.metrics).toEqual({ violationRate: 0, antt: 2.5, stp: 0.25 });
   });
 });
 
@@ -54,6 +58,8 @@ describe('dysta vs dysta_naive', () => {
     expect(r.decisions[1].predicted).toEqual([3, 2]);
     expect(r.chosen).toEqual([0, 1, 1, 0]);
     expect(r.finish).toEqual([8, 5]);
+    // isoReal 6, 2: ANTT (8/6 + 4.5/2) / 2; STP 2 / 8.
+    expect(r.metrics).toEqual({ violationRate: 0, antt: (8 / 6 + 4.5 / 2) / 2, stp: 0.25 });
   });
 
   it('dysta_naive sees the architecture average and keeps the slow task', () => {
@@ -62,5 +68,7 @@ describe('dysta vs dysta_naive', () => {
     expect(r.decisions[1].score).toEqual([2 + 0.01 * (35 + 0), 4 + 0.01 * (33.5 + (3 - 0.5) / 4 / 2)]);
     expect(r.chosen).toEqual([0, 0, 1, 1]);
     expect(r.finish).toEqual([6, 8]);
+    // Deadlines 40, 40.5 (Tarch = (2 + 6) / 2 = 4); isoReal 6, 2: ANTT (6/6 + 7.5/2) / 2 = 2.375; STP 2 / 8.
+    expect(r.metrics).toEqual({ violationRate: 0, antt: 2.375, stp: 0.25 });
   });
 });

@@ -52,5 +52,7 @@ describe('planaria', () => {
     expect(r.decisions[3].score).toEqual([-0.2, -0.2]);
     expect(r.chosen).toEqual([0, 1, 0, 1, 2, 2]);
     expect(r.finish).toEqual([9, 11, 13]);
+    // All three miss (9 > 8, 11 > 4, 13 > 4); isoReal 8, 3, 2: ANTT (9/8 + 10/3 + 11/2) / 3; STP 3 / 13.
+    expect(r.metrics).toEqual({ violationRate: 1, antt: (9 / 8 + 10 / 3 + 11 / 2) / 3, stp: 3 / 13 });
   });
 });
