@@ -1,6 +1,6 @@
 // `dysta synth`: the FPGA engineer's check of a generated folder: Verilator lint (-Wall) and Yosys
 // synthesis (generic or Xilinx) of one top, with the latch check and the cell counts.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { lintVerilog, synthesize, type SynthFlow } from '../cosim/lint.ts';
@@ -35,6 +35,11 @@ export const synthCommand: CommandModule<object, Args> = {
       .example('$0 gen-rtl && $0 synth --flow xilinx', 'LUT/FF/DSP/BRAM of the NPU tile') as never,
   handler: async (args) => {
     if (!existsSync(join(args.rtl, 'files.f'))) throw new UserError(`${args.rtl}/files.f not found; run \`dysta gen-rtl --out ${args.rtl}\` first`);
+    const manifest = JSON.parse(readFileSync(join(args.rtl, 'manifest.json'), 'utf8')) as { modules: { name: string }[]; tops: string[] };
+    const names = manifest.modules.map((m) => m.name);
+    if (!names.includes(args.top)) {
+      throw new UserError(`--top ${args.top} is not a module of ${args.rtl}; tops: ${manifest.tops.join(', ')} (all modules: ${names.join(', ')})`);
+    }
     const lint = await lintVerilog(args.rtl, args.top);
     process.stdout.write(`verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
     if (!lint.clean) process.stdout.write(lint.output + '\n');

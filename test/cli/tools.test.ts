@@ -35,3 +35,28 @@ describe('tool checks at start-up', () => {
     expect(r.stderr).toContain('dysta: verilator 4.038 is too old; 5.006 or newer is required: install it with `make setup`');
   });
 });
+
+describe('yosys check at start-up', () => {
+  it('names a too-old yosys and how to install it', async () => {
+    const bin = tempDir();
+    symlinkSync(process.execPath, join(bin, 'node'));
+    symlinkSync('/usr/bin/verilator', join(bin, 'verilator'));
+    writeFileSync(join(bin, 'yosys'), '#!/bin/sh\necho "Yosys 0.9 (git sha1 1979e0b)"\n');
+    chmodSync(join(bin, 'yosys'), 0o755);
+    const rtl = join(bin, 'rtl');
+    const env = { PATH: [bin, '/usr/bin', '/bin'].join(':') };
+    const gen = await execa(process.execPath, [join(PROJECT_ROOT, 'bin', 'dysta.js'), 'gen-rtl', '--out', rtl], { reject: false, env, extendEnv: false });
+    expect(gen.exitCode).toBe(0);
+    const r = await execa(process.execPath, [join(PROJECT_ROOT, 'bin', 'dysta.js'), 'synth', '--rtl', rtl, '--top', 'sparsity_monitor'], { reject: false, env, extendEnv: false });
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr).toContain('dysta: yosys 0.9 is too old; 0.23 or newer is required: install it with `make setup` (or `apt-get install yosys`).');
+  });
+});
+
+describe('number options', () => {
+  it('quote what was typed when it is not a number', async () => {
+    const r = await execa(process.execPath, [join(PROJECT_ROOT, 'bin', 'dysta.js'), 'demo', '--density', 'abc'], { reject: false });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe('dysta: --density expects a number, got "abc"');
+  });
+});
