@@ -81,3 +81,15 @@ export async function synthesize(rtlDir: string, top: string, flow: SynthFlow = 
     rmSync(work, { recursive: true, force: true });
   }
 }
+
+/** LUT/FF/DSP/BRAM totals from synth_xilinx cell types. */
+export function xilinxResources(cells: Record<string, number>): { LUT: number; FF: number; DSP: number; BRAM: number } {
+  let LUT = 0, FF = 0, DSP = 0, BRAM = 0;
+  for (const [type, n] of Object.entries(cells)) {
+    if (/^LUT\d$/.test(type)) LUT += n;
+    else if (/^FD[CPRS]E?$/.test(type)) FF += n;
+    else if (/^DSP48/.test(type)) DSP += n;
+    else if (/^RAMB(18|36)/.test(type)) BRAM += n;
+  }
+  return { LUT, FF, DSP, BRAM };
+}

@@ -5,7 +5,7 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { lintVerilog } from '../../cosim/lint.ts';
+import { lintVerilog, synthesize, xilinxResources } from '../../cosim/lint.ts';
 import { schedulerDesign } from './helpers.ts';
 import { readFileSync } from 'node:fs';
 
@@ -46,5 +46,19 @@ describe('dysta_scheduler lint and synthesis', () => {
     const y = await yosysLatchCheck(dir, 'dysta_scheduler');
     expect(y.log).toBe('');
     expect(y.ok).toBe(true);
+  });
+});
+
+// Full technology mapping (not only the elaboration check above) for the smallest table, where it
+// is quick; D = 6 and 9 are mapped by `npm run bench:scheduler-hw`.
+describe('dysta_scheduler full synthesis', () => {
+  it('D=1 maps with synth_xilinx: no latches, check -assert, real DSPs and flip-flops', async () => {
+    const { dir } = schedulerDesign({ log2Tasks: 1 }, 'D1xilinx');
+    const r = await synthesize(dir, 'dysta_scheduler', 'xilinx');
+    const res = xilinxResources(r.cells);
+    expect(Object.keys(r.cells).filter((t) => /LATCH|LD[CP]E?$/i.test(t))).toEqual([]);
+    expect(res.FF).toBeGreaterThan(100);
+    expect(res.DSP).toBeGreaterThan(0);
+    expect(res.LUT).toBeGreaterThan(100);
   });
 });
