@@ -14,7 +14,7 @@ import { SchedulerSim, type SchedScript } from '../cosim/scheduler/driver.ts';
 import { generateDesign, parseConfig, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { encodeReciprocal, schedulerFormats } from '../hwgen/scheduler/golden.ts';
 import { TIMING } from '../hwgen/scheduler/formats.ts';
-import { expectedLog } from '../test/scheduler/harness-model.ts';
+import { expectedLog } from '../compare/scheduler-harness-model.ts';
 
 const { values } = parseArgs({
   options: {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { expect } from 'vitest';
 import { SchedulerSim, type SchedRun, type SchedScript } from '../../cosim/scheduler/driver.ts';
 import { generateDesign, parseConfig, writeDesign, type HwConfig } from '../../hwgen/index.ts';
-import { expectedLog } from './harness-model.ts';
+import { expectedLog } from '../../compare/scheduler-harness-model.ts';
 
 export function schedulerDesign(scheduler: Record<string, number>, name: string): { config: HwConfig; dir: string } {
   const config = parseConfig({ scheduler });

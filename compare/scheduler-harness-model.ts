@@ -2,10 +2,10 @@
 // harness drives the RTL (cosim/scheduler/scheduler_txn.cpp), with the block's cycle timing from
 // TIMING. Comparing this with the RTL's log checks every decision, score, gamma, P, time and
 // counter bit for bit.
-import type { SchedScript } from '../../cosim/scheduler/driver.ts';
-import type { SchedulerConfig } from '../../hwgen/config/index.ts';
-import { GoldenScheduler, layersRun } from '../../hwgen/scheduler/golden.ts';
-import { TIMING } from '../../hwgen/scheduler/formats.ts';
+import type { SchedScript } from '../cosim/scheduler/driver.ts';
+import type { SchedulerConfig } from '../hwgen/config/index.ts';
+import { GoldenScheduler, layersRun } from '../hwgen/scheduler/golden.ts';
+import { TIMING } from '../hwgen/scheduler/formats.ts';
 
 /** Cycles the harness spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM, LAST_RUN, SEQ). */
 const READ_BACK_CYCLES = 6n;
