@@ -7,7 +7,7 @@
 //       for any one event (default 1000000); EV_STALL holds ev_ready low that many cycles after
 //       every event (event-stream backpressure, default 0).
 //
-// The host/NPU behaviour (the TS mirror in test/scheduler/harness-model.ts does exactly the same):
+// The host/NPU behaviour (the TS mirror in compare/scheduler-harness-model.ts does exactly the same):
 //   - reset, program the tables (one command per cycle), tick to `start`;
 //   - when the table is empty: read back the last finished slot (G), tick to the next arrival, admit it;
 //   - wait for the decision event (D); read back the slot that ran last (G) and every valid slot's
