@@ -30,7 +30,7 @@ try {
   const t0 = performance.now();
   const sim = await NpuTileSim.open(dir, { trace: 'none' });
   const buildMs = performance.now() - t0;
-  console.log(`PE array: ${cfg.lanes} lanes, int${cfg.actWidth} x int${cfg.weightWidth} -> int${cfg.accWidth}; layer: ${rows} rows x K=${k} (a 3x3 conv with ${k / 9} input channels on a 16x16 map)`);
+  console.log(`PE array: ${cfg.lanes} lanes, int${cfg.actWidth} x int${cfg.weightWidth} -> int${cfg.accWidth}; layer tile: ${rows} rows x K=${k} of random int8 activations and weights (the im2col shape of a 3x3 conv with ${k / 9} input channels on a 16x16 map)`);
   console.log(`Verilator model: ${sim.simulator.reused ? 'reused from cache' : 'built'} in ${(buildMs / 1000).toFixed(1)} s (${(await requireTool('verilator')).banner}, no tracing)\n`);
   const dense = rows * k + 2;
   console.log('| density | non-zeros | cycles | golden | vs dense | sim speed (cycles/s) |');
