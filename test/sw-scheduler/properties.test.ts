@@ -1,4 +1,4 @@
-// Properties on random traces, every policy: each request finishes exactly once, layers never overlap,
+// Properties on random traces, every policy (all 13: the eleven published ones and mhg, mhg_vio): each request finishes exactly once, layers never overlap,
 // nothing finishes before arrival + its true isolated latency, and dysta_oracle's ANTT is what its
 // per-request records imply.
 import { join } from 'node:path';
@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { importCsvFolder } from '../../sw-scheduler/csv.ts';
 import { simulateWithDecisionLog } from '../../sw-scheduler/engine.ts';
 import { computeMetrics, requestRecords } from '../../sw-scheduler/metrics.ts';
-import { POLICIES } from '../../sw-scheduler/policies/index.ts';
+import { ALL_POLICIES } from '../../sw-scheduler/policies/index.ts';
 import { compileTrace, generatePoissonTrace } from '../../sw-scheduler/requests.ts';
 import { workloadCapacity } from '../../sw-scheduler/sweep.ts';
 import { zooWorkload } from '../../sw-scheduler/zoo/zoo.ts';
@@ -15,11 +15,17 @@ import { FIXTURES } from './helpers.ts';
 const workloads = [zooWorkload('cnn'), zooWorkload('attention'), importCsvFolder(join(FIXTURES, 'eyerissv2'))];
 const cases = workloads.flatMap((w) => [0.6, 1.2].flatMap((load) => [11, 12].map((seed) => ({ w, load, seed }))));
 
+it('covers all 13 policies', () => {
+  expect(ALL_POLICIES.map((p) => p.name)).toEqual([
+    'fcfs', 'sjf', 'sjf_sparse', 'prema', 'prema_sparse', 'planaria', 'sdrm3', 'sdrm3_sparse', 'dysta', 'dysta_naive', 'dysta_oracle', 'mhg', 'mhg_vio',
+  ]);
+});
+
 describe.each(cases)('random trace $w.name load $load seed $seed', ({ w, load, seed }) => {
   const trace = generatePoissonTrace(w, { rate: load * workloadCapacity(w), count: 150, seed, sloMult: 4 });
   const compiled = compileTrace(w, trace);
 
-  it.each(POLICIES.map((p) => [p.name, p] as const))('%s', (_name, policy) => {
+  it.each(ALL_POLICIES.map((p) => [p.name, p] as const))('%s', (_name, policy) => {
     const { result, decisions } = simulateWithDecisionLog(compiled, policy);
     const layersRun = new Array(compiled.count).fill(0);
     const problems: string[] = [];
@@ -48,7 +54,7 @@ describe.each(cases)('random trace $w.name load $load seed $seed', ({ w, load, s
   });
 
   it("dysta_oracle's ANTT equals the mean implied by its per-request records", () => {
-    const oracle = POLICIES.find((p) => p.name === 'dysta_oracle')!;
+    const oracle = ALL_POLICIES.find((p) => p.name === 'dysta_oracle')!;
     const { result } = simulateWithDecisionLog(compiled, oracle);
     const records = requestRecords(result);
     let sum = 0;
