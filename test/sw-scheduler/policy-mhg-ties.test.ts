@@ -19,5 +19,8 @@ describe('mhg: ties', () => {
     const workload = tinyWorkload({ v: [[[1, 1], [0, 0.5]], [[1, 1], [0, 0.5]], [[1, 1], [0, 0.5]], [[1, 1], [0, 0.5]]] });
     const r = run(workload, tinyTrace(10, [[0, 'v', 0, 1], [0, 'v', 0, 1], [0, 'v', 0, 1]]), 'mhg');
     expect(r.chosen).toEqual([0, 0, 1, 1, 2, 2]);
+    expect(r.finish).toEqual([2, 4, 6]);
+    // Deadlines 0 + 2 * 10 = 20; isoReal 2: ANTT (2/2 + 4/2 + 6/2) / 3 = 2; STP 3 / 6.
+    expect(r.metrics).toEqual({ violationRate: 0, antt: 2, stp: 0.5 });
   });
 });
