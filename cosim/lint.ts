@@ -37,6 +37,35 @@ export async function lintVerilog(rtlDir: string, top: string): Promise<LintResu
   return { clean: r.exitCode === 0 && !/%Warning|%Error/.test(r.all ?? ''), output: (r.all ?? '').trim() };
 }
 
+export interface ElaborationResult {
+  ok: boolean;
+  /** Yosys's messages; empty when the check passes. */
+  log: string;
+}
+
+/**
+ * Yosys elaboration check without technology mapping (quick even for large tables): `proc` must
+ * infer no latch, `check -assert` must find no multiple drivers, loops or undriven wires, and
+ * memories must be inferred as memories (`memory -nomap`), not as logic.
+ */
+export async function elaborationCheck(rtlDir: string, top: string, opts: { expectMemories?: boolean } = {}): Promise<ElaborationResult> {
+  await requireTool('yosys');
+  const script = [
+    `read_verilog ${fileList(rtlDir).join(' ')}`,
+    `hierarchy -check -top ${top}`,
+    'proc',
+    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
+    'check -assert',
+    'opt -fast',
+    'memory -nomap',
+    'opt_clean',
+    'check -assert',
+    ...(opts.expectMemories ? ['select -assert-min 1 t:$mem_v2 t:$mem'] : []),
+  ].join('; ');
+  const r = await execa('yosys', ['-q', '-p', script], { reject: false, all: true });
+  return { ok: r.exitCode === 0, log: (r.all ?? '').trim() };
+}
+
 export interface SynthResult {
   /** Cell counts by type for the flattened top. */
   cells: Record<string, number>;

@@ -3,29 +3,10 @@
 // narrow-score variants). Memories are kept as memories (`memory -nomap`) so the check stays quick at
 // D = 10; the Xilinx mapping is in bench/scheduler-hw.ts.
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { lintVerilog, synthesize, xilinxResources } from '../../cosim/lint.ts';
+import { elaborationCheck, lintVerilog, synthesize, xilinxResources } from '../../cosim/lint.ts';
 import { schedulerDesign } from './helpers.ts';
-import { readFileSync } from 'node:fs';
 
-async function yosysLatchCheck(dir: string, top: string): Promise<{ ok: boolean; log: string }> {
-  const files = readFileSync(join(dir, 'files.f'), 'utf8').split('\n').filter(Boolean).map((f) => join(dir, f));
-  const script = [
-    `read_verilog ${files.join(' ')}`,
-    `hierarchy -check -top ${top}`,
-    'proc',
-    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
-    'check -assert',
-    'opt -fast',
-    'memory -nomap',
-    'opt_clean',
-    'check -assert',
-    'select -assert-min 1 t:$mem_v2 t:$mem',
-  ].join('; ');
-  const r = await execa('yosys', ['-q', '-p', script], { reject: false, all: true });
-  return { ok: r.exitCode === 0, log: r.all ?? '' };
-}
 
 const configs: [string, Record<string, number>][] = [
   ['D=1', { log2Tasks: 1 }],
@@ -43,7 +24,7 @@ describe('dysta_scheduler lint and synthesis', () => {
     const lint = await lintVerilog(dir, 'dysta_scheduler');
     expect(lint.output).toBe('');
     expect(lint.clean).toBe(true);
-    const y = await yosysLatchCheck(dir, 'dysta_scheduler');
+    const y = await elaborationCheck(dir, 'dysta_scheduler', { expectMemories: true });
     expect(y.log).toBe('');
     expect(y.ok).toBe(true);
   });

@@ -3,28 +3,11 @@
 // `verilator --lint-only -Wall` and elaborates in Yosys without latches, multiple drivers or loops.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { lintVerilog } from '../../cosim/lint.ts';
+import { elaborationCheck, lintVerilog } from '../../cosim/lint.ts';
 import { TOPS } from '../../hwgen/index.ts';
 import { systemDesign } from './helpers.ts';
 
-async function yosysLatchCheck(dir: string, top: string): Promise<{ ok: boolean; log: string }> {
-  const files = readFileSync(join(dir, 'files.f'), 'utf8').split('\n').filter(Boolean).map((f) => join(dir, f));
-  const script = [
-    `read_verilog ${files.join(' ')}`,
-    `hierarchy -check -top ${top}`,
-    'proc',
-    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
-    'check -assert',
-    'opt -fast',
-    'memory -nomap',
-    'opt_clean',
-    'check -assert',
-  ].join('; ');
-  const r = await execa('yosys', ['-q', '-p', script], { reject: false, all: true });
-  return { ok: r.exitCode === 0, log: r.all ?? '' };
-}
 
 const configs: [string, Record<string, unknown>][] = [
   ['default', {}],
@@ -45,7 +28,7 @@ describe('dysta_system lint and synthesis', () => {
     const lint = await lintVerilog(dir, 'dysta_system');
     expect(lint.output).toBe('');
     expect(lint.clean).toBe(true);
-    const y = await yosysLatchCheck(dir, 'dysta_system');
+    const y = await elaborationCheck(dir, 'dysta_system');
     expect(y.log).toBe('');
     expect(y.ok).toBe(true);
   });
