@@ -2,7 +2,6 @@
 // without latches, multiple drivers or loops, for D in {1, 4, 6, 9, 10} (and the multi-unit and
 // narrow-score variants). Memories are kept as memories (`memory -nomap`) so the check stays quick at
 // D = 10; the Xilinx mapping is in bench/scheduler-hw.ts.
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { elaborationCheck, lintVerilog, synthesize, xilinxResources } from '../../cosim/lint.ts';
 import { schedulerDesign } from './helpers.ts';
