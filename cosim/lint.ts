@@ -44,6 +44,20 @@ export interface ElaborationResult {
 }
 
 /**
+ * The Yosys commands every check starts with: read the files, elaborate `top`, convert processes and
+ * assert that no latch was inferred and that `check -assert` finds no driver or loop problem.
+ */
+function latchFreeElaboration(rtlDir: string, top: string): string[] {
+  return [
+    `read_verilog ${fileList(rtlDir).join(' ')}`,
+    `hierarchy -check -top ${top}`,
+    'proc',
+    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
+    'check -assert',
+  ];
+}
+
+/**
  * Yosys elaboration check without technology mapping (quick even for large tables): `proc` must
  * infer no latch, `check -assert` must find no multiple drivers, loops or undriven wires, and
  * memories must be inferred as memories (`memory -nomap`), not as logic.
@@ -51,11 +65,7 @@ export interface ElaborationResult {
 export async function elaborationCheck(rtlDir: string, top: string, opts: { expectMemories?: boolean } = {}): Promise<ElaborationResult> {
   await requireTool('yosys');
   const script = [
-    `read_verilog ${fileList(rtlDir).join(' ')}`,
-    `hierarchy -check -top ${top}`,
-    'proc',
-    'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
-    'check -assert',
+    ...latchFreeElaboration(rtlDir, top),
     'opt -fast',
     'memory -nomap',
     'opt_clean',
@@ -87,11 +97,7 @@ export async function synthesize(rtlDir: string, top: string, flow: SynthFlow = 
     const statPath = join(work, 'stat.json');
     const synth = flow === 'xilinx' ? `synth_xilinx -top ${top} -flatten` : `synth -top ${top} -flatten`;
     const script = [
-      `read_verilog ${fileList(rtlDir).join(' ')}`,
-      `hierarchy -check -top ${top}`,
-      'proc',
-      'select -assert-none t:$dlatch t:$adlatch t:$dlatchsr t:$sr',
-      'check -assert',
+      ...latchFreeElaboration(rtlDir, top),
       synth,
       'check -assert',
       `tee -q -o ${statPath} stat -json`,

@@ -79,3 +79,19 @@ export function mhgDecision(rows: [number, number, number][], t: number, params:
   if (explanation.chosen !== chosen) throw new Error('explain() disagrees with the selector');
   return explanation;
 }
+
+/**
+ * The hand-worked regression data set: one variant, two layers, four samples. Layer 0: latency 1,
+ * densities 0.25, 0.5, 0.75, 0.5 (average 0.5), so gamma_1 = 0.5, 1, 1.5, 1. Layer 1 latency (= the
+ * remaining latency R_1): 2, 3, 4.5, 2.5.
+ */
+export function handRegressionWorkload(): Workload {
+  return tinyWorkload({
+    v: [
+      [[1, 2], [0.75, 0.5]],
+      [[1, 3], [0.5, 0.5]],
+      [[1, 4.5], [0.25, 0.5]],
+      [[1, 2.5], [0.5, 0.5]],
+    ],
+  });
+}

@@ -3,16 +3,9 @@
 import { describe, expect, it } from 'vitest';
 import { evaluatePredictors } from '../../sw-scheduler/predictor-eval.ts';
 import { zooWorkload } from '../../sw-scheduler/zoo/zoo.ts';
-import { tinyWorkload } from './helpers.ts';
+import { handRegressionWorkload } from './helpers.ts';
 
-const workload = tinyWorkload({
-  v: [
-    [[1, 2], [0.75, 0.5]],
-    [[1, 3], [0.5, 0.5]],
-    [[1, 4.5], [0.25, 0.5]],
-    [[1, 2.5], [0.5, 0.5]],
-  ],
-});
+const workload = handRegressionWorkload();
 
 describe('predictor evaluation', () => {
   const e = evaluatePredictors(workload, { fitSplit: 'all' });

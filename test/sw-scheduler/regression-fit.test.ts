@@ -2,18 +2,10 @@
 // hand: per layer boundary k, least squares of the true remaining latency on dysta's gamma_k.
 import { describe, expect, it } from 'vitest';
 import { fitRegression, getFitSplit, ordinaryLeastSquares, sampleGammas } from '../../sw-scheduler/regression.ts';
-import { tinyWorkload } from './helpers.ts';
+import { handRegressionWorkload } from './helpers.ts';
 
-// Two layers, four samples. Layer 0: latency 1, densities 0.25, 0.5, 0.75, 0.5 (average 0.5), so
-// gamma_1 = 0.5, 1, 1.5, 1. Layer 1 latency (= the remaining latency R_1): 2, 3, 4.5, 2.5.
-const workload = tinyWorkload({
-  v: [
-    [[1, 2], [0.75, 0.5]],
-    [[1, 3], [0.5, 0.5]],
-    [[1, 4.5], [0.25, 0.5]],
-    [[1, 2.5], [0.5, 0.5]],
-  ],
-});
+// Two layers, four samples: gamma_1 = 0.5, 1, 1.5, 1 and R_1 = 2, 3, 4.5, 2.5 (handRegressionWorkload).
+const workload = handRegressionWorkload();
 
 describe('regression fit', () => {
   it('gamma_k is the running mean of measured/average density', () => {
