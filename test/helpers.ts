@@ -1,5 +1,6 @@
 // Shared test helpers: temporary folders and running the real `dysta` CLI.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,4 +21,31 @@ export function tempDir(prefix = 'dysta-test-'): string {
 export async function runCli(args: string[], opts: { cwd?: string } = {}) {
   const r = await execa('node', [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, reject: false });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+/**
+ * A folder nobody can create files in, not even root (who ignores mode bits): a read-only tmpfs
+ * mount when the machine allows mounting, else a mode-555 folder for a normal user, else /sys.
+ */
+export function unwritableDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dysta-ro-'));
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'ro,size=1m', 'tmpfs', dir], { stdio: 'ignore' });
+    afterAll(() => {
+      execFileSync('umount', [dir], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+    });
+    return dir;
+  } catch {
+    if (process.getuid?.() !== 0) {
+      chmodSync(dir, 0o555);
+      afterAll(() => {
+        chmodSync(dir, 0o755);
+        rmSync(dir, { recursive: true, force: true });
+      });
+      return dir;
+    }
+    rmSync(dir, { recursive: true, force: true });
+    return '/sys';
+  }
 }

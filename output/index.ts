@@ -1,0 +1,343 @@
+// Every file and folder the tool writes goes through this module, so one rule holds everywhere:
+//
+//   * a folder is created, or replaced only if it carries our marker file (`.dysta-output`), and
+//     never if it is the working directory or one of its ancestors;
+//   * a file is written atomically (temporary sibling, then rename) only when it is a regular file
+//     or does not exist; through a symlink the link's target is written and the link stays; a
+//     character device, FIFO or socket is written directly; `-` means standard output;
+//   * a failure says what and where in one line (OutputError: userError, exit code 2) and leaves no
+//     temporary file behind.
+//
+// `checkOutputFile` / `checkOutputDir` run the same checks without writing, so a command can refuse
+// a bad path before it starts long work. A leaf module: it imports nothing from the project.
+import {
+  createWriteStream,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  rmdirSync,
+  statSync,
+  writeFileSync,
+  type Stats,
+  type WriteStream,
+} from 'node:fs';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+
+/** Name of the marker file that says "dysta wrote this folder and may replace it". */
+export const OUTPUT_MARKER = '.dysta-output';
+
+/** A path the tool may not or cannot write. User-facing: one line, exit code 2 (usage/input error). */
+export class OutputError extends Error {
+  readonly userError = true as const;
+  readonly exitCode = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = 'OutputError';
+  }
+}
+
+/** Shortens user input quoted in a message (a 10 MB path must not become a 10 MB error). */
+export function excerpt(text: string, max = 120): string {
+  const oneLine = text.replace(/\s+/g, ' ');
+  return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 20)}... (${text.length} characters)`;
+}
+
+function describeErrno(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  switch (e?.code) {
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission denied';
+    case 'EROFS':
+      return 'read-only file system';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EISDIR':
+      return 'it is a folder';
+    case 'ENOTDIR':
+      return 'a part of the path is not a folder';
+    case 'ENOENT':
+      return 'no such file or folder';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
+    case 'ENAMETOOLONG':
+      return 'the name is too long';
+    default:
+      return e?.code ?? (err instanceof Error ? err.message : String(err));
+  }
+}
+
+/** What is at a path, without following a final symlink. */
+function lstatOrUndefined(path: string): Stats | undefined {
+  try {
+    return lstatSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw new OutputError(`cannot inspect ${excerpt(path)}: ${describeErrno(err)}`);
+  }
+}
+
+/** Follows symlinks at `path` to the path that is really written (the target may not exist yet). */
+function followLinks(path: string, what: string): string {
+  let current = resolve(path);
+  for (let hops = 0; hops < 40; hops++) {
+    const st = lstatOrUndefined(current);
+    if (!st?.isSymbolicLink()) return current;
+    current = resolve(dirname(current), readlinkSync(current));
+  }
+  throw new OutputError(`${what} ${excerpt(path)}: too many levels of symbolic links`);
+}
+
+function isDevice(st: Stats): boolean {
+  return st.isCharacterDevice() || st.isFIFO() || st.isSocket() || st.isBlockDevice();
+}
+
+/** Proves that files can be created in `dir` by creating and removing one (root ignores mode bits). */
+function probeWritableFolder(dir: string, what: string, shown: string): void {
+  let st: Stats | undefined;
+  try {
+    st = statSync(dir, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(shown)}: cannot inspect ${excerpt(dir)} (${describeErrno(err)})`);
+  }
+  if (!st) throw new OutputError(`${what} ${excerpt(shown)}: the folder ${excerpt(dir)} does not exist; create it first or choose another path`);
+  if (!st.isDirectory()) throw new OutputError(`${what} ${excerpt(shown)}: ${excerpt(dir)} is not a folder`);
+  let probe: string | undefined;
+  try {
+    probe = mkdtempSync(join(dir, '.dysta-probe-'));
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(shown)}: cannot write in ${excerpt(dir)} (${describeErrno(err)})`);
+  } finally {
+    if (probe) rmdirSync(probe);
+  }
+}
+
+type FileTarget = { kind: 'stdout' } | { kind: 'device'; path: string } | { kind: 'file'; path: string };
+
+function fileTarget(path: string, what: string): FileTarget {
+  if (path === '-') return { kind: 'stdout' };
+  if (path.trim() === '') throw new OutputError(`${what}: the path is empty; name a file, or - for standard output`);
+  const real = followLinks(path, what);
+  const st = statSync(real, { throwIfNoEntry: false });
+  if (st?.isDirectory()) throw new OutputError(`${what} ${excerpt(path)} is a folder; name a file inside it`);
+  if (st && isDevice(st)) return { kind: 'device', path: real };
+  return { kind: 'file', path: real };
+}
+
+/** Checks, before any work, that `path` can be written as `what` (e.g. "--json"). Writes nothing. */
+export function checkOutputFile(path: string, what = 'output file'): void {
+  const t = fileTarget(path, what);
+  if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
+}
+
+function tempSibling(path: string): string {
+  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+}
+
+/**
+ * Writes `data` to `path` (see the header for the rule). Regular files are replaced atomically; the
+ * temporary file is removed on any failure.
+ */
+export async function writeOutputFile(path: string, data: string | Uint8Array, what = 'output file'): Promise<void> {
+  const t = fileTarget(path, what);
+  if (t.kind === 'stdout') {
+    await writeToStdout(data);
+    return;
+  }
+  if (t.kind === 'device') {
+    try {
+      writeFileSync(t.path, data, { flag: 'w' });
+    } catch (err) {
+      throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+    }
+    return;
+  }
+  probeWritableFolder(dirname(t.path), what, path);
+  const tmp = tempSibling(t.path);
+  try {
+    writeFileSync(tmp, data, { flag: 'wx' });
+    renameSync(tmp, t.path);
+  } catch (err) {
+    rmSync(tmp, { force: true });
+    throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+  }
+}
+
+function writeToStdout(data: string | Uint8Array): Promise<void> {
+  return new Promise((done, fail) => {
+    process.stdout.write(data, (err) => (err ? fail(new OutputError(`standard output: cannot write (${describeErrno(err)})`)) : done()));
+  });
+}
+
+/** A file written piece by piece (a decision log): memory stays bounded whatever its length. */
+export interface OutputStream {
+  /** Resolves once the chunk is handed to the OS (waits for drain: backpressure). */
+  write(chunk: string): Promise<void>;
+  /** Finishes the file and, for a regular file, renames it into place. */
+  commit(): Promise<void>;
+  /** Stops and removes the temporary file; the target is left as it was. Safe to call twice. */
+  abort(): void;
+}
+
+/** Opens `path` for streaming, by the same rule as writeOutputFile (atomic only for regular files). */
+export function openOutputStream(path: string, what = 'output file'): OutputStream {
+  const t = fileTarget(path, what);
+  if (t.kind === 'stdout') {
+    return { write: (chunk) => writeToStdout(chunk), commit: async () => {}, abort: () => {} };
+  }
+  if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
+  const tmp = t.kind === 'file' ? tempSibling(t.path) : undefined;
+  let stream: WriteStream;
+  try {
+    const fd = openSync(tmp ?? t.path, tmp ? 'wx' : 'w');
+    stream = createWriteStream('', { fd });
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+  }
+  let failure: Error | undefined;
+  stream.on('error', (err) => (failure = new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`)));
+  let finished = false;
+  const abort = () => {
+    if (finished) return;
+    finished = true;
+    stream.destroy();
+    if (tmp) rmSync(tmp, { force: true });
+  };
+  return {
+    write(chunk) {
+      if (failure) return Promise.reject(failure);
+      if (stream.write(chunk)) return Promise.resolve();
+      return new Promise((done, fail) => {
+        const onError = () => fail(failure);
+        stream.once('error', onError);
+        stream.once('drain', () => {
+          stream.off('error', onError);
+          done();
+        });
+      });
+    },
+    async commit() {
+      if (finished) return;
+      await new Promise<void>((done, fail) => stream.end((err?: Error | null) => (err || failure ? fail(failure ?? err) : done())));
+      finished = true;
+      if (tmp) {
+        try {
+          renameSync(tmp, t.path);
+        } catch (err) {
+          rmSync(tmp, { force: true });
+          throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+        }
+      }
+    },
+    abort,
+  };
+}
+
+/** The folder `path` really names (through a symlink), and why it may or may not be replaced. */
+function dirTarget(path: string, what: string): string {
+  if (path.trim() === '') throw new OutputError(`${what}: the path is empty; name a folder`);
+  const real = followLinks(path, what);
+  const realOfExisting = existsSync(real) ? realpathSync(real) : real;
+  if (dirname(realOfExisting) === realOfExisting) throw new OutputError(`${what} ${excerpt(path)} is the file system root; choose another folder`);
+  const cwd = realpathSync(process.cwd());
+  const rel = relative(realOfExisting, cwd);
+  if (rel === '' || (!rel.startsWith('..') && !rel.startsWith(sep) && !/^[A-Za-z]:/.test(rel))) {
+    throw new OutputError(`${what} ${excerpt(path)} is the working folder or contains it; name a new folder inside it instead`);
+  }
+  return realOfExisting;
+}
+
+/** True if `dir` is a folder that this tool wrote (it holds our marker). */
+export function isOurOutputDir(dir: string): boolean {
+  return existsSync(join(dir, OUTPUT_MARKER));
+}
+
+function checkReplaceable(dir: string, what: string, shown: string): void {
+  const st = lstatOrUndefined(dir);
+  if (!st) return;
+  if (!st.isDirectory()) throw new OutputError(`${what} ${excerpt(shown)} exists and is not a folder; choose another path`);
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(shown)}: cannot read the folder (${describeErrno(err)})`);
+  }
+  if (entries.length === 0 || isOurOutputDir(dir)) return;
+  throw new OutputError(
+    `${what} ${excerpt(shown)} is a folder that dysta did not write (no ${OUTPUT_MARKER} marker); it is never replaced: choose a new or empty folder`,
+  );
+}
+
+/** Checks, before any work, that `path` may be written as a whole output folder. Writes nothing. */
+export function checkOutputDir(path: string, what = 'output folder'): void {
+  const dir = dirTarget(path, what);
+  checkReplaceable(dir, what, path);
+  probeWritableFolder(dirname(dir), what, path);
+}
+
+/** Marker contents: what wrote the folder, so a user who finds it knows. */
+function markerText(kind: string): string {
+  return JSON.stringify({ tool: 'dysta', kind, note: 'dysta may replace this folder as a whole; remove this file to protect it' }) + '\n';
+}
+
+/**
+ * Writes a whole output folder: `files` (relative names, '/' for subfolders) go to a temporary
+ * sibling that replaces `path` only when complete. An existing folder is replaced only if it is
+ * empty or carries our marker; the old one is removed only after the swap succeeded.
+ */
+export function writeOutputDir(path: string, files: Iterable<[string, string | Uint8Array]>, kind: string, what = 'output folder'): string {
+  const dir = dirTarget(path, what);
+  checkReplaceable(dir, what, path);
+  const parent = dirname(dir);
+  probeWritableFolder(parent, what, path);
+  const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const tmp = join(parent, `.${basename(dir)}.tmp-${tag}`);
+  const old = join(parent, `.${basename(dir)}.old-${tag}`);
+  try {
+    mkdirSync(tmp);
+    for (const [name, data] of files) {
+      const file = join(tmp, name);
+      if (relative(tmp, file).startsWith('..')) throw new OutputError(`internal: output file name ${excerpt(name)} leaves the folder`);
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, data);
+    }
+    writeFileSync(join(tmp, OUTPUT_MARKER), markerText(kind));
+    const existed = existsSync(dir);
+    if (existed) renameSync(dir, old);
+    try {
+      renameSync(tmp, dir);
+    } catch (err) {
+      if (existed) renameSync(old, dir);
+      throw err;
+    }
+    if (existed) rmSync(old, { recursive: true, force: true });
+  } catch (err) {
+    rmSync(tmp, { recursive: true, force: true });
+    if (err instanceof OutputError) throw err;
+    throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+  }
+  return dir;
+}
+
+/**
+ * A folder the tool fills in place over a long run (a cache, session logs): created with our
+ * marker if missing; an existing folder without the marker is refused unless it is empty.
+ */
+export function ensureOutputDir(path: string, kind: string, what = 'output folder'): string {
+  const dir = dirTarget(path, what);
+  checkReplaceable(dir, what, path);
+  try {
+    mkdirSync(dir, { recursive: true });
+    if (!isOurOutputDir(dir)) writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind));
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(path)}: cannot create (${describeErrno(err)})`);
+  }
+  return dir;
+}

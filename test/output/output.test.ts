@@ -1,0 +1,169 @@
+// The one output rule (output/index.ts): folders are created or replace only what carries our marker;
+// files are atomic when regular, written through symlinks, devices and FIFOs; `-` is stdout.
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, existsSync, lstatSync, openSync, readSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { OUTPUT_MARKER, OutputError, checkOutputDir, checkOutputFile, ensureOutputDir, openOutputStream, writeOutputDir, writeOutputFile } from '../../output/index.ts';
+import { tempDir, unwritableDir } from '../helpers.ts';
+
+const root = tempDir('dysta-output-');
+let n = 0;
+const fresh = () => {
+  const d = join(root, `case-${n++}`);
+  mkdirSync(d);
+  return d;
+};
+const files = (m: Record<string, string>) => Object.entries(m);
+
+describe('output folders', () => {
+  it('creates a new folder with the marker and the files, subfolders included', () => {
+    const d = join(fresh(), 'report');
+    writeOutputDir(d, files({ 'a.txt': 'A', 'plots/b.svg': '<svg/>' }), 'test');
+    expect(readFileSync(join(d, 'a.txt'), 'utf8')).toBe('A');
+    expect(readFileSync(join(d, 'plots/b.svg'), 'utf8')).toBe('<svg/>');
+    expect(JSON.parse(readFileSync(join(d, OUTPUT_MARKER), 'utf8'))).toMatchObject({ tool: 'dysta', kind: 'test' });
+  });
+
+  it('replaces a folder it wrote, leaving no temporary sibling', () => {
+    const base = fresh();
+    const d = join(base, 'report');
+    writeOutputDir(d, files({ 'old.txt': 'old' }), 'test');
+    writeOutputDir(d, files({ 'new.txt': 'new' }), 'test');
+    expect(readdirSync(d).sort()).toEqual([OUTPUT_MARKER, 'new.txt']);
+    expect(readdirSync(base)).toEqual(['report']);
+  });
+
+  it('never replaces a non-empty folder without the marker: the sentinel survives', () => {
+    const d = join(fresh(), 'p');
+    mkdirSync(d);
+    writeFileSync(join(d, 'thesis.tex'), 'x');
+    expect(() => writeOutputDir(d, files({ 'a.txt': 'A' }), 'test')).toThrow(/did not write/);
+    expect(() => checkOutputDir(d)).toThrow(OutputError);
+    expect(readdirSync(d)).toEqual(['thesis.tex']);
+  });
+
+  it('refuses a plain file, the working folder and its ancestors', () => {
+    const f = join(fresh(), 'plain');
+    writeFileSync(f, 'keep');
+    expect(() => writeOutputDir(f, files({}), 'test')).toThrow(/not a folder/);
+    expect(readFileSync(f, 'utf8')).toBe('keep');
+    for (const p of ['.', process.cwd(), join(process.cwd(), '..'), '/']) {
+      expect(() => checkOutputDir(p)).toThrow(/working folder|root/);
+    }
+  });
+
+  it('refuses the working folder even when it carries the marker', () => {
+    const d = fresh();
+    writeFileSync(join(d, OUTPUT_MARKER), '{}');
+    const cwd = process.cwd();
+    process.chdir(d);
+    try {
+      expect(() => writeOutputDir('.', files({ 'a.txt': 'A' }), 'test')).toThrow(/working folder/);
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+
+  it('writes through a symlinked folder: the link stays a link', () => {
+    const base = fresh();
+    const real = join(base, 'real');
+    writeOutputDir(real, files({ 'a.txt': '1' }), 'test');
+    symlinkSync(real, join(base, 'link'));
+    writeOutputDir(join(base, 'link'), files({ 'a.txt': '2' }), 'test');
+    expect(lstatSync(join(base, 'link')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(real, 'a.txt'), 'utf8')).toBe('2');
+  });
+
+  it('an unwritable parent is one clear error, checked before any work', () => {
+    const ro = unwritableDir();
+    expect(() => checkOutputDir(join(ro, 'x'))).toThrow(/cannot write in/);
+    expect(() => writeOutputDir(join(ro, 'x'), files({ 'a.txt': 'A' }), 'test')).toThrow(OutputError);
+  });
+
+  it('ensureOutputDir creates a marked folder and refuses a foreign one', () => {
+    const d = join(fresh(), 'cache');
+    ensureOutputDir(d, 'cache');
+    expect(existsSync(join(d, OUTPUT_MARKER))).toBe(true);
+    const foreign = fresh();
+    writeFileSync(join(foreign, 'mine'), '');
+    expect(() => ensureOutputDir(foreign, 'cache')).toThrow(/did not write/);
+  });
+});
+
+describe('output files', () => {
+  it('writes a regular file atomically and leaves no temporary file', async () => {
+    const d = fresh();
+    await writeOutputFile(join(d, 'out.json'), '{}');
+    await writeOutputFile(join(d, 'out.json'), '{"b":1}');
+    expect(readdirSync(d)).toEqual(['out.json']);
+    expect(readFileSync(join(d, 'out.json'), 'utf8')).toBe('{"b":1}');
+  });
+
+  it('writes the target of a symlink (also a dangling one) and keeps the link', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'target.json'), 'old');
+    symlinkSync('target.json', join(d, 'link.json'));
+    await writeOutputFile(join(d, 'link.json'), 'new');
+    expect(lstatSync(join(d, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'target.json'), 'utf8')).toBe('new');
+    symlinkSync(join(d, 'later.json'), join(d, 'dangling.json'));
+    await writeOutputFile(join(d, 'dangling.json'), 'made');
+    expect(lstatSync(join(d, 'dangling.json')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'later.json'), 'utf8')).toBe('made');
+  });
+
+  it('writes /dev/null and a FIFO directly: neither is replaced by a plain file', async () => {
+    await writeOutputFile('/dev/null', 'x');
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    const fifo = join(fresh(), 'pipe');
+    execFileSync('mkfifo', [fifo]);
+    // A non-blocking reader first, so opening the FIFO for writing does not wait for one.
+    const fd = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+    await writeOutputFile(fifo, 'through the pipe');
+    const buf = Buffer.alloc(64);
+    const got = readSync(fd, buf);
+    closeSync(fd);
+    expect(buf.subarray(0, got).toString()).toBe('through the pipe');
+    expect(statSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('refuses a folder as a file, and an empty path, in one line', async () => {
+    const d = fresh();
+    await expect(writeOutputFile(d, 'x', '--json')).rejects.toThrow(/--json .* is a folder/);
+    expect(readdirSync(d)).toEqual([]);
+    expect(() => checkOutputFile('', '--json')).toThrow(/empty/);
+  });
+
+  it('an unwritable folder is one clear error with no temporary file', async () => {
+    const ro = unwritableDir();
+    expect(() => checkOutputFile(join(ro, 'a.json'), '--json')).toThrow(/--json .*cannot write in/);
+    await expect(writeOutputFile(join(ro, 'a.json'), 'x', '--json')).rejects.toThrow(OutputError);
+  });
+
+  it('quotes at most a short excerpt of a long path', () => {
+    const long = `/nonexistent/${'x'.repeat(10_000)}/a.json`;
+    try {
+      checkOutputFile(long, '--json');
+      expect.unreachable();
+    } catch (err) {
+      expect((err as Error).message.length).toBeLessThan(400);
+    }
+  });
+
+  it('streams a large file with bounded memory, and abort leaves the target untouched', async () => {
+    const d = fresh();
+    const path = join(d, 'log.jsonl');
+    writeFileSync(path, 'previous');
+    const s = openOutputStream(path);
+    for (let i = 0; i < 1000; i++) await s.write(`{"i":${i}}\n`);
+    s.abort();
+    expect(readFileSync(path, 'utf8')).toBe('previous');
+    expect(readdirSync(d)).toEqual(['log.jsonl']);
+    const t = openOutputStream(path);
+    for (let i = 0; i < 1000; i++) await t.write(`{"i":${i}}\n`);
+    await t.commit();
+    expect(readFileSync(path, 'utf8').split('\n').length).toBe(1001);
+    expect(readdirSync(d)).toEqual(['log.jsonl']);
+  });
+});
