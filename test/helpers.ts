@@ -26,6 +26,7 @@ export async function runCli(args: string[], opts: { cwd?: string } = {}) {
 /**
  * A folder nobody can create files in, not even root (who ignores mode bits): a read-only tmpfs
  * mount when the machine allows mounting, else a mode-555 folder for a normal user, else /sys.
+ * Call it at the top of a test file (like tempDir): it is cleaned up after the file.
  */
 export function unwritableDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'dysta-ro-'));

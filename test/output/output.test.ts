@@ -8,6 +8,7 @@ import { OUTPUT_MARKER, OutputError, checkOutputDir, checkOutputFile, ensureOutp
 import { tempDir, unwritableDir } from '../helpers.ts';
 
 const root = tempDir('dysta-output-');
+const ro = unwritableDir();
 let n = 0;
 const fresh = () => {
   const d = join(root, `case-${n++}`);
@@ -76,7 +77,6 @@ describe('output folders', () => {
   });
 
   it('an unwritable parent is one clear error, checked before any work', () => {
-    const ro = unwritableDir();
     expect(() => checkOutputDir(join(ro, 'x'))).toThrow(/cannot write in/);
     expect(() => writeOutputDir(join(ro, 'x'), files({ 'a.txt': 'A' }), 'test')).toThrow(OutputError);
   });
@@ -136,7 +136,6 @@ describe('output files', () => {
   });
 
   it('an unwritable folder is one clear error with no temporary file', async () => {
-    const ro = unwritableDir();
     expect(() => checkOutputFile(join(ro, 'a.json'), '--json')).toThrow(/--json .*cannot write in/);
     await expect(writeOutputFile(join(ro, 'a.json'), 'x', '--json')).rejects.toThrow(OutputError);
   });
