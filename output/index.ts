@@ -17,6 +17,7 @@ import {
   mkdirSync,
   mkdtempSync,
   openSync,
+  readFileSync,
   readdirSync,
   readlinkSync,
   realpathSync,
@@ -282,34 +283,70 @@ export function checkOutputDir(path: string, what = 'output folder'): void {
   probeWritableFolder(dirname(dir), what, path);
 }
 
-/** Marker contents: what wrote the folder, so a user who finds it knows. */
-function markerText(kind: string): string {
-  return JSON.stringify({ tool: 'dysta', kind, note: 'dysta may replace this folder as a whole; remove this file to protect it' }) + '\n';
+/** Marker contents: what wrote the folder and which files are ours, so a user who finds it knows. */
+function markerText(kind: string, files: string[]): string {
+  const note = 'dysta may replace the files listed here; anything else in this folder is kept. Remove this file to protect the folder.';
+  return JSON.stringify({ tool: 'dysta', kind, note, files }, null, 1) + '\n';
+}
+
+/** The files a marked folder says we wrote (none if the list is missing or unreadable). */
+function ourFiles(dir: string): Set<string> {
+  try {
+    const m = JSON.parse(readFileSync(join(dir, OUTPUT_MARKER), 'utf8')) as { files?: unknown };
+    return new Set(Array.isArray(m.files) ? m.files.filter((f): f is string => typeof f === 'string') : []);
+  } catch {
+    return new Set();
+  }
+}
+
+/**
+ * Entries of `dir` that we did not write (relative paths): a user's testbench in rtl-out/. A folder
+ * holding none of our files is one entry; a folder holding some is searched.
+ */
+function foreignEntries(dir: string, ours: Set<string>, prefix = ''): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(join(dir, prefix), { withFileTypes: true })) {
+    const rel = prefix ? `${prefix}/${entry.name}` : entry.name;
+    if (rel === OUTPUT_MARKER || ours.has(rel)) continue;
+    const holdsOurs = entry.isDirectory() && [...ours].some((f) => f.startsWith(rel + '/'));
+    if (holdsOurs) out.push(...foreignEntries(dir, ours, rel));
+    else out.push(rel);
+  }
+  return out;
 }
 
 /**
  * Writes a whole output folder: `files` (relative names, '/' for subfolders) go to a temporary
  * sibling that replaces `path` only when complete. An existing folder is replaced only if it is
- * empty or carries our marker; the old one is removed only after the swap succeeded.
+ * empty or carries our marker, and then files in it that we did not write are moved into the new
+ * folder (a name clash with a new output is refused before anything is written). The old folder is
+ * removed only after the swap succeeded.
  */
 export function writeOutputDir(path: string, files: Iterable<[string, string | Uint8Array]>, kind: string, what = 'output folder'): string {
   const dir = dirTarget(path, what);
   checkReplaceable(dir, what, path);
   const parent = dirname(dir);
   probeWritableFolder(parent, what, path);
+  const entries = [...files];
+  const names = entries.map(([name]) => name);
+  const existed = existsSync(dir);
+  const keep = existed ? foreignEntries(dir, ourFiles(dir)) : [];
+  const clash = keep.find((k) => names.some((n) => n === k || n.startsWith(k + '/') || k.startsWith(n + '/')));
+  if (clash !== undefined) {
+    throw new OutputError(`${what} ${excerpt(path)}: ${excerpt(clash)} in it was not written by dysta and would be overwritten; move it away first`);
+  }
   const tag = `${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
   const tmp = join(parent, `.${basename(dir)}.tmp-${tag}`);
   const old = join(parent, `.${basename(dir)}.old-${tag}`);
   try {
     mkdirSync(tmp);
-    for (const [name, data] of files) {
+    for (const [name, data] of entries) {
       const file = join(tmp, name);
-      if (relative(tmp, file).startsWith('..')) throw new OutputError(`internal: output file name ${excerpt(name)} leaves the folder`);
+      if (relative(tmp, file).startsWith('..') || name === OUTPUT_MARKER) throw new OutputError(`internal: output file name ${excerpt(name)} is not allowed`);
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, data);
     }
-    writeFileSync(join(tmp, OUTPUT_MARKER), markerText(kind));
-    const existed = existsSync(dir);
+    writeFileSync(join(tmp, OUTPUT_MARKER), markerText(kind, names));
     if (existed) renameSync(dir, old);
     try {
       renameSync(tmp, dir);
@@ -317,11 +354,21 @@ export function writeOutputDir(path: string, files: Iterable<[string, string | U
       if (existed) renameSync(old, dir);
       throw err;
     }
-    if (existed) rmSync(old, { recursive: true, force: true });
   } catch (err) {
     rmSync(tmp, { recursive: true, force: true });
     if (err instanceof OutputError) throw err;
     throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+  }
+  if (existed) {
+    try {
+      for (const rel of keep) {
+        mkdirSync(dirname(join(dir, rel)), { recursive: true });
+        renameSync(join(old, rel), join(dir, rel));
+      }
+    } catch (err) {
+      throw new OutputError(`${what} ${excerpt(path)}: written, but your own files could not be moved back (${describeErrno(err)}); they are in ${old}`);
+    }
+    rmSync(old, { recursive: true, force: true });
   }
   return dir;
 }
@@ -335,7 +382,7 @@ export function ensureOutputDir(path: string, kind: string, what = 'output folde
   checkReplaceable(dir, what, path);
   try {
     mkdirSync(dir, { recursive: true });
-    if (!isOurOutputDir(dir)) writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind));
+    if (!isOurOutputDir(dir)) writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind, []));
   } catch (err) {
     throw new OutputError(`${what} ${excerpt(path)}: cannot create (${describeErrno(err)})`);
   }

@@ -35,6 +35,24 @@ describe('output folders', () => {
     expect(readdirSync(base)).toEqual(['report']);
   });
 
+  it('keeps files the user added to a folder it wrote, and refuses to overwrite one', () => {
+    const d = join(fresh(), 'rtl-out');
+    writeOutputDir(d, files({ 'a.v': '1', 'sub/b.v': '1' }), 'rtl');
+    writeFileSync(join(d, 'my_tb.v'), 'mine');
+    writeFileSync(join(d, 'sub', 'notes.txt'), 'mine too');
+    mkdirSync(join(d, 'sims'));
+    writeOutputDir(d, files({ 'a.v': '2', 'sub/b.v': '2', 'c.v': '2' }), 'rtl');
+    expect(readdirSync(d).sort()).toEqual([OUTPUT_MARKER, 'a.v', 'c.v', 'my_tb.v', 'sims', 'sub']);
+    expect(readFileSync(join(d, 'my_tb.v'), 'utf8')).toBe('mine');
+    expect(readFileSync(join(d, 'sub', 'notes.txt'), 'utf8')).toBe('mine too');
+    expect(readFileSync(join(d, 'a.v'), 'utf8')).toBe('2');
+    expect(() => writeOutputDir(d, files({ 'my_tb.v': 'generated' }), 'rtl')).toThrow(/my_tb.v .*not written by dysta/);
+    expect(readFileSync(join(d, 'my_tb.v'), 'utf8')).toBe('mine');
+    // c.v was ours: a later output without it drops it.
+    writeOutputDir(d, files({ 'a.v': '3' }), 'rtl');
+    expect(readdirSync(d).sort()).toEqual([OUTPUT_MARKER, 'a.v', 'my_tb.v', 'sims', 'sub']);
+  });
+
   it('never replaces a non-empty folder without the marker: the sentinel survives', () => {
     const d = join(fresh(), 'p');
     mkdirSync(d);
