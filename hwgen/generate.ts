@@ -7,6 +7,8 @@ import { renderDesign, type RenderedDesign } from './hdl/index.ts';
 import { buildNpuTile } from './pe-array/rtl.ts';
 import { buildScheduler, SCHEDULER_TOP } from './scheduler/rtl.ts';
 import { buildSystem, SYSTEM_TOP } from './system/rtl.ts';
+import { buildSchedulerAxi, SCHEDULER_AXI_TOP } from './axi/rtl.ts';
+import { buildOocWrapper, vendorFiles } from './vendor/index.ts';
 
 export const GENERATOR = 'dysta-rtl hwgen';
 
@@ -17,20 +19,26 @@ function packageVersion(): string {
 export const GENERATOR_VERSION = packageVersion();
 
 /** Names of the top modules, as the manifest lists them. */
-export const TOPS = { npu: 'npu_tile', scheduler: SCHEDULER_TOP, system: SYSTEM_TOP } as const;
+export const TOPS = { npu: 'npu_tile', scheduler: SCHEDULER_TOP, system: SYSTEM_TOP, schedulerAxi: SCHEDULER_AXI_TOP } as const;
 
-/** Renders every generated module for `config` (no file system access). */
+/**
+ * Renders every generated module for `config` (no file system access): the tops, an out-of-context
+ * wrapper per top (`<top>_ooc`, also a top) and the vendor files (constraints, vivado.tcl,
+ * README.md with its timing diagrams; hwgen/vendor/).
+ */
 export function generateDesign(config: HwConfig): RenderedDesign {
   const npu = buildNpuTile(config.peArray);
   // The scheduler reuses the NPU tile's sparsity monitor module (one definition in the design).
   const scheduler = buildScheduler(config.scheduler, config.peArray, npu.monitor);
   // The integrated system instantiates those same two modules (scheduler drives the PE array).
   const system = buildSystem(config, { npu: npu.top, scheduler: scheduler.top });
-  return renderDesign([npu.top, scheduler.top, system.top], config, {
-    generator: GENERATOR,
-    version: GENERATOR_VERSION,
-    command: 'npm run gen-rtl',
-  });
+  const axi = buildSchedulerAxi(scheduler.top);
+  const tops = [npu.top, scheduler.top, system.top, axi.top];
+  const all = [...tops, ...tops.map(buildOocWrapper)];
+  const ctx = { generator: GENERATOR, version: GENERATOR_VERSION, command: 'npm run gen-rtl' };
+  // The vendor files describe the rendered design (ports and docs from its manifest).
+  const plain = renderDesign(all, config, ctx);
+  return renderDesign(all, config, ctx, vendorFiles(plain.manifest, config, tops.map((t) => t.name), `${GENERATOR} ${GENERATOR_VERSION}`));
 }
 
 /**

@@ -26,7 +26,7 @@ describe('scheduler config section', () => {
   });
   it('the default design lists dysta_scheduler as a top and shares one sparsity_monitor', () => {
     const d = generateDesign(defaultConfig());
-    expect(d.manifest.tops).toEqual(['npu_tile', TOPS.scheduler, TOPS.system]);
+    expect(d.manifest.tops).toEqual(['npu_tile', TOPS.scheduler, TOPS.system, TOPS.schedulerAxi, 'npu_tile_ooc', 'dysta_scheduler_ooc', 'dysta_system_ooc', 'dysta_scheduler_axi_ooc']);
     expect(d.manifest.modules.filter((m) => m.name === 'sparsity_monitor')).toHaveLength(1);
     const sched = d.manifest.modules.find((m) => m.name === 'dysta_scheduler')!;
     expect(sched.instances).toEqual([{ name: 'u_monitor', module: 'sparsity_monitor' }]);

@@ -19,7 +19,7 @@ describe('dysta_system lint and synthesis', () => {
   it.each(configs)('%s: in tops, verilator -Wall clean, yosys without latches', async (name, raw) => {
     const { dir } = systemDesign(raw, name.replace(/[^A-Za-z0-9]/g, ''));
     const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { tops: string[]; modules: { name: string; instances: { name: string; module: string }[] }[] };
-    expect(manifest.tops).toEqual(['npu_tile', 'dysta_scheduler', TOPS.system]);
+    expect(manifest.tops).toEqual(['npu_tile', 'dysta_scheduler', TOPS.system, TOPS.schedulerAxi, 'npu_tile_ooc', 'dysta_scheduler_ooc', 'dysta_system_ooc', 'dysta_scheduler_axi_ooc']);
     expect(manifest.modules.find((m) => m.name === 'dysta_system')!.instances).toEqual([
       { name: 'u_sched', module: 'dysta_scheduler' },
       { name: 'u_npu', module: 'npu_tile' },
