@@ -1,44 +1,106 @@
-// `dysta synth`: the FPGA engineer's check of a generated folder: Verilator lint (-Wall) and Yosys
-// synthesis (generic or Xilinx) of one top, with the latch check and the cell counts.
-import { existsSync, readFileSync } from 'node:fs';
+// `dysta synth`: the FPGA engineer's report on a generated design: Verilator lint (-Wall), Yosys
+// synthesis for a target (resources, fit, worst path from a per-cell delay model) and, on iCE40,
+// place and route with nextpnr (measured Fmax), icetime and optionally the bitstream (icepack).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { lintVerilog, synthesize, xilinxResources, type SynthFlow } from '../cosim/lint.ts';
 import { UserError } from './errors.ts';
+
+const TARGETS = ['xc7', 'xcup', 'ice40-up5k', 'ice40-hx8k'] as const;
 
 interface Args {
   rtl: string;
-  top: string;
-  flow: SynthFlow;
+  config?: string;
+  top?: string;
+  all: boolean;
+  target: (typeof TARGETS)[number];
+  json?: string;
+  bitstream: boolean;
+  out: string;
+  lint: boolean;
 }
 
 export const synthCommand: CommandModule<object, Args> = {
   command: 'synth',
-  describe: 'Lint (-Wall) and synthesise a generated top with Yosys; print cell counts',
+  describe: 'Synthesise generated tops for an FPGA target: resources, fit, worst path; iCE40: place and route, Fmax, bitstream',
   builder: (y) =>
     y
-      .option('rtl', { type: 'string', default: 'rtl-out', describe: 'generated folder (files.f, manifest.json)' })
-      .option('top', { type: 'string', default: 'npu_tile', describe: 'top module to synthesise' })
-      .option('flow', { choices: ['generic', 'xilinx'] as const, default: 'generic' as SynthFlow, describe: 'yosys `synth` or `synth_xilinx`' })
-      .example('$0 gen-rtl && $0 synth --flow xilinx', 'LUT/FF/DSP/BRAM of the NPU tile') as never,
+      .option('top', { type: 'string', describe: 'top (or module) to synthesise; default npu_tile' })
+      .option('all', { type: 'boolean', default: false, describe: 'every top of the design (not the _ooc wrappers)' })
+      .option('target', { choices: TARGETS, default: 'xcup' as const, describe: 'xc7 (Zynq-7020), xcup (UltraScale+ ZU9EG), ice40-up5k, ice40-hx8k' })
+      .option('config', { alias: 'c', type: 'string', describe: 'generate from this JSON config into a temporary folder instead of reading --rtl' })
+      .option('rtl', { type: 'string', default: 'rtl-out', describe: 'generated folder (files.f, manifest.json) when no --config is given' })
+      .option('json', { type: 'string', describe: 'write {"<top>": {target, luts, ffs, dsps, brams, worstPath, fmaxMHz, ...}} to FILE (- for stdout)' })
+      .option('bitstream', { type: 'boolean', default: false, describe: 'iCE40: also write <top>.<target>.bin (icepack) into --out' })
+      .option('out', { type: 'string', default: '.', describe: 'folder for bitstreams' })
+      .option('lint', { type: 'boolean', default: true, describe: 'run verilator --lint-only -Wall first (--no-lint to skip)' })
+      .example('$0 synth --all --target xcup --json synth.json', 'every top on UltraScale+: resources and the worst path')
+      .example('$0 synth --top npu_tile --target ice40-up5k --config small.json --bitstream', 'place and route a small NPU tile, measured Fmax, bitstream') as never,
   handler: async (args) => {
-    if (!existsSync(join(args.rtl, 'files.f'))) throw new UserError(`${args.rtl}/files.f not found; run \`dysta gen-rtl --out ${args.rtl}\` first`);
-    const manifest = JSON.parse(readFileSync(join(args.rtl, 'manifest.json'), 'utf8')) as { modules: { name: string }[]; tops: string[] };
-    const names = manifest.modules.map((m) => m.name);
-    if (!names.includes(args.top)) {
-      throw new UserError(`--top ${args.top} is not a module of ${args.rtl}; tops: ${manifest.tops.join(', ')} (all modules: ${names.join(', ')})`);
+    const { synthesizeTop, readManifest, reportJson } = await import('../fpga/flow.ts');
+    const { describePath, pathCells } = await import('../fpga/timing.ts');
+    const { checkOutputFile, writeOutputFile } = await import('../output/index.ts');
+    if (args.all && args.top) throw new UserError('--top and --all exclude each other: name one top, or --all for every top', 2);
+    if (args.bitstream && !args.target.startsWith('ice40')) throw new UserError(`--bitstream needs an iCE40 target (--target ice40-up5k or ice40-hx8k), not ${args.target}`, 2);
+    if (args.json) checkOutputFile(args.json, '--json');
+
+    let rtl = args.rtl;
+    let temp: string | undefined;
+    try {
+      if (args.config) {
+        const { generateDesign, loadConfigFile, writeDesign } = await import('../hwgen/index.ts');
+        const config = loadConfigFile(args.config);
+        temp = mkdtempSync(join(tmpdir(), 'dysta-synth-rtl-'));
+        rtl = join(temp, 'rtl');
+        writeDesign(generateDesign(config), rtl);
+      }
+      const manifest = readManifest(rtl);
+      const tops = args.all ? manifest.tops.filter((t) => !t.endsWith('_ooc')) : [args.top ?? 'npu_tile'];
+      const names = manifest.modules.map((m) => m.name);
+      for (const t of tops) {
+        if (!names.includes(t)) throw new UserError(`--top ${t} is not a module of ${rtl}; tops: ${manifest.tops.filter((x) => !x.endsWith('_ooc')).join(', ')} (all modules: ${names.join(', ')})`, 2);
+      }
+
+      if (args.bitstream) for (const t of tops) checkOutputFile(join(args.out, `${t}.${args.target}.bin`), '--out');
+
+      const results: Record<string, unknown> = {};
+      let failed = false;
+      for (const top of tops) {
+        if (args.lint) {
+          const { lintVerilog } = await import('../cosim/lint.ts');
+          const lint = await lintVerilog(rtl, top);
+          process.stdout.write(`${top}: verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
+          if (!lint.clean) {
+            process.stdout.write(lint.output + '\n');
+            failed = true;
+          }
+        }
+        const r = await synthesizeTop({ rtlDir: rtl, top, target: args.target, bitstream: args.bitstream, log: (l) => process.stderr.write(`synth ${top}: ${l}\n`) });
+        results[top] = reportJson(r);
+        const lines = [
+          `${top} on ${r.target} (${r.device}${r.synthesized !== top ? `, synthesised as ${r.synthesized}` : ''}): LUT ${r.luts}  FF ${r.ffs}  DSP ${r.dsps}  BRAM ${r.brams}`,
+        ];
+        if (r.overflow) lines.push(`  ${r.overflow}`);
+        if (r.worstPath) {
+          lines.push(`  worst path ${describePath(r.worstPath)}`);
+          lines.push(`    cells: ${pathCells(r.worstPath)}`);
+        }
+        if (r.fmaxMHz !== null) {
+          lines.push(`  placed and routed: Fmax ${r.fmaxMHz} MHz (nextpnr), ${r.icetimeMHz} MHz (icetime); clock ${r.clockMHz} MHz${r.fmaxMHz < r.clockMHz ? ' NOT met' : ' met'}`);
+        }
+        if (r.bitstream) {
+          const file = join(args.out, `${top}.${r.target}.bin`);
+          await writeOutputFile(file, r.bitstream, '--bitstream');
+          lines.push(`  bitstream: ${file} (${r.bitstream.length} bytes)`);
+        }
+        process.stdout.write(lines.join('\n') + '\n');
+        if (!r.fits) failed = true;
+      }
+      if (args.json) await writeOutputFile(args.json, JSON.stringify(results, null, 2) + '\n', '--json');
+      if (failed) throw new UserError('a top does not fit its target or lint reported warnings (see above)', 1);
+    } finally {
+      if (temp) rmSync(temp, { recursive: true, force: true });
     }
-    const lint = await lintVerilog(args.rtl, args.top);
-    process.stdout.write(`verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
-    if (!lint.clean) process.stdout.write(lint.output + '\n');
-    process.stderr.write(`yosys ${args.flow} synthesis of ${args.top}...\n`);
-    const r = await synthesize(args.rtl, args.top, args.flow);
-    process.stdout.write(`yosys: no latches, check -assert passed; ${r.totalCells} cells\n`);
-    if (args.flow === 'xilinx') {
-      const res = xilinxResources(r.cells);
-      process.stdout.write(`resources: LUT ${res.LUT}  FF ${res.FF}  DSP ${res.DSP}  BRAM ${res.BRAM}\n`);
-    }
-    for (const [type, n] of Object.entries(r.cells).sort((a, b) => b[1] - a[1])) process.stdout.write(`  ${type.padEnd(20)} ${n}\n`);
-    if (!lint.clean) throw new UserError('lint reported warnings', 1);
   },
 };

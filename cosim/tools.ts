@@ -38,6 +38,20 @@ export const TOOLS = {
     minimum: '0.23',
     aptPackage: 'yosys',
   },
+  'nextpnr-ice40': {
+    command: 'nextpnr-ice40',
+    versionArgs: ['--version'],
+    pattern: /Version\s+(\d+\.\d+)/,
+    minimum: '0.4',
+    aptPackage: 'nextpnr-ice40',
+  },
+  iverilog: {
+    command: 'iverilog',
+    versionArgs: ['-V'],
+    pattern: /Icarus Verilog version\s+(\d+\.\d+)/,
+    minimum: '11.0',
+    aptPackage: 'iverilog',
+  },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;
