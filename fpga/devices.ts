@@ -74,6 +74,10 @@ const RESOURCE_NAME: Record<keyof Capacity, string> = { luts: 'LUT', ffs: 'FF', 
 export function overflowMessage(used: Capacity, target: Target): string | undefined {
   const over = overflow(used, target);
   if (over.length === 0) return undefined;
-  const parts = over.map((o) => `${RESOURCE_NAME[o.resource]} ${o.used} of ${o.available} (${o.used - o.available} over, ${Math.round((100 * o.used) / Math.max(1, o.available))}%)`);
+  const parts = over.map((o) =>
+    o.available === 0
+      ? `${RESOURCE_NAME[o.resource]} ${o.used} (the device has none)`
+      : `${RESOURCE_NAME[o.resource]} ${o.used} of ${o.available} (${o.used - o.available} over, ${Math.round((100 * o.used) / o.available)}%)`,
+  );
   return `does not fit ${target.device}: ${parts.join('; ')}`;
 }
