@@ -45,6 +45,8 @@ export const synthCommand: CommandModule<object, Args> = {
     if (args.bitstream && !args.target.startsWith('ice40')) throw new UserError(`--bitstream needs an iCE40 target (--target ice40-up5k or ice40-hx8k), not ${args.target}`, 2);
     if (args.json) checkOutputFile(args.json, '--json');
 
+    // With --json - the JSON owns standard output; the readable report goes to standard error.
+    const say = (text: string) => (args.json === '-' ? process.stderr : process.stdout).write(text);
     let rtl = args.rtl;
     let temp: string | undefined;
     try {
@@ -70,9 +72,9 @@ export const synthCommand: CommandModule<object, Args> = {
         if (args.lint) {
           const { lintVerilog } = await import('../cosim/lint.ts');
           const lint = await lintVerilog(rtl, top);
-          process.stdout.write(`${top}: verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
+          say(`${top}: verilator --lint-only -Wall: ${lint.clean ? 'clean' : 'WARNINGS'}\n`);
           if (!lint.clean) {
-            process.stdout.write(lint.output + '\n');
+            say(lint.output + '\n');
             failed = true;
           }
         }
@@ -94,7 +96,7 @@ export const synthCommand: CommandModule<object, Args> = {
           await writeOutputFile(file, r.bitstream, '--bitstream');
           lines.push(`  bitstream: ${file} (${r.bitstream.length} bytes)`);
         }
-        process.stdout.write(lines.join('\n') + '\n');
+        say(lines.join('\n') + '\n');
         if (!r.fits) failed = true;
       }
       if (args.json) await writeOutputFile(args.json, JSON.stringify(results, null, 2) + '\n', '--json');
