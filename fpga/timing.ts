@@ -197,7 +197,7 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
       const label = info.bits.length > 1 ? `${n}[${i}]` : n;
       const old = netName.get(b);
       const hidden = info.hide_name === 1 || n.startsWith('$');
-      if (!hidden && (old === undefined || label.length < old.length)) netName.set(b, label);
+      if (!hidden && (old === undefined || nameRank(label) < nameRank(old))) netName.set(b, label);
     });
   }
   const pretty = (s: string) => s.replace(/^\\/, '');
@@ -257,6 +257,12 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
     model: model.name,
     unknownCells: [...unknown].sort(),
   };
+}
+
+/** Prefer a design name over a generator temporary (`_t3`), then the shorter one. */
+function nameRank(label: string): number {
+  const leaf = label.replace(/^\\/, '').split('.').pop()!;
+  return (leaf.startsWith('_') ? 1e6 : 0) + label.length;
 }
 
 const round3 = (x: number) => Math.round(x * 1000) / 1000;
