@@ -40,6 +40,13 @@ export interface SimulationOptions {
    * run has no previous layer and is not charged; a task that starts after another finished is.
    */
   readonly switchCost?: number;
+  /**
+   * Requests the accelerator's task table holds (default: unlimited, the published semantics). A
+   * request that arrives while the table is full waits outside it (its waiting counts towards its
+   * turnaround and deadline); the requests that arrived during a layer are admitted at its end, in
+   * arrival order, while the task that ran it still holds its slot: as the hardware host does.
+   */
+  readonly tableSize?: number;
   /** Called at every decision, before the chosen layer runs. Slows the run; leave unset for sweeps. */
   readonly onDecision?: (record: DecisionRecord) => void;
 }
@@ -65,8 +72,12 @@ export function computeDeadlines(compiled: CompiledTrace): Float64Array {
   return deadline;
 }
 
-/** Run one policy over a compiled trace. */
-export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions = {}): SimulationResult {
+/**
+ * The state of one run and the two transitions every run shares: admitting a request and finishing
+ * a layer. `simulate` drives them by the engine's own clock; `followSchedule` along another
+ * implementation's decisions.
+ */
+function createRun(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
   const { count, arrival, priority, variantIndex, sampleIndex, workload } = compiled;
   const variants = workload.variants;
   const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
@@ -83,21 +94,7 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
   // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
   // the eleven published policies, `regression` for mhg).
   const predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
-  const switchCost = options.switchCost ?? 0;
-  if (!(Number.isFinite(switchCost) && switchCost >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${switchCost}.`);
   const patternAware = policy.patternAware;
-  const onDecision = options.onDecision;
-
-  const ready = new Int32Array(count);
-  const score = new Float64Array(count);
-  const finish = new Float64Array(count);
-  let readyCount = 0;
-  let nextToAdmit = 0;
-  let finished = 0;
-  let decisions = 0;
-  let dispatches = 0;
-  let previousTask = -1;
-  let t = 0;
 
   const admit = (i: number) => {
     const v = variants[variantIndex[i]];
@@ -113,47 +110,20 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
     gamma[i] = 1;
     if (predictor) predictor.admit(i);
     else predicted[i] = oracle ? real : estRemaining[i];
-    ready[readyCount++] = i;
   };
 
-  while (finished < count) {
-    // 1. Admission. An empty accelerator waits for the next arrival; time never runs backwards.
-    if (readyCount === 0) {
-      const i = nextToAdmit++;
-      admit(i);
-      if (arrival[i] > t) t = arrival[i];
-    }
-    while (nextToAdmit < count && arrival[nextToAdmit] < t) admit(nextToAdmit++);
+  /** The true latency of the task's next layer (seconds). */
+  const nextLatency = (task: number) => {
+    const v = variants[variantIndex[task]];
+    return v.latency[sampleIndex[task] * v.layers + nextLayer[task]];
+  };
 
-    // 2. Decision.
-    const position = select(ready, readyCount, t, score);
-    const task = ready[position];
+  /** The task's next layer ended at time `end`: update its state; true if that was its last layer. */
+  const finishLayer = (task: number, end: number): boolean => {
     const v = variants[variantIndex[task]];
     const layer = nextLayer[task];
-    if (onDecision) {
-      const readyList = Array.from(ready.subarray(0, readyCount));
-      onDecision({
-        index: decisions,
-        time: t,
-        ready: readyList,
-        chosen: task,
-        layer,
-        predicted: readyList.map((x) => predicted[x]),
-        score: Array.from(score.subarray(0, readyCount)),
-        gamma: readyList.map((x) => gamma[x]),
-      });
-    }
-    decisions++;
-
-    // 3. Execution of one layer, after the context switch if another task ran the previous layer.
-    if (task !== previousTask) {
-      if (previousTask >= 0 && switchCost > 0) t += switchCost;
-      dispatches++;
-      previousTask = task;
-    }
     const cell = sampleIndex[task] * v.layers + layer;
-    t += v.latency[cell];
-    lastRun[task] = t;
+    lastRun[task] = end;
     const executed = layer + 1;
     nextLayer[task] = executed;
     const suffix = patternAware ? v.patSuffix : v.archSuffix;
@@ -162,16 +132,160 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
     trueRemaining[task] = v.trueSuffix[sampleIndex[task] * (v.layers + 1) + executed];
     if (predictor) predictor.observe(task, (1 - v.sparsity[cell]) / v.avgDensity[layer], executed);
     else predicted[task] = oracle ? trueRemaining[task] : estRemaining[task];
+    return executed === v.layers;
+  };
+
+  /** The decision record of the current ready set (allocates: only when a log is asked for). */
+  const record = (index: number, t: number, ready: Int32Array, readyCount: number, score: Float64Array, position: number): DecisionRecord => {
+    const readyList = Array.from(ready.subarray(0, readyCount));
+    return {
+      index,
+      time: t,
+      ready: readyList,
+      chosen: ready[position],
+      layer: nextLayer[ready[position]],
+      predicted: readyList.map((x) => predicted[x]),
+      score: Array.from(score.subarray(0, readyCount)),
+      gamma: readyList.map((x) => gamma[x]),
+    };
+  };
+
+  return { tasks, deadline, select, admit, nextLatency, finishLayer, record };
+}
+
+function checkTableSize(tableSize: number): void {
+  if (!(tableSize === Infinity || (Number.isInteger(tableSize) && tableSize >= 1))) {
+    throw new SchedulerInputError(`the task table size must be a whole number >= 1 (or unlimited), got ${tableSize}.`);
+  }
+}
+
+/** Run one policy over a compiled trace. */
+export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions = {}): SimulationResult {
+  const { count, arrival } = compiled;
+  const { tasks, deadline, select, admit, nextLatency, finishLayer, record } = createRun(compiled, policy, options);
+  const switchCost = options.switchCost ?? 0;
+  if (!(Number.isFinite(switchCost) && switchCost >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${switchCost}.`);
+  const tableSize = options.tableSize ?? Infinity;
+  checkTableSize(tableSize);
+  const onDecision = options.onDecision;
+
+  const ready = new Int32Array(count);
+  const score = new Float64Array(count);
+  const finish = new Float64Array(count);
+  let readyCount = 0;
+  let nextToAdmit = 0;
+  let finished = 0;
+  let decisions = 0;
+  let dispatches = 0;
+  let previousTask = -1;
+  // With a finite table: the task whose last layer just ended still held its slot while the
+  // requests that arrived during that layer were admitted (the hardware host admits during a layer).
+  let heldSlot = 0;
+  let t = 0;
+
+  while (finished < count) {
+    // 1. Admission of the requests that arrived strictly before now (while the table has room). An
+    // empty accelerator then waits for the next arrival; time never runs backwards.
+    while (nextToAdmit < count && arrival[nextToAdmit] < t && readyCount + heldSlot < tableSize) {
+      admit(nextToAdmit);
+      ready[readyCount++] = nextToAdmit++;
+    }
+    heldSlot = 0;
+    if (readyCount === 0) {
+      const i = nextToAdmit++;
+      admit(i);
+      ready[readyCount++] = i;
+      if (arrival[i] > t) t = arrival[i];
+    }
+
+    // 2. Decision.
+    const position = select(ready, readyCount, t, score);
+    const task = ready[position];
+    if (onDecision) onDecision(record(decisions, t, ready, readyCount, score, position));
+    decisions++;
+
+    // 3. Execution of one layer, after the context switch if another task ran the previous layer.
+    if (task !== previousTask) {
+      if (previousTask >= 0 && switchCost > 0) t += switchCost;
+      dispatches++;
+      previousTask = task;
+    }
+    t += nextLatency(task);
 
     // 4. Completion.
-    if (executed === v.layers) {
+    if (finishLayer(task, t)) {
       finish[task] = t;
       finished++;
       ready.copyWithin(position, position + 1, readyCount);
       readyCount--;
+      heldSlot = 1;
     }
   }
-  return { policy: policy.name, compiled, finish, deadline, isoReal, decisions, dispatches };
+  return { policy: policy.name, compiled, finish, deadline, isoReal: tasks.isoReal, decisions, dispatches };
+}
+
+/** One decision of another implementation of the scheduler (the hardware), for `followSchedule`. */
+export interface FollowStep {
+  /** Decision time (seconds). */
+  readonly time: number;
+  /** Requests admitted so far; admission is in trace order. */
+  readonly admitted: number;
+  /** The request that implementation ran. */
+  readonly chosen: number;
+  /** When that layer ended (seconds): the task's new last-run time. */
+  readonly end: number;
+}
+
+export interface FollowResult {
+  /** Per step: the request this policy would have chosen. */
+  readonly choices: Int32Array;
+  /** Steps where it chose the same request. */
+  readonly agreed: number;
+  /** The first steps where it did not (at most `keepDisagreements`), with its whole decision record. */
+  readonly disagreements: DecisionRecord[];
+}
+
+/**
+ * Lockstep comparison with another implementation: at each of its decisions, this policy sees the
+ * same ready set (the requests admitted so far, minus those that completed, in admission order), the
+ * same time and the same history (the other implementation's choices and layer end times; measured
+ * sparsity from the trace), and its own choice is recorded. The ready set follows the other's
+ * admissions, so a table that held requests back is mirrored exactly.
+ */
+export function followSchedule(
+  compiled: CompiledTrace,
+  policy: PolicyDefinition,
+  steps: readonly FollowStep[],
+  options: Omit<SimulationOptions, 'onDecision' | 'switchCost' | 'tableSize'> & { keepDisagreements?: number } = {},
+): FollowResult {
+  const { count } = compiled;
+  const { select, admit, finishLayer, record } = createRun(compiled, policy, options);
+  const ready = new Int32Array(count);
+  const score = new Float64Array(count);
+  const choices = new Int32Array(steps.length);
+  const keep = options.keepDisagreements ?? 10;
+  const disagreements: DecisionRecord[] = [];
+  let readyCount = 0;
+  let admitted = 0;
+  let agreed = 0;
+  steps.forEach((step, k) => {
+    if (!(step.admitted >= admitted && step.admitted <= count)) throw new SchedulerInputError(`schedule step ${k}: ${step.admitted} requests admitted, after ${admitted} (of ${count}).`);
+    while (admitted < step.admitted) {
+      admit(admitted);
+      ready[readyCount++] = admitted++;
+    }
+    const at = ready.subarray(0, readyCount).indexOf(step.chosen);
+    if (at < 0) throw new SchedulerInputError(`schedule step ${k}: request ${step.chosen} is not waiting (not admitted yet, or already complete).`);
+    const position = select(ready, readyCount, step.time, score);
+    choices[k] = ready[position];
+    if (ready[position] === step.chosen) agreed++;
+    else if (disagreements.length < keep) disagreements.push(record(k, step.time, ready, readyCount, score, position));
+    if (finishLayer(step.chosen, step.end)) {
+      ready.copyWithin(at, at + 1, readyCount);
+      readyCount--;
+    }
+  });
+  return { choices, agreed, disagreements };
 }
 
 /** Run a policy and return every decision alongside the result. */

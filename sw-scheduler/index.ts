@@ -8,7 +8,8 @@
 //   const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'));
 //   computeMetrics(result);          // { violationRate, antt, stp }
 //   decisions[k];                    // { time, ready, chosen, layer, predicted (P), score, gamma }
-// `simulate(compiled, policy, { onDecision })` streams the same records without keeping them.
+// `simulate(compiled, policy, { onDecision })` streams the same records without keeping them;
+// `{ tableSize }` bounds the task table; `followSchedule` replays another implementation's decisions.
 // Beyond the paper (BEYOND.md): getPolicy('mhg'), getPredictor('regression', n, 'parity'),
 // simulate(..., { switchCost }) and result.dispatches; evaluatePredictors(workload); analyseStudy().
 
@@ -28,8 +29,8 @@ export {
   compileTrace,
 } from './requests.ts';
 export type { Request, Trace, CompiledTrace, Priority, PoissonOptions } from './requests.ts';
-export { simulate, simulateWithDecisionLog, computeDeadlines } from './engine.ts';
-export type { DecisionRecord, SimulationOptions, SimulationResult } from './engine.ts';
+export { simulate, simulateWithDecisionLog, computeDeadlines, followSchedule } from './engine.ts';
+export type { DecisionRecord, SimulationOptions, SimulationResult, FollowStep, FollowResult } from './engine.ts';
 export {
   POLICIES,
   POLICY_NAMES,
