@@ -1,83 +1,236 @@
-// `dysta cosim`: verification run. Random layers at every density (and the corner cases a user
-// would otherwise have to write by hand) on the generated NPU tile in Verilator, each compared
-// with the golden model; prints one line per case and fails on the first disagreement.
+// `dysta cosim`: the verification regression of all the generated hardware (verify/). Suites npu,
+// scheduler, trace and system, each RTL against its golden model in Verilator; a line per case, one
+// summary table, JUnit/JSON reports, waveforms per case, exit code 1 on any disagreement. The
+// builder only declares options; the handler loads the heavy modules when the command runs.
+import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { UserError } from './errors.ts';
-import { openNpu } from './npu-run.ts';
-import { compressRows, defaultConfig, loadConfigFile, randomTile, runLayerGolden, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
 
 interface Args {
+  suite: string;
+  case?: string[];
+  seed: number;
+  config?: string;
+  out: string;
+  rtl?: string;
+  junit?: string;
+  json?: string;
+  wave?: string;
+  'wave-dir'?: string;
+  'keep-waves': boolean;
   seeds: number;
   rows: number;
   k?: number;
-  out: string;
-  config?: string;
-  wave?: string;
+  workload?: string;
+  'csv-dir'?: string;
+  trace?: string;
+  rate?: number;
+  load?: number;
+  requests?: number;
+  'slo-mult'?: number;
+  'seq-len': number;
 }
 
-function cases(cfg: PeArrayConfig, seeds: number, rows: number, k: number): { name: string; tile: LayerTile }[] {
-  const out: { name: string; tile: LayerTile }[] = [];
-  for (let d = 0; d <= 10; d++) {
-    for (let s = 0; s < seeds; s++) {
-      const density = d / 10;
-      out.push({
-        name: `density ${density.toFixed(1)} seed ${s}`,
-        tile: randomTile(cfg, { rows, k, density, seed: 100 * d + s, relu: s % 2 === 0, shift: (3 + 5 * s) % cfg.accWidth }),
-      });
-    }
+const SUITES = ['npu', 'scheduler', 'trace', 'system'] as const;
+
+function usage(message: string): UserError {
+  return new UserError(message, 2);
+}
+
+function shellQuote(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
+}
+
+/** Options that shape the cases (so a rerun of one case reproduces it), as given. */
+function caseOptions(args: Args): string[] {
+  const out: string[] = ['--seed', String(args.seed)];
+  if (args.rtl) out.push('--rtl', resolve(args.rtl));
+  else {
+    if (args.config) out.push('--config', resolve(args.config));
+    if (args.out !== 'rtl-out') out.push('--out', args.out);
   }
-  const aMax = 2 ** (cfg.actWidth - 1) - 1;
-  const aMin = -(2 ** (cfg.actWidth - 1));
-  const wMax = 2 ** (cfg.weightWidth - 1) - 1;
-  const full = Array.from({ length: k }, () => Array(cfg.lanes).fill(wMax));
-  out.push({ name: 'all-max (saturate high)', tile: { weights: full, beats: compressRows([Array(k).fill(aMax)]), rows: 1, relu: false, shift: 0 } });
-  out.push({ name: 'all-min (saturate low)', tile: { weights: full, beats: compressRows([Array(k).fill(aMin)]), rows: 1, relu: false, shift: 0 } });
-  out.push({ name: `full depth K=${cfg.weightDepth}`, tile: randomTile(cfg, { rows: 2, k: cfg.weightDepth, density: 0.5, seed: 9, shift: 10 }) });
+  if (args.seeds !== 2) out.push('--seeds', String(args.seeds));
+  if (args.rows !== 16) out.push('--rows', String(args.rows));
+  if (args.k !== undefined) out.push('--k', String(args.k));
+  for (const key of ['workload', 'csv-dir', 'trace', 'rate', 'load', 'requests', 'slo-mult'] as const) {
+    const v = args[key];
+    if (v !== undefined) out.push(`--${key}`, key === 'csv-dir' || key === 'trace' ? resolve(String(v)) : String(v));
+  }
+  if (args['seq-len'] !== 512) out.push('--seq-len', String(args['seq-len']));
   return out;
 }
 
 export const cosimCommand: CommandModule<object, Args> = {
   command: 'cosim',
-  describe: 'Verify the generated NPU tile RTL against its golden model in Verilator',
+  describe: 'Verify the generated hardware against its golden models in Verilator (suites npu, scheduler, trace, system)',
   builder: (y) =>
     y
-      .option('seeds', { type: 'number', default: 2, describe: 'random layers per density (densities 0, 0.1, ..., 1)' })
-      .option('rows', { type: 'number', default: 16, describe: 'output rows per random layer' })
-      .option('k', { type: 'number', describe: 'reduction length K per random layer (default: min(128, weightDepth))' })
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'where the RTL is generated' })
-      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON' })
-      .option('wave', { type: 'string', describe: 'record a waveform (.fst, or .vcd) plus a .gtkw save file' })
-      .example('$0 cosim', 'all densities, 2 seeds each, default hardware')
-      .example('$0 cosim --config small.json --wave run.fst', 'then: gtkwave run.gtkw') as never,
+      .option('suite', { type: 'string', default: SUITES.join(','), describe: 'suites to run, comma-separated: npu (PE array tile), scheduler (random scenarios + corner cases), trace (workload traces, RTL vs golden vs float), system (integrated loop)', group: 'Regression:' })
+      .option('case', { type: 'string', array: true, describe: 'run only this case (name or suite/name, as the per-case lines show); repeatable', group: 'Regression:' })
+      .option('seed', { type: 'number', default: 1, describe: 'seed of every random case and generated trace (same seed, same cases)', group: 'Regression:' })
+      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)', group: 'Design:' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'folder the design is generated into (written)', group: 'Design:' })
+      .option('rtl', { type: 'string', describe: 'verify this existing design folder as it is (read; its manifest gives the config) instead of generating one', group: 'Design:' })
+      .option('junit', { type: 'string', describe: 'write JUnit XML: one testcase per case, failures with the first mismatch', group: 'Reports:' })
+      .option('json', { type: 'string', describe: 'write the JSON report (one case: its own figures at the top level)', group: 'Reports:' })
+      .option('wave', { type: 'string', describe: 'record the one selected case as a waveform (.fst, or .vcd) plus a .gtkw save file', group: 'Reports:' })
+      .option('wave-dir', { type: 'string', describe: 'record every case into this folder; waves of passing cases are deleted unless --keep-waves', group: 'Reports:' })
+      .option('keep-waves', { type: 'boolean', default: false, describe: 'with --wave-dir, keep the waves of passing cases too', group: 'Reports:' })
+      .option('seeds', { type: 'number', default: 2, describe: 'npu: random layers per density (densities 0, 0.1, ..., 1)', group: 'Suite npu:' })
+      .option('rows', { type: 'number', default: 16, describe: 'npu: output rows per random layer', group: 'Suite npu:' })
+      .option('k', { type: 'number', describe: 'npu: reduction length K per random layer (default min(128, weightDepth))', group: 'Suite npu:' })
+      .option('workload', { type: 'string', describe: 'trace: built-in workload, cnn or attention (default: both)', group: 'Suite trace:' })
+      .option('csv-dir', { type: 'string', describe: 'trace: folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Suite trace:' })
+      .option('trace', { type: 'string', describe: 'trace: replay this trace JSON (as `dysta simulate --trace-out` writes) instead of generating one', group: 'Suite trace:' })
+      .option('rate', { type: 'number', describe: 'trace: Poisson arrival rate in requests/s', group: 'Suite trace:' })
+      .option('load', { type: 'number', describe: "trace: arrival rate as a fraction of the workload's capacity (default 1.1: queues build up)", group: 'Suite trace:' })
+      .option('requests', { type: 'number', describe: 'trace: generated requests per workload (default 300)', group: 'Suite trace:' })
+      .option('slo-mult', { type: 'number', describe: "trace: deadline = arrival + Tarch x M (default: the trace's own, or 10)", group: 'Suite trace:' })
+      .option('seq-len', { type: 'number', default: 512, describe: "trace: sequence length for Sanger CSVs' latency model", group: 'Suite trace:' })
+      .conflicts('rtl', ['config'])
+      .conflicts('workload', 'csv-dir')
+      .conflicts('trace', ['rate', 'load', 'requests'])
+      .conflicts('rate', 'load')
+      .conflicts('wave', 'wave-dir')
+      .example('$0 cosim', 'the whole regression on the default design')
+      .example('$0 cosim --suite trace --workload cnn --requests 1000 --json t.json', 'a CNN-zoo trace through the scheduler RTL, golden and float models')
+      .example('$0 cosim --suite scheduler --case table-full --wave full.fst', 'one case with a waveform; then: gtkwave full.gtkw')
+      .example('$0 cosim --junit results.xml --wave-dir waves', 'for CI: JUnit XML, waves of failing cases kept') as never,
   handler: async (args) => {
-    const config = args.config ? loadConfigFile(args.config) : defaultConfig();
-    const cfg = config.peArray;
-    const k = args.k ?? Math.min(128, cfg.weightDepth);
-    if (!(Number.isInteger(k) && k >= 1 && k <= cfg.weightDepth)) throw new UserError(`--k ${k} must be from 1 to peArray.weightDepth (${cfg.weightDepth})`);
-    if (!(Number.isInteger(args.rows) && args.rows >= 1 && args.rows <= cfg.maxRows)) throw new UserError(`--rows ${args.rows} must be from 1 to peArray.maxRows (${cfg.maxRows})`);
-    if (!(Number.isInteger(args.seeds) && args.seeds >= 1)) throw new UserError(`--seeds ${args.seeds} must be a positive integer`);
-    const { sim, finish } = await openNpu({ config, rtlDir: args.out, wave: args.wave });
-    let failed = 0;
-    let total = 0;
-    let gtkw: string | undefined;
-    try {
-      for (const c of cases(cfg, args.seeds, args.rows, k)) {
-        total++;
-        await sim.loadWeights(c.tile.weights);
-        const hw = await sim.runLayer(c.tile);
-        const gold = runLayerGolden(cfg, c.tile);
-        const problems: string[] = [];
-        if (JSON.stringify(hw.outputs) !== JSON.stringify(gold.outputs)) problems.push('outputs differ');
-        if (hw.cycles !== gold.cycles) problems.push(`cycles ${hw.cycles} vs golden ${gold.cycles}`);
-        if (hw.nonzero !== gold.nonzero || hw.total !== gold.total) problems.push(`monitor ${hw.nonzero}/${hw.total} vs golden ${gold.nonzero}/${gold.total}`);
-        if (problems.length) failed++;
-        process.stdout.write(`${problems.length ? 'FAIL' : 'ok  '} ${c.name.padEnd(28)} cycles ${String(hw.cycles).padStart(7)}  monitor ${hw.nonzero}/${hw.total}${problems.length ? '  ' + problems.join('; ') : ''}\n`);
-      }
-    } finally {
-      gtkw = await finish();
+    const suites = String(args.suite).split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+    if (!suites.length || unknown.length) throw usage(`--suite ${JSON.stringify(args.suite)}: ${unknown.length ? `unknown suite ${unknown.join(', ')}; ` : ''}choose from ${SUITES.join(', ')} (comma-separated)`);
+    const positiveInt = (flag: string, v: number | undefined, max = 1e9) => {
+      if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= max)) throw usage(`--${flag} ${v} must be a whole number from 1 to ${max}`);
+    };
+    if (!(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 0x7fffffff)) throw usage(`--seed ${args.seed} must be a whole number from 0 to 2147483647`);
+    positiveInt('seeds', args.seeds, 1000);
+    positiveInt('rows', args.rows);
+    positiveInt('k', args.k);
+    positiveInt('requests', args.requests, 1_000_000);
+    for (const flag of ['rate', 'load', 'slo-mult', 'seq-len'] as const) {
+      const v = args[flag];
+      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage(`--${flag} ${v} must be a positive number`);
     }
-    process.stdout.write(`\n${total - failed} passed, ${failed} failed (NPU tile RTL vs golden model; command log: ${sim.session.logPath})\n`);
-    if (gtkw) process.stdout.write(`waveform: ${args.wave}  (open with: gtkwave ${gtkw})\n`);
-    if (failed) throw new UserError(`${failed} case(s) disagreed with the golden model; replay: ${sim.simulator.binary} < ${sim.session.logPath}`, 3);
+    if (args.wave && !/\.(fst|vcd)$/i.test(args.wave)) throw usage(`--wave ${args.wave}: name a .fst (or .vcd) file`);
+
+    const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify] = await Promise.all([
+      import('../output/index.ts'),
+      import('../cosim/tools.ts'),
+      import('../hwgen/index.ts'),
+      import('../verify/index.ts'),
+    ]);
+    if (args.json) checkOutputFile(args.json, '--json');
+    if (args.junit) checkOutputFile(args.junit, '--junit');
+    if (args.wave) checkOutputFile(args.wave, '--wave');
+    await requireTool('verilator');
+    const say = (line: string) => process.stderr.write(`${line}\n`);
+
+    // The design under test: an existing folder as it is, or generated from the config.
+    let rtlDir: string;
+    let config;
+    if (args.rtl) {
+      rtlDir = args.rtl;
+      const { readFileSync } = await import('node:fs');
+      let manifest: { config?: unknown };
+      try {
+        manifest = JSON.parse(readFileSync(resolve(rtlDir, 'manifest.json'), 'utf8')) as { config?: unknown };
+      } catch (err) {
+        throw usage(`--rtl ${rtlDir}: cannot read its manifest.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a folder written by \`dysta gen-rtl\``);
+      }
+      if (manifest.config === undefined) throw usage(`--rtl ${rtlDir}: manifest.json has no config; regenerate the folder with \`dysta gen-rtl\``);
+      config = hw.parseConfig(manifest.config, `${rtlDir}/manifest.json`);
+    } else {
+      config = args.config ? hw.loadConfigFile(args.config) : hw.defaultConfig();
+      if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
+      hw.writeDesign(hw.generateDesign(config), args.out);
+      rtlDir = args.out;
+      say(`generated RTL in ${args.out}/`);
+    }
+    if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
+
+    // Plan every selected suite (trace inputs are loaded and checked here: a bad input stops before any simulation).
+    const traceGiven = [args.workload, args['csv-dir'], args.trace, args.rate, args.load, args.requests, args['slo-mult']].some((v) => v !== undefined);
+    if (traceGiven && !suites.includes('trace')) say('note: the trace options apply to the trace suite, which is not selected');
+    const planned = [];
+    for (const suite of SUITES.filter((s) => suites.includes(s))) {
+      if (suite === 'npu') planned.push(verify.planNpu(config.peArray, { seeds: args.seeds, rows: args.rows, k: args.k, seed: args.seed }));
+      if (suite === 'scheduler') planned.push(verify.planScheduler(config, { seed: args.seed }));
+      if (suite === 'system') planned.push(verify.planSystem(config, { seed: args.seed }));
+      if (suite === 'trace') {
+        let sources;
+        const sloMult = args['slo-mult'];
+        if (args.workload === undefined && args['csv-dir'] === undefined && args.trace === undefined) {
+          sources = verify.defaultTraceSources(args.seed, { requests: args.requests, rate: args.rate, load: args.load, sloMult });
+        } else {
+          const workload = args['csv-dir'] !== undefined ? { kind: 'csv' as const, dir: args['csv-dir'], seqLen: args['seq-len'] } : args.workload !== undefined ? { kind: 'zoo' as const, name: args.workload } : verify.workloadForTraceFile(args.trace!);
+          const requests = args.trace !== undefined ? { kind: 'file' as const, path: args.trace } : { kind: 'poisson' as const, count: args.requests ?? verify.TRACE_DEFAULTS.requests, seed: args.seed, rate: args.rate, load: args.load };
+          sources = [{ workload, requests, sloMult }];
+        }
+        planned.push(verify.planTrace(config, verify.prepareTraces(config, sources)));
+      }
+    }
+    const only = args.case ?? [];
+    const selection = verify.selectCases(planned, only);
+    const selectedCount = [...selection.values()].reduce((a, s) => a + s.size, 0);
+
+    // Waveforms: one case into --wave, or every case into --wave-dir.
+    let waveFor: ((suite: string, name: string) => string | undefined) | undefined;
+    if (args.wave) {
+      if (selectedCount !== 1) throw usage(`--wave records one case, but ${selectedCount} are selected: pick one with --suite and --case (or use --wave-dir DIR to record every case)`);
+      waveFor = () => args.wave;
+    } else if (args['wave-dir']) {
+      const dir = ensureOutputDir(args['wave-dir'], 'cosim waveforms', '--wave-dir');
+      waveFor = (suite, name) => resolve(dir, `${suite}-${name}.fst`);
+    }
+
+    const rerun = (r: { suite: string; name: string }) =>
+      ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
+    const command = ['dysta', 'cosim', ...process.argv.slice(3)].map(shellQuote).join(' ');
+    say(`cosim: ${selectedCount} cases in ${planned.map((s) => s.suite).join(', ')} (seed ${args.seed}; design ${resolve(rtlDir)})`);
+    let done = 0;
+    const result = await verify.runRegression({
+      rtlDir,
+      config,
+      suites: planned,
+      only,
+      waveFor: waveFor as never,
+      progress: say,
+      onCase: (r) => {
+        done++;
+        const counter = `[${String(done).padStart(String(selectedCount).length)}/${selectedCount}]`;
+        process.stdout.write(`${counter} ${verify.caseLine(r)}\n`);
+        const text = r.data?.text;
+        if (typeof text === 'string') process.stdout.write(`${text}\n`);
+      },
+    });
+
+    // Waves of passing cases go unless asked to keep them; failing ones stay.
+    if (args['wave-dir'] && !args['keep-waves']) {
+      const { rmSync } = await import('node:fs');
+      for (const c of result.cases) {
+        if (c.status === 'pass' && c.waveform) {
+          rmSync(c.waveform, { force: true });
+          if (c.gtkw) rmSync(c.gtkw, { force: true });
+          delete c.waveform;
+          delete c.gtkw;
+        }
+      }
+    }
+
+    const failures = verify.failureReport(result, rerun);
+    process.stdout.write(`\n${verify.summaryTable(result)}\n${failures ? `\n${failures}\n` : ''}`);
+    if (args.junit) {
+      await writeOutputFile(args.junit, verify.junitXml(result, { timestamp: new Date(), rerun, properties: { seed: String(args.seed), design: resolve(rtlDir), command } }), '--junit');
+      say(`wrote ${args.junit}`);
+    }
+    if (args.json) {
+      await writeOutputFile(args.json, JSON.stringify(verify.jsonReport(result, { seed: args.seed, command, rerun }), null, 1) + '\n', '--json');
+      say(`wrote ${args.json}`);
+    }
+    if (!result.passed) {
+      const bad = result.cases.filter((c) => c.status === 'fail' || c.status === 'error').length;
+      throw new UserError(`${bad} of ${result.cases.length} cases disagreed with the golden model or did not finish (details above)`, 1);
+    }
   },
 };

@@ -2,7 +2,7 @@
 // open the NPU tile in Verilator (cached build), and optionally record a waveform with a GTKWave
 // save file whose groups show the array's control, stream, MAC, output and monitor signals.
 import { resolve } from 'node:path';
-import { NpuTileSim } from '../cosim/npu/driver.ts';
+import { NpuTileSim, npuWaveGroups } from '../cosim/npu/driver.ts';
 import { waveScope, writeGtkw } from '../cosim/gtkw.ts';
 import { requireTool } from '../cosim/tools.ts';
 import { generateDesign, writeDesign, type HwConfig } from '../hwgen/index.ts';
@@ -31,22 +31,8 @@ export async function openNpu(o: OpenOptions): Promise<{ sim: NpuTileSim; finish
   const finish = async () => {
     await sim.close();
     if (!wave) return undefined;
-    const scope = waveScope('npu_tile');
-    return writeGtkw({
-      wave,
-      scope,
-      zoom: -19, // about 200 cycles: weight loading and the first rows of the layer
-      groups: [
-        { name: 'control', signals: ['clk', 'rst', 'start', 'busy', 'done', { name: 'cycles', format: 'dec' }] },
-        { name: 'activation stream', signals: ['act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last'] },
-        {
-          name: 'MAC (lane 0)',
-          signals: ['u_array.mac_valid', 'u_array.mac_first', 'u_array.mac_last', { name: 'u_array.acc_0', format: 'signed' }],
-        },
-        { name: 'outputs', signals: ['out_valid', 'out_data', { name: 'u_array.rows_out', format: 'dec' }] },
-        { name: 'sparsity monitor', signals: [{ name: 'mon_nonzero', format: 'dec' }, { name: 'mon_total', format: 'dec' }, 'mon_valid'] },
-      ],
-    });
+    // About 200 cycles: weight loading and the first rows of the layer.
+    return writeGtkw({ wave, scope: waveScope('npu_tile'), zoom: -19, groups: npuWaveGroups() });
   };
   return { sim, finish };
 }

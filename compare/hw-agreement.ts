@@ -60,7 +60,8 @@ export interface FloatDecision {
   score: readonly number[];
 }
 
-interface Encoded {
+/** A trace in the host's encoding: tables and per-request values in cycles and fixed point. */
+export interface EncodedTrace {
   f: SchedulerFormats;
   tables: VariantTables[];
   recip: Reciprocal[][];
@@ -74,7 +75,7 @@ interface Encoded {
   nnz: bigint[][];
 }
 
-function encode(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests): Encoded {
+export function encodeTrace(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests): EncodedTrace {
   const f = schedulerFormats(cfg);
   const cyc = (s: number) => BigInt(Math.round(s * f.clockHz));
   const tables: VariantTables[] = [];
@@ -132,7 +133,7 @@ export interface LockstepResult {
 
 /** Lockstep comparison along the float run's decision log. */
 export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, log: readonly FloatDecision[]): LockstepResult {
-  const e = encode(cfg, variants, req);
+  const e = encodeTrace(cfg, variants, req);
   const f = e.f;
   const n = req.count;
   const ratioSum = new Array<bigint>(n).fill(0n);
@@ -205,7 +206,7 @@ export interface FreeRunResult {
  * (UPDATE_TO_SELECT after each layer, N + SELECT_FIXED per decision) added to the timeline.
  */
 export function freeRun(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, options: { rtlLatency?: boolean } = {}): FreeRunResult {
-  const e = encode(cfg, variants, req);
+  const e = encodeTrace(cfg, variants, req);
   const g = new GoldenScheduler(e.f);
   e.tables.forEach((tb, v) => g.program(v, tb));
   const n = req.count;

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
+import type { GtkwGroup } from '../gtkw.ts';
 
 export const NPU_TRANSACTIONS = fileURLToPath(new URL('./npu_tile.cpp', import.meta.url));
 export const NPU_TOP = 'npu_tile';
@@ -44,6 +45,17 @@ export function packRow(values: readonly number[], width: number): string {
   let word = 0n;
   for (let j = values.length - 1; j >= 0; j--) word = (word << BigInt(width)) | BigInt.asUintN(width, BigInt(values[j]!));
   return word.toString(16);
+}
+
+/** GTKWave groups: the array's control, activation stream, MAC of lane 0, outputs, sparsity monitor. */
+export function npuWaveGroups(): GtkwGroup[] {
+  return [
+    { name: 'control', signals: ['clk', 'rst', 'start', 'busy', 'done', { name: 'cycles', format: 'dec' }] },
+    { name: 'activation stream', signals: ['act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last'] },
+    { name: 'MAC (lane 0)', signals: ['u_array.mac_valid', 'u_array.mac_first', 'u_array.mac_last', { name: 'u_array.acc_0', format: 'signed' }] },
+    { name: 'outputs', signals: ['out_valid', 'out_data', { name: 'u_array.rows_out', format: 'dec' }] },
+    { name: 'sparsity monitor', signals: [{ name: 'mon_nonzero', format: 'dec' }, { name: 'mon_total', format: 'dec' }, 'mon_valid'] },
+  ];
 }
 
 export class NpuTileSim {

@@ -115,6 +115,9 @@ export interface SchedRun {
   decisions: number;
   /** Scheduler time at the end. */
   endTime: bigint;
+  /** The script sent and the log written, kept next to the session's command log. */
+  scriptPath: string;
+  logPath: string;
 }
 
 /** GTKWave groups: scheduler state, host traffic, events, scores and the selected task, predictor, monitor, NPU. */
@@ -151,18 +154,20 @@ export class SchedulerSim {
     return new SchedulerSim(simulator, session, shapeFromParameters(mod.parameters, monitor?.parameters));
   }
 
-  /** Plays a script (reset first) and returns the log. */
   /**
    * Plays a script (reset first) and returns the log. The script and the log are kept next to the
    * session's command log (`<session>.run-N.script` / `.log`), so `<binary> < <session>.cmds` replays it.
    */
-  async run(script: SchedScript, limitCycles = 1_000_000, options: { wave?: string; evStall?: number } = {}): Promise<SchedRun & { gtkw?: string }> {
+  async run(script: SchedScript, limitCycles = 1_000_000, options: { wave?: string; evStall?: number; onSent?: () => void } = {}): Promise<SchedRun & { gtkw?: string }> {
     const n = this.runs++;
     const scriptPath = `${this.session.logPath}.run-${n}.script`;
     const logPath = `${this.session.logPath}.run-${n}.log`;
     writeFileSync(scriptPath, scriptText(script, this.shape));
     if (options.wave) await this.session.waveOn(options.wave);
-    const reply = await this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles} ${options.evStall ?? 0}`);
+    const replied = this.session.send(`sched_run ${scriptPath} ${logPath} ${this.shape.layerCountWidth} ${this.shape.variantWidth} ${limitCycles} ${options.evStall ?? 0}`);
+    // The caller may now keep Node busy (golden models) while the simulator runs on its own.
+    options.onSent?.();
+    const reply = await replied;
     let gtkw: string | undefined;
     if (options.wave) {
       await this.session.waveOff();
@@ -170,7 +175,7 @@ export class SchedulerSim {
     }
     const [decisions, end] = reply.trim().split(/\s+/);
     const lines = readFileSync(logPath, 'utf8').split('\n').filter((l) => l.length > 0);
-    return { lines, decisions: Number(decisions), endTime: BigInt(end ?? '0'), ...(gtkw ? { gtkw } : {}) };
+    return { lines, decisions: Number(decisions), endTime: BigInt(end ?? '0'), scriptPath, logPath, ...(gtkw ? { gtkw } : {}) };
   }
   private runs = 0;
 

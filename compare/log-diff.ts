@@ -1,0 +1,100 @@
+// Line-for-line comparison of an RTL log with the golden model's (the `sched_run` and `dysta_system`
+// logs share their decision lines: `D t_sel t_event slot req layer score`, then one `S slot score`
+// per valid slot). The report names the first diverging line, the decision it belongs to, and both
+// models' scores at that decision, slot by slot, so a disagreement can be read without the files.
+
+export interface ScoreRow {
+  slot: number;
+  rtl?: string;
+  golden?: string;
+}
+
+export interface FirstDifference {
+  /** 0-based line index. */
+  line: number;
+  rtl?: string;
+  golden?: string;
+  /** 0-based decision the line belongs to (-1 before the first decision). */
+  decision: number;
+  /** The D lines of that decision in both logs, and every slot's score in both. */
+  rtlDecision?: string;
+  goldenDecision?: string;
+  scores: ScoreRow[];
+}
+
+export interface LogComparison {
+  identical: boolean;
+  rtlLines: number;
+  goldenLines: number;
+  /** Lines equal at the same position. */
+  sameLines: number;
+  /** Decisions (D lines) in the golden log, and those equal at the same position in the RTL's. */
+  decisions: number;
+  sameDecisions: number;
+  first?: FirstDifference;
+}
+
+/** The D line and the S lines after it, for the decision that line index `at` belongs to. */
+function decisionAround(lines: readonly string[], at: number): { index: number; decision?: string; scores: Map<number, string> } {
+  let d = Math.min(at, lines.length - 1);
+  while (d >= 0 && !lines[d]!.startsWith('D ')) d--;
+  const scores = new Map<number, string>();
+  if (d < 0) return { index: -1, scores };
+  let index = 0;
+  for (let i = 0; i < d; i++) if (lines[i]!.startsWith('D ')) index++;
+  for (let i = d + 1; i < lines.length && !lines[i]!.startsWith('D '); i++) {
+    const p = lines[i]!.split(' ');
+    if (p[0] === 'S') scores.set(Number(p[1]), p[2]!);
+  }
+  return { index, decision: lines[d], scores };
+}
+
+export function compareLogs(rtl: readonly string[], golden: readonly string[]): LogComparison {
+  let sameLines = 0;
+  let firstLine = -1;
+  const n = Math.max(rtl.length, golden.length);
+  for (let i = 0; i < n; i++) {
+    if (rtl[i] === golden[i]) sameLines++;
+    else if (firstLine < 0) firstLine = i;
+  }
+  const rtlD = rtl.filter((l) => l.startsWith('D '));
+  const goldenD = golden.filter((l) => l.startsWith('D '));
+  const sameDecisions = goldenD.filter((l, i) => rtlD[i] === l).length;
+  const out: LogComparison = { identical: firstLine < 0, rtlLines: rtl.length, goldenLines: golden.length, sameLines, decisions: goldenD.length, sameDecisions };
+  if (firstLine >= 0) {
+    const r = decisionAround(rtl, firstLine);
+    const g = decisionAround(golden, firstLine);
+    const slots = [...new Set([...r.scores.keys(), ...g.scores.keys()])].sort((a, b) => a - b);
+    out.first = {
+      line: firstLine,
+      rtl: rtl[firstLine],
+      golden: golden[firstLine],
+      decision: Math.max(r.index, g.index),
+      rtlDecision: r.decision,
+      goldenDecision: g.decision,
+      scores: slots.map((slot) => ({ slot, rtl: r.scores.get(slot), golden: g.scores.get(slot) })),
+    };
+  }
+  return out;
+}
+
+/** A few lines for a person: the first difference, its decision, and the scores where they differ. */
+export function describeDifference(c: LogComparison, names: { rtl: string; golden: string } = { rtl: 'RTL', golden: 'golden' }): string {
+  const f = c.first;
+  if (!f) return `${names.rtl} and ${names.golden} logs identical (${c.goldenLines} lines)`;
+  const w = Math.max(names.rtl.length, names.golden.length);
+  const lines = [
+    `first difference at log line ${f.line + 1}${f.decision >= 0 ? ` (decision ${f.decision})` : ''}:`,
+    `  ${names.rtl.padEnd(w)}  ${f.rtl ?? '(log ended)'}`,
+    `  ${names.golden.padEnd(w)}  ${f.golden ?? '(log ended)'}`,
+  ];
+  if (f.decision >= 0 && (f.rtlDecision !== f.rtl || f.goldenDecision !== f.golden)) {
+    lines.push(`  decision ${f.decision}: ${names.rtl} "${f.rtlDecision ?? '-'}", ${names.golden} "${f.goldenDecision ?? '-'}" (D t_sel t_event slot request layer score)`);
+  }
+  if (f.scores.length) {
+    const shown = f.scores.filter((s) => s.rtl !== s.golden);
+    const rows = (shown.length ? shown : f.scores).slice(0, 12);
+    lines.push(`  scores at that decision (${shown.length ? `${shown.length} of ${f.scores.length} slots differ` : 'all equal'}): ${rows.map((s) => `slot ${s.slot} ${names.rtl} ${s.rtl ?? '-'} / ${names.golden} ${s.golden ?? '-'}`).join('; ')}${(shown.length || f.scores.length) > rows.length ? '; ...' : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,109 @@
+// Suite `system`: the integrated loop (`dysta system`) on a few configurations: the design under
+// test at two loads, and a variant of it with an 8-lane array, a 4-entry task table (admissions are
+// refused and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
+// array RTL computes each decided layer from the RTL's own outputs of the previous one; the whole
+// log (decisions, scores, read-backs, layer cycles, monitor counts, completions, counters) and every
+// output value must equal the system golden model's.
+import { join, resolve } from 'node:path';
+import { SystemSim } from '../cosim/system/driver.ts';
+import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig } from '../hwgen/index.ts';
+import { compareLogs, describeDifference } from '../compare/log-diff.ts';
+import { Mismatch, runCase } from './case-run.ts';
+import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
+
+interface SystemCase extends PlannedCase {
+  /** Overrides of the design under test; none = that design itself. */
+  variant?: { peArray?: Record<string, number>; scheduler?: Record<string, number> };
+  requests: number;
+  load: number;
+}
+
+/** The small-table variant: the same as test/system's, so the suite and the tests share a build. */
+export const SMALL_SYSTEM = { peArray: { lanes: 8, weightDepth: 128, maxRows: 1024 }, scheduler: { log2Tasks: 2, selectorUnits: 2, timeSkip: 0 } };
+
+function systemCases(config: HwConfig): SystemCase[] {
+  const d = config.scheduler.log2Tasks;
+  return [
+    { name: 'configured', about: `the design under test (${config.peArray.lanes} lanes, ${2 ** d}-entry table): 20 requests at load 1.1`, requests: 20, load: 1.1 },
+    { name: 'configured-light', about: 'the design under test at load 0.6: the table empties and refills', requests: 12, load: 0.6 },
+    { name: 'small-table', about: '8 lanes, 4-entry table, 2 score units, no time skip: 24 requests at load 1.3, admissions refused and retried', variant: SMALL_SYSTEM, requests: 24, load: 1.3 },
+  ];
+}
+
+/** Lines of a `dysta_system` log of one kind. */
+const count = (lines: readonly string[], kind: string) => lines.reduce((n, l) => (l.startsWith(kind + ' ') ? n + 1 : n), 0);
+
+export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite {
+  const cases = systemCases(config);
+  return {
+    suite: 'system',
+    cases: cases.map(({ name, about }) => ({ name, about })),
+    async run(ctx, selected) {
+      const chosen = cases.filter((c) => selected.has(c.name));
+      const results: CaseResult[] = [];
+      // One simulator per design: the cases on the design under test share one.
+      const groups = new Map<string, SystemCase[]>();
+      for (const c of chosen) groups.set(c.variant ? c.name : '', [...(groups.get(c.variant ? c.name : '') ?? []), c]);
+      for (const [key, group] of groups) {
+        let rtlDir = ctx.rtlDir;
+        let cfg = config;
+        const variant = group[0]!.variant;
+        if (variant) {
+          cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
+          rtlDir = join(ctx.workDir, `system-${key}`);
+          writeDesign(generateDesign(cfg), rtlDir);
+        }
+        const waves = group.map((c) => ctx.waveFor('system', c.name));
+        ctx.progress(`system: opening the dysta_system simulator${variant ? ` (${key} configuration)` : ''} (built once per design, then cached)`);
+        let sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+        try {
+          for (const c of group) {
+            const wave = ctx.waveFor('system', c.name);
+            const result = await runCase(
+              'system',
+              c,
+              'layers',
+              sim.session,
+              async () => {
+                const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
+                const gold = runSystemGolden(wl);
+                const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), wave ? { wave: resolve(wave) } : {});
+                const cmp = compareLogs(run.lines, gold.lines);
+                const last = run.lines.at(-1) ?? '';
+                const figures = {
+                  checked: count(run.lines, 'L'),
+                  simCycles: last.startsWith('K ') ? Number(last.split(' ').at(-1)) : 0,
+                  data: { requests: c.requests, load: c.load, refusals: count(run.lines, 'B'), logLines: run.lines.length, commandLog: sim.session.logPath },
+                  ...(wave ? { waveform: wave } : {}),
+                  ...(run.gtkw ? { gtkw: run.gtkw } : {}),
+                };
+                if (!cmp.identical) {
+                  const message = `RTL log differs from the system golden model at line ${cmp.first!.line + 1} of ${cmp.goldenLines}: RTL "${cmp.first!.rtl ?? '(end)'}", golden "${cmp.first!.golden ?? '(end)'}"`;
+                  return { ...figures, mismatch: new Mismatch(message, describeDifference(cmp)) };
+                }
+                for (let r = 0; r < wl.requests.length; r++) {
+                  for (let l = 0; l < wl.requests[r]!.nlayers; l++) {
+                    if (JSON.stringify(run.outputs[r]?.[l]) !== JSON.stringify(gold.outputs[r]![l])) {
+                      return { ...figures, mismatch: new Mismatch(`request ${r} layer ${l}: the PE array's outputs differ from the golden model's`) };
+                    }
+                  }
+                }
+                return figures;
+              },
+              async () => {
+                await sim.close().catch(() => {});
+                sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves) });
+              },
+            );
+            results.push(result);
+            ctx.onCase(result);
+          }
+        } finally {
+          await sim.close();
+        }
+      }
+      // Report in the planned order.
+      return chosen.map((c) => results.find((r) => r.name === c.name)!);
+    },
+  };
+}
