@@ -29,6 +29,7 @@ interface Args {
   requests?: number;
   'slo-mult'?: number;
   'seq-len': number;
+  'read-scores': boolean;
 }
 
 const SUITES = ['npu', 'scheduler', 'trace', 'system'] as const;
@@ -57,6 +58,7 @@ function caseOptions(args: Args): string[] {
     if (v !== undefined) out.push(`--${key}`, key === 'csv-dir' || key === 'trace' ? resolve(String(v)) : String(v));
   }
   if (args['seq-len'] !== 512) out.push('--seq-len', String(args['seq-len']));
+  if (args['read-scores']) out.push('--read-scores');
   return out;
 }
 
@@ -83,10 +85,11 @@ export const cosimCommand: CommandModule<object, Args> = {
       .option('csv-dir', { type: 'string', describe: 'trace: folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Suite trace:' })
       .option('trace', { type: 'string', describe: 'trace: replay this trace JSON (as `dysta simulate --trace-out` writes) instead of generating one', group: 'Suite trace:' })
       .option('rate', { type: 'number', describe: 'trace: Poisson arrival rate in requests/s', group: 'Suite trace:' })
-      .option('load', { type: 'number', describe: "trace: arrival rate as a fraction of the workload's capacity (default 1.1: queues build up)", group: 'Suite trace:' })
+      .option('load', { type: 'number', describe: "trace: arrival rate as a fraction of the workload's capacity (default 1.0: queues build up)", group: 'Suite trace:' })
       .option('requests', { type: 'number', describe: 'trace: generated requests per workload (default 300)', group: 'Suite trace:' })
       .option('slo-mult', { type: 'number', describe: "trace: deadline = arrival + Tarch x M (default: the trace's own, or 10)", group: 'Suite trace:' })
       .option('seq-len', { type: 'number', default: 512, describe: "trace: sequence length for Sanger CSVs' latency model", group: 'Suite trace:' })
+      .option('read-scores', { type: 'boolean', default: false, describe: 'trace: also read back and compare every waiting task\'s score at every decision (about 2x the RTL cycles; the scheduler suite always does)', group: 'Suite trace:' })
       .conflicts('rtl', ['config'])
       .conflicts('workload', 'csv-dir')
       .conflicts('trace', ['rate', 'load', 'requests'])
@@ -167,7 +170,7 @@ export const cosimCommand: CommandModule<object, Args> = {
           const requests = args.trace !== undefined ? { kind: 'file' as const, path: args.trace } : { kind: 'poisson' as const, count: args.requests ?? verify.TRACE_DEFAULTS.requests, seed: args.seed, rate: args.rate, load: args.load };
           sources = [{ workload, requests, sloMult }];
         }
-        planned.push(verify.planTrace(config, verify.prepareTraces(config, sources)));
+        planned.push(verify.planTrace(config, verify.prepareTraces(config, sources), { scoreReads: args['read-scores'] }));
       }
     }
     const only = args.case ?? [];

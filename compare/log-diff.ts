@@ -98,3 +98,51 @@ export function describeDifference(c: LogComparison, names: { rtl: string; golde
   }
   return lines.join('\n');
 }
+
+/**
+ * A log built line by line as a few large strings (4096 lines each), so a million-line golden log
+ * is cheap to keep and to compare with the RTL's log text without splitting it into lines.
+ */
+export class LogText {
+  private readonly chunks: string[] = [];
+  private pending: string[] = [];
+  lines = 0;
+
+  add(line: string): void {
+    this.pending.push(line);
+    this.lines++;
+    if (this.pending.length === 4096) this.flush();
+  }
+
+  private flush(): void {
+    if (this.pending.length) this.chunks.push(this.pending.join('\n') + '\n');
+    this.pending = [];
+  }
+
+  /** True if `text` (lines ending with a newline) is exactly this log. */
+  equals(text: string): boolean {
+    this.flush();
+    let at = 0;
+    for (const c of this.chunks) {
+      if (!text.startsWith(c, at)) return false;
+      at += c.length;
+    }
+    return at === text.length;
+  }
+
+  toLines(): string[] {
+    this.flush();
+    return this.chunks.join('').split('\n').filter((l) => l.length > 0);
+  }
+}
+
+/** Calls `fn` for every line of `text` whose first character is one of `kinds` (no other line is copied). */
+export function forEachLine(text: string, kinds: string, fn: (line: string) => void): void {
+  let at = 0;
+  while (at < text.length) {
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    if (end > at && kinds.includes(text[at]!)) fn(text.slice(at, end));
+    at = end + 1;
+  }
+}

@@ -14,7 +14,19 @@ const READ_BACK_CYCLES = 6n;
  * Layers with `rows` stream their non-zeros through the sparsity monitor (one row per cycle); its
  * count equals nnz as long as nnz fits the monitor's counter, which the scenarios keep small.
  */
-export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0): string[] {
+export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: { scoreReads?: boolean } = {}): string[] {
+  const log: string[] = [];
+  playHarness(cfg, script, { evStall, scoreReads: options.scoreReads }, (line) => log.push(line));
+  return log;
+}
+
+/**
+ * The same, line by line into `emit` (nothing is kept: a 10^6-line log costs no memory). With
+ * `scoreReads: false` the host reads no S lines (sched_run's SCORES argument 0).
+ */
+export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: { evStall?: number; scoreReads?: boolean }, emit: (line: string) => void): void {
+  const evStall = options.evStall ?? 0;
+  const scoreReads = options.scoreReads ?? true;
   const g = new GoldenScheduler(cfg);
   const f = g.f;
   for (const v of script.variants) {
@@ -26,7 +38,6 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
     if (r.layers.length !== want) throw new Error(`request ${i}: ${r.layers.length} layer records, but its variant runs ${want} layers`);
   });
 
-  const log: string[] = [];
   const reqs = script.requests;
   const n = reqs.length;
   const occ = new Map<number, number>();
@@ -46,7 +57,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
   const max = (a: bigint, b: bigint) => (a > b ? a : b);
   const readBack = (slot: number) => {
     const t = g.task(slot)!;
-    log.push(`G ${slot} ${g.isValid(slot) ? 1 : 0} ${t.nextLayer} ${t.gamma} ${t.pred} ${t.ratioSum} ${t.lastRun} ${t.seq}`);
+    emit(`G ${slot} ${g.isValid(slot) ? 1 : 0} ${t.nextLayer} ${t.gamma} ${t.pred} ${t.ratioSum} ${t.lastRun} ${t.seq}`);
     now += READ_BACK_CYCLES;
   };
   const admit = (i: number): number | undefined => {
@@ -65,7 +76,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
       const slot = admit(pending);
       if (slot === undefined) throw new Error('internal: admission refused by an empty table');
       occ.set(slot, pending);
-      log.push(`A ${pending} ${slot}`);
+      emit(`A ${pending} ${slot}`);
       pending++;
       tSel = now + BigInt(TIMING.ADMIT_TO_SELECT);
       now += 1n;
@@ -79,15 +90,17 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
     lastVisible = tEvent;
     lastTEvent = tEvent;
     lastTSel = d.tSel;
-    log.push(`D ${d.tSel} ${tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
+    emit(`D ${d.tSel} ${tEvent} ${d.slot} ${req} ${d.layer} ${d.score}`);
     now = tEvent + stall + 1n;
     if (prevG >= 0) {
       readBack(prevG);
       prevG = -1;
     }
-    for (const slot of [...occ.keys()].sort((a, b) => a - b)) {
-      log.push(`S ${slot} ${g.lastScore(slot)}`);
-      now += 1n;
+    if (scoreReads) {
+      for (const slot of [...occ.keys()].sort((a, b) => a - b)) {
+        emit(`S ${slot} ${g.lastScore(slot)}`);
+        now += 1n;
+      }
     }
     const run = reqs[req]!.layers[d.layer]!;
     const tEnd = tEvent + run.cycles;
@@ -95,12 +108,12 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
       const slot = admit(pending);
       now += 1n;
       if (slot === undefined) {
-        log.push(`B ${pending}`);
+        emit(`B ${pending}`);
         stalls++;
         break;
       }
       occ.set(slot, pending);
-      log.push(`A ${pending} ${slot}`);
+      emit(`A ${pending} ${slot}`);
       pending++;
     }
     if (run.rows) now += BigInt(run.rows);
@@ -111,7 +124,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
     layerOf[req]!++;
     now = tEnd + 1n;
     if (layerOf[req] === reqs[req]!.layers.length) {
-      log.push(`C ${d.slot} ${req} ${tEnd}`);
+      emit(`C ${d.slot} ${req} ${tEnd}`);
       lastVisible = tEnd + BigInt(TIMING.UPDATE_TO_SELECT);
       if (lastVisible <= tEvent + stall) throw new Error('layer shorter than the event stall: the model does not cover that');
       now = lastVisible + stall + 1n;
@@ -122,6 +135,5 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
   if (prevG >= 0) readBack(prevG);
   // Counters: decisions, completions, admissions, stall cycles, last latency (t_sel -> event),
   // valid tasks, last t_sel, and `now` as seen by the eighth read.
-  log.push(`K ${decisions} ${n} ${n} ${stalls} ${lastTEvent - lastTSel} 0 ${lastTSel} ${now + 7n}`);
-  return log;
+  emit(`K ${decisions} ${n} ${n} ${stalls} ${lastTEvent - lastTSel} 0 ${lastTSel} ${now + 7n}`);
 }

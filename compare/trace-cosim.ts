@@ -15,8 +15,8 @@
 import type { SchedRun, SchedScript, SchedulerSim } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/index.ts';
 import { computeMetrics, followSchedule, getPolicy, getPredictor, simulate, type CompiledTrace, type FollowStep, type Metrics, type PolicyDefinition, type PredictorDefinition, type Workload } from '../sw-scheduler/index.ts';
-import { compareLogs, describeDifference, type LogComparison } from './log-diff.ts';
-import { expectedLog } from './scheduler-harness-model.ts';
+import { LogText, compareLogs, describeDifference, forEachLine, type LogComparison } from './log-diff.ts';
+import { expectedLog, playHarness } from './scheduler-harness-model.ts';
 import { TraceFitError, traceScript, type TraceScript } from './trace-script.ts';
 
 /** The float policy (and predictor) that the configured hardware implements. */
@@ -36,32 +36,55 @@ export function floatModelFor(cfg: SchedulerConfig): { policy: PolicyDefinition;
   return { policy, predictor, label: predictorName ? `${name} (${extra.predictor})` : name };
 }
 
-export interface HwRun {
+/** What a `sched_run` log says about the run, read line by line (A, B, C, D and K lines only). */
+export class RunReader {
   /** Per request: finish cycle (undefined if it never completed). */
-  finish: (bigint | undefined)[];
-  decisions: number;
+  readonly finish: (bigint | undefined)[];
+  decisions = 0;
   /** Admissions refused by a full table (B lines). */
-  held: number;
+  held = 0;
   /** Scheduler time at the end (the K line's `now`). */
-  endCycle: bigint;
-}
+  endCycle = 0n;
+  /** The decisions as a schedule for the float policy to follow (when `ts` is given). */
+  readonly steps: FollowStep[] = [];
+  private admitted = 0;
 
-/** Finish times and counts from a `sched_run` log. */
-export function readRun(lines: readonly string[], requests: number): HwRun {
-  const finish = new Array<bigint | undefined>(requests).fill(undefined);
-  let decisions = 0;
-  let held = 0;
-  let endCycle = 0n;
-  for (const line of lines) {
-    const c = line.charCodeAt(0);
-    if (c === 68 /* D */) decisions++;
-    else if (c === 66 /* B */) held++;
-    else if (c === 67 /* C */) {
-      const p = line.split(' ');
-      finish[Number(p[2])] = BigInt(p[3]!);
-    } else if (c === 75 /* K */) endCycle = BigInt(line.slice(line.lastIndexOf(' ') + 1));
+  constructor(
+    requests: number,
+    private readonly ts?: TraceScript,
+    private readonly clockHz = 1,
+  ) {
+    this.finish = new Array<bigint | undefined>(requests).fill(undefined);
   }
-  return { finish, decisions, held, endCycle };
+
+  line(line: string): void {
+    switch (line.charCodeAt(0)) {
+      case 65 /* A */:
+        this.admitted++;
+        break;
+      case 66 /* B */:
+        this.held++;
+        break;
+      case 67 /* C */: {
+        const p = line.split(' ');
+        this.finish[Number(p[2])] = BigInt(p[3]!);
+        break;
+      }
+      case 68 /* D */: {
+        this.decisions++;
+        if (!this.ts) break;
+        const [, tSel, tEvent, , req, layer] = line.split(' ');
+        const r = Number(req);
+        const cycles = this.ts.script.requests[r]!.layers[Number(layer)]!.cycles;
+        const start = this.ts.start;
+        this.steps.push({ time: Number(BigInt(tSel!) - start) / this.clockHz, admitted: this.admitted, chosen: r, end: Number(BigInt(tEvent!) + cycles - start) / this.clockHz });
+        break;
+      }
+      case 75 /* K */:
+        this.endCycle = BigInt(line.slice(line.lastIndexOf(' ') + 1));
+        break;
+    }
+  }
 }
 
 /** Violation rate, ANTT and STP from finish cycles (ALGORITHMS.md section 5, in cycles). */
@@ -78,24 +101,6 @@ export function hwMetrics(ts: TraceScript, finish: readonly (bigint | undefined)
     if (fin > last) last = fin;
   }
   return { violationRate: violations / n, antt: norm / n, stp: n / (Number(last - ts.arrival[0]!) / clockHz) };
-}
-
-/** The golden model's decisions as a schedule for the float policy to follow. */
-export function followSteps(ts: TraceScript, golden: readonly string[], clockHz: number): FollowStep[] {
-  const steps: FollowStep[] = [];
-  let admitted = 0;
-  const seconds = (cycle: bigint) => Number(cycle - ts.start) / clockHz;
-  for (const line of golden) {
-    const c = line.charCodeAt(0);
-    if (c === 65 /* A */) admitted++;
-    else if (c === 68 /* D */) {
-      const [, tSel, tEvent, , req, layer] = line.split(' ');
-      const r = Number(req);
-      const cycles = ts.script.requests[r]!.layers[Number(layer)]!.cycles;
-      steps.push({ time: seconds(BigInt(tSel!)), admitted, chosen: r, end: seconds(BigInt(tEvent!) + cycles) });
-    }
-  }
-  return steps;
 }
 
 export interface FloatFlip {
@@ -126,6 +131,8 @@ export interface TraceCosimReport {
   log: string;
   commandLog: string;
   replay: string;
+  /** Whether every score was read back and compared (else decisions, read-backs, admissions, completions, counters). */
+  scoreReads: boolean;
   logLines: { rtl: number; golden: number; identical: number };
   /** Admissions a full table held back: RTL and golden (B lines). */
   heldAdmissions: { rtl: number; golden: number };
@@ -142,6 +149,12 @@ export interface TraceCosimOptions {
   compiled: CompiledTrace;
   /** The script, if the caller already built (and checked) it. */
   script?: TraceScript;
+  /**
+   * Read back every valid slot's score after each decision (S lines) and compare them too. Off by
+   * default: the reads double the RTL's clock cycles, and the scheduler suite checks every score.
+   * A disagreement is rerun with the reads on, so the report shows both models' scores.
+   */
+  scoreReads?: boolean;
   wave?: string;
   progress?: (line: string) => void;
 }
@@ -169,14 +182,14 @@ function fixedScoresAt(golden: readonly string[], decision: number): Map<number,
 export async function runBeside<T>(
   sim: SchedulerSim,
   script: SchedScript,
-  options: { wave?: string; evStall?: number; limitCycles?: number },
+  options: { wave?: string; evStall?: number; scoreReads?: boolean; limitCycles?: number },
   work: () => T,
 ): Promise<{ run: SchedRun & { gtkw?: string }; rtlSeconds: number; value: T }> {
   const started = performance.now();
   let rtlSeconds = 0;
   let sent!: () => void;
   const commandSent = new Promise<void>((resolve) => (sent = resolve));
-  const rtlRun = sim.run(script, options.limitCycles ?? 1_000_000, { wave: options.wave, evStall: options.evStall, onSent: sent }).then((r) => {
+  const rtlRun = sim.run(script, options.limitCycles ?? 1_000_000, { wave: options.wave, evStall: options.evStall, scoreReads: options.scoreReads, onSent: sent }).then((r) => {
     rtlSeconds = (performance.now() - started) / 1000;
     return r;
   });
@@ -200,32 +213,54 @@ export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimRep
   const ts = o.script ?? traceScript(o.cfg, o.workload, o.compiled);
   const clockHz = o.cfg.clockMHz * 1e6;
   const { policy, predictor, label } = floatModelFor(o.cfg);
+  const scoreReads = o.scoreReads ?? false;
+  const n = o.compiled.count;
 
   const cyclesBefore = BigInt((await o.sim.session.send('cycle')).trim());
-  say(`RTL: ${o.compiled.count} requests in one transaction; golden and float models meanwhile...`);
+  say(`RTL: ${n} requests in one transaction; golden and float models meanwhile...`);
   let goldenSeconds = 0;
   let floatSeconds = 0;
-  const { run: rtl, rtlSeconds, value } = await runBeside(o.sim, ts.script, { wave: o.wave }, () => {
+  const { run: rtl, rtlSeconds, value } = await runBeside(o.sim, ts.script, { wave: o.wave, scoreReads }, () => {
     const tGolden = performance.now();
-    const golden = expectedLog(o.cfg, ts.script);
+    // The golden log is compared as text; only its A/B/C/D/K facts are read.
+    const text = new LogText();
+    const facts = new RunReader(n, ts, clockHz);
+    playHarness(o.cfg, ts.script, { scoreReads }, (line) => {
+      text.add(line);
+      facts.line(line);
+    });
     goldenSeconds = (performance.now() - tGolden) / 1000;
     const tFloat = performance.now();
-    const steps = followSteps(ts, golden, clockHz);
-    const follow = followSchedule(o.compiled, policy, steps, { predictor, keepDisagreements: 5 });
+    const follow = followSchedule(o.compiled, policy, facts.steps, { predictor, keepDisagreements: 5 });
     const floatMetrics = computeMetrics(simulate(o.compiled, policy, { predictor, tableSize: 2 ** o.cfg.log2Tasks }));
     floatSeconds = (performance.now() - tFloat) / 1000;
     say(`golden model ${goldenSeconds.toFixed(2)} s, float ${floatSeconds.toFixed(2)} s`);
-    return { golden, steps, follow, floatMetrics };
+    return { text, facts, follow, floatMetrics };
   });
-  const { golden, steps, follow, floatMetrics } = value;
+  const { text: golden, facts: goldenRun, follow, floatMetrics } = value;
   const cyclesAfter = BigInt((await o.sim.session.send('cycle')).trim());
+  const rtlRun = new RunReader(n);
+  forEachLine(rtl.text, 'ABCDK', (line) => rtlRun.line(line));
 
-  const cmp: LogComparison = compareLogs(rtl.lines, golden);
-  const rtlRunInfo = readRun(rtl.lines, o.compiled.count);
-  const goldenRunInfo = readRun(golden, o.compiled.count);
-  const decisions = rtlRunInfo.decisions;
+  let cmp: LogComparison;
+  let firstDifference: string | null = null;
+  if (golden.equals(rtl.text)) {
+    cmp = { identical: true, rtlLines: golden.lines, goldenLines: golden.lines, sameLines: golden.lines, decisions: goldenRun.decisions, sameDecisions: goldenRun.decisions };
+  } else {
+    cmp = compareLogs(rtl.lines, golden.toLines());
+    firstDifference = describeDifference(cmp);
+    if (!scoreReads) {
+      // Rerun with every score read back, so the report shows both models' scores where they part.
+      say('the logs differ: rerunning the RTL with every score read back, for the report');
+      const full = await o.sim.run(ts.script, 1_000_000, { scoreReads: true });
+      const detail = compareLogs(full.lines, expectedLog(o.cfg, ts.script));
+      if (!detail.identical) firstDifference = `${describeDifference(detail)}\n(from a rerun that read back every score: ${full.logPath})`;
+    }
+  }
+  const steps = goldenRun.steps;
+  const fixedScores = scoreReads ? golden.toLines() : undefined;
   const flips: FloatFlip[] = follow.disagreements.map((d) => {
-    const fixed = fixedScoresAt(golden, d.index);
+    const fixed = fixedScores ? fixedScoresAt(fixedScores, d.index) : new Map<number, string>();
     const goldenReq = steps[d.index]!.chosen;
     const at = (r: number) => d.score[d.ready.indexOf(r)]!;
     return {
@@ -238,14 +273,14 @@ export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimRep
   });
   return {
     workload: o.workload.name,
-    requests: o.compiled.count,
+    requests: n,
     policy: label,
     log2Tasks: o.cfg.log2Tasks,
     clockMHz: o.cfg.clockMHz,
-    decisions,
-    agreement: { rtlVsGolden: cmp.sameDecisions / Math.max(1, Math.max(cmp.decisions, decisions)), goldenVsFloat: steps.length ? follow.agreed / steps.length : 1 },
-    metrics: { rtl: hwMetrics(ts, rtlRunInfo.finish, clockHz), golden: hwMetrics(ts, goldenRunInfo.finish, clockHz), float: floatMetrics },
-    simCycles: Number(rtlRunInfo.endCycle),
+    decisions: rtlRun.decisions,
+    agreement: { rtlVsGolden: cmp.sameDecisions / Math.max(1, cmp.decisions, rtlRun.decisions), goldenVsFloat: steps.length ? follow.agreed / steps.length : 1 },
+    metrics: { rtl: hwMetrics(ts, rtlRun.finish, clockHz), golden: hwMetrics(ts, goldenRun.finish, clockHz), float: floatMetrics },
+    simCycles: Number(rtlRun.endCycle),
     evaluatedCycles: Number(cyclesAfter - cyclesBefore),
     wallSeconds: (performance.now() - started) / 1000,
     waveform: o.wave ?? null,
@@ -253,9 +288,10 @@ export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimRep
     log: rtl.logPath,
     commandLog: o.sim.session.logPath,
     replay: o.sim.session.replayCommand,
+    scoreReads,
     logLines: { rtl: cmp.rtlLines, golden: cmp.goldenLines, identical: cmp.sameLines },
-    heldAdmissions: { rtl: rtlRunInfo.held, golden: goldenRunInfo.held },
-    firstDifference: cmp.identical ? null : describeDifference(cmp),
+    heldAdmissions: { rtl: rtlRun.held, golden: goldenRun.held },
+    firstDifference,
     floatFlips: flips,
     seconds: { rtl: rtlSeconds, golden: goldenSeconds, float: floatSeconds },
   };
@@ -266,7 +302,7 @@ export function formatTraceReport(r: TraceCosimReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
   const m = (name: string, x: Metrics) => `  ${name.padEnd(14)} ${x.violationRate.toFixed(4).padStart(14)} ${x.antt.toFixed(4).padStart(10)} ${x.stp.toFixed(2).padStart(10)}`;
   const lines = [
-    `  ${r.decisions} decisions; RTL vs golden ${pct(r.agreement.rtlVsGolden)} identical (${r.logLines.identical} / ${Math.max(r.logLines.rtl, r.logLines.golden)} log lines); golden vs float ${r.policy} ${pct(r.agreement.goldenVsFloat)} (lockstep)`,
+    `  ${r.decisions} decisions; RTL vs golden ${pct(r.agreement.rtlVsGolden)} identical (${r.logLines.identical} / ${Math.max(r.logLines.rtl, r.logLines.golden)} log lines${r.scoreReads ? ', every score read back' : ''}); golden vs float ${r.policy} ${pct(r.agreement.goldenVsFloat)} (lockstep)`,
     `  admissions held by the full ${2 ** r.log2Tasks}-entry table: ${r.heldAdmissions.rtl} (RTL), ${r.heldAdmissions.golden} (golden)`,
     `  ${'model'.padEnd(14)} ${'violation rate'.padStart(14)} ${'ANTT'.padStart(10)} ${'STP (inf/s)'.padStart(10)}`,
     m('RTL', r.metrics.rtl),

@@ -1,6 +1,6 @@
 // Suite `trace`: workload traces through the scheduler RTL with the trace NPU, beside the golden
 // model and the float policy (compare/trace-cosim.ts). By default the CNN and attention zoos, 300
-// Poisson requests each at load 1.1 (queues build up); or one workload (`--workload`, `--csv-dir`)
+// Poisson requests each at load 1.0 (the accelerator's capacity: queues build up); or one workload (`--workload`, `--csv-dir`)
 // with a generated or saved trace (`--trace`). Inputs are loaded and checked against the hardware
 // before anything runs, so a bad input is one clear error, not a failed case.
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { ZOO, compileTrace, generatePoissonTrace, importCsvFolder, readTraceFile
 import { Mismatch, runCase } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
 
-export const TRACE_DEFAULTS = { requests: 300, load: 1.1, sloMult: 10, workloads: ['cnn', 'attention'] } as const;
+export const TRACE_DEFAULTS = { requests: 300, load: 1.0, sloMult: 10, workloads: ['cnn', 'attention'] } as const;
 
 export interface TraceSource {
   workload: { kind: 'zoo'; name: string } | { kind: 'csv'; dir: string; seqLen: number };
@@ -75,7 +75,7 @@ export function prepareTraces(config: HwConfig, sources: readonly TraceSource[])
   });
 }
 
-/** The default sources: the built-in zoos, Poisson at load 1.1. */
+/** The default sources: the built-in zoos, Poisson at load 1.0. */
 export function defaultTraceSources(seed: number, o: { requests?: number; load?: number; rate?: number; sloMult?: number } = {}): TraceSource[] {
   return TRACE_DEFAULTS.workloads.map((name) => ({
     workload: { kind: 'zoo', name },
@@ -89,7 +89,7 @@ export function workloadForTraceFile(path: string): TraceSource['workload'] {
   return { kind: 'zoo', name: zooForTrace(path) };
 }
 
-export function planTrace(config: HwConfig, prepared: readonly PreparedTrace[]): PlannedSuite {
+export function planTrace(config: HwConfig, prepared: readonly PreparedTrace[], o: { scoreReads?: boolean } = {}): PlannedSuite {
   return {
     suite: 'trace',
     cases: prepared.map(({ name, about }) => ({ name, about })),
@@ -115,6 +115,7 @@ export function planTrace(config: HwConfig, prepared: readonly PreparedTrace[]):
                 workload: c.workload,
                 compiled: c.compiled,
                 script: c.script,
+                scoreReads: o.scoreReads,
                 ...(wave ? { wave: resolve(wave) } : {}),
                 progress: (line) => ctx.progress(`trace ${c.name}: ${line}`),
               });

@@ -1,17 +1,18 @@
 // Transactions for the Dysta scheduler (dysta_scheduler). The whole host + trace-NPU loop runs in
 // C++; Node only writes a script and reads a log, so 10,000 decisions cost one round trip.
 //
-//   sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]
+//   sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL [SCORES]]]
 //       Plays SCRIPT (format: cosim/scheduler/README.md) against the scheduler and writes one line
 //       per observed fact to LOG. Reply: ok DECISIONS END_TIME. LIMIT bounds the cycles spent waiting
 //       for any one event (default 1000000); EV_STALL holds ev_ready low that many cycles after
-//       every event (event-stream backpressure, default 0).
+//       every event (event-stream backpressure, default 0); SCORES 0 skips reading back every
+//       valid slot's score after a decision (the S lines; default 1).
 //
 // The host/NPU behaviour (the TS mirror in compare/scheduler-harness-model.ts does exactly the same):
 //   - reset, program the tables (one command per cycle), tick to `start`;
 //   - when the table is empty: read back the last finished slot (G), tick to the next arrival, admit it;
-//   - wait for the decision event (D); read back the slot that ran last (G) and every valid slot's
-//     score (S); admit, in order, every pending request that arrives before the layer ends (A), or
+//   - wait for the decision event (D); read back the slot that ran last (G) and, unless SCORES is 0,
+//     every valid slot's score (S); admit, in order, every pending request that arrives before the layer ends (A), or
 //     stop at the first refusal (B, backpressure: it stays pending); tick to the layer's end and
 //     pulse npu_layer_done with the layer's non-zero count (trace NPU); on the last layer of a
 //     request wait for its completion event (C);
@@ -108,7 +109,8 @@ public:
             log << "D " << host.evTime.u64() << ' ' << tEv << ' ' << slot << ' ' << req << ' ' << layer << ' ' << host.evScore.u64() << '\n';
             take();
             if (prevG >= 0) log << host.readBack(prevG) << '\n', prevG = -1;
-            for (const auto& [s2, r2] : occ) log << host.scoreLine(s2) << '\n';
+            if (scoreReads)
+                for (const auto& [s2, r2] : occ) log << host.scoreLine(s2) << '\n';
             const Req& rr = s.reqs[req];
             if (layer != layerOf[req] || layer >= rr.layers.size())
                 throw cosim::Error("request " + std::to_string(req) + " got layer " + std::to_string(layer) + ", expected " + std::to_string(layerOf[req]));
@@ -157,6 +159,8 @@ public:
 
     /** Cycles the host holds ev_ready low after an event appears (event-stream backpressure). */
     uint64_t evStall = 0;
+    /** Read back every valid slot's score after each decision (S lines). */
+    bool scoreReads = true;
 
 private:
     /** Takes the visible event: ev_ready low for evStall cycles, then high for one. */
@@ -198,14 +202,15 @@ private:
     const cosim::Port &layerDone, &countExt, &count, &laneValid, &laneData;
 };
 
-// sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]
-cosim::Command schedRun("sched_run", "SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL]]", [](cosim::Harness& h, const cosim::Args& a) -> std::string {
-    a.expect(4, 6);
+// sched_run SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL [SCORES]]]
+cosim::Command schedRun("sched_run", "SCRIPT LOG LAYER_COUNT_WIDTH VARIANT_WIDTH [LIMIT [EV_STALL [SCORES]]]", [](cosim::Harness& h, const cosim::Args& a) -> std::string {
+    a.expect(4, 7);
     const Script s = readScript(a.str(0));
     std::ofstream log(a.str(1));
     if (!log) throw cosim::Error("cannot write log " + a.str(1));
     Runner r(h, log, a.u64(4, 1000000), int(a.u64(2)), int(a.u64(3)));
     r.evStall = a.u64(5, 0);
+    r.scoreReads = a.u64(6, 1) != 0;
     const std::string reply = r.run(s);
     log.flush();
     return reply;

@@ -1,0 +1,115 @@
+// Benchmark of `dysta cosim`, measured as a user sees it: whole processes of the real command.
+//   1. 1000 CNN-zoo requests through the scheduler RTL with D = 10 (`--suite trace`: RTL, golden and
+//      float models), and 2. the default regression (`npm run cosim`).
+// For each: wall time cold (an empty Verilator cache: the simulators are built; ccache as it is)
+// and warm (best and median of the warm runs), simulated cycles per second (scheduler cycles, time
+// skips included, and the clock cycles the simulator evaluated), decisions per second, and the
+// ratio of the Node-driven simulator sessions to replaying their command logs in the C++ harness
+// alone (`<binary> < session.cmds`), per session and for the whole command.
+//   npm run bench:cosim [-- --warm 3] [-- --skip-cold] [-- --skip-regression] [-- --requests 1000]
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { execa } from 'execa';
+
+const { values } = parseArgs({
+  options: {
+    warm: { type: 'string', default: '3' },
+    'skip-cold': { type: 'boolean', default: false },
+    'skip-regression': { type: 'boolean', default: false },
+    'skip-trace': { type: 'boolean', default: false },
+    requests: { type: 'string', default: '1000' },
+  },
+});
+const WARM = Number(values.warm);
+const ROOT = new URL('..', import.meta.url).pathname;
+const BIN = join(ROOT, 'bin', 'dysta.js');
+const work = mkdtempSync(join(tmpdir(), 'bench-cosim-'));
+const sessions = join(ROOT, '.cache', 'cosim-sessions');
+
+interface Run {
+  wall: number;
+  report: { cases: { suite: string; checked: number; unit: string; simCycles: number; data?: { evaluatedCycles?: number } }[]; result: string };
+  sessionLogs: string[];
+}
+
+/** One whole `dysta cosim` process; its JSON report and the command logs of its simulator sessions. */
+async function dysta(args: string[], env: Record<string, string> = {}): Promise<Run> {
+  const json = join(work, `report-${Date.now()}.json`);
+  mkdirSync(sessions, { recursive: true });
+  const before = new Set(readdirSync(sessions).filter((f) => f.endsWith('.cmds')));
+  const t0 = performance.now();
+  const r = await execa('node', [BIN, 'cosim', ...args, '--json', json], { cwd: ROOT, reject: false, env: { ...process.env, ...env } });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.exitCode !== 0) throw new Error(`dysta cosim ${args.join(' ')} exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
+  const sessionLogs = readdirSync(sessions).filter((f) => f.endsWith('.cmds') && !before.has(f)).map((f) => join(sessions, f));
+  return { wall, report: JSON.parse(readFileSync(json, 'utf8')), sessionLogs };
+}
+
+/** Replays each command log without Node; returns the total replay seconds and the sessions' own lifetimes. */
+async function replay(logs: readonly string[]): Promise<{ replay: number; nodeSessions: number }> {
+  let total = 0;
+  let lifetime = 0;
+  for (const log of logs) {
+    const text = readFileSync(log, 'utf8');
+    const binary = text.match(/^# replay without Node: (\S+)/m)?.[1];
+    const started = text.match(/started (\S+)\n/)?.[1];
+    if (!binary || !started) continue;
+    lifetime += (statSync(log).mtimeMs - Date.parse(started)) / 1000;
+    const t0 = performance.now();
+    await execa(binary, [], { inputFile: log, stdout: 'ignore', stderr: 'ignore', reject: false });
+    total += (performance.now() - t0) / 1000;
+  }
+  return { replay: total, nodeSessions: lifetime };
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const fmt = (x: number, d = 2) => x.toFixed(d);
+const rate = (x: number) => (x >= 1e9 ? `${(x / 1e9).toFixed(2)} G` : x >= 1e6 ? `${(x / 1e6).toFixed(2)} M` : x >= 1e3 ? `${(x / 1e3).toFixed(1)} k` : x.toFixed(0));
+
+async function measure(label: string, args: string[], target: number): Promise<void> {
+  process.stderr.write(`${label}: ${args.join(' ')}\n`);
+  let cold: number | undefined;
+  if (!values['skip-cold']) {
+    const cache = mkdtempSync(join(work, 'cache-'));
+    cold = (await dysta(args, { DYSTA_CACHE_DIR: cache })).wall;
+    rmSync(cache, { recursive: true, force: true });
+    process.stderr.write(`  cold: ${fmt(cold)} s\n`);
+  }
+  await dysta(args); // make sure the default cache holds every simulator
+  const warm: Run[] = [];
+  for (let i = 0; i < WARM; i++) {
+    warm.push(await dysta(args));
+    process.stderr.write(`  warm ${i + 1}: ${fmt(warm.at(-1)!.wall)} s\n`);
+  }
+  const best = warm.reduce((a, r) => (r.wall < a.wall ? r : a));
+  const cases = best.report.cases;
+  const simCycles = cases.reduce((a, c) => a + c.simCycles, 0);
+  const evaluated = cases.reduce((a, c) => a + (c.data?.evaluatedCycles ?? 0), 0);
+  const decisions = cases.filter((c) => c.unit === 'decisions').reduce((a, c) => a + c.checked, 0);
+  const layers = cases.filter((c) => c.unit === 'layers').reduce((a, c) => a + c.checked, 0);
+  const { replay: replaySeconds, nodeSessions } = await replay(best.sessionLogs);
+  const walls = warm.map((r) => r.wall);
+  console.log(`\n## ${label}\n`);
+  console.log(`command: dysta cosim ${args.join(' ')}\n`);
+  console.log('| figure | value |');
+  console.log('|---|---:|');
+  if (cold !== undefined) console.log(`| wall, cold (empty Verilator cache) | ${fmt(cold, 1)} s |`);
+  console.log(`| wall, warm (best / median of ${WARM}) | ${fmt(Math.min(...walls))} s / ${fmt(median(walls))} s (target < ${target} s) |`);
+  console.log(`| cases | ${cases.length} (${best.report.result}) |`);
+  console.log(`| decisions checked | ${decisions.toLocaleString('en-US')} (${rate(decisions / best.wall)}/s of wall time)${layers ? `; layers ${layers.toLocaleString('en-US')}` : ''} |`);
+  console.log(`| simulated cycles (time skips included) | ${simCycles.toLocaleString('en-US')} (${rate(simCycles / best.wall)} cycles/s) |`);
+  if (evaluated) console.log(`| clock cycles evaluated (trace suite) | ${evaluated.toLocaleString('en-US')} |`);
+  console.log(`| simulator sessions: Node-driven / replayed alone | ${fmt(nodeSessions)} s / ${fmt(replaySeconds)} s = ${fmt(nodeSessions / replaySeconds)} (${best.sessionLogs.length} sessions) |`);
+  console.log(`| whole command / replayed sessions | ${fmt(best.wall)} s / ${fmt(replaySeconds)} s = ${fmt(best.wall / replaySeconds)} |`);
+}
+
+try {
+  const d10 = join(work, 'd10.json');
+  writeFileSync(d10, JSON.stringify({ scheduler: { log2Tasks: 10 } }));
+  if (!values['skip-trace']) await measure(`${values.requests} CNN-zoo requests, D = 10`, ['--suite', 'trace', '--workload', 'cnn', '--requests', values.requests, '--config', d10, '--out', join(work, 'rtl-d10')], 3);
+  if (!values['skip-regression']) await measure('default regression (npm run cosim)', ['--out', join(work, 'rtl-default')], 120);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
