@@ -100,140 +100,151 @@ export const cosimCommand: CommandModule<object, Args> = {
       .example('$0 cosim --suite scheduler --case table-full --wave full.fst', 'one case with a waveform; then: gtkwave full.gtkw')
       .example('$0 cosim --junit results.xml --wave-dir waves', 'for CI: JUnit XML, waves of failing cases kept') as never,
   handler: async (args) => {
-    const suites = String(args.suite).split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
-    if (!suites.length || unknown.length) throw usage(`--suite ${JSON.stringify(args.suite)}: ${unknown.length ? `unknown suite ${unknown.join(', ')}; ` : ''}choose from ${SUITES.join(', ')} (comma-separated)`);
-    const positiveInt = (flag: string, v: number | undefined, max = 1e9) => {
-      if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= max)) throw usage(`--${flag} ${v} must be a whole number from 1 to ${max}`);
-    };
-    if (!(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 0x7fffffff)) throw usage(`--seed ${args.seed} must be a whole number from 0 to 2147483647`);
-    positiveInt('seeds', args.seeds, 1000);
-    positiveInt('rows', args.rows);
-    positiveInt('k', args.k);
-    positiveInt('requests', args.requests, 1_000_000);
-    for (const flag of ['rate', 'load', 'slo-mult', 'seq-len'] as const) {
-      const v = args[flag];
-      if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage(`--${flag} ${v} must be a positive number`);
-    }
-    if (args.wave && !/\.(fst|vcd)$/i.test(args.wave)) throw usage(`--wave ${args.wave}: name a .fst (or .vcd) file`);
-
-    const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify] = await Promise.all([
-      import('../output/index.ts'),
-      import('../cosim/tools.ts'),
-      import('../hwgen/index.ts'),
-      import('../verify/index.ts'),
-    ]);
-    if (args.json) checkOutputFile(args.json, '--json');
-    if (args.junit) checkOutputFile(args.junit, '--junit');
-    if (args.wave) checkOutputFile(args.wave, '--wave');
-    await requireTool('verilator');
-    const say = (line: string) => process.stderr.write(`${line}\n`);
-
-    // The design under test: an existing folder as it is, or generated from the config.
-    let rtlDir: string;
-    let config;
-    if (args.rtl) {
-      rtlDir = args.rtl;
-      const { readFileSync } = await import('node:fs');
-      let manifest: { config?: unknown };
-      try {
-        manifest = JSON.parse(readFileSync(resolve(rtlDir, 'manifest.json'), 'utf8')) as { config?: unknown };
-      } catch (err) {
-        throw usage(`--rtl ${rtlDir}: cannot read its manifest.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a folder written by \`dysta gen-rtl\``);
-      }
-      if (manifest.config === undefined) throw usage(`--rtl ${rtlDir}: manifest.json has no config; regenerate the folder with \`dysta gen-rtl\``);
-      config = hw.parseConfig(manifest.config, `${rtlDir}/manifest.json`);
-    } else {
-      config = args.config ? hw.loadConfigFile(args.config) : hw.defaultConfig();
-      if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
-      hw.writeDesign(hw.generateDesign(config), args.out);
-      rtlDir = args.out;
-      say(`generated RTL in ${args.out}/`);
-    }
-    if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
-
-    // Plan every selected suite (trace inputs are loaded and checked here: a bad input stops before any simulation).
-    const traceGiven = [args.workload, args['csv-dir'], args.trace, args.rate, args.load, args.requests, args['slo-mult']].some((v) => v !== undefined);
-    if (traceGiven && !suites.includes('trace')) say('note: the trace options apply to the trace suite, which is not selected');
-    const planned = [];
-    for (const suite of SUITES.filter((s) => suites.includes(s))) {
-      if (suite === 'npu') planned.push(verify.planNpu(config.peArray, { seeds: args.seeds, rows: args.rows, k: args.k, seed: args.seed }));
-      if (suite === 'scheduler') planned.push(verify.planScheduler(config, { seed: args.seed }));
-      if (suite === 'system') planned.push(verify.planSystem(config, { seed: args.seed }));
-      if (suite === 'trace') {
-        let sources;
-        const sloMult = args['slo-mult'];
-        if (args.workload === undefined && args['csv-dir'] === undefined && args.trace === undefined) {
-          sources = verify.defaultTraceSources(args.seed, { requests: args.requests, rate: args.rate, load: args.load, sloMult });
-        } else {
-          const workload = args['csv-dir'] !== undefined ? { kind: 'csv' as const, dir: args['csv-dir'], seqLen: args['seq-len'] } : args.workload !== undefined ? { kind: 'zoo' as const, name: args.workload } : verify.workloadForTraceFile(args.trace!);
-          const requests = args.trace !== undefined ? { kind: 'file' as const, path: args.trace } : { kind: 'poisson' as const, count: args.requests ?? verify.TRACE_DEFAULTS.requests, seed: args.seed, rate: args.rate, load: args.load };
-          sources = [{ workload, requests, sloMult }];
-        }
-        planned.push(verify.planTrace(config, verify.prepareTraces(config, sources), { scoreReads: args['read-scores'] }));
-      }
-    }
-    const only = args.case ?? [];
-    const selection = verify.selectCases(planned, only);
-    const selectedCount = [...selection.values()].reduce((a, s) => a + s.size, 0);
-
-    // Waveforms: one case into --wave, or every case into --wave-dir.
-    let waveFor: ((suite: string, name: string) => string | undefined) | undefined;
-    if (args.wave) {
-      if (selectedCount !== 1) throw usage(`--wave records one case, but ${selectedCount} are selected: pick one with --suite and --case (or use --wave-dir DIR to record every case)`);
-      waveFor = () => args.wave;
-    } else if (args['wave-dir']) {
-      const dir = ensureOutputDir(args['wave-dir'], 'cosim waveforms', '--wave-dir');
-      waveFor = (suite, name) => resolve(dir, `${suite}-${name}.fst`);
-    }
-
-    const rerun = (r: { suite: string; name: string }) =>
-      ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
-    const command = ['dysta', 'cosim', ...process.argv.slice(3)].map(shellQuote).join(' ');
-    say(`cosim: ${selectedCount} cases in ${planned.map((s) => s.suite).join(', ')} (seed ${args.seed}; design ${resolve(rtlDir)})`);
-    let done = 0;
-    const result = await verify.runRegression({
-      rtlDir,
-      config,
-      suites: planned,
-      only,
-      waveFor: waveFor as never,
-      progress: say,
-      onCase: (r) => {
-        done++;
-        const counter = `[${String(done).padStart(String(selectedCount).length)}/${selectedCount}]`;
-        process.stdout.write(`${counter} ${verify.caseLine(r)}\n`);
-        const text = r.data?.text;
-        if (typeof text === 'string') process.stdout.write(`${text}\n`);
-      },
-    });
-
-    // Waves of passing cases go unless asked to keep them; failing ones stay.
-    if (args['wave-dir'] && !args['keep-waves']) {
-      const { rmSync } = await import('node:fs');
-      for (const c of result.cases) {
-        if (c.status === 'pass' && c.waveform) {
-          rmSync(c.waveform, { force: true });
-          if (c.gtkw) rmSync(c.gtkw, { force: true });
-          delete c.waveform;
-          delete c.gtkw;
-        }
-      }
-    }
-
-    const failures = verify.failureReport(result, rerun);
-    process.stdout.write(`\n${verify.summaryTable(result)}\n${failures ? `\n${failures}\n` : ''}`);
-    if (args.junit) {
-      await writeOutputFile(args.junit, verify.junitXml(result, { timestamp: new Date(), rerun, properties: { seed: String(args.seed), design: resolve(rtlDir), command } }), '--junit');
-      say(`wrote ${args.junit}`);
-    }
-    if (args.json) {
-      await writeOutputFile(args.json, JSON.stringify(verify.jsonReport(result, { seed: args.seed, command, rerun }), null, 1) + '\n', '--json');
-      say(`wrote ${args.json}`);
-    }
-    if (!result.passed) {
-      const bad = result.cases.filter((c) => c.status === 'fail' || c.status === 'error').length;
-      throw new UserError(`${bad} of ${result.cases.length} cases disagreed with the golden model or did not finish (details above)`, 1);
+    try {
+      await run(args);
+    } catch (err) {
+      // A bad input (config, workload, trace, path) is a usage error: exit code 2, as a failed check is 1.
+      const e = err as Error & { userError?: boolean; exitCode?: number };
+      if (e.userError && e.exitCode === undefined) throw usage(e.message);
+      throw err;
     }
   },
 };
+
+async function run(args: Args): Promise<void> {
+  const suites = String(args.suite).split(',').map((s) => s.trim()).filter(Boolean);
+  const unknown = suites.filter((s) => !(SUITES as readonly string[]).includes(s));
+  if (!suites.length || unknown.length) throw usage(`--suite ${JSON.stringify(args.suite)}: ${unknown.length ? `unknown suite ${unknown.join(', ')}; ` : ''}choose from ${SUITES.join(', ')} (comma-separated)`);
+  const positiveInt = (flag: string, v: number | undefined, max = 1e9) => {
+    if (v !== undefined && !(Number.isInteger(v) && v >= 1 && v <= max)) throw usage(`--${flag} ${v} must be a whole number from 1 to ${max}`);
+  };
+  if (!(Number.isInteger(args.seed) && args.seed >= 0 && args.seed <= 0x7fffffff)) throw usage(`--seed ${args.seed} must be a whole number from 0 to 2147483647`);
+  positiveInt('seeds', args.seeds, 1000);
+  positiveInt('rows', args.rows);
+  positiveInt('k', args.k);
+  positiveInt('requests', args.requests, 1_000_000);
+  for (const flag of ['rate', 'load', 'slo-mult', 'seq-len'] as const) {
+    const v = args[flag];
+    if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage(`--${flag} ${v} must be a positive number`);
+  }
+  if (args.wave && !/\.(fst|vcd)$/i.test(args.wave)) throw usage(`--wave ${args.wave}: name a .fst (or .vcd) file`);
+
+  const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify] = await Promise.all([
+    import('../output/index.ts'),
+    import('../cosim/tools.ts'),
+    import('../hwgen/index.ts'),
+    import('../verify/index.ts'),
+  ]);
+  if (args.json) checkOutputFile(args.json, '--json');
+  if (args.junit) checkOutputFile(args.junit, '--junit');
+  if (args.wave) checkOutputFile(args.wave, '--wave');
+  await requireTool('verilator');
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+
+  // The design under test: an existing folder as it is, or generated from the config.
+  let rtlDir: string;
+  let config;
+  if (args.rtl) {
+    rtlDir = args.rtl;
+    const { readFileSync } = await import('node:fs');
+    let manifest: { config?: unknown };
+    try {
+      manifest = JSON.parse(readFileSync(resolve(rtlDir, 'manifest.json'), 'utf8')) as { config?: unknown };
+    } catch (err) {
+      throw usage(`--rtl ${rtlDir}: cannot read its manifest.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a folder written by \`dysta gen-rtl\``);
+    }
+    if (manifest.config === undefined) throw usage(`--rtl ${rtlDir}: manifest.json has no config; regenerate the folder with \`dysta gen-rtl\``);
+    config = hw.parseConfig(manifest.config, `${rtlDir}/manifest.json`);
+  } else {
+    config = args.config ? hw.loadConfigFile(args.config) : hw.defaultConfig();
+    if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
+    hw.writeDesign(hw.generateDesign(config), args.out);
+    rtlDir = args.out;
+    say(`generated RTL in ${args.out}/`);
+  }
+  if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
+
+  // Plan every selected suite (trace inputs are loaded and checked here: a bad input stops before any simulation).
+  const traceGiven = [args.workload, args['csv-dir'], args.trace, args.rate, args.load, args.requests, args['slo-mult']].some((v) => v !== undefined);
+  if (traceGiven && !suites.includes('trace')) say('note: the trace options apply to the trace suite, which is not selected');
+  const planned = [];
+  for (const suite of SUITES.filter((s) => suites.includes(s))) {
+    if (suite === 'npu') planned.push(verify.planNpu(config.peArray, { seeds: args.seeds, rows: args.rows, k: args.k, seed: args.seed }));
+    if (suite === 'scheduler') planned.push(verify.planScheduler(config, { seed: args.seed }));
+    if (suite === 'system') planned.push(verify.planSystem(config, { seed: args.seed }));
+    if (suite === 'trace') {
+      let sources;
+      const sloMult = args['slo-mult'];
+      if (args.workload === undefined && args['csv-dir'] === undefined && args.trace === undefined) {
+        sources = verify.defaultTraceSources(args.seed, { requests: args.requests, rate: args.rate, load: args.load, sloMult });
+      } else {
+        const workload = args['csv-dir'] !== undefined ? { kind: 'csv' as const, dir: args['csv-dir'], seqLen: args['seq-len'] } : args.workload !== undefined ? { kind: 'zoo' as const, name: args.workload } : verify.workloadForTraceFile(args.trace!);
+        const requests = args.trace !== undefined ? { kind: 'file' as const, path: args.trace } : { kind: 'poisson' as const, count: args.requests ?? verify.TRACE_DEFAULTS.requests, seed: args.seed, rate: args.rate, load: args.load };
+        sources = [{ workload, requests, sloMult }];
+      }
+      planned.push(verify.planTrace(config, verify.prepareTraces(config, sources), { scoreReads: args['read-scores'] }));
+    }
+  }
+  const only = args.case ?? [];
+  const selection = verify.selectCases(planned, only);
+  const selectedCount = [...selection.values()].reduce((a, s) => a + s.size, 0);
+
+  // Waveforms: one case into --wave, or every case into --wave-dir.
+  let waveFor: ((suite: string, name: string) => string | undefined) | undefined;
+  if (args.wave) {
+    if (selectedCount !== 1) throw usage(`--wave records one case, but ${selectedCount} are selected: pick one with --suite and --case (or use --wave-dir DIR to record every case)`);
+    waveFor = () => args.wave;
+  } else if (args['wave-dir']) {
+    const dir = ensureOutputDir(args['wave-dir'], 'cosim waveforms', '--wave-dir');
+    waveFor = (suite, name) => resolve(dir, `${suite}-${name}.fst`);
+  }
+
+  const rerun = (r: { suite: string; name: string }) =>
+    ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
+  const command = ['dysta', 'cosim', ...process.argv.slice(3)].map(shellQuote).join(' ');
+  say(`cosim: ${selectedCount} cases in ${planned.map((s) => s.suite).join(', ')} (seed ${args.seed}; design ${resolve(rtlDir)})`);
+  let done = 0;
+  const result = await verify.runRegression({
+    rtlDir,
+    config,
+    suites: planned,
+    only,
+    waveFor: waveFor as never,
+    progress: say,
+    onCase: (r) => {
+      done++;
+      const counter = `[${String(done).padStart(String(selectedCount).length)}/${selectedCount}]`;
+      process.stdout.write(`${counter} ${verify.caseLine(r)}\n`);
+      const text = r.data?.text;
+      if (typeof text === 'string') process.stdout.write(`${text}\n`);
+    },
+  });
+
+  // Waves of passing cases go unless asked to keep them; failing ones stay.
+  if (args['wave-dir'] && !args['keep-waves']) {
+    const { rmSync } = await import('node:fs');
+    for (const c of result.cases) {
+      if (c.status === 'pass' && c.waveform) {
+        rmSync(c.waveform, { force: true });
+        if (c.gtkw) rmSync(c.gtkw, { force: true });
+        delete c.waveform;
+        delete c.gtkw;
+      }
+    }
+  }
+
+  const failures = verify.failureReport(result, rerun);
+  process.stdout.write(`\n${verify.summaryTable(result)}\n${failures ? `\n${failures}\n` : ''}`);
+  if (args.junit) {
+    await writeOutputFile(args.junit, verify.junitXml(result, { timestamp: new Date(), rerun, properties: { seed: String(args.seed), design: resolve(rtlDir), command } }), '--junit');
+    say(`wrote ${args.junit}`);
+  }
+  if (args.json) {
+    await writeOutputFile(args.json, JSON.stringify(verify.jsonReport(result, { seed: args.seed, command, rerun }), null, 1) + '\n', '--json');
+    say(`wrote ${args.json}`);
+  }
+  if (!result.passed) {
+    const bad = result.cases.filter((c) => c.status === 'fail' || c.status === 'error').length;
+    throw new UserError(`${bad} of ${result.cases.length} cases disagreed with the golden model or did not finish (details above)`, 1);
+  }
+}

@@ -86,3 +86,13 @@ export async function runCase(
 export function skipped(suite: SuiteName, c: PlannedCase, unit: CaseResult['unit'], why: string): CaseResult {
   return { suite, name: c.name, about: c.about, unit, status: 'skipped', checked: 0, simCycles: 0, wallSeconds: 0, message: why };
 }
+
+/** Every case of a suite whose simulator could not be built or started: an error each, with the reason. */
+export function unopened(suite: SuiteName, cases: readonly PlannedCase[], unit: CaseResult['unit'], err: unknown, onCase: (r: CaseResult) => void): CaseResult[] {
+  const message = `the ${suite} simulator could not be built or started: ${firstLine(err instanceof Error ? err.message : String(err))}`;
+  return cases.map((c) => {
+    const r: CaseResult = { suite, name: c.name, about: c.about, unit, status: 'error', checked: 0, simCycles: 0, wallSeconds: 0, message };
+    onCase(r);
+    return r;
+  });
+}

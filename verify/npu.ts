@@ -5,7 +5,7 @@ import { resolve } from 'node:path';
 import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
 import { NpuTileSim, npuWaveGroups } from '../cosim/npu/driver.ts';
 import { compressRows, randomTile, runLayerGolden, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
-import { Mismatch, runCase } from './case-run.ts';
+import { Mismatch, runCase, unopened } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
 
 export interface NpuSuiteOptions {
@@ -61,7 +61,12 @@ export function planNpu(cfg: PeArrayConfig, o: NpuSuiteOptions): PlannedSuite {
       if (!chosen.length) return [];
       const waves = chosen.map((c) => ctx.waveFor('npu', c.name));
       ctx.progress('npu: opening the npu_tile simulator (built once per design, then cached)');
-      let sim = await NpuTileSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+      let sim: NpuTileSim;
+      try {
+        sim = await NpuTileSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+      } catch (err) {
+        return unopened('npu', chosen, 'layers', err, ctx.onCase);
+      }
       const results: CaseResult[] = [];
       try {
         for (const c of chosen) {

@@ -8,7 +8,7 @@ import type { HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
 import { expectedLog } from '../compare/scheduler-harness-model.ts';
 import { runBeside } from '../compare/trace-cosim.ts';
-import { Mismatch, ScenarioError, runCase, skipped } from './case-run.ts';
+import { Mismatch, ScenarioError, runCase, skipped, unopened } from './case-run.ts';
 import { checkSelectionRule, parseDecisions, schedulerCases } from './scheduler-cases.ts';
 import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
 
@@ -25,7 +25,11 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
       let sim: SchedulerSim | undefined;
       if (runnable.length) {
         ctx.progress(`scheduler: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
-        sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+        try {
+          sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+        } catch (err) {
+          return [...unopened('scheduler', runnable, 'decisions', err, ctx.onCase), ...chosen.filter((c) => c.skip).map((c) => skipped('scheduler', c, 'decisions', c.skip!))];
+        }
       }
       try {
         for (const c of chosen) {

@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
-import { Mismatch, runCase } from './case-run.ts';
+import { Mismatch, runCase, unopened } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
 
 interface SystemCase extends PlannedCase {
@@ -51,11 +51,17 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
         if (variant) {
           cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
           rtlDir = join(ctx.workDir, `system-${key}`);
-          writeDesign(generateDesign(cfg), rtlDir);
         }
         const waves = group.map((c) => ctx.waveFor('system', c.name));
         ctx.progress(`system: opening the dysta_system simulator${variant ? ` (${key} configuration)` : ''} (built once per design, then cached)`);
-        let sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+        let sim: SystemSim;
+        try {
+          if (variant) writeDesign(generateDesign(cfg), rtlDir);
+          sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+        } catch (err) {
+          results.push(...unopened('system', group, 'layers', err, ctx.onCase));
+          continue;
+        }
         try {
           for (const c of group) {
             const wave = ctx.waveFor('system', c.name);

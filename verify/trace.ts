@@ -10,7 +10,7 @@ import type { HwConfig } from '../hwgen/index.ts';
 import { formatTraceReport, runTraceCosim } from '../compare/trace-cosim.ts';
 import { traceScript, type TraceScript } from '../compare/trace-script.ts';
 import { ZOO, compileTrace, generatePoissonTrace, importCsvFolder, readTraceFile, workloadCapacity, zooWorkload, type CompiledTrace, type Workload } from '../sw-scheduler/index.ts';
-import { Mismatch, runCase } from './case-run.ts';
+import { Mismatch, runCase, unopened } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
 
 export const TRACE_DEFAULTS = { requests: 300, load: 1.0, sloMult: 10, workloads: ['cnn', 'attention'] } as const;
@@ -98,7 +98,12 @@ export function planTrace(config: HwConfig, prepared: readonly PreparedTrace[], 
       if (!chosen.length) return [];
       const waves = chosen.map((c) => ctx.waveFor('trace', c.name));
       ctx.progress(`trace: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
-      let sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+      let sim: SchedulerSim;
+      try {
+        sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
+      } catch (err) {
+        return unopened('trace', chosen, 'decisions', err, ctx.onCase);
+      }
       const results: CaseResult[] = [];
       try {
         for (const c of chosen) {

@@ -1,0 +1,60 @@
+// Comparing an RTL log with the golden model's: the first differing line, the decision it belongs
+// to and both models' scores there; the text comparison used for million-line logs.
+import { describe, expect, it } from 'vitest';
+import { LogText, compareLogs, describeDifference, forEachLine } from '../../compare/log-diff.ts';
+
+const golden = ['A 0 0', 'A 1 1', 'D 10 20 0 0 0 500', 'S 0 500', 'S 1 700', 'A 2 2', 'D 40 50 1 1 0 650', 'S 0 900', 'S 1 650', 'S 2 800', 'C 1 1 90', 'K 2 3 3 0 10 0 40 99'];
+
+describe('compareLogs', () => {
+  it('identical logs', () => {
+    const c = compareLogs(golden, [...golden]);
+    expect(c).toMatchObject({ identical: true, sameLines: 12, decisions: 2, sameDecisions: 2 });
+    expect(c.first).toBeUndefined();
+  });
+
+  it('names the first difference, its decision and the scores of both models slot by slot', () => {
+    const rtl = [...golden];
+    rtl[6] = 'D 40 50 2 2 0 640';
+    rtl[9] = 'S 2 640';
+    const c = compareLogs(rtl, golden);
+    expect(c.identical).toBe(false);
+    expect(c.sameDecisions).toBe(1);
+    expect(c.first).toMatchObject({ line: 6, decision: 1, rtl: 'D 40 50 2 2 0 640', golden: 'D 40 50 1 1 0 650' });
+    expect(c.first!.scores).toEqual([
+      { slot: 0, rtl: '900', golden: '900' },
+      { slot: 1, rtl: '650', golden: '650' },
+      { slot: 2, rtl: '640', golden: '800' },
+    ]);
+    const text = describeDifference(c);
+    expect(text).toContain('first difference at log line 7 (decision 1)');
+    expect(text).toContain('1 of 3 slots differ');
+    expect(text).toContain('slot 2 RTL 640 / golden 800');
+  });
+
+  it('a log that ends early', () => {
+    const c = compareLogs(golden.slice(0, 5), golden);
+    expect(c.first).toMatchObject({ line: 5, rtl: undefined, golden: 'A 2 2' });
+    expect(describeDifference(c)).toContain('(log ended)');
+  });
+});
+
+describe('LogText', () => {
+  it('equals the same lines as one text, across chunk boundaries, and nothing else', () => {
+    const lines = Array.from({ length: 10_000 }, (_, i) => `S ${i % 64} ${i * 7919}`);
+    const t = new LogText();
+    for (const l of lines) t.add(l);
+    const text = lines.join('\n') + '\n';
+    expect(t.equals(text)).toBe(true);
+    expect(t.equals(text + 'K 1\n')).toBe(false);
+    expect(t.equals(text.slice(0, -1))).toBe(false);
+    expect(t.equals(text.replace('S 5 39595', 'S 5 39596'))).toBe(false);
+    expect(t.lines).toBe(10_000);
+    expect(t.toLines()).toEqual(lines);
+  });
+
+  it('forEachLine passes only the lines of the wanted kinds', () => {
+    const seen: string[] = [];
+    forEachLine(golden.join('\n') + '\n', 'DC', (l) => seen.push(l));
+    expect(seen).toEqual(['D 10 20 0 0 0 500', 'D 40 50 1 1 0 650', 'C 1 1 90']);
+  });
+});

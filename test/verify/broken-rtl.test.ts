@@ -1,0 +1,56 @@
+// A deliberately broken RTL (a mutated copy of one generated file) makes every suite fail: the
+// mismatch is printed, the exit code is 1, the JUnit file records each failure, the summary says how
+// to rerun the case alone with a waveform, and with --wave-dir only failing cases keep their waves.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { runCli, tempDir } from '../helpers.ts';
+import { mutatedDesign, readJunit } from './helpers.ts';
+
+const root = tempDir('dysta-cosim-broken-');
+
+describe('a broken scheduler: the selector keeps the largest score instead of the smallest', () => {
+  it('scheduler, trace and system suites fail with the first mismatch; the passing case keeps no wave', async () => {
+    const { dir, file } = mutatedDesign(/(\be5_score) < (best_score\b)/, '$1 > $2', 'selector');
+    expect(file).toMatch(/\.v$/);
+    const junit = join(root, 'broken.xml');
+    const waves = join(root, 'waves');
+    const cases = ['scheduler/random-1', 'scheduler/time-skips', 'trace/cnn', 'system/configured'];
+    const r = await runCli(['cosim', '--rtl', dir, '--suite', 'scheduler,trace,system', ...cases.flatMap((c) => ['--case', c]), '--workload', 'cnn', '--requests', '30', '--junit', junit, '--wave-dir', waves]);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/^dysta: 3 of 4 cases disagreed with the golden model/m);
+    for (const c of ['scheduler/random-1', 'trace/cnn', 'system/configured']) {
+      expect(r.stdout).toMatch(new RegExp(`FAIL ${c} `));
+      expect(r.stdout).toMatch(new RegExp(`^FAILED ${c}: `, 'm'));
+    }
+    // Time skips: one request at a time, so a selector that keeps the largest score still agrees.
+    expect(r.stdout).toMatch(/ok {3}scheduler\/time-skips/);
+    // The first diverging decision with both models' scores.
+    expect(r.stdout).toMatch(/first difference at log line \d+ \(decision \d+\)/);
+    expect(r.stdout).toMatch(/scores at that decision \(\d+ of \d+ slots differ\): slot \d+ RTL \d+ \/ golden \d+/);
+    expect(r.stdout).toMatch(/rerun alone with a waveform: npx dysta cosim --suite scheduler --case random-1 --seed 1 --rtl \S+ .*--wave scheduler-random-1\.fst/);
+    expect(r.stdout).toMatch(/replay the simulator session without Node: \S+\/sim < \S+\.cmds/);
+    expect(r.stdout).toMatch(/^scheduler\s+2\s+.*FAIL \(1 of 2\)$/m);
+    const j = readJunit(junit);
+    expect([j.tests, j.failures, j.errors]).toEqual([4, 3, 0]);
+    const trace = j.cases.find((c) => c.name === 'cnn')!;
+    expect(trace.failure!.message).toMatch(/RTL vs golden \d+\.\d+% of decisions identical/);
+    expect(trace.failure!['#text']).toMatch(/rerun: npx dysta cosim --suite trace --case cnn/);
+    // Waves: kept for the failing cases, gone for the passing one.
+    const kept = readdirSync(waves).filter((f) => !f.startsWith('.'));
+    expect(kept.sort()).toEqual(['scheduler-random-1.fst', 'scheduler-random-1.gtkw', 'system-configured.fst', 'system-configured.gtkw', 'trace-cnn.fst', 'trace-cnn.gtkw']);
+    expect(r.stdout).toMatch(/waveform kept: \S+scheduler-random-1\.fst/);
+  });
+});
+
+describe('a broken PE array: lane 0 requantises with one bit too many', () => {
+  it('the npu suite fails with the differing output printed', async () => {
+    const { dir } = mutatedDesign(/(assign shifted_0 = rectified_0 >>> )shift;/, '$1(shift + 5\'d1);', 'requant');
+    const r = await runCli(['cosim', '--rtl', dir, '--suite', 'npu', '--case', 'density-0.0-0', '--case', 'density-0.5-0', '--case', 'all-max']);
+    expect(r.exitCode).toBe(1);
+    expect(r.stdout).toMatch(/ok {3}npu\/density-0\.0-0/);
+    expect(r.stdout).toMatch(/FAIL npu\/density-0\.5-0 +1 layers +[\d.]+ s {2}outputs: row \d+ lane 0: RTL \[.*\], golden \[.*\]/);
+    expect(r.stdout).toMatch(/^npu\s+3\s+.*FAIL \(2 of 3\)$/m);
+    expect(existsSync(dir)).toBe(true);
+  });
+});

@@ -1,0 +1,50 @@
+// Shared by the regression's tests: a deliberately broken copy of a generated design (one file
+// mutated, the manifest's hashes updated so the driver accepts it), and JUnit parsing.
+import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import { sha256Hex } from '../../cosim/design.ts';
+import { generateDesign, parseConfig, writeDesign } from '../../hwgen/index.ts';
+
+/**
+ * The default design with the first match of `pattern` in its Verilog replaced: a mutated copy of
+ * one generated file in a temporary folder. Throws if no file matches (update the pattern).
+ */
+export function mutatedDesign(pattern: RegExp, replacement: string, name: string): { dir: string; file: string } {
+  const root = mkdtempSync(join(tmpdir(), `dysta-mutant-${name}-`));
+  const clean = join(root, 'clean');
+  writeDesign(generateDesign(parseConfig({})), clean);
+  const dir = join(root, 'rtl');
+  cpSync(clean, dir, { recursive: true });
+  const file = readdirSync(dir).find((f) => f.endsWith('.v') && pattern.test(readFileSync(join(dir, f), 'utf8')));
+  if (!file) throw new Error(`no generated file matches ${pattern}; update the mutation in this test`);
+  const text = readFileSync(join(dir, file), 'utf8').replace(pattern, replacement);
+  writeFileSync(join(dir, file), text);
+  const manifestPath = join(dir, 'manifest.json');
+  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as { files: { path: string; sha256: string }[]; modules: { file: string; sha256: string }[] };
+  const hash = sha256Hex(text);
+  for (const f of manifest.files) if (f.path === file) f.sha256 = hash;
+  for (const m of manifest.modules) if (m.file === file) m.sha256 = hash;
+  writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+  return { dir, file };
+}
+
+export interface JunitCase {
+  classname: string;
+  name: string;
+  failure?: { message: string; '#text'?: string };
+  error?: { message: string };
+  skipped?: { message: string };
+}
+
+/** Parses a JUnit file (it must be well-formed XML); returns the root's counts and every testcase. */
+export function readJunit(path: string): { tests: number; failures: number; errors: number; cases: JunitCase[] } {
+  const text = readFileSync(path, 'utf8');
+  const valid = XMLValidator.validate(text);
+  if (valid !== true) throw new Error(`${path} is not well-formed XML: ${JSON.stringify(valid)}`);
+  const doc = new XMLParser({ ignoreAttributes: false, attributeNamePrefix: '', isArray: (n) => n === 'testsuite' || n === 'testcase' }).parse(text);
+  const root = doc.testsuites;
+  const cases = (root.testsuite as { testcase: JunitCase[] }[]).flatMap((s) => s.testcase);
+  return { tests: Number(root.tests), failures: Number(root.failures), errors: Number(root.errors), cases };
+}
