@@ -101,7 +101,7 @@ export function planNpu(cfg: PeArrayConfig, o: NpuSuiteOptions): PlannedSuite {
               return {
                 checked: 1,
                 simCycles: Number(after - before),
-                ...(problems.length ? { mismatch: new Mismatch(problems[0]!, problems.join('\n')) } : {}),
+                ...(problems.length ? { mismatch: new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined) } : {}),
                 ...(wave ? { waveform: wave } : {}),
                 ...(gtkw ? { gtkw } : {}),
               };

@@ -34,41 +34,4 @@ export async function runAndCompare(sim: SchedulerSim, config: HwConfig, script:
   return got;
 }
 
-export interface ParsedDecision {
-  tSel: bigint;
-  tEvent: bigint;
-  slot: number;
-  req: number;
-  layer: number;
-  score: bigint;
-  /** slot -> score of every valid slot at this decision. */
-  scores: Map<number, bigint>;
-  /** slot -> request index (admission order) of every valid slot at this decision. */
-  occupants: Map<number, number>;
-}
-
-/** Decisions of a log with the scores read back and who occupied each slot. */
-export function parseDecisions(lines: readonly string[]): ParsedDecision[] {
-  const occ = new Map<number, number>();
-  const out: ParsedDecision[] = [];
-  let cur: ParsedDecision | undefined;
-  for (const line of lines) {
-    const p = line.split(' ');
-    switch (p[0]) {
-      case 'A':
-        occ.set(Number(p[2]), Number(p[1]));
-        break;
-      case 'C':
-        occ.delete(Number(p[1]));
-        break;
-      case 'D':
-        cur = { tSel: BigInt(p[1]!), tEvent: BigInt(p[2]!), slot: Number(p[3]), req: Number(p[4]), layer: Number(p[5]), score: BigInt(p[6]!), scores: new Map(), occupants: new Map(occ) };
-        out.push(cur);
-        break;
-      case 'S':
-        cur!.scores.set(Number(p[1]), BigInt(p[2]!));
-        break;
-    }
-  }
-  return out;
-}
+export { parseDecisions, type ParsedDecision } from '../../verify/scheduler-cases.ts';
