@@ -96,3 +96,48 @@ export function unopened(suite: SuiteName, cases: readonly PlannedCase[], unit: 
     return r;
   });
 }
+
+/** What every driver (NpuTileSim, SchedulerSim, SystemSim) offers: its session, and closing it. */
+export interface OpenSimulator {
+  session: { logPath: string; replayCommand: string };
+  close(): Promise<void>;
+}
+
+/**
+ * Runs `cases` on one simulator: opens it (every case is an error if that fails), runs each case
+ * (reopening it after a crash), reports each to `onCase` as it finishes, and closes it.
+ */
+export async function runOnSimulator<S extends OpenSimulator, C extends PlannedCase>(
+  suite: SuiteName,
+  unit: CaseResult['unit'],
+  cases: readonly C[],
+  o: {
+    open: () => Promise<S>;
+    run: (sim: S, c: C) => Promise<CaseOutcome>;
+    onCase: (r: CaseResult) => void;
+    /** After a failed case, before the next (e.g. a reset). */
+    afterFailure?: (sim: S) => Promise<void>;
+  },
+): Promise<CaseResult[]> {
+  let sim: S;
+  try {
+    sim = await o.open();
+  } catch (err) {
+    return unopened(suite, cases, unit, err, o.onCase);
+  }
+  const results: CaseResult[] = [];
+  try {
+    for (const c of cases) {
+      const result = await runCase(suite, c, unit, sim.session, () => o.run(sim, c), async () => {
+        await sim.close().catch(() => {});
+        sim = await o.open();
+      });
+      results.push(result);
+      o.onCase(result);
+      if (result.status === 'fail' && o.afterFailure) await o.afterFailure(sim).catch(() => {});
+    }
+  } finally {
+    await sim.close();
+  }
+  return results;
+}

@@ -5,8 +5,8 @@ import { resolve } from 'node:path';
 import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
 import { NpuTileSim, npuWaveGroups } from '../cosim/npu/driver.ts';
 import { compressRows, randomTile, runLayerGolden, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
-import { Mismatch, runCase, unopened } from './case-run.ts';
-import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
+import { Mismatch, runOnSimulator } from './case-run.ts';
+import { traceFlavour, type PlannedSuite } from './types.ts';
 
 export interface NpuSuiteOptions {
   /** Random layers per density. */
@@ -59,66 +59,45 @@ export function planNpu(cfg: PeArrayConfig, o: NpuSuiteOptions): PlannedSuite {
     async run(ctx, selected) {
       const chosen = cases.filter((c) => selected.has(c.name));
       if (!chosen.length) return [];
-      const waves = chosen.map((c) => ctx.waveFor('npu', c.name));
+      const trace = traceFlavour(chosen.map((c) => ctx.waveFor('npu', c.name)));
       ctx.progress('npu: opening the npu_tile simulator (built once per design, then cached)');
-      let sim: NpuTileSim;
-      try {
-        sim = await NpuTileSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
-      } catch (err) {
-        return unopened('npu', chosen, 'layers', err, ctx.onCase);
-      }
-      const results: CaseResult[] = [];
-      try {
-        for (const c of chosen) {
+      return runOnSimulator('npu', 'layers', chosen, {
+        open: () => NpuTileSim.open(ctx.rtlDir, { trace, log: ctx.progress }),
+        onCase: ctx.onCase,
+        // The layer may have stopped half way: start the next case from reset.
+        afterFailure: (sim) => sim.session.reset(2).then(() => {}),
+        run: async (sim, c) => {
           const wave = ctx.waveFor('npu', c.name);
-          const result = await runCase(
-            'npu',
-            c,
-            'layers',
-            sim.session,
-            async () => {
-              const before = BigInt((await sim.session.send('cycle')).trim());
-              if (wave) await sim.session.waveOn(resolve(wave));
-              let hw;
-              try {
-                await sim.loadWeights(c.tile.weights);
-                hw = await sim.runLayer(c.tile);
-              } finally {
-                if (wave) await sim.session.waveOff();
-              }
-              const after = BigInt((await sim.session.send('cycle')).trim());
-              const gtkw = wave ? await writeGtkw({ wave: resolve(wave), scope: waveScope('npu_tile'), zoom: -19, groups: npuWaveGroups() }) : undefined;
-              const gold = runLayerGolden(cfg, c.tile);
-              const problems: string[] = [];
-              if (hw.cycles !== gold.cycles) problems.push(`cycles: RTL ${hw.cycles}, golden ${gold.cycles}`);
-              if (hw.nonzero !== gold.nonzero || hw.total !== gold.total) problems.push(`monitor: RTL ${hw.nonzero}/${hw.total}, golden ${gold.nonzero}/${gold.total} non-zero/total`);
-              const row = gold.outputs.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(hw.outputs[i]));
-              if (row >= 0 || hw.outputs.length !== gold.outputs.length) {
-                const at = row >= 0 ? row : Math.min(hw.outputs.length, gold.outputs.length);
-                const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== hw.outputs[at]?.[j]);
-                problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(hw.outputs[at] ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
-              }
-              return {
-                checked: 1,
-                simCycles: Number(after - before),
-                ...(problems.length ? { mismatch: new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined) } : {}),
-                ...(wave ? { waveform: wave } : {}),
-                ...(gtkw ? { gtkw } : {}),
-              };
-            },
-            async () => {
-              await sim.close().catch(() => {});
-              sim = await NpuTileSim.open(ctx.rtlDir, { trace: traceFlavour(waves) });
-            },
-          );
-          results.push(result);
-          ctx.onCase(result);
-          if (result.status === 'fail') await sim.session.reset(2).catch(() => {});
-        }
-      } finally {
-        await sim.close();
-      }
-      return results;
+          const before = BigInt((await sim.session.send('cycle')).trim());
+          if (wave) await sim.session.waveOn(resolve(wave));
+          let hw;
+          try {
+            await sim.loadWeights(c.tile.weights);
+            hw = await sim.runLayer(c.tile);
+          } finally {
+            if (wave) await sim.session.waveOff();
+          }
+          const after = BigInt((await sim.session.send('cycle')).trim());
+          const gtkw = wave ? await writeGtkw({ wave: resolve(wave), scope: waveScope('npu_tile'), zoom: -19, groups: npuWaveGroups() }) : undefined;
+          const gold = runLayerGolden(cfg, c.tile);
+          const problems: string[] = [];
+          if (hw.cycles !== gold.cycles) problems.push(`cycles: RTL ${hw.cycles}, golden ${gold.cycles}`);
+          if (hw.nonzero !== gold.nonzero || hw.total !== gold.total) problems.push(`monitor: RTL ${hw.nonzero}/${hw.total}, golden ${gold.nonzero}/${gold.total} non-zero/total`);
+          const row = gold.outputs.findIndex((r, i) => JSON.stringify(r) !== JSON.stringify(hw.outputs[i]));
+          if (row >= 0 || hw.outputs.length !== gold.outputs.length) {
+            const at = row >= 0 ? row : Math.min(hw.outputs.length, gold.outputs.length);
+            const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== hw.outputs[at]?.[j]);
+            problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(hw.outputs[at] ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
+          }
+          return {
+            checked: 1,
+            simCycles: Number(after - before),
+            ...(problems.length ? { mismatch: new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined) } : {}),
+            ...(wave ? { waveform: wave } : {}),
+            ...(gtkw ? { gtkw } : {}),
+          };
+        },
+      });
     },
   };
 }

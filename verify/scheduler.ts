@@ -8,9 +8,9 @@ import type { HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
 import { expectedLog } from '../compare/scheduler-harness-model.ts';
 import { runBeside } from '../compare/trace-cosim.ts';
-import { Mismatch, ScenarioError, runCase, skipped, unopened } from './case-run.ts';
+import { Mismatch, ScenarioError, runOnSimulator, skipped } from './case-run.ts';
 import { checkSelectionRule, parseDecisions, schedulerCases } from './scheduler-cases.ts';
-import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
+import { traceFlavour, type PlannedSuite } from './types.ts';
 
 export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSuite {
   const cases = schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes });
@@ -20,34 +20,15 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
     async run(ctx, selected) {
       const chosen = cases.filter((c) => selected.has(c.name));
       const runnable = chosen.filter((c) => !c.skip);
-      const results: CaseResult[] = [];
-      const waves = runnable.map((c) => ctx.waveFor('scheduler', c.name));
-      let sim: SchedulerSim | undefined;
-      if (runnable.length) {
-        ctx.progress(`scheduler: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
-        try {
-          sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
-        } catch (err) {
-          return [...unopened('scheduler', runnable, 'decisions', err, ctx.onCase), ...chosen.filter((c) => c.skip).map((c) => skipped('scheduler', c, 'decisions', c.skip!))];
-        }
-      }
-      try {
-        for (const c of chosen) {
-          if (c.skip || !sim) {
-            const r = skipped('scheduler', c, 'decisions', c.skip ?? 'not run');
-            results.push(r);
-            ctx.onCase(r);
-            continue;
-          }
-          const s: SchedulerSim = sim;
-          const wave = ctx.waveFor('scheduler', c.name);
-          const result = await runCase(
-            'scheduler',
-            c,
-            'decisions',
-            s.session,
-            async () => {
-              const { run, value: golden } = await runBeside(s, c.script!, { evStall: c.evStall ?? 0, ...(wave ? { wave: resolve(wave) } : {}) }, () => expectedLog(config.scheduler, c.script!, c.evStall ?? 0));
+      const trace = traceFlavour(runnable.map((c) => ctx.waveFor('scheduler', c.name)));
+      if (runnable.length) ctx.progress(`scheduler: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
+      const ran = runnable.length
+        ? await runOnSimulator('scheduler', 'decisions', runnable, {
+            open: () => SchedulerSim.open(ctx.rtlDir, { trace, log: ctx.progress }),
+            onCase: ctx.onCase,
+            run: async (sim, c) => {
+              const wave = ctx.waveFor('scheduler', c.name);
+              const { run, value: golden } = await runBeside(sim, c.script!, { evStall: c.evStall ?? 0, ...(wave ? { wave: resolve(wave) } : {}) }, () => expectedLog(config.scheduler, c.script!, c.evStall ?? 0));
               const cmp = compareLogs(run.lines, golden);
               const figures = { checked: run.decisions, simCycles: Number(run.endTime), ...(wave ? { waveform: wave } : {}), ...(run.gtkw ? { gtkw: run.gtkw } : {}) };
               if (!cmp.identical) {
@@ -60,18 +41,15 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
               if (own) throw new ScenarioError(`the case did not exercise what it is for: ${own}`);
               return figures;
             },
-            async () => {
-              await s.close().catch(() => {});
-              sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves) });
-            },
-          );
-          results.push(result);
-          ctx.onCase(result);
-        }
-      } finally {
-        await sim?.close();
-      }
-      return results;
+          })
+        : [];
+      // Skipped cases are reported in their planned place.
+      return chosen.map((c) => {
+        if (!c.skip) return ran.find((r) => r.name === c.name)!;
+        const r = skipped('scheduler', c, 'decisions', c.skip);
+        ctx.onCase(r);
+        return r;
+      });
     },
   };
 }

@@ -4,11 +4,12 @@
 // array RTL computes each decided layer from the RTL's own outputs of the previous one; the whole
 // log (decisions, scores, read-backs, layer cycles, monitor counts, completions, counters) and every
 // output value must equal the system golden model's.
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
-import { Mismatch, runCase, unopened } from './case-run.ts';
+import { Mismatch, runOnSimulator } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
 
 interface SystemCase extends PlannedCase {
@@ -48,65 +49,47 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
         let rtlDir = ctx.rtlDir;
         let cfg = config;
         const variant = group[0]!.variant;
-        if (variant) {
-          cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
-          rtlDir = join(ctx.workDir, `system-${key}`);
-        }
-        const waves = group.map((c) => ctx.waveFor('system', c.name));
+        if (variant) rtlDir = join(ctx.workDir, `system-${key}`);
+        const trace = traceFlavour(group.map((c) => ctx.waveFor('system', c.name)));
         ctx.progress(`system: opening the dysta_system simulator${variant ? ` (${key} configuration)` : ''} (built once per design, then cached)`);
-        let sim: SystemSim;
-        try {
-          if (variant) writeDesign(generateDesign(cfg), rtlDir);
-          sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
-        } catch (err) {
-          results.push(...unopened('system', group, 'layers', err, ctx.onCase));
-          continue;
-        }
-        try {
-          for (const c of group) {
+        const ran = await runOnSimulator('system', 'layers', group, {
+          open: async () => {
+            if (variant) {
+              cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
+              if (!existsSync(rtlDir)) writeDesign(generateDesign(cfg), rtlDir);
+            }
+            return SystemSim.open(rtlDir, { trace, log: ctx.progress });
+          },
+          onCase: ctx.onCase,
+          run: async (sim, c) => {
             const wave = ctx.waveFor('system', c.name);
-            const result = await runCase(
-              'system',
-              c,
-              'layers',
-              sim.session,
-              async () => {
-                const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
-                const gold = runSystemGolden(wl);
-                const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), wave ? { wave: resolve(wave) } : {});
-                const cmp = compareLogs(run.lines, gold.lines);
-                const last = run.lines.at(-1) ?? '';
-                const figures = {
-                  checked: count(run.lines, 'L'),
-                  simCycles: last.startsWith('K ') ? Number(last.split(' ').at(-1)) : 0,
-                  data: { requests: c.requests, load: c.load, refusals: count(run.lines, 'B'), logLines: run.lines.length, commandLog: sim.session.logPath },
-                  ...(wave ? { waveform: wave } : {}),
-                  ...(run.gtkw ? { gtkw: run.gtkw } : {}),
-                };
-                if (!cmp.identical) {
-                  const message = `RTL log differs from the system golden model at line ${cmp.first!.line + 1} of ${cmp.goldenLines}: RTL "${cmp.first!.rtl ?? '(end)'}", golden "${cmp.first!.golden ?? '(end)'}"`;
-                  return { ...figures, mismatch: new Mismatch(message, describeDifference(cmp)) };
+            const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
+            const gold = runSystemGolden(wl);
+            const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), wave ? { wave: resolve(wave) } : {});
+            const cmp = compareLogs(run.lines, gold.lines);
+            const last = run.lines.at(-1) ?? '';
+            const figures = {
+              checked: count(run.lines, 'L'),
+              simCycles: last.startsWith('K ') ? Number(last.split(' ').at(-1)) : 0,
+              data: { requests: c.requests, load: c.load, refusals: count(run.lines, 'B'), logLines: run.lines.length },
+              ...(wave ? { waveform: wave } : {}),
+              ...(run.gtkw ? { gtkw: run.gtkw } : {}),
+            };
+            if (!cmp.identical) {
+              const message = `RTL log differs from the system golden model at line ${cmp.first!.line + 1} of ${cmp.goldenLines}: RTL "${cmp.first!.rtl ?? '(end)'}", golden "${cmp.first!.golden ?? '(end)'}"`;
+              return { ...figures, mismatch: new Mismatch(message, describeDifference(cmp)) };
+            }
+            for (let r = 0; r < wl.requests.length; r++) {
+              for (let l = 0; l < wl.requests[r]!.nlayers; l++) {
+                if (JSON.stringify(run.outputs[r]?.[l]) !== JSON.stringify(gold.outputs[r]![l])) {
+                  return { ...figures, mismatch: new Mismatch(`request ${r} layer ${l}: the PE array's outputs differ from the golden model's`) };
                 }
-                for (let r = 0; r < wl.requests.length; r++) {
-                  for (let l = 0; l < wl.requests[r]!.nlayers; l++) {
-                    if (JSON.stringify(run.outputs[r]?.[l]) !== JSON.stringify(gold.outputs[r]![l])) {
-                      return { ...figures, mismatch: new Mismatch(`request ${r} layer ${l}: the PE array's outputs differ from the golden model's`) };
-                    }
-                  }
-                }
-                return figures;
-              },
-              async () => {
-                await sim.close().catch(() => {});
-                sim = await SystemSim.open(rtlDir, { trace: traceFlavour(waves) });
-              },
-            );
-            results.push(result);
-            ctx.onCase(result);
-          }
-        } finally {
-          await sim.close();
-        }
+              }
+            }
+            return figures;
+          },
+        });
+        results.push(...ran);
       }
       // Report in the planned order.
       return chosen.map((c) => results.find((r) => r.name === c.name)!);

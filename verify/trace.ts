@@ -10,8 +10,8 @@ import type { HwConfig } from '../hwgen/index.ts';
 import { formatTraceReport, runTraceCosim } from '../compare/trace-cosim.ts';
 import { traceScript, type TraceScript } from '../compare/trace-script.ts';
 import { ZOO, compileTrace, generatePoissonTrace, importCsvFolder, readTraceFile, workloadCapacity, zooWorkload, type CompiledTrace, type Workload } from '../sw-scheduler/index.ts';
-import { Mismatch, runCase, unopened } from './case-run.ts';
-import { traceFlavour, type CaseResult, type PlannedSuite } from './types.ts';
+import { Mismatch, runOnSimulator } from './case-run.ts';
+import { traceFlavour, type PlannedSuite } from './types.ts';
 
 export const TRACE_DEFAULTS = { requests: 300, load: 1.0, sloMult: 10, workloads: ['cnn', 'attention'] } as const;
 
@@ -96,59 +96,37 @@ export function planTrace(config: HwConfig, prepared: readonly PreparedTrace[], 
     async run(ctx, selected) {
       const chosen = prepared.filter((c) => selected.has(c.name));
       if (!chosen.length) return [];
-      const waves = chosen.map((c) => ctx.waveFor('trace', c.name));
+      const trace = traceFlavour(chosen.map((c) => ctx.waveFor('trace', c.name)));
       ctx.progress(`trace: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
-      let sim: SchedulerSim;
-      try {
-        sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves), log: ctx.progress });
-      } catch (err) {
-        return unopened('trace', chosen, 'decisions', err, ctx.onCase);
-      }
-      const results: CaseResult[] = [];
-      try {
-        for (const c of chosen) {
+      return runOnSimulator('trace', 'decisions', chosen, {
+        open: () => SchedulerSim.open(ctx.rtlDir, { trace, log: ctx.progress }),
+        onCase: ctx.onCase,
+        run: async (sim, c) => {
           const wave = ctx.waveFor('trace', c.name);
-          const result = await runCase(
-            'trace',
-            c,
-            'decisions',
-            sim.session,
-            async () => {
-              const report = await runTraceCosim({
-                cfg: config.scheduler,
-                sim,
-                workload: c.workload,
-                compiled: c.compiled,
-                script: c.script,
-                scoreReads: o.scoreReads,
-                ...(wave ? { wave: resolve(wave) } : {}),
-                progress: (line) => ctx.progress(`trace ${c.name}: ${line}`),
-              });
-              const figures = {
-                checked: report.decisions,
-                simCycles: report.simCycles,
-                data: { ...report, text: formatTraceReport(report) } as unknown as Record<string, unknown>,
-                ...(report.waveform ? { waveform: report.waveform } : {}),
-                ...(report.gtkw ? { gtkw: report.gtkw } : {}),
-              };
-              if (report.agreement.rtlVsGolden !== 1 || report.firstDifference) {
-                const first = report.firstDifference?.split('\n').slice(1, 3).map((l) => l.trim()).join('; ') ?? '';
-                return { ...figures, mismatch: new Mismatch(`RTL vs golden ${(100 * report.agreement.rtlVsGolden).toFixed(3)}% of decisions identical; ${first}`, `${report.firstDifference}\n  RTL log: ${report.log}`) };
-              }
-              return figures;
-            },
-            async () => {
-              await sim.close().catch(() => {});
-              sim = await SchedulerSim.open(ctx.rtlDir, { trace: traceFlavour(waves) });
-            },
-          );
-          results.push(result);
-          ctx.onCase(result);
-        }
-      } finally {
-        await sim.close();
-      }
-      return results;
+          const report = await runTraceCosim({
+            cfg: config.scheduler,
+            sim,
+            workload: c.workload,
+            compiled: c.compiled,
+            script: c.script,
+            scoreReads: o.scoreReads,
+            ...(wave ? { wave: resolve(wave) } : {}),
+            progress: (line) => ctx.progress(`trace ${c.name}: ${line}`),
+          });
+          const figures = {
+            checked: report.decisions,
+            simCycles: report.simCycles,
+            data: { ...report, text: formatTraceReport(report) } as unknown as Record<string, unknown>,
+            ...(report.waveform ? { waveform: report.waveform } : {}),
+            ...(report.gtkw ? { gtkw: report.gtkw } : {}),
+          };
+          if (report.agreement.rtlVsGolden !== 1 || report.firstDifference) {
+            const first = report.firstDifference?.split('\n').slice(1, 3).map((l) => l.trim()).join('; ') ?? '';
+            return { ...figures, mismatch: new Mismatch(`RTL vs golden ${(100 * report.agreement.rtlVsGolden).toFixed(3)}% of decisions identical; ${first}`, `${report.firstDifference}\n  RTL log: ${report.log}`) };
+          }
+          return figures;
+        },
+      });
     },
   };
 }
