@@ -30,9 +30,12 @@ describe('build cache', () => {
     expect(warm.binary).toBe(cold.binary);
     expect(statSync(warm.binary).mtimeMs).toBe(mtime); // not rewritten
     expect(logs).toEqual([`cosim: reused cached simulator ${cold.dir} (no recompilation)`]);
-    expect(warmMs).toBeLessThan(5_000); // XML check + hashing only
-    // Only the entry itself is left: no temp dirs, no lock files.
-    expect(readdirSync(cacheDir)).toEqual([cold.key]);
+    expect(warmMs).toBeLessThan(5_000); // hashing only
+    // Only the entry and the remembered elaboration are left: no temp dirs, no lock files.
+    expect(readdirSync(cacheDir).sort()).toEqual([cold.key, 'elaborated'].sort());
+    const memo = readdirSync(path.join(cacheDir, 'elaborated'));
+    expect(memo).toHaveLength(1);
+    expect(JSON.parse(readFileSync(path.join(cacheDir, 'elaborated', memo[0]!), 'utf8')).ports).toEqual(cold.ports);
 
     // The entry records what went into the key.
     const keyText = readFileSync(path.join(cold.dir, 'key.txt'), 'utf8');
@@ -58,7 +61,7 @@ describe('build cache', () => {
     const [a, b] = await Promise.all([buildSimulator(opts), buildSimulator(opts)]);
     expect(a.key).toBe(b.key);
     expect([a.reused, b.reused].sort()).toEqual([false, true]);
-    expect(readdirSync(cacheDir)).toEqual([a.key]);
+    expect(readdirSync(cacheDir).filter((f) => f !== 'elaborated')).toEqual([a.key]);
     const s = await b.start({ logDir: tempDir() });
     expect(await s.send('info')).toBe('top=cosim_counter trace=none');
     await s.close();
@@ -74,7 +77,18 @@ describe('build cache', () => {
     expect(again.key).toBe(first.key);
     expect(again.reused).toBe(false);
     expect(performance.now() - t0).toBeLessThan(120_000);
-    expect(readdirSync(cacheDir)).toEqual([first.key]);
+    expect(readdirSync(cacheDir).filter((f) => f !== 'elaborated')).toEqual([first.key]);
+  });
+
+  it('an unreadable remembered elaboration is elaborated again (a memo, never a source of truth)', async () => {
+    const cacheDir = tempDir();
+    const cold = await buildSimulator({ rtlDir: FIXTURE, trace: 'none', cacheDir });
+    const memo = path.join(cacheDir, 'elaborated', readdirSync(path.join(cacheDir, 'elaborated'))[0]!);
+    writeFileSync(memo, '{ not json');
+    const warm = await buildSimulator({ rtlDir: FIXTURE, trace: 'none', cacheDir });
+    expect([warm.key, warm.reused]).toEqual([cold.key, true]);
+    expect(warm.ports).toEqual(cold.ports);
+    expect(JSON.parse(readFileSync(memo, 'utf8')).ports).toEqual(cold.ports);
   });
 
   it('puts the cache under $DYSTA_CACHE_DIR when set, else <project>/.cache/verilator', async () => {

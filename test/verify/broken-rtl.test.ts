@@ -41,6 +41,14 @@ describe('a broken scheduler: the selector keeps the largest score instead of th
     const kept = readdirSync(waves).filter((f) => !f.startsWith('.'));
     expect(kept.sort()).toEqual(['scheduler-random-1.fst', 'scheduler-random-1.gtkw', 'system-configured.fst', 'system-configured.gtkw', 'trace-cnn.fst', 'trace-cnn.gtkw']);
     expect(r.stdout).toMatch(/waveform kept: \S+scheduler-random-1\.fst/);
+
+    // The printed rerun command, run as printed: that case alone, with a waveform and its .gtkw.
+    const rerun = r.stdout.match(/rerun alone with a waveform: npx dysta (cosim --suite scheduler --case random-1 .*)$/m)![1]!.split(' ');
+    const again = await runCli(rerun, { cwd: root });
+    expect(again.exitCode).toBe(1);
+    expect(again.stdout).toMatch(/\[1\/1\] FAIL scheduler\/random-1 /);
+    expect(existsSync(join(root, 'scheduler-random-1.fst'))).toBe(true);
+    expect(existsSync(join(root, 'scheduler-random-1.gtkw'))).toBe(true);
   });
 });
 

@@ -98,13 +98,4 @@ describe('dysta cosim, one suite at a time', () => {
     for (const name of ['configured', 'configured-light', 'small-table']) expect(r.stdout).toMatch(new RegExp(`ok {3}system/${name} +\\d+ layers`));
     expect(summaryRow(r.stdout, 'system')[0]).toBe('3');
   });
-
-  it('one case alone with a waveform and its GTKWave save file', async () => {
-    const wave = join(root, 'eq.fst');
-    const r = await runCli(['cosim', '--suite', 'scheduler', '--case', 'equal-scores', '--out', out, '--wave', wave]);
-    expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/\[1\/1\] ok {3}scheduler\/equal-scores/);
-    expect(existsSync(wave)).toBe(true);
-    expect(readFileSync(join(root, 'eq.gtkw'), 'utf8')).toContain('TOP.dysta_scheduler.ev_score');
-  });
 });
