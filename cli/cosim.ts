@@ -209,7 +209,7 @@ async function run(args: Args): Promise<void> {
     config,
     suites: planned,
     only,
-    waveFor: waveFor as never,
+    waveFor,
     progress: say,
     onCase: (r) => {
       done++;
