@@ -4,14 +4,19 @@
 // For each: wall time cold (an empty Verilator cache: the simulators are built; ccache as it is)
 // and warm (best and median of the warm runs), simulated cycles per second (scheduler cycles, time
 // skips included, and the clock cycles the simulator evaluated), decisions per second, and the
-// ratio of the Node-driven simulator sessions to replaying their command logs in the C++ harness
-// alone (`<binary> < session.cmds`), per session and for the whole command.
+// ratio of Node-driven simulation to replaying its command log in the C++ harness alone
+// (`<binary> < session.cmds`): the RTL run driven from Node by itself (open, the transaction, reading
+// the log, close), the simulator sessions of the whole command (which stay open while Node computes
+// the golden and float models), and the whole command.
 //   npm run bench:cosim [-- --warm 3] [-- --skip-cold] [-- --skip-regression] [-- --requests 1000]
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
+import { SchedulerSim } from '../cosim/scheduler/driver.ts';
+import { parseConfig } from '../hwgen/index.ts';
+import { defaultTraceSources, prepareTraces } from '../verify/index.ts';
 
 const { values } = parseArgs({
   options: {
@@ -105,10 +110,34 @@ async function measure(label: string, args: string[], target: number): Promise<v
   console.log(`| whole command / replayed sessions | ${fmt(best.wall)} s / ${fmt(replaySeconds)} s = ${fmt(best.wall / replaySeconds)} |`);
 }
 
+/** The trace's RTL run driven from Node alone (no golden or float model), against replaying its command log. */
+async function driverOverhead(rtlDir: string, requests: number): Promise<void> {
+  const config = parseConfig(JSON.parse(readFileSync(join(rtlDir, 'manifest.json'), 'utf8')).config);
+  const [c] = prepareTraces(config, defaultTraceSources(1, { requests }).slice(0, 1));
+  const logDir = mkdtempSync(join(work, 'driver-'));
+  await (await SchedulerSim.open(rtlDir, { trace: 'none' })).close(); // build or reuse outside the timing
+  const rows: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const sim = await SchedulerSim.open(rtlDir, { trace: 'none', start: { logDir } });
+    const run = await sim.run(c!.script.script, 1_000_000, { scoreReads: false });
+    await sim.close();
+    const node = (performance.now() - t0) / 1000;
+    const t1 = performance.now();
+    await execa(sim.simulator.binary, [], { inputFile: sim.session.logPath, stdout: 'ignore', stderr: 'ignore' });
+    const alone = (performance.now() - t1) / 1000;
+    rows.push(`| RTL run of the trace driven from Node (open, ${run.decisions.toLocaleString('en-US')}-decision transaction, log read, close) / replayed alone, run ${i + 1} | ${fmt(node)} s / ${fmt(alone)} s = ${fmt(node / alone)} |`);
+  }
+  console.log(rows.join('\n'));
+}
+
 try {
   const d10 = join(work, 'd10.json');
   writeFileSync(d10, JSON.stringify({ scheduler: { log2Tasks: 10 } }));
-  if (!values['skip-trace']) await measure(`${values.requests} CNN-zoo requests, D = 10`, ['--suite', 'trace', '--workload', 'cnn', '--requests', values.requests, '--config', d10, '--out', join(work, 'rtl-d10')], 3);
+  if (!values['skip-trace']) {
+    await measure(`${values.requests} CNN-zoo requests, D = 10`, ['--suite', 'trace', '--workload', 'cnn', '--requests', values.requests, '--config', d10, '--out', join(work, 'rtl-d10')], 3);
+    await driverOverhead(join(work, 'rtl-d10'), Number(values.requests));
+  }
   if (!values['skip-regression']) await measure('default regression (npm run cosim)', ['--out', join(work, 'rtl-default')], 120);
 } finally {
   rmSync(work, { recursive: true, force: true });

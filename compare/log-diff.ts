@@ -146,3 +146,10 @@ export function forEachLine(text: string, kinds: string, fn: (line: string) => v
     at = end + 1;
   }
 }
+
+/** Lines of `text` that start with `kind` (a single character), without copying any. */
+export function countLines(text: string, kind: string): number {
+  let n = text.startsWith(kind) ? 1 : 0;
+  for (let at = text.indexOf(`\n${kind}`); at >= 0; at = text.indexOf(`\n${kind}`, at + 2)) n++;
+  return n;
+}

@@ -15,7 +15,7 @@
 import type { SchedRun, SchedScript, SchedulerSim } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/index.ts';
 import { computeMetrics, followSchedule, getPolicy, getPredictor, simulate, type CompiledTrace, type FollowStep, type Metrics, type PolicyDefinition, type PredictorDefinition, type Workload } from '../sw-scheduler/index.ts';
-import { LogText, compareLogs, describeDifference, forEachLine, type LogComparison } from './log-diff.ts';
+import { LogText, compareLogs, countLines, describeDifference, forEachLine, type LogComparison } from './log-diff.ts';
 import { expectedLog, playHarness } from './scheduler-harness-model.ts';
 import { TraceFitError, traceScript, type TraceScript } from './trace-script.ts';
 
@@ -240,7 +240,8 @@ export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimRep
   const { text: golden, facts: goldenRun, follow, floatMetrics } = value;
   const cyclesAfter = BigInt((await o.sim.session.send('cycle')).trim());
   const rtlRun = new RunReader(n);
-  forEachLine(rtl.text, 'ABCDK', (line) => rtlRun.line(line));
+  forEachLine(rtl.text, 'BCK', (line) => rtlRun.line(line));
+  rtlRun.decisions = countLines(rtl.text, 'D');
 
   let cmp: LogComparison;
   let firstDifference: string | null = null;

@@ -1,7 +1,7 @@
 // Comparing an RTL log with the golden model's: the first differing line, the decision it belongs
 // to and both models' scores there; the text comparison used for million-line logs.
 import { describe, expect, it } from 'vitest';
-import { LogText, compareLogs, describeDifference, forEachLine } from '../../compare/log-diff.ts';
+import { LogText, compareLogs, countLines, describeDifference, forEachLine } from '../../compare/log-diff.ts';
 
 const golden = ['A 0 0', 'A 1 1', 'D 10 20 0 0 0 500', 'S 0 500', 'S 1 700', 'A 2 2', 'D 40 50 1 1 0 650', 'S 0 900', 'S 1 650', 'S 2 800', 'C 1 1 90', 'K 2 3 3 0 10 0 40 99'];
 
@@ -52,9 +52,11 @@ describe('LogText', () => {
     expect(t.toLines()).toEqual(lines);
   });
 
-  it('forEachLine passes only the lines of the wanted kinds', () => {
+  it('forEachLine passes only the lines of the wanted kinds; countLines counts a kind', () => {
     const seen: string[] = [];
-    forEachLine(golden.join('\n') + '\n', 'DC', (l) => seen.push(l));
+    const text = golden.join('\n') + '\n';
+    forEachLine(text, 'DC', (l) => seen.push(l));
     expect(seen).toEqual(['D 10 20 0 0 0 500', 'D 40 50 1 1 0 650', 'C 1 1 90']);
+    expect([countLines(text, 'D'), countLines(text, 'A'), countLines(text, 'S'), countLines(text, 'K'), countLines('', 'D')]).toEqual([2, 3, 5, 1, 0]);
   });
 });
