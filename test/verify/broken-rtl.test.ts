@@ -11,7 +11,7 @@ const root = tempDir('dysta-cosim-broken-');
 
 describe('a broken scheduler: the selector keeps the largest score instead of the smallest', () => {
   it('scheduler, trace and system suites fail with the first mismatch; the passing case keeps no wave', async () => {
-    const { dir, file } = mutatedDesign(/(\be5_score) < (best_score\b)/, '$1 > $2', 'selector');
+    const { dir, file } = mutatedDesign(/(\be5_score) < (best_score\b)/, '$1 > $2', root);
     expect(file).toMatch(/\.v$/);
     const junit = join(root, 'broken.xml');
     const waves = join(root, 'waves');
@@ -54,7 +54,7 @@ describe('a broken scheduler: the selector keeps the largest score instead of th
 
 describe('a broken PE array: lane 0 saturates at 126 instead of 127', () => {
   it('the npu suite fails with the differing output printed', async () => {
-    const { dir } = mutatedDesign(/8'sd127 : shifted_0 < /, "8'sd126 : shifted_0 < ", 'requant');
+    const { dir } = mutatedDesign(/8'sd127 : shifted_0 < /, "8'sd126 : shifted_0 < ", root);
     const r = await runCli(['cosim', '--rtl', dir, '--suite', 'npu', '--case', 'density-0.0-0', '--case', 'density-0.5-0', '--case', 'all-max']);
     expect(r.exitCode).toBe(1);
     expect(r.stdout).toMatch(/ok {3}npu\/density-0\.0-0/);

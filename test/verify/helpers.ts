@@ -1,7 +1,6 @@
 // Shared by the regression's tests: a deliberately broken copy of a generated design (one file
 // mutated, the manifest's hashes updated so the driver accepts it), and JUnit parsing.
 import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { sha256Hex } from '../../cosim/design.ts';
@@ -9,10 +8,11 @@ import { generateDesign, parseConfig, writeDesign } from '../../hwgen/index.ts';
 
 /**
  * The default design with the first match of `pattern` in its Verilog replaced: a mutated copy of
- * one generated file in a temporary folder. Throws if no file matches (update the pattern).
+ * one generated file in a new folder inside `parent` (a test's temporary folder). Throws if no file
+ * matches (update the pattern).
  */
-export function mutatedDesign(pattern: RegExp, replacement: string, name: string): { dir: string; file: string } {
-  const root = mkdtempSync(join(tmpdir(), `dysta-mutant-${name}-`));
+export function mutatedDesign(pattern: RegExp, replacement: string, parent: string): { dir: string; file: string } {
+  const root = mkdtempSync(join(parent, 'mutant-'));
   const clean = join(root, 'clean');
   writeDesign(generateDesign(parseConfig({})), clean);
   const dir = join(root, 'rtl');
