@@ -86,7 +86,7 @@ export function summarise(suite: PlannedSuite, results: readonly CaseResult[], w
 export async function runRegression(o: RegressionOptions): Promise<RegressionResult> {
   const started = performance.now();
   const selected = selectCases(o.suites, o.only);
-  const workDir = mkdtempSync(join(tmpdir(), 'dysta-cosim-'));
+  const workDir = mkdtempSync(join(tmpdir(), 'dysta-regression-'));
   const cases: CaseResult[] = [];
   const suites: SuiteSummary[] = [];
   try {
