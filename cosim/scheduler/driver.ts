@@ -122,18 +122,22 @@ export interface SchedRun {
   logPath: string;
 }
 
-/** GTKWave groups: scheduler state, host traffic, events, scores and the selected task, predictor, monitor, NPU. */
+/**
+ * GTKWave groups: scheduler state, host traffic, events, scores and the selected task (score unit 0),
+ * predictor, monitor, NPU. Paths follow the block hierarchy: u_table, u_predictor, u_monitor and
+ * u_policy (its score units are u_score, or g_unit[u].u_score with several units).
+ */
 export function schedulerWaveGroups(shape: SchedulerShape): GtkwGroup[] {
-  const b0 = shape.selectorUnits > 1 ? '_b0' : '';
+  const unit = shape.selectorUnits > 1 ? 'u_policy.g_unit[0].u_score' : 'u_policy.u_score';
   return [
-    { name: 'scheduler state', signals: ['state', { name: 'now', format: 'dec' }, { name: 'valid_count', format: 'dec' }, 'valid', { name: 't_sel', format: 'dec' }, 'upd_stage'] },
+    { name: 'scheduler state', signals: ['state', { name: 'now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_table.valid', { name: 't_sel', format: 'dec' }, 'u_predictor.stage'] },
     { name: 'host', signals: ['cmd_valid', 'cmd_ready', 'cmd_op', 'cmd_addr', 'rsp_valid', 'rsp_data', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }, 'table_full'] },
     { name: 'events', signals: ['ev_valid', 'ev_kind', { name: 'ev_task', format: 'dec' }, { name: 'ev_layer', format: 'dec' }, { name: 'ev_time', format: 'dec' }, { name: 'ev_score', format: 'dec' }] },
     {
-      name: `scores and selected task${b0 ? ' (unit 0)' : ''}`,
-      signals: [`scan_mask${b0}`, `e1_valid${b0}`, `e1_row${b0}`, { name: `urgency${b0}`, format: 'dec' }, { name: `penalty${b0}`, format: 'dec' }, { name: `score${b0}`, format: 'dec' }, `e5_valid${b0}`, { name: `e5_score${b0}`, format: 'dec' }, { name: `best_score${b0}`, format: 'dec' }, { name: `best_row${b0}`, format: 'dec' }, 'decide', { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
+      name: `scores and selected task${shape.selectorUnits > 1 ? ' (unit 0)' : ''}`,
+      signals: [`${unit}.scan_mask`, `${unit}.s1_valid`, `${unit}.s1_row`, { name: `${unit}.urgency`, format: 'dec' }, { name: `${unit}.penalty`, format: 'dec' }, { name: `${unit}.score_data`, format: 'dec' }, `${unit}.s5_valid`, { name: `${unit}.s5_score`, format: 'dec' }, { name: `${unit}.best_score`, format: 'dec' }, { name: `${unit}.best_row`, format: 'dec' }, 'decide', { name: 'win_slot', format: 'dec' }, { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
     },
-    { name: 'predictor', signals: [{ name: 'upd_nnz', format: 'dec' }, 'upd_ratio_sum', 'upd_gamma', { name: 'upd_pred', format: 'dec' }, 'upd_last'] },
+    { name: 'predictor', signals: [{ name: 'u_predictor.nnz', format: 'dec' }, 'u_predictor.ratio_sum', 'u_predictor.gamma', { name: 'u_predictor.wb_pred', format: 'dec' }, 'u_predictor.wb_last'] },
     { name: 'sparsity monitor', signals: [{ name: 'u_monitor.nonzero_count', format: 'dec' }, { name: 'u_monitor.total_count', format: 'dec' }, 'u_monitor.counts_valid'] },
     { name: 'NPU side', signals: ['npu_start', { name: 'npu_task', format: 'dec' }, { name: 'npu_layer', format: 'dec' }, 'npu_layer_done', 'npu_count_ext', { name: 'npu_count', format: 'dec' }] },
   ];

@@ -110,9 +110,9 @@ export function setupText(setup: SystemSetup, shape: SystemShape): string {
 /** GTKWave groups: scheduler state, selected task, predictor, monitor counts, PE activity. */
 export function systemWaveGroups(): GtkwGroup[] {
   return [
-    { name: 'scheduler state', signals: ['u_sched.state', { name: 'time_now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_sched.valid', { name: 'u_sched.t_sel', format: 'dec' }, 'sched_busy', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }] },
+    { name: 'scheduler state', signals: ['u_sched.state', { name: 'time_now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_sched.u_table.valid', { name: 'u_sched.t_sel', format: 'dec' }, 'sched_busy', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }] },
     { name: 'selected task', signals: ['ev_valid', 'ev_kind', { name: 'ev_task', format: 'dec' }, { name: 'ev_layer', format: 'dec' }, { name: 'ev_score', format: 'dec' }, 'npu_start', { name: 'npu_task', format: 'dec' }, { name: 'npu_variant', format: 'dec' }, { name: 'npu_layer', format: 'dec' }] },
-    { name: 'predictor', signals: [{ name: 'u_sched.upd_nnz', format: 'dec' }, 'u_sched.upd_gamma', { name: 'u_sched.upd_pred', format: 'dec' }, 'u_sched.upd_last'] },
+    { name: 'predictor', signals: [{ name: 'u_sched.u_predictor.nnz', format: 'dec' }, 'u_sched.u_predictor.gamma', { name: 'u_sched.u_predictor.wb_pred', format: 'dec' }, 'u_sched.u_predictor.wb_last'] },
     {
       name: 'monitor counts',
       signals: [{ name: 'u_sched.u_monitor.nonzero_count', format: 'dec' }, { name: 'u_sched.u_monitor.total_count', format: 'dec' }, { name: 'npu_mon_nonzero', format: 'dec' }, { name: 'npu_mon_total', format: 'dec' }, 'npu_mon_valid'],

@@ -2,7 +2,7 @@
 // file, ports with their documentation, declarations grouped, processes in the order described, and
 // a header saying what generated the file and from which parameters. Same description, same bytes.
 import { lit, slit } from './expr.ts';
-import { targets, type ModuleDef, type Process, type Signal, type Stmt } from './module.ts';
+import { targets, type GenerateLoop, type Instance, type ModuleDef, type Process, type Signal, type Stmt } from './module.ts';
 
 const IND = '    ';
 
@@ -62,6 +62,12 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
   });
   out.push(');');
 
+  if (m.localparams.length) out.push('');
+  for (const c of m.localparams) {
+    const rng = c.width === 1 ? '' : `${range(c.width)} `;
+    out.push(`${IND}localparam ${rng}${c.name} = ${lit(c.value, c.width).text};${c.doc ? ` // ${c.doc}` : ''}`);
+  }
+
   if (m.signals.length || m.memories.length) out.push('');
   for (const s of m.signals) {
     const kind = s.kind === 'reg' ? 'reg' : 'wire';
@@ -83,13 +89,18 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
 
   for (const inst of m.instances) {
     out.push('');
-    out.push(`${IND}${inst.module.name} ${inst.name} (`);
-    const entries = [...inst.connections.entries()];
-    const w = Math.max(...entries.map(([k]) => k.length));
-    entries.forEach(([k, e], i) => {
-      out.push(`${IND}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`);
-    });
-    out.push(`${IND});`);
+    out.push(...emitInstance(inst, 1));
+  }
+
+  if (m.generates.length) {
+    out.push('');
+    out.push(`${IND}genvar ${[...new Set(m.generates.flatMap(genvarDecls))].join(', ')};`);
+  }
+  for (const g of m.generates) {
+    out.push('');
+    out.push(`${IND}generate`);
+    out.push(...emitGenerate(g, 2));
+    out.push(`${IND}endgenerate`);
   }
 
   out.push('');
@@ -97,6 +108,34 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
   out.push('');
   out.push('`default_nettype wire');
   return out.join('\n') + '\n';
+}
+
+function emitInstance(inst: Instance, depth: number): string[] {
+  const ind = IND.repeat(depth);
+  const out = [`${ind}${inst.module.name} ${inst.name} (`];
+  const entries = [...inst.connections.entries()];
+  const w = Math.max(...entries.map(([k]) => k.length));
+  entries.forEach(([k, e], i) => {
+    out.push(`${ind}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`);
+  });
+  out.push(`${ind});`);
+  return out;
+}
+
+function genvarDecls(g: GenerateLoop): string[] {
+  return [g.genvar, ...g.items.flatMap((it) => (it.kind === 'loop' ? genvarDecls(it) : []))];
+}
+
+function emitGenerate(g: GenerateLoop, depth: number): string[] {
+  const ind = IND.repeat(depth);
+  const out = [`${ind}for (${g.genvar} = 0; ${g.genvar} < ${g.count}; ${g.genvar} = ${g.genvar} + 1) begin : ${g.label}`];
+  for (const it of g.items) {
+    if (it.kind === 'assign') out.push(`${ind}${IND}assign ${it.target.text} = ${it.value.text};`);
+    else if (it.kind === 'instance') out.push(...emitInstance(it.instance, depth + 1));
+    else out.push(...emitGenerate(it, depth + 1));
+  }
+  out.push(`${ind}end`);
+  return out;
 }
 
 function emitProcess(p: Process): string[] {
@@ -112,8 +151,8 @@ function emitProcess(p: Process): string[] {
   if (p.reset && p.resets.length) {
     out.push(`${IND}${IND}if (${p.reset.name}) begin`);
     for (const r of p.resets) {
-      const v = r.signed ? slit(r.resetValue!, r.width) : lit(r.resetValue!, r.width);
-      out.push(`${IND.repeat(3)}${r.name} <= ${v.text};`);
+      const v = r.resetName ?? (r.signed ? slit(r.resetValue!, r.width) : lit(r.resetValue!, r.width)).text;
+      out.push(`${IND.repeat(3)}${r.name} <= ${v};`);
     }
     if (p.body.length) {
       out.push(`${IND}${IND}end else begin`);
@@ -143,7 +182,7 @@ function emitStmts(stmts: Stmt[], depth: number, op: string, out: string[]): voi
       case 'case': {
         out.push(`${ind}case (${s.subject.text})`);
         for (const a of s.arms) {
-          out.push(`${ind}${IND}${lit(a.value, s.subject.width).text}: begin`);
+          out.push(`${ind}${IND}${a.label ?? lit(a.value, s.subject.width).text}: begin`);
           emitStmts(a.body, depth + 2, op, out);
           out.push(`${ind}${IND}end`);
         }

@@ -101,6 +101,14 @@ export class Expr {
     return new Expr(width, signed, `${this.wrap(level)} ${op} ${other.wrapRight(level)}`, level);
   }
 
+  /**
+   * Operand of a unary operator: anything but an atom is parenthesised, so two unary operators never
+   * touch (`!(|x)`, `~(~x)`: Icarus rejects `!|x` and `~~x`).
+   */
+  private operand(): string {
+    return this.prec === PREC.atom ? this.text : `(${this.text})`;
+  }
+
   /** Right operands of a left-associative operator at the same level need parentheses. */
   private wrapRight(level: number): string {
     return this.prec <= level && this.prec !== PREC.atom ? `(${this.text})` : this.text;
@@ -133,7 +141,7 @@ export class Expr {
     return this.bin(o, '^', PREC.bxor);
   }
   not(): Expr {
-    return new Expr(this.width, this.signed, `~${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(this.width, this.signed, `~${this.operand()}`, PREC.unary);
   }
 
   // Comparisons: 1-bit unsigned results.
@@ -172,15 +180,15 @@ export class Expr {
   }
   lnot(): Expr {
     this.bit1('!');
-    return new Expr(1, false, `!${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `!${this.operand()}`, PREC.unary);
   }
 
   /** Reductions: 1-bit results. */
   orReduce(): Expr {
-    return new Expr(1, false, `|${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `|${this.operand()}`, PREC.unary);
   }
   andReduce(): Expr {
-    return new Expr(1, false, `&${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `&${this.operand()}`, PREC.unary);
   }
 
   /** Shift left by a constant or an unsigned amount; width unchanged. */
@@ -215,6 +223,16 @@ export class Expr {
   bit(i: number): Expr {
     return this.bits(i, i);
   }
+  /**
+   * The bit selected by a run-time value (`x[i]`): an unsigned index exactly wide enough to address
+   * every bit (log2 of a power-of-two width).
+   */
+  bitAt(index: Expr): Expr {
+    if (index.signed) throw new HdlError(`bitAt: index ${describe(index)} must be unsigned`);
+    if (2 ** index.width !== this.width) throw new HdlError(`bitAt: a ${index.width}-bit index does not address exactly the ${this.width} bits of ${describe(this)}`);
+    const n = this.named();
+    return new Expr(1, false, `${n.name}[${index.text}]`, PREC.atom);
+  }
   msb(): Expr {
     return this.bit(this.width - 1);
   }
@@ -229,7 +247,9 @@ export class Expr {
     }
     const extra = width - this.width;
     const fill = this.signed ? this.msb().text : "1'b0";
-    const body = `{{${extra}{${fill}}}, ${this.signed ? this.named().name : this.text}}`;
+    // One extra bit is a plain concatenation; more are a replication.
+    const head = extra === 1 ? fill : `{${extra}{${fill}}}`;
+    const body = `{${head}, ${this.signed ? this.named().name : this.text}}`;
     const e = new Expr(width, false, body, PREC.atom);
     return this.signed ? e.asSigned() : e;
   }

@@ -10,6 +10,8 @@ export type SignalKind = 'input' | 'output' | 'wire' | 'reg';
 export class Signal extends Expr implements Named {
   /** Value loaded by the synchronous reset (registers only). */
   resetValue?: bigint;
+  /** The named constant the reset value was given as (emitted by name). */
+  resetName?: string;
   /** Why a signal is intentionally unused (emitted next to a lint waiver). */
   unusedReason?: string;
 
@@ -25,6 +27,18 @@ export class Signal extends Expr implements Named {
   }
   override get ref(): Named {
     return this;
+  }
+}
+
+/** A named constant (`localparam`): reads as its name, and the generator knows its value. */
+export class Const extends Expr {
+  constructor(
+    readonly name: string,
+    readonly value: bigint,
+    width: number,
+    readonly doc?: string,
+  ) {
+    super(width, false, name);
   }
 }
 
@@ -53,7 +67,7 @@ export type Stmt =
   | { kind: 'set'; target: Signal; value: Expr }
   | { kind: 'write'; memory: Memory; addr: Expr; value: Expr }
   | { kind: 'if'; cond: Expr; then: Stmt[]; else: Stmt[] }
-  | { kind: 'case'; subject: Expr; arms: { value: bigint; body: Stmt[] }[]; default: Stmt[] }
+  | { kind: 'case'; subject: Expr; arms: { value: bigint; label?: string; body: Stmt[] }[]; default: Stmt[] }
   | { kind: 'comment'; text: string };
 
 export interface Process {
@@ -72,11 +86,30 @@ export interface Instance {
   connections: Map<string, Expr>;
 }
 
+/** Where a generate loop drives part of a vector: `vec[index*width +: width]`. */
+export interface GenerateAssign {
+  kind: 'assign';
+  target: Expr;
+  value: Expr;
+}
+
+/** `for (genvar = 0; genvar < count; ...) begin : label ... end` inside `generate`. */
+export interface GenerateLoop {
+  kind: 'loop';
+  label: string;
+  genvar: string;
+  count: number;
+  items: (GenerateAssign | { kind: 'instance'; instance: Instance } | GenerateLoop)[];
+}
+
 export interface ModuleDef {
   readonly name: string;
   readonly doc: string;
-  /** Generator parameters that shaped this module (emitted as localparams and into the manifest). */
+  /** Generator parameters that shaped this module (listed in the header and the manifest). */
   readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** Named constants declared as `localparam` (FSM states, constants derived from the config). */
+  readonly localparams: readonly Const[];
+  readonly generates: readonly GenerateLoop[];
   readonly ports: readonly Signal[];
   readonly signals: readonly Signal[];
   readonly memories: readonly Memory[];
@@ -129,15 +162,16 @@ export class Block {
    * `case (subject)` with constant arms (unsigned values of the subject's width) and a default. In a
    * combinational process the signals it drives still need a default assignment before it.
    */
-  switch(subject: Expr, arms: readonly (readonly [number | bigint, () => void])[], otherwise?: () => void): void {
+  switch(subject: Expr, arms: readonly (readonly [number | bigint | Const, () => void])[], otherwise?: () => void): void {
     const stmt: Stmt = { kind: 'case', subject, arms: [], default: [] };
     const seen = new Set<bigint>();
     for (const [value, body] of arms) {
-      const v = BigInt(value);
+      const v = value instanceof Const ? value.value : BigInt(value);
+      if (value instanceof Const && value.width !== subject.width) throw new HdlError(`case arm ${value.name} is ${value.width} bits, the subject ${describe(subject)}`);
       if (v < 0n || v >= 1n << BigInt(subject.width)) throw new HdlError(`case arm ${v} does not fit ${describe(subject)}`);
       if (seen.has(v)) throw new HdlError(`case arm ${v} appears twice`);
       seen.add(v);
-      const arm = { value: v, body: [] as Stmt[] };
+      const arm = { value: v, label: value instanceof Const ? value.name : undefined, body: [] as Stmt[] };
       stmt.arms.push(arm);
       this.stack.push(arm.body);
       body();
@@ -155,6 +189,107 @@ export class Block {
   }
 }
 
+/** A generate-loop index expression: its Verilog text and its value for given genvar values. */
+export class GenIndex {
+  constructor(
+    readonly text: string,
+    readonly valueAt: (env: ReadonlyMap<string, number>) => number,
+    private readonly atom = true,
+  ) {}
+  private wrapped(): string {
+    return this.atom ? this.text : `(${this.text})`;
+  }
+  times(k: number): GenIndex {
+    return k === 1 ? this : new GenIndex(`${this.wrapped()}*${k}`, (e) => this.valueAt(e) * k, false);
+  }
+  plus(k: number): GenIndex {
+    return k === 0 ? this : new GenIndex(`${this.text} + ${k}`, (e) => this.valueAt(e) + k, false);
+  }
+  /** this * k + other (another loop's index). */
+  timesPlus(k: number, other: GenIndex): GenIndex {
+    return new GenIndex(`${this.times(k).text} + ${other.text}`, (e) => this.valueAt(e) * k + other.valueAt(e), false);
+  }
+}
+
+/** The body of a generate loop: assignments to parts of vectors, instances, nested loops. */
+export class GenerateBody {
+  constructor(
+    private readonly owner: ModuleBuilder,
+    readonly loop: GenerateLoop,
+    /** Enclosing loops, outermost first (this one last). */
+    private readonly loops: readonly GenerateLoop[],
+    readonly index: GenIndex,
+  ) {}
+
+  /** Every combination of genvar values of the enclosing loops. */
+  private *envs(): Generator<Map<string, number>> {
+    const walk = function* (ls: readonly GenerateLoop[], env: Map<string, number>): Generator<Map<string, number>> {
+      if (ls.length === 0) {
+        yield env;
+        return;
+      }
+      for (let i = 0; i < ls[0]!.count; i++) yield* walk(ls.slice(1), new Map(env).set(ls[0]!.genvar, i));
+    };
+    yield* walk(this.loops, new Map());
+  }
+
+  /** `vec[index*width +: width]` (`vec[index]` for one bit); index defaults to this loop's. */
+  part(vec: Signal | Const, width: number, index: GenIndex = this.index): Expr {
+    for (const env of this.envs()) {
+      const at = index.valueAt(env);
+      if (at < 0 || (at + 1) * width > vec.width) throw new HdlError(`${this.owner.name}: generate ${this.loop.label}: part ${at} of ${width} bits is outside ${describe(vec)}`);
+    }
+    const text = width === 1 ? `${vec.name}[${index.text}]` : `${vec.name}[${index.times(width).text} +: ${width}]`;
+    const e = new Expr(width, vec.signed, text);
+    if (vec instanceof Signal) partBase.set(e, vec);
+    return e;
+  }
+
+  assign(target: Expr, value: Expr): void {
+    const base = partBase.get(target) ?? (target instanceof Signal ? target : undefined);
+    if (!base) throw new HdlError(`${this.owner.name}: generate ${this.loop.label}: assignment target ${target.text} is not a signal or a part of one`);
+    if (value.width !== target.width || value.signed !== target.signed) throw new HdlError(`${this.owner.name}: generate assignment to ${target.text} from ${describe(value)}: types differ`);
+    this.owner.claimGenerated(base, this.loop.label, 'assign');
+    this.loop.items.push({ kind: 'assign', target, value });
+  }
+
+  instance(module: ModuleDef, name: string, connections: Record<string, Expr>): void {
+    const inst = this.owner.checkInstance(module, name, connections, (e) => partBase.get(e), this.loop.label);
+    this.loop.items.push({ kind: 'instance', instance: inst });
+  }
+
+  generate(label: string, genvar: string, count: number, body: (g: GenerateBody) => void): void {
+    const inner = this.owner.newLoop(label, genvar, count, this.loops);
+    this.loop.items.push(inner);
+    body(new GenerateBody(this.owner, inner, [...this.loops, inner], new GenIndex(genvar, (e) => e.get(genvar)!)));
+  }
+}
+
+function setReset(s: Signal, reset: number | bigint | Const | undefined): void {
+  if (reset === undefined) return;
+  if (reset instanceof Const) {
+    if (reset.width !== s.width) throw new HdlError(`${s.name}: reset value ${reset.name} is ${reset.width} bits, the register ${s.width}`);
+    s.resetValue = reset.value;
+    s.resetName = reset.name;
+  } else s.resetValue = BigInt(reset);
+}
+
+/** The vector a generate part-select belongs to. */
+const partBase = new WeakMap<Expr, Signal>();
+
+/** Every instance of a module, including those inside generate loops (once per loop, not per iteration). */
+export function instancesOf(m: ModuleDef): Instance[] {
+  const out = [...m.instances];
+  const walk = (l: GenerateLoop) => {
+    for (const it of l.items) {
+      if (it.kind === 'instance') out.push(it.instance);
+      else if (it.kind === 'loop') walk(it);
+    }
+  };
+  m.generates.forEach(walk);
+  return out;
+}
+
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
 const RESERVED = new Set(
   'always and assign begin buf case casex casez default else end endcase endfunction endmodule endtask for function generate genvar if initial inout input integer localparam module negedge nor not or output parameter posedge reg signed task wire xor logic bit byte int'.split(' '),
@@ -167,6 +302,9 @@ export class ModuleBuilder {
   private readonly assigns: { target: Signal; value: Expr }[] = [];
   private readonly processes: Process[] = [];
   private readonly instances: Instance[] = [];
+  private readonly localparams: Const[] = [];
+  private readonly generates: GenerateLoop[] = [];
+  private readonly genvars = new Set<string>();
   private readonly names = new Set<string>();
   private readonly drivers = new Map<Signal, string>();
   private readonly temps = new Map<string, Signal>();
@@ -195,10 +333,10 @@ export class ModuleBuilder {
     this.ports.push(s);
     return s;
   }
-  output(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint } = {}): Signal {
+  output(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint | Const } = {}): Signal {
     this.claim(name);
     const s = new Signal(name, 'output', width, opts.signed ?? false, 'data', opts.doc);
-    if (opts.reset !== undefined) s.resetValue = BigInt(opts.reset);
+    setReset(s, opts.reset);
     this.ports.push(s);
     return s;
   }
@@ -209,10 +347,10 @@ export class ModuleBuilder {
     return s;
   }
   /** A register; with `reset`, the clocked process that drives it loads that value on reset. */
-  reg(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint } = {}): Signal {
+  reg(name: string, width: number, opts: { signed?: boolean; doc?: string; reset?: number | bigint | Const } = {}): Signal {
     this.claim(name);
     const s = new Signal(name, 'reg', width, opts.signed ?? false, 'data', opts.doc);
-    if (opts.reset !== undefined) s.resetValue = BigInt(opts.reset);
+    setReset(s, opts.reset);
     this.signals.push(s);
     return s;
   }
@@ -224,6 +362,53 @@ export class ModuleBuilder {
     const m = new Memory(name, opts.width, opts.depth, opts.signed ?? false, opts.doc);
     this.memories.push(m);
     return m;
+  }
+
+  /** A named constant (`localparam [width-1:0] NAME = value;`). */
+  localparam(name: string, value: number | bigint, width: number, doc?: string): Const {
+    this.claim(name);
+    lit(value, width); // checks that it fits
+    const c = new Const(name, BigInt(value), width, doc);
+    this.localparams.push(c);
+    return c;
+  }
+
+  /** A wire carrying `value`, so that it has a name (and can be bit-selected without a temporary). */
+  named(name: string, value: Expr, doc?: string): Signal {
+    const s = this.wire(name, value.width, { signed: value.signed, doc });
+    this.assign(s, value);
+    return s;
+  }
+
+  /**
+   * `genvar` + `generate for`: the body runs once, symbolically; `g.index` is the genvar and
+   * `g.part(vec, w)` the slice of `vec` this iteration owns.
+   */
+  generate(label: string, genvar: string, count: number, body: (g: GenerateBody) => void): void {
+    const loop = this.newLoop(label, genvar, count);
+    this.generates.push(loop);
+    body(new GenerateBody(this, loop, [loop], new GenIndex(genvar, (e) => e.get(genvar)!)));
+  }
+
+  /** Used by GenerateBody. */
+  newLoop(label: string, genvar: string, count: number, enclosing: readonly GenerateLoop[] = []): GenerateLoop {
+    if (!Number.isInteger(count) || count < 1) throw new HdlError(`${this.name}: generate ${label}: count must be a positive integer, got ${count}`);
+    this.claim(label);
+    // A genvar may serve several loops one after the other, never a loop and one inside it.
+    if (enclosing.some((l) => l.genvar === genvar)) throw new HdlError(`${this.name}: generate ${label}: genvar ${genvar} is already the index of an enclosing loop`);
+    if (!this.genvars.has(genvar)) {
+      this.claim(genvar);
+      this.genvars.add(genvar);
+    }
+    return { kind: 'loop', label, genvar, count, items: [] };
+  }
+
+  /** A vector driven (in parts) by one generate loop; a second loop or any other driver is refused. */
+  claimGenerated(target: Signal, label: string, how: 'assign' | 'instance'): void {
+    if (target.kind === 'input') throw new HdlError(`${this.name}: cannot drive input ${target.name}`);
+    if (how === 'assign' && target.kind === 'reg') throw new HdlError(`${this.name}: register ${target.name} cannot be driven by assign; declare it with wire()`);
+    if (!this.ports.includes(target) && !this.signals.includes(target)) throw new HdlError(`${this.name}: ${target.name} does not belong to this module`);
+    this.claimDriver(target, `generate ${label}`);
   }
 
   /** Marks a signal as intentionally unused (e.g. the low bits of a port), with the reason. */
@@ -308,6 +493,11 @@ export class ModuleBuilder {
 
   /** Instantiates `module`; every port must be connected, outputs to wires of this module. */
   instance(module: ModuleDef, name: string, connections: Record<string, Expr>): void {
+    this.instances.push(this.checkInstance(module, name, connections, () => undefined));
+  }
+
+  /** Checks an instance's connections and claims the signals its outputs drive. */
+  checkInstance(module: ModuleDef, name: string, connections: Record<string, Expr>, partOf: (e: Expr) => Signal | undefined, generateLabel?: string): Instance {
     this.claim(name);
     const map = new Map<string, Expr>();
     for (const port of module.ports) {
@@ -315,17 +505,21 @@ export class ModuleBuilder {
       if (!e) throw new HdlError(`${this.name}.${name}: port ${port.name} of ${module.name} is not connected`);
       if (e.width !== port.width) throw new HdlError(`${this.name}.${name}: port ${port.name} is ${port.width} bits, connected to ${describe(e)}`);
       if (port.kind === 'output') {
-        if (!(e instanceof Signal) || (e.kind !== 'wire' && e.kind !== 'output')) {
+        const base = partOf(e);
+        if (base && generateLabel) {
+          if (base.kind !== 'wire' && base.kind !== 'output') throw new HdlError(`${this.name}.${name}: output ${port.name} must connect to (a part of) a wire or an output port`);
+          this.claimGenerated(base, generateLabel, 'instance');
+        } else if (!(e instanceof Signal) || (e.kind !== 'wire' && e.kind !== 'output')) {
           throw new HdlError(`${this.name}.${name}: output ${port.name} must connect to a wire or an output port`);
-        }
-        this.claimDriver(e, `instance ${name}`);
+        } else if (generateLabel) this.claimGenerated(e, generateLabel, 'instance');
+        else this.claimDriver(e, `instance ${name}`);
       }
       map.set(port.name, e);
     }
     for (const key of Object.keys(connections)) {
       if (!module.ports.some((p) => p.name === key)) throw new HdlError(`${this.name}.${name}: ${module.name} has no port ${key}`);
     }
-    this.instances.push({ name, module, connections: map });
+    return { name, module, connections: map };
   }
 
   /** Signed or unsigned literal matching `like`'s type. */
@@ -344,6 +538,8 @@ export class ModuleBuilder {
       name: this.name,
       doc: this.doc,
       params: { ...this.params },
+      localparams: [...this.localparams],
+      generates: [...this.generates],
       ports: [...this.ports],
       signals: [...this.signals],
       memories: [...this.memories],

@@ -7,34 +7,15 @@
 // Saturation is by design and reported: `ScoreDetail.saturated` and `PredictorStep.saturated` say
 // which clamp fired (a huge gamma, a deadline long past, a very long idle time...).
 import type { SchedulerConfig } from '../config/index.ts';
-import { TIMING, gammaOne, invK, invN, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
+import { TIMING, gammaOne, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
+import { isLastLayer, predictorStep, type PredictorStep, type Reciprocal } from './predictor.ts';
+import { beats, scoreOf } from './score-unit.ts';
 
 export { schedulerFormats, type SchedulerFormats } from './formats.ts';
+export { encodeReciprocal, isLastLayer, predictorStep, type PredictorState, type PredictorStep, type Reciprocal } from './predictor.ts';
+export { beats, scoreOf, type ScoreDetail, type ScoreInputs } from './score-unit.ts';
 
 // ------------------------------------------------------------------ 1. host-side encoders
-
-export interface Reciprocal {
-  /** ratio = (nnz * mant) >> shift, with gammaFrac fraction bits. */
-  mant: bigint;
-  shift: number;
-}
-
-/**
- * 1/expected as mantissa and shift: mant = round(2^(gammaFrac + shift) / expected) with the largest
- * shift (<= 63) that keeps mant below 2^recipWidth. Throws if even shift 0 overflows (expected tiny).
- */
-export function encodeReciprocal(f: SchedulerFormats, expected: number): Reciprocal {
-  if (!(Number.isFinite(expected) && expected > 0)) throw new RangeError(`expected non-zero count must be positive, got ${expected}`);
-  const limit = maxOf(f.recipWidth);
-  let best: Reciprocal | undefined;
-  for (let shift = 0; shift < 64; shift++) {
-    const mant = BigInt(Math.round(2 ** (f.gammaFrac + shift) / expected));
-    if (mant > limit) break;
-    best = { mant, shift };
-  }
-  if (!best) throw new RangeError(`expected non-zero count ${expected} is too small for a ${f.recipWidth}-bit reciprocal with ${f.gammaFrac} fraction bits`);
-  return best;
-}
 
 /** Per-request penalty scale = clock / isolated estimate (cycles), penaltyScaleFrac fraction bits, saturating. */
 export function encodePenaltyScale(f: SchedulerFormats, isoEstCycles: bigint): bigint {
@@ -49,81 +30,8 @@ export function toCycles(f: SchedulerFormats, seconds: number): bigint {
 }
 
 // ------------------------------------------------------------------ 2. data path
-
-export interface PredictorState {
-  ratioSum: bigint;
-  gamma: bigint;
-  pred: bigint;
-}
-
-export interface PredictorStep extends PredictorState {
-  ratio: bigint;
-  saturated: { ratio: boolean; gamma: boolean; pred: boolean };
-}
-
-/** After a layer: ratio = sat((nnz * mant) >> shift); sum += ratio; gamma = sat((sum * 1/k) >> Q); P = sat((gamma * suffix) >> F). */
-export function predictorStep(f: SchedulerFormats, ratioSum: bigint, nnz: bigint, recip: Reciprocal, k: number, suffixNext: bigint): PredictorStep {
-  const rawRatio = (sat(nnz, f.nnzWidth) * recip.mant) >> BigInt(recip.shift);
-  const ratio = sat(rawRatio, f.gammaWidth);
-  const sum = ratioSum + ratio;
-  const rawGamma = (sum * invK(f, k)) >> BigInt(f.invKFrac);
-  const gamma = sat(rawGamma, f.gammaWidth);
-  const rawPred = (gamma * suffixNext) >> BigInt(f.gammaFrac);
-  const pred = sat(rawPred, f.latencyWidth);
-  return { ratio, ratioSum: sum, gamma, pred, saturated: { ratio: rawRatio !== ratio, gamma: rawGamma !== gamma, pred: rawPred !== pred } };
-}
-
-export interface ScoreInputs {
-  deadline: bigint;
-  lastRun: bigint;
-  pred: bigint;
-  scale: bigint;
-}
-
-export interface ScoreDetail {
-  score: bigint;
-  /** P and beta x (urgency + penalty) in score units; urgency and penalty in score units, termWidth bits. */
-  pred: bigint;
-  urgency: bigint;
-  penalty: bigint;
-  betaTerm: bigint;
-  saturated: { pred: boolean; urgency: boolean; idle: boolean; penalty: boolean; sum: boolean; score: boolean };
-}
-
-/** The score unit: every step as the RTL pipeline computes it. `n` = valid tasks (>= 1). */
-export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): ScoreDetail {
-  const s = BigInt(f.scoreShift);
-  const SW = f.scoreWidth;
-  const TW = f.termWidth;
-  const rawPred = t.pred >> s;
-  const pred = sat(rawPred, SW);
-  const slack = t.deadline - tSel - t.pred;
-  const rawUrg = slack <= 0n ? 0n : slack >> s;
-  const urgency = sat(rawUrg, TW);
-  const rawIdle = t.lastRun > tSel ? 0n : tSel - t.lastRun;
-  const idle = sat(rawIdle, f.idleWidth);
-  const rawPen1 = (idle * t.scale) >> BigInt(f.penaltyScaleFrac + f.scoreShift);
-  const pen1 = sat(rawPen1, TW);
-  const penalty = sat((pen1 * invN(f, n)) >> BigInt(f.invNFrac), TW);
-  const rawSum = urgency + penalty;
-  const sum = sat(rawSum, TW);
-  const betaTerm = sat((sum * f.betaQ) >> BigInt(f.betaFrac), SW);
-  const rawScore = pred + betaTerm;
-  const score = sat(rawScore, SW);
-  return {
-    score,
-    pred,
-    urgency,
-    penalty,
-    betaTerm,
-    saturated: { pred: rawPred !== pred, urgency: rawUrg !== urgency, idle: rawIdle !== idle, penalty: rawPen1 !== pen1, sum: rawSum !== sum, score: rawScore !== score },
-  };
-}
-
-/** Selector order: lower score first, then earlier admission (lower sequence number). */
-export function beats(a: { score: bigint; seq: bigint }, b: { score: bigint; seq: bigint }): boolean {
-  return a.score < b.score || (a.score === b.score && a.seq < b.seq);
-}
+// The blocks' pure functions live beside their RTL: predictorStep (predictor.ts), scoreOf and beats
+// (score-unit.ts). They are re-exported here for the users of the whole scheduler's model.
 
 // ------------------------------------------------------------------ 3. the block as a state machine
 
@@ -283,8 +191,7 @@ export class GoldenScheduler {
     const tables = this.variantTables[t.variant];
     const entry = tables?.layers[layer] ?? { recip: { mant: 0n, shift: 0 }, suffixNext: 0n };
     const k = layer + 1;
-    const nlayers = (tables?.nlayers ?? 0) & Number(maxOf(this.f.layerCountWidth));
-    const completed = k >= nlayers || k === this.f.maxLayers;
+    const completed = isLastLayer(this.f, k, tables?.nlayers ?? 0);
     const step = predictorStep(this.f, t.ratioSum, nnz, entry.recip, k, sat(entry.suffixNext, this.f.latencyWidth));
     t.nextLayer = k;
     t.lastRun = tDone;

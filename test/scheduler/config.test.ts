@@ -29,7 +29,12 @@ describe('scheduler config section', () => {
     expect(d.manifest.tops).toEqual(['npu_tile', TOPS.scheduler, TOPS.system, TOPS.schedulerAxi, 'npu_tile_ooc', 'dysta_scheduler_ooc', 'dysta_system_ooc', 'dysta_scheduler_axi_ooc']);
     expect(d.manifest.modules.filter((m) => m.name === 'sparsity_monitor')).toHaveLength(1);
     const sched = d.manifest.modules.find((m) => m.name === 'dysta_scheduler')!;
-    expect(sched.instances).toEqual([{ name: 'u_monitor', module: 'sparsity_monitor' }]);
+    expect(sched.instances).toEqual([
+      { name: 'u_monitor', module: 'sparsity_monitor' },
+      { name: 'u_predictor', module: 'dysta_predictor' },
+      { name: 'u_table', module: 'dysta_task_table' },
+      { name: 'u_policy', module: 'dysta_policy' },
+    ]);
     expect(sched.parameters).toMatchObject({ LOG2_TASKS: 6, BETA_Q: 42949673 });
   });
   it('`dysta gen-rtl --config` with {"scheduler": {"log2Tasks": 9}}', async () => {
@@ -40,7 +45,7 @@ describe('scheduler config section', () => {
     expect(r.stdout).toMatch(/tops: npu_tile, dysta_scheduler/);
     const manifest = JSON.parse(readFileSync(join(dir, 'rtl', 'manifest.json'), 'utf8'));
     expect(manifest.modules.find((m: { name: string }) => m.name === 'dysta_scheduler').parameters.LOG2_TASKS).toBe(9);
-    expect(readFileSync(join(dir, 'rtl', 'dysta_scheduler.v'), 'utf8')).toMatch(/reg \[511:0\] valid;/);
+    expect(readFileSync(join(dir, 'rtl', 'dysta_task_table.v'), 'utf8')).toMatch(/reg \[511:0\] valid;/);
     const bad = await execa('node', [bin, 'gen-rtl', '--config', join(dir, 'missing.json'), '--out', join(dir, 'rtl2')], { reject: false });
     expect(bad.exitCode).not.toBe(0);
   });

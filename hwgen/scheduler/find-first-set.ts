@@ -1,0 +1,79 @@
+// find_first_set_<N>: the index of the lowest set bit of an N-bit vector, and whether any bit is set.
+// The scheduler's one priority encoder: the lowest free slot at admission, and the next valid slot
+// each score unit issues during a selection. A binary tree: each node takes the lower half's index
+// unless only the upper half has a set bit (then 1 followed by the upper half's index), so a level
+// adds one index bit. log2(N) levels of 2:1 muxes (good for timing, and unrolled at elaboration,
+// so it simulates as fast as flat bitwise logic); a width that is not a power of two is padded
+// with zeros. Cost: about N nodes, 2N LUT-sized muxes.
+import { cat, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
+
+/** Index width of an N-bit vector (at least 1). */
+export function indexWidth(n: number): number {
+  let w = 1;
+  while (2 ** w < n) w++;
+  return w;
+}
+
+export function findFirstSetName(n: number): string {
+  return `find_first_set_${n}`;
+}
+
+const built = new Map<number, ModuleDef>();
+
+/** find_first_set_<n> (n >= 2); one definition per width, shared by every user in a design. */
+export function buildFindFirstSet(n: number): ModuleDef {
+  let def = built.get(n);
+  if (!def) built.set(n, (def = buildEncoder(n)));
+  return def;
+}
+
+function buildEncoder(n: number): ModuleDef {
+  if (!Number.isInteger(n) || n < 2) throw new RangeError(`find_first_set needs at least 2 bits, got ${n}`);
+  const w = indexWidth(n);
+  const padded = 2 ** w;
+  const m = new ModuleBuilder(findFirstSetName(n), `Index of the lowest set bit of a ${n}-bit vector (0 when none is set) and whether any is set.`, { WIDTH: n });
+  const bits = m.input('bits', n, { doc: 'bit 0 has the highest priority' });
+  const index = m.output('index', w, { doc: 'position of the lowest set bit (0 when found is low)' });
+  const found = m.output('found', 1, { doc: 'some bit is set' });
+  const leaves = padded === n ? bits : m.named('bits_padded', bits.resize(padded), `padded to ${padded} bits`);
+  // Level l has padded >> l nodes, each with a found bit and an l-bit index; the root is level w.
+  let levelFound: Signal = leaves as Signal;
+  let levelIndex: Signal | undefined;
+  // A node takes the upper half's lowest set bit only when the lower half has none.
+  const node = (upper: Expr, loFound: Expr, hiFound: Expr, loIndex: Expr | undefined, hiIndex: Expr | undefined): { found: Expr; index: Expr } => ({
+    found: loFound.lor(hiFound),
+    index: loIndex && hiIndex ? cat(upper, mux(upper, hiIndex, loIndex)) : upper,
+  });
+  for (let l = 1; l < w; l++) {
+    const nodes = padded >> l;
+    const f = m.wire(`found_l${l}`, nodes, { doc: `level ${l}: some bit set under each node` });
+    const x = m.wire(`index_l${l}`, nodes * l, { doc: `level ${l}: ${l}-bit index of each node's lowest set bit` });
+    const up = m.wire(`upper_l${l}`, nodes, { doc: `level ${l}: only the upper half of each node has a set bit` });
+    const prevFound = levelFound;
+    const prevIndex = levelIndex;
+    m.generate(`g_level${l}`, 'n', nodes, (g) => {
+      const lo = g.index.times(2);
+      const hi = g.index.times(2).plus(1);
+      g.assign(g.part(up, 1), g.part(prevFound, 1, lo).lnot().land(g.part(prevFound, 1, hi)));
+      const r = node(g.part(up, 1), g.part(prevFound, 1, lo), g.part(prevFound, 1, hi), prevIndex && g.part(prevIndex, l - 1, lo), prevIndex && g.part(prevIndex, l - 1, hi));
+      g.assign(g.part(f, 1), r.found);
+      g.assign(g.part(x, l), r.index);
+    });
+    levelFound = f;
+    levelIndex = x;
+  }
+  const half = (s: Signal | undefined, width: number, i: number) => s && s.bits((i + 1) * width - 1, i * width);
+  const rootUpper = m.named('upper', levelFound.bit(0).lnot().land(levelFound.bit(1)), 'only the upper half has a set bit');
+  const root = node(rootUpper, levelFound.bit(0), levelFound.bit(1), half(levelIndex, w - 1, 0), half(levelIndex, w - 1, 1));
+  m.assign(found, root.found);
+  m.assign(index, root.index);
+  return m.build();
+}
+
+// ------------------------------------------------------------------ golden model
+
+/** The lowest set bit's index (0 when none) and whether any bit of the low `n` bits is set. */
+export function findFirstSet(bits: bigint, n: number): { index: number; found: boolean } {
+  for (let i = 0; i < n; i++) if ((bits >> BigInt(i)) & 1n) return { index: i, found: true };
+  return { index: 0, found: false };
+}

@@ -1,0 +1,322 @@
+// The latency predictor (dysta_predictor) with its golden model beside it: the variant and layer
+// tables the host programs, and the division-free update that runs after every layer.
+//
+// Update, after npu_layer_done (start) while `updating`, one stage per cycle (WRITE_BACK holds until
+// the table has taken the result):
+//   COUNT          nnz = the trace NPU's count (count_ext) or the sparsity monitor's, saturated
+//   RATIO          ratio product nnz x 1/expected (mantissa); layer table and the task's ratio sum read
+//   SUM            ratio sum += sat((nnz x mant) >> shift)
+//   GAMMA_PRODUCT  ratio sum x 1/k (ROM, k = layers executed)
+//   GAMMA          gamma = sat(product >> invKFrac)
+//   PRED_PRODUCT   gamma x suffix sum of the layers after this one
+//   WRITE_BACK     P = sat(product >> gammaFrac); wb_we: the table writes k, last-run, sum, gamma, P
+// Cost: three multipliers, the 1/k ROM, the tables (block RAM). Admission reads suffix0 (the initial
+// P) of adm_variant; it shows on init_pred one cycle later.
+import { cat, lit, mux, ModuleBuilder, type Const, type ModuleDef } from '../hdl/index.ts';
+import { invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
+import { satTo } from './datapath.ts';
+
+export const PREDICTOR = 'dysta_predictor';
+
+/** Update stages (cycles after the layer-done cycle). */
+export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, SUM: 2, GAMMA_PRODUCT: 3, GAMMA: 4, PRED_PRODUCT: 5, WRITE_BACK: 6 } as const;
+
+/** Builds dysta_predictor; `monitorCountWidth` is the sparsity monitor's count width. */
+export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): ModuleDef {
+  const VW = f.variantWidth;
+  const LW = f.layerWidth;
+  const LCW = f.layerCountWidth;
+  const LAT = f.latencyWidth;
+  const GW = f.gammaWidth;
+  const RSW = f.ratioSumWidth;
+  const NW = f.nnzWidth;
+  const m = new ModuleBuilder(
+    PREDICTOR,
+    'Latency predictor: per-layer 1/expected non-zeros and suffix sums (host-programmed tables), gamma = mean of\n' +
+      'measured/expected ratios (a 1/k ROM, no divider), P = gamma x suffix sum. Stages: hwgen/scheduler/predictor.ts.',
+    { LOG2_VARIANTS: f.cfg.log2Variants, LOG2_MAX_LAYERS: f.cfg.log2MaxLayers },
+  );
+  m.input('clk', 1, { role: 'clock' });
+  m.input('rst', 1, { role: 'reset', doc: 'synchronous, active high' });
+  const wrVariant = m.input('wr_variant', 1, { doc: 'host writes the variant table' });
+  const wrVariantAddr = m.input('wr_variant_addr', VW);
+  const wrNLayers = m.input('wr_nlayers', LCW, { doc: 'layers of the variant' });
+  const wrSuffix0 = m.input('wr_suffix0', LAT, { doc: 'sum of average layer latency (cycles): the initial P' });
+  const wrLayer = m.input('wr_layer', 1, { doc: 'host writes the layer table' });
+  const wrLayerAddr = m.input('wr_layer_addr', VW + LW, { doc: '{variant, layer}' });
+  const wrMant = m.input('wr_recip_mant', f.recipWidth, { doc: '1/expected non-zeros: mantissa' });
+  const wrShift = m.input('wr_recip_shift', f.recipShiftWidth, { doc: '1/expected non-zeros: shift' });
+  const wrSuffixNext = m.input('wr_suffix_next', LAT, { doc: 'sum of average latency of the layers after this one' });
+  const admVariant = m.input('adm_variant', VW, { doc: 'variant of the request being admitted' });
+  const initPred = m.output('init_pred', LAT, { doc: 'its initial P (suffix0), one cycle later' });
+  const updating = m.input('updating', 1, { doc: 'the update runs (the scheduler is in its update state)' });
+  const start = m.input('start', 1, { doc: 'the running layer finished this cycle' });
+  const countExt = m.input('count_ext', 1, { doc: 'with start: use count_in (trace NPU) instead of the monitor' });
+  const countIn = m.input('count_in', NW, { doc: 'trace NPU: non-zero outputs of the layer' });
+  const monitorCount = m.input('monitor_count', monitorCountWidth, { doc: 'the sparsity monitor\'s non-zero count (read in stage COUNT)' });
+  const runVariant = m.input('run_variant', VW, { doc: 'variant of the running task' });
+  const runLayer = m.input('run_layer', LW, { doc: 'the layer that finished' });
+  const ratioSumOld = m.input('ratio_sum_old', RSW, { doc: 'the task\'s ratio sum (table read, valid in stage RATIO)' });
+  const wbWe = m.output('wb_we', 1, { doc: 'the result is valid: write it back (held until updating ends)' });
+  const wbLast = m.output('wb_last', 1, { reset: 0, doc: 'the layer was the task\'s last' });
+  const wbNextLayer = m.output('wb_next_layer', LCW, { doc: 'layers executed, k' });
+  const wbRatioSum = m.output('wb_ratio_sum', RSW, { doc: 'new ratio sum' });
+  const wbGamma = m.output('wb_gamma', GW, { doc: 'new gamma' });
+  const wbPred = m.output('wb_pred', LAT, { doc: 'new P = gamma x suffix' });
+
+  const S = Object.fromEntries(Object.entries(PREDICTOR_STAGE).map(([k, v]) => [k, m.localparam(`STAGE_${k}`, v, 3)])) as Record<keyof typeof PREDICTOR_STAGE, Const>;
+  const maxLayers = m.localparam('MAX_LAYERS', f.maxLayers, LCW, 'a task completes after at most this many layers');
+
+  // Tables.
+  const varNLayers = m.memory('var_nlayers', { width: LCW, depth: f.variants, doc: 'layers of each variant' });
+  const varSuffix0 = m.memory('var_suffix0', { width: LAT, depth: f.variants, doc: 'sum of average layer latency (cycles): initial P' });
+  const layDepth = f.variants * f.maxLayers;
+  const layMant = m.memory('layer_recip_mant', { width: f.recipWidth, depth: layDepth, doc: '1/expected non-zeros: mantissa' });
+  const layShift = m.memory('layer_recip_shift', { width: f.recipShiftWidth, depth: layDepth, doc: '1/expected non-zeros: shift' });
+  const laySuffix = m.memory('layer_suffix_next', { width: LAT, depth: layDepth, doc: 'sum of average latency of the layers after this one' });
+  const rdNLayers = m.reg('rd_nlayers', LCW);
+  const rdMant = m.reg('rd_recip_mant', f.recipWidth);
+  const rdShift = m.reg('rd_recip_shift', f.recipShiftWidth);
+  const rdSuffixNext = m.reg('rd_suffix_next', LAT);
+  const varAddr = m.named('var_rd_addr', mux(updating, runVariant, admVariant), 'the running task\'s variant while updating, else the admission\'s');
+  const layAddr = m.named('layer_rd_addr', cat(runVariant, runLayer), '{running variant, running layer}');
+  m.seq((b) => {
+    b.if(wrVariant, () => {
+      b.write(varNLayers, wrVariantAddr, wrNLayers);
+      b.write(varSuffix0, wrVariantAddr, wrSuffix0);
+    });
+    b.set(rdNLayers, varNLayers.at(varAddr));
+    b.set(initPred, varSuffix0.at(varAddr));
+  }, 'Variant table: host writes; one synchronous read (admission: suffix0, update: layer count).');
+  m.seq((b) => {
+    b.if(wrLayer, () => {
+      b.write(layMant, wrLayerAddr, wrMant);
+      b.write(layShift, wrLayerAddr, wrShift);
+      b.write(laySuffix, wrLayerAddr, wrSuffixNext);
+    });
+    b.set(rdMant, layMant.at(layAddr));
+    b.set(rdShift, layShift.at(layAddr));
+    b.set(rdSuffixNext, laySuffix.at(layAddr));
+  }, 'Layer table: host writes; read at {running variant, running layer}.');
+
+  // 1/k ROM.
+  const kNext = m.named('k', runLayer.resize(LCW).add(lit(1, LCW)), 'layers executed including the one that finished');
+  m.assign(wbNextLayer, kNext);
+  const invKVal = m.reg('inv_k', f.invKWidth, { doc: '1/k table output' });
+  m.comb((b) => {
+    b.set(invKVal, lit(0, f.invKWidth));
+    b.switch(kNext, Array.from({ length: f.maxLayers }, (_, i) => [i + 1, () => b.set(invKVal, lit(invK(f, i + 1), f.invKWidth))] as const));
+  }, `1/k table: round(2^${f.invKFrac} / k).`);
+
+  // Update pipeline.
+  const stage = m.reg('stage', 3, { reset: S.COUNT, doc: 'update stage (STAGE_*)' });
+  const cntExt = m.reg('count_ext_q', 1, { reset: 0, doc: 'the layer\'s count comes from count_in' });
+  const cntExtVal = m.reg('count_in_q', NW, { doc: 'count_in sampled with start' });
+  const nnz = m.reg('nnz', NW, { doc: 'non-zeros of the finished layer' });
+  const ratioProduct = m.reg('ratio_product', NW + f.recipWidth, { doc: 'nnz x mantissa' });
+  const shift = m.reg('ratio_shift', f.recipShiftWidth);
+  const suffix = m.reg('suffix', LAT, { doc: 'suffix sum after the finished layer' });
+  const sumOld = m.reg('ratio_sum_in', RSW);
+  const rsumNew = m.reg('ratio_sum', RSW);
+  const gammaProduct = m.reg('gamma_product', RSW + f.invKWidth);
+  const gammaNew = m.reg('gamma', GW);
+  const predProduct = m.reg('pred_product', GW + LAT);
+  const monitorNnz = m.named('monitor_nnz', satTo(monitorCount, NW), 'the monitor\'s count, saturated to nnzWidth');
+  const ratioFull = m.named('ratio_full', ratioProduct.shr(shift), '(nnz x mantissa) >> shift');
+  const gammaFull = m.named('gamma_full', gammaProduct.shr(f.invKFrac), 'ratio sum / k');
+  const predFull = m.named('pred_full', predProduct.shr(f.gammaFrac), 'gamma x suffix');
+  m.assign(wbRatioSum, rsumNew);
+  m.assign(wbGamma, gammaNew);
+  m.assign(wbPred, satTo(predFull, LAT));
+  m.assign(wbWe, updating.land(stage.eq(S.WRITE_BACK)));
+  const isLast = kNext.ge(rdNLayers).lor(kNext.eq(maxLayers));
+  m.seq((b) => {
+    b.if(start, () => {
+      b.set(stage, S.COUNT);
+      b.set(cntExt, countExt);
+      b.set(cntExtVal, countIn);
+    }, () => b.if(updating.land(stage.ne(S.WRITE_BACK)), () => b.set(stage, stage.add(lit(1, 3)))));
+    b.if(updating, () =>
+      b.switch(stage, [
+        [S.COUNT, () => b.set(nnz, mux(cntExt, cntExtVal, monitorNnz))],
+        [S.RATIO, () => {
+          b.set(ratioProduct, nnz.mul(rdMant));
+          b.set(shift, rdShift);
+          b.set(suffix, rdSuffixNext);
+          b.set(sumOld, ratioSumOld);
+          b.set(wbLast, isLast);
+        }],
+        [S.SUM, () => b.set(rsumNew, sumOld.add(satTo(ratioFull, GW).resize(RSW)))],
+        [S.GAMMA_PRODUCT, () => b.set(gammaProduct, rsumNew.mul(invKVal))],
+        [S.GAMMA, () => b.set(gammaNew, satTo(gammaFull, GW))],
+        [S.PRED_PRODUCT, () => b.set(predProduct, gammaNew.mul(suffix))],
+      ]),
+    );
+  }, 'Update: one stage per cycle.');
+  return m.build();
+}
+
+// ------------------------------------------------------------------ golden model
+
+export interface Reciprocal {
+  /** ratio = (nnz * mant) >> shift, with gammaFrac fraction bits. */
+  mant: bigint;
+  shift: number;
+}
+
+/**
+ * 1/expected as mantissa and shift: mant = round(2^(gammaFrac + shift) / expected) with the largest
+ * shift (<= 63) that keeps mant below 2^recipWidth. Throws if even shift 0 overflows (expected tiny).
+ */
+export function encodeReciprocal(f: SchedulerFormats, expected: number): Reciprocal {
+  if (!(Number.isFinite(expected) && expected > 0)) throw new RangeError(`expected non-zero count must be positive, got ${expected}`);
+  const limit = maxOf(f.recipWidth);
+  let best: Reciprocal | undefined;
+  for (let shift = 0; shift < 64; shift++) {
+    const mant = BigInt(Math.round(2 ** (f.gammaFrac + shift) / expected));
+    if (mant > limit) break;
+    best = { mant, shift };
+  }
+  if (!best) throw new RangeError(`expected non-zero count ${expected} is too small for a ${f.recipWidth}-bit reciprocal with ${f.gammaFrac} fraction bits`);
+  return best;
+}
+
+export interface PredictorState {
+  ratioSum: bigint;
+  gamma: bigint;
+  pred: bigint;
+}
+
+export interface PredictorStep extends PredictorState {
+  ratio: bigint;
+  saturated: { ratio: boolean; gamma: boolean; pred: boolean };
+}
+
+/** After a layer: ratio = sat((nnz * mant) >> shift); sum += ratio; gamma = sat((sum * 1/k) >> Q); P = sat((gamma * suffix) >> F). */
+export function predictorStep(f: SchedulerFormats, ratioSum: bigint, nnz: bigint, recip: Reciprocal, k: number, suffixNext: bigint): PredictorStep {
+  const rawRatio = (sat(nnz, f.nnzWidth) * recip.mant) >> BigInt(recip.shift);
+  const ratio = sat(rawRatio, f.gammaWidth);
+  const sum = ratioSum + ratio;
+  const rawGamma = (sum * invK(f, k)) >> BigInt(f.invKFrac);
+  const gamma = sat(rawGamma, f.gammaWidth);
+  const rawPred = (gamma * suffixNext) >> BigInt(f.gammaFrac);
+  const pred = sat(rawPred, f.latencyWidth);
+  return { ratio, ratioSum: sum, gamma, pred, saturated: { ratio: rawRatio !== ratio, gamma: rawGamma !== gamma, pred: rawPred !== pred } };
+}
+
+/** Whether the layer that made k layers executed was the task's last (nlayers 0 or > max: at max). */
+export function isLastLayer(f: SchedulerFormats, k: number, nlayers: number): boolean {
+  return k >= (nlayers & Number(maxOf(f.layerCountWidth))) || k === f.maxLayers;
+}
+
+export interface PredictorInputs {
+  wr_variant: bigint;
+  wr_variant_addr: bigint;
+  wr_nlayers: bigint;
+  wr_suffix0: bigint;
+  wr_layer: bigint;
+  wr_layer_addr: bigint;
+  wr_recip_mant: bigint;
+  wr_recip_shift: bigint;
+  wr_suffix_next: bigint;
+  adm_variant: bigint;
+  updating: bigint;
+  start: bigint;
+  count_ext: bigint;
+  count_in: bigint;
+  monitor_count: bigint;
+  run_variant: bigint;
+  run_layer: bigint;
+  ratio_sum_old: bigint;
+}
+
+export interface PredictorOutputs {
+  init_pred: bigint;
+  wb_we: bigint;
+  wb_last: bigint;
+  wb_next_layer: bigint;
+  wb_ratio_sum: bigint;
+  wb_gamma: bigint;
+  wb_pred: bigint;
+}
+
+/**
+ * dysta_predictor cycle for cycle: `outputs(inputs)` during a cycle, `clock(inputs)` at its end.
+ * Each stage calls the same arithmetic as predictorStep, one step per cycle.
+ */
+export class PredictorModel {
+  private readonly nlayers: bigint[];
+  private readonly suffix0: bigint[];
+  private readonly layers: { mant: bigint; shift: bigint; suffixNext: bigint }[];
+  private r = { nlayers: 0n, suffix0: 0n, mant: 0n, shift: 0n, suffixNext: 0n };
+  private stage = 0;
+  private ext = { on: 0n, count: 0n };
+  private p = { nnz: 0n, ratioProduct: 0n, shift: 0n, suffix: 0n, sumOld: 0n, last: 0n, sum: 0n, gammaProduct: 0n, gamma: 0n, predProduct: 0n };
+
+  constructor(readonly f: SchedulerFormats) {
+    this.nlayers = new Array<bigint>(f.variants).fill(0n);
+    this.suffix0 = new Array<bigint>(f.variants).fill(0n);
+    this.layers = Array.from({ length: f.variants * f.maxLayers }, () => ({ mant: 0n, shift: 0n, suffixNext: 0n }));
+  }
+
+  outputs(i: Pick<PredictorInputs, 'updating' | 'run_layer'>): PredictorOutputs {
+    const f = this.f;
+    return {
+      init_pred: this.r.suffix0,
+      wb_we: i.updating && this.stage === PREDICTOR_STAGE.WRITE_BACK ? 1n : 0n,
+      wb_last: this.p.last,
+      wb_next_layer: (i.run_layer + 1n) & maxOf(f.layerCountWidth),
+      wb_ratio_sum: this.p.sum,
+      wb_gamma: this.p.gamma,
+      wb_pred: sat(this.p.predProduct >> BigInt(f.gammaFrac), f.latencyWidth),
+    };
+  }
+
+  clock(i: PredictorInputs): void {
+    const f = this.f;
+    const k = Number(i.run_layer) + 1;
+    const varAddr = Number(i.updating ? i.run_variant : i.adm_variant);
+    const layAddr = Number(i.run_variant) * f.maxLayers + Number(i.run_layer);
+    const lay = this.layers[layAddr]!;
+    const read = { nlayers: this.nlayers[varAddr]!, suffix0: this.suffix0[varAddr]!, mant: lay.mant, shift: lay.shift, suffixNext: lay.suffixNext };
+    const p = { ...this.p };
+    if (i.updating) {
+      switch (this.stage) {
+        case PREDICTOR_STAGE.COUNT:
+          p.nnz = this.ext.on ? this.ext.count : sat(i.monitor_count, f.nnzWidth);
+          break;
+        case PREDICTOR_STAGE.RATIO:
+          p.ratioProduct = this.p.nnz * this.r.mant;
+          p.shift = this.r.shift;
+          p.suffix = this.r.suffixNext;
+          p.sumOld = i.ratio_sum_old;
+          p.last = isLastLayer(f, k, Number(this.r.nlayers)) ? 1n : 0n;
+          break;
+        case PREDICTOR_STAGE.SUM:
+          // ratioSumWidth holds 2^log2MaxLayers saturated ratios: no overflow for a real task.
+          p.sum = (this.p.sumOld + sat(this.p.ratioProduct >> this.p.shift, f.gammaWidth)) & maxOf(f.ratioSumWidth);
+          break;
+        case PREDICTOR_STAGE.GAMMA_PRODUCT:
+          p.gammaProduct = this.p.sum * invK(f, k & Number(maxOf(f.layerCountWidth)));
+          break;
+        case PREDICTOR_STAGE.GAMMA:
+          p.gamma = sat(this.p.gammaProduct >> BigInt(f.invKFrac), f.gammaWidth);
+          break;
+        case PREDICTOR_STAGE.PRED_PRODUCT:
+          p.predProduct = this.p.gamma * this.p.suffix;
+          break;
+      }
+    }
+    if (i.start) {
+      this.stage = PREDICTOR_STAGE.COUNT;
+      this.ext = { on: i.count_ext, count: i.count_in };
+    } else if (i.updating && this.stage !== PREDICTOR_STAGE.WRITE_BACK) this.stage++;
+    this.p = p;
+    this.r = read;
+    if (i.wr_variant) {
+      this.nlayers[Number(i.wr_variant_addr)] = i.wr_nlayers;
+      this.suffix0[Number(i.wr_variant_addr)] = i.wr_suffix0;
+    }
+    if (i.wr_layer) this.layers[Number(i.wr_layer_addr)] = { mant: i.wr_recip_mant, shift: i.wr_recip_shift, suffixNext: i.wr_suffix_next };
+  }
+}
