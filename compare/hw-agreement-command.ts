@@ -3,7 +3,21 @@
 // float score gap, and violation rate / ANTT of both when the fixed-point scheduler runs on its own.
 // This is the one place that joins hwgen and sw-scheduler; both stay independent of each other.
 import type { CommandModule } from 'yargs';
-import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../sw-scheduler/index.ts';
+import {
+  DEFAULT_FIT_SPLIT,
+  compileTrace,
+  computeDeadlines,
+  computeMetrics,
+  fitRegression,
+  generatePoissonTrace,
+  getFitSplit,
+  getPolicy,
+  getPredictor,
+  simulateWithDecisionLog,
+  workloadCapacity,
+  zooWorkload,
+  type CompiledTrace,
+} from '../sw-scheduler/index.ts';
 import { ConfigError, defaultConfig, loadConfigFile, parseConfig, type SchedulerConfig } from '../hwgen/index.ts';
 import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
 
@@ -36,15 +50,41 @@ function explain(flip: Flip): string {
   return `near tie: float gap ${gap.toFixed(1)} cycles, fixed-point rounding moved the two scores by ${a.toFixed(1)} and ${b.toFixed(1)} cycles (net ${moved.toFixed(1)} >= gap)${tie}`;
 }
 
+/**
+ * The trace as plain arrays for the fixed-point model, with the regression fits of the default
+ * split (cross-fitted by sample parity: a request on an even sample id uses the fit on the odd ones,
+ * bank 0, and vice versa, bank 1) and each request's bank.
+ */
+export function plainTrace(compiled: CompiledTrace): { variants: PlainVariant[]; req: PlainRequests } {
+  const workload = compiled.workload;
+  const split = getFitSplit(DEFAULT_FIT_SPLIT);
+  const fits = fitRegression(workload, split);
+  const variants: PlainVariant[] = workload.variants.map((v, i) => ({
+    layers: v.layers,
+    suffix: v.patSuffix,
+    avgDensity: v.avgDensity,
+    latency: v.latency,
+    sparsity: v.sparsity,
+    regression: fits[i]!.fits.map((fit) => (fit ? { a: fit.a, b: fit.b } : null)),
+  }));
+  const bank = Array.from({ length: compiled.count }, (_, i) => {
+    const v = workload.variants[compiled.variantIndex[i]!]!;
+    const s = compiled.sampleIndex[i]!;
+    return split.uses(s, v.sampleIds.length, v.sampleIds[s]!);
+  });
+  const req: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled), bank };
+  return { variants, req };
+}
+
 export function runAgreement(o: AgreementOptions): AgreementReport {
   const workload = zooWorkload(o.workload);
   const rate = o.load * workloadCapacity(workload);
   const trace = generatePoissonTrace(workload, { rate, count: o.requests, seed: o.seed, sloMult: o.sloMult });
   const compiled = compileTrace(workload, trace, o.sloMult);
-  const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'));
+  const predictor = o.scheduler.predictor === 'regression' ? getPredictor('regression') : getPredictor('average');
+  const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'), { predictor });
   const float = computeMetrics(result);
-  const variants: PlainVariant[] = workload.variants.map((v) => ({ layers: v.layers, suffix: v.patSuffix, avgDensity: v.avgDensity, latency: v.latency, sparsity: v.sparsity }));
-  const req: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled) };
+  const { variants, req } = plainTrace(compiled);
   const ls = lockstep(o.scheduler, variants, req, decisions);
   const fr = freeRun(o.scheduler, variants, req);
   const frl = freeRun(o.scheduler, variants, req, { rtlLatency: true });
@@ -70,7 +110,7 @@ export function formatAgreement(r: AgreementReport): string {
   const o = r.options;
   const pct = (x: number) => `${(100 * x).toFixed(3)}%`;
   const lines = [
-    `hw-agreement: ${o.workload} zoo, ${o.requests} requests, load ${o.load} (${o.rate.toFixed(2)} req/s), SLO x${o.sloMult}, seed ${o.seed}`,
+    `hw-agreement: ${o.workload} zoo, ${o.requests} requests, load ${o.load} (${o.rate.toFixed(2)} req/s), SLO x${o.sloMult}, seed ${o.seed}; dysta with the ${o.scheduler.predictor === 'regression' ? 'regression predictor (float: --predictor regression, cross-fitted by sample parity; RTL: coefficient bank = the fit)' : 'gamma predictor (the paper\'s)'}`,
     `fixed point: D=${o.scheduler.log2Tasks}, score ${o.scheduler.scoreWidth} bits (LSB 2^${o.scheduler.scoreShift} cycles), gamma ${o.scheduler.gammaIntBits}.${o.scheduler.gammaFracBits}, beta ${o.scheduler.betaPpm} ppm / 2^${o.scheduler.betaFracBits}, ${o.scheduler.clockMHz} MHz`,
     '',
     `lockstep decisions identical: ${r.identical} / ${r.decisions} = ${pct(r.identical / Math.max(1, r.decisions))}`,
@@ -80,7 +120,7 @@ export function formatAgreement(r: AgreementReport): string {
     '',
     '| run | violation rate | ANTT |',
     '|---|---|---|',
-    `| float dysta | ${pct(r.float.violationRate)} | ${r.float.antt.toFixed(4)} |`,
+    `| float dysta${r.options.scheduler.predictor === 'regression' ? ' --predictor regression' : ''} | ${pct(r.float.violationRate)} | ${r.float.antt.toFixed(4)} |`,
     `| fixed point (ideal timing) | ${pct(r.fixed.violationRate)} | ${r.fixed.antt.toFixed(4)} |`,
     `| fixed point + RTL decision latency | ${pct(r.fixedRtlLatency.violationRate)} | ${r.fixedRtlLatency.antt.toFixed(4)} |`,
     '',
@@ -97,6 +137,7 @@ interface Args {
   'slo-mult': number;
   seed: number;
   'log2-tasks': number;
+  predictor?: string;
   config?: string;
   json: boolean;
 }
@@ -112,6 +153,7 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
       .option('slo-mult', { type: 'number', default: 10, describe: 'deadline = arrival + Tarch x this' })
       .option('seed', { type: 'number', default: 1, describe: 'trace seed' })
       .option('log2-tasks', { type: 'number', default: 10, describe: 'task table size D for the free run (10 = never full for 1000 requests)' })
+      .option('predictor', { type: 'string', choices: ['gamma', 'regression'], describe: 'scheduler.predictor (default: the config\'s, else gamma); regression compares with the float --predictor regression' })
       .option('config', { type: 'string', describe: 'JSON config; its scheduler section sets the formats' })
       .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' }) as never,
   handler: (args) => {
@@ -127,7 +169,7 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
     const fromFile = args.config ? (loadConfigFile(args.config).scheduler as unknown as Record<string, number>) : {};
     const explicitD = process.argv.some((a) => a === '--log2-tasks' || a.startsWith('--log2-tasks='));
     const log2Tasks = explicitD || !args.config ? args['log2-tasks'] : fromFile.log2Tasks;
-    const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks } }, args.config ?? '--log2-tasks').scheduler;
+    const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks, ...(args.predictor ? { predictor: args.predictor } : {}) } }, args.config ?? '--log2-tasks').scheduler;
     const report = runAgreement({ workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
     process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
   },

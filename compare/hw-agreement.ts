@@ -16,6 +16,10 @@ import {
   GoldenScheduler,
   SCHEDULER_TIMING as TIMING,
   beats,
+  clampPred,
+  encodeCoefficient,
+  regressionStep,
+  type CoefficientBank,
   encodePenaltyScale,
   encodeReciprocal,
   predictorStep,
@@ -40,6 +44,11 @@ export interface PlainVariant {
   latency: ArrayLike<number>;
   /** sparsity[sample * layers + layer]. */
   sparsity: ArrayLike<number>;
+  /**
+   * The regression predictor's fits (seconds, BEYOND.md section 1), one per coefficient bank: a[k],
+   * b[k] for k = 0 .. layers - 1, or null where the float model falls back to gamma x sum(E).
+   */
+  regression?: readonly ({ a: ArrayLike<number>; b: ArrayLike<number> } | null)[];
 }
 
 export interface PlainRequests {
@@ -48,6 +57,8 @@ export interface PlainRequests {
   variant: ArrayLike<number>;
   sample: ArrayLike<number>;
   deadline: ArrayLike<number>;
+  /** Regression builds: the coefficient bank (= the fit) each request uses; default 0. */
+  bank?: ArrayLike<number>;
 }
 
 export interface FloatDecision {
@@ -66,7 +77,10 @@ export interface EncodedTrace {
   tables: VariantTables[];
   recip: Reciprocal[][];
   suffixNext: bigint[][];
+  /** Per variant, per bank: the regression coefficients in cycles (regression builds). */
+  coeffs: CoefficientBank[][];
   /** Per request. */
+  bank: number[];
   arrival: bigint[];
   deadline: bigint[];
   scale: bigint[];
@@ -79,6 +93,7 @@ export function encodeTrace(cfg: SchedulerConfig, variants: readonly PlainVarian
   const f = schedulerFormats(cfg);
   const cyc = (s: number) => BigInt(Math.round(s * f.clockHz));
   const tables: VariantTables[] = [];
+  const coeffs: CoefficientBank[][] = [];
   const recip: Reciprocal[][] = [];
   const suffixNext: bigint[][] = [];
   for (const v of variants) {
@@ -88,23 +103,52 @@ export function encodeTrace(cfg: SchedulerConfig, variants: readonly PlainVarian
     recip.push(r);
     suffixNext.push(s);
     tables.push({ nlayers: v.layers, suffix0: cyc(v.suffix[0]!), layers: r.map((rr, l) => ({ recip: rr, suffixNext: s[l]! })) });
+    coeffs.push(f.regression ? hostCoefficients(f, v) : []);
+    if (f.regression) tables[tables.length - 1]!.coeffs = coeffs[coeffs.length - 1];
   }
   if (variants.length > f.variants) throw new RangeError(`${variants.length} variants; raise scheduler.log2Variants`);
   const arrival: bigint[] = [];
   const deadline: bigint[] = [];
   const scale: bigint[] = [];
+  const bank: number[] = [];
   const latency: bigint[][] = [];
   const nnz: bigint[][] = [];
   for (let i = 0; i < req.count; i++) {
     const v = variants[req.variant[i]!]!;
     const s = req.sample[i]!;
     arrival.push(cyc(req.arrival[i]!));
+    bank.push(f.regression ? (req.bank?.[i] ?? 0) : 0);
     deadline.push(cyc(req.deadline[i]!));
     scale.push(encodePenaltyScale(f, tables[req.variant[i]!]!.suffix0));
     latency.push(Array.from({ length: v.layers }, (_, l) => cyc(v.latency[s * v.layers + l]!)));
     nnz.push(Array.from({ length: v.layers }, (_, l) => BigInt(Math.round((1 - v.sparsity[s * v.layers + l]!) * NOMINAL_OUTPUTS))));
   }
-  return { f, tables, recip, suffixNext, arrival, deadline, scale, latency, nnz };
+  return { f, tables, coeffs, bank, recip, suffixNext, arrival, deadline, scale, latency, nnz };
+}
+
+/**
+ * What the host programs for the regression predictor, per bank: a and b in cycles (round(x f),
+ * saturated to coeffWidth); a bank whose fit is missing (too few samples) gets the gamma x sum(E)
+ * fallback exactly: a[0] = sum(E), b[0] = 0; a[k] = 0, b[k] = sum of the layers from k on.
+ */
+export function hostCoefficients(f: SchedulerFormats, v: PlainVariant): CoefficientBank[] {
+  const cyc = (s: number) => encodeCoefficient(f, s * f.clockHz);
+  const banks = v.regression ?? [null];
+  return Array.from({ length: f.coeffBanks }, (_, bank) => {
+    const fit = banks[bank] ?? (bank < banks.length ? null : banks[0] ?? null);
+    const a: bigint[] = [];
+    const b: bigint[] = [];
+    for (let k = 0; k < v.layers; k++) {
+      if (fit) {
+        a.push(cyc(fit.a[k]!));
+        b.push(k === 0 ? 0n : cyc(fit.b[k]!));
+      } else {
+        a.push(k === 0 ? cyc(v.suffix[0]!) : 0n);
+        b.push(k === 0 ? 0n : cyc(v.suffix[k]!));
+      }
+    }
+    return { a, b };
+  });
 }
 
 export interface Flip {
@@ -137,7 +181,9 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
   const f = e.f;
   const n = req.count;
   const ratioSum = new Array<bigint>(n).fill(0n);
-  const pred = e.tables.length ? Array.from({ length: n }, (_, i) => e.tables[req.variant[i]!]!.suffix0) : [];
+  const pred = e.tables.length
+    ? Array.from({ length: n }, (_, i) => (f.regression ? clampPred(f, e.coeffs[req.variant[i]!]![e.bank[i]!]!.a[0]!) : e.tables[req.variant[i]!]!.suffix0))
+    : [];
   const lastRun = [...e.arrival];
   const cyc = (s: number) => BigInt(Math.round(s * f.clockHz));
   let identical = 0;
@@ -181,7 +227,9 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
     const x = d.chosen;
     const v = req.variant[x]!;
     const l = d.layer;
-    const step = predictorStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.suffixNext[v]![l]!);
+    const step = f.regression
+      ? regressionStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.coeffs[v]![e.bank[x]!], l + 1 >= variants[v]!.layers)
+      : predictorStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.suffixNext[v]![l]!);
     ratioSum[x] = step.ratioSum;
     pred[x] = step.pred;
     const floatLatency = variants[v]!.latency[req.sample[x]! * variants[v]!.layers + l]!;
@@ -219,7 +267,7 @@ export function freeRun(cfg: SchedulerConfig, variants: readonly PlainVariant[],
   let finished = 0;
   let refusals = 0;
   const admit = (i: number): boolean => {
-    const slot = g.admit({ variant: req.variant[i]!, deadline: e.deadline[i]!, arrival: e.arrival[i]!, scale: e.scale[i]! });
+    const slot = g.admit({ variant: req.variant[i]!, deadline: e.deadline[i]!, arrival: e.arrival[i]!, scale: e.scale[i]!, bank: e.bank[i] });
     if (slot === undefined) return false;
     slotReq.set(slot, i);
     return true;

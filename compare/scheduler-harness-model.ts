@@ -30,7 +30,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
   const g = new GoldenScheduler(cfg);
   const f = g.f;
   for (const v of script.variants) {
-    g.program(v.variant, { nlayers: v.nlayers, suffix0: v.suffix0, layers: v.layers.map((l) => ({ recip: { mant: l.mant, shift: l.shift }, suffixNext: l.suffixNext })) });
+    g.program(v.variant, { nlayers: v.nlayers, suffix0: v.suffix0, layers: v.layers.map((l) => ({ recip: { mant: l.mant, shift: l.shift }, suffixNext: l.suffixNext })), coeffs: v.coeffs?.map((c) => ({ a: [...c.a], b: [...c.b] })) });
   }
   const nl = new Map(script.variants.map((v) => [v.variant, v.nlayers]));
   script.requests.forEach((r, i) => {
@@ -62,7 +62,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
   };
   const admit = (i: number): number | undefined => {
     const r = reqs[i]!;
-    return g.admit({ variant: r.variant, deadline: r.deadline, arrival: r.arrival, scale: r.scale });
+    return g.admit({ variant: r.variant, deadline: r.deadline, arrival: r.arrival, scale: r.scale, bank: r.bank });
   };
 
   while (completed < n) {

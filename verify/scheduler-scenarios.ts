@@ -5,7 +5,7 @@
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/config/index.ts';
-import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats } from '../hwgen/index.ts';
+import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type SchedulerFormats } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 
 export class Rng {
@@ -71,9 +71,31 @@ export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, ma
         const r = encodeReciprocal(f, expected[l]!);
         return { mant: r.mant, shift: r.shift, suffixNext: suffix(l + 1) };
       }),
+      ...(f.regression ? { coeffs: [0, 1].map(() => randomCoefficients(f, rng, avg.map((_, k) => suffix(k)))) } : {}),
     });
   }
   return { variants: out, expected: expectedAll };
+}
+
+/**
+ * Regression coefficients around a variant's suffix sums: a mostly a fraction of the remainder, b of
+ * either sign (P falls below 0 and clamps), now and then the extremes of the coefficient range (P
+ * saturates); b[0] = 0 as the host writes it.
+ */
+export function randomCoefficients(f: SchedulerFormats, rng: Rng, suffix: readonly bigint[]): { a: bigint[]; b: bigint[] } {
+  const lim = (1n << BigInt(f.coeffWidth - 1)) - 1n;
+  const a: bigint[] = [];
+  const b: bigint[] = [];
+  suffix.forEach((rem, k) => {
+    const mode = rng.int(0, 19);
+    if (mode === 0) a.push(rng.chance(0.5) ? lim : -lim - 1n);
+    else if (mode === 1) a.push(-rng.big(0n, rem + 1n));
+    else a.push((rem * BigInt(rng.int(0, 120))) / 100n);
+    if (k === 0) b.push(0n);
+    else if (mode === 2) b.push(rng.chance(0.5) ? lim : -lim - 1n);
+    else b.push((rem * BigInt(rng.int(-60, 150))) / 100n);
+  });
+  return { a, b };
 }
 
 export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedScript {
@@ -117,7 +139,7 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
       const nnz = nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n;
       layers.push({ cycles: rng.big(minCycles, minCycles * 50n), nnz });
     }
-    requests.push({ arrival: t, variant: v.variant, deadline, scale, layers });
+    requests.push({ arrival: t, variant: v.variant, deadline, scale, layers, ...(f.regression ? { bank: rng.int(0, 1) } : {}) });
   }
   return { start, variants, requests };
 }

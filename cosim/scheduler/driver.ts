@@ -16,7 +16,7 @@ export const SCHEDULER_HOST_HEADER = fileURLToPath(new URL('./scheduler_host.h',
 export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
 
 /** Host command opcodes (mirror of the RTL's; the manifest documents cmd_op). */
-export const SCHED_CMD = { WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4 } as const;
+export const SCHED_CMD = { WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5 } as const;
 
 export interface ScriptLayerEntry {
   /** ratio = (nnz * mant) >> shift */
@@ -32,6 +32,11 @@ export interface ScriptVariant {
   /** Sum of average latency of all layers (cycles): the initial P. */
   suffix0: bigint;
   layers: ScriptLayerEntry[];
+  /**
+   * Regression builds: per coefficient bank, a[k] and b[k] (k = layers executed, cycles and cycles
+   * per unit of gamma, signed), written with WRITE_COEFF.
+   */
+  coeffs?: { a: readonly bigint[]; b: readonly bigint[] }[];
 }
 
 export interface ScriptRequest {
@@ -40,6 +45,8 @@ export interface ScriptRequest {
   deadline: bigint;
   /** Penalty scale (clock / isolated estimate, fixed point). */
   scale: bigint;
+  /** Regression builds: the request's coefficient bank (default 0). */
+  bank?: number;
   /**
    * What the NPU does for each layer the request runs, in layer order: `cycles` long, `nnz` non-zero
    * outputs. Without `rows` a trace NPU reports nnz directly (npu_count); with `rows` the harness
@@ -67,6 +74,8 @@ export interface SchedulerShape {
   /** The sparsity monitor's lanes and lane width (the NPU output row). */
   lanes: number;
   laneWidth: number;
+  /** Regression builds (PREDICTOR = regression): coefficient width; 0 otherwise. */
+  coeffWidth: number;
 }
 
 export function shapeFromParameters(params: Record<string, unknown>, monitor: Record<string, unknown> = {}): SchedulerShape {
@@ -85,25 +94,55 @@ export function shapeFromParameters(params: Record<string, unknown>, monitor: Re
     selectorUnits: p('SELECTOR_UNITS'),
     lanes: typeof monitor.LANES === 'number' ? monitor.LANES : 0,
     laneWidth: typeof monitor.LANE_WIDTH === 'number' ? monitor.LANE_WIDTH : 0,
+    coeffWidth: params.PREDICTOR === 'regression' ? p('COEFF_WIDTH') : 0,
   };
+}
+
+/** What packing a variant's table words needs to know about the design. */
+export type TableShape = Pick<SchedulerShape, 'variantWidth' | 'layerWidth' | 'layerCountWidth' | 'recipWidth' | 'coeffWidth'>;
+
+/**
+ * The host commands that program one variant: WRITE_VARIANT {suffix0, nlayers}, WRITE_LAYER per layer
+ * {suffixNext, shift, mant}, and in regression builds WRITE_COEFF per bank and k.
+ */
+export function tableCommands(v: ScriptVariant, shape: TableShape): string[] {
+  const out: string[] = [];
+  const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
+  out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
+  v.layers.forEach((l, i) => {
+    const w = (l.suffixNext << BigInt(shape.recipWidth + 6)) | (BigInt(l.shift) << BigInt(shape.recipWidth)) | l.mant;
+    out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
+  });
+  out.push(...coefficientCommands(v, shape));
+  return out;
+}
+
+/** WRITE_COEFF commands of one variant: address {bank, variant, k}, data {b, a} in two's complement. */
+function coefficientCommands(v: ScriptVariant, shape: TableShape): string[] {
+  if (!v.coeffs) return [];
+  if (!shape.coeffWidth) throw new DesignError(`the script has regression coefficients, but ${SCHEDULER_TOP_NAME} was built with the gamma predictor`);
+  const cw = BigInt(shape.coeffWidth);
+  const mask = (1n << cw) - 1n;
+  const out: string[] = [];
+  v.coeffs.forEach((bank, bi) => {
+    bank.a.forEach((a, k) => {
+      const addr = (BigInt(bi) << BigInt(shape.variantWidth + shape.layerWidth)) | (BigInt(v.variant) << BigInt(shape.layerWidth)) | BigInt(k);
+      const word = ((bank.b[k]! & mask) << cw) | (a & mask);
+      out.push(`cmd ${SCHED_CMD.WRITE_COEFF} ${addr} ${word.toString(16)}`);
+    });
+  });
+  return out;
 }
 
 /** The script as the C++ transaction reads it (table words packed for cmd_data). */
 export function scriptText(script: SchedScript, shape: SchedulerShape): string {
   const out: string[] = [`start ${script.start}`, `lanes ${shape.lanes} ${shape.laneWidth}`];
-  for (const v of script.variants) {
-    const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
-    out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
-    v.layers.forEach((l, i) => {
-      const w = (l.suffixNext << BigInt(shape.recipWidth + 6)) | (BigInt(l.shift) << BigInt(shape.recipWidth)) | l.mant;
-      out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
-    });
-  }
+  for (const v of script.variants) out.push(...tableCommands(v, shape));
   let last = script.start;
   for (const r of script.requests) {
     if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
     last = r.arrival;
-    out.push(`req ${r.arrival} ${r.variant} ${r.deadline} ${r.scale} ${r.layers.length}`);
+    out.push(`req ${r.arrival} ${r.variant} ${r.deadline} ${r.scale} ${r.layers.length}${r.bank ? ` ${r.bank}` : ''}`);
     for (const l of r.layers) out.push(l.rows ? `lay ${l.cycles} ${l.nnz} ${l.rows}` : `lay ${l.cycles} ${l.nnz}`);
   }
   return out.join('\n') + '\n';

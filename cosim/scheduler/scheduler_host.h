@@ -27,6 +27,7 @@ inline uint64_t low64(const cosim::Port& p) {
 /** What the host presents on the admission port. */
 struct Admission {
     uint64_t arrival = 0, variant = 0, deadline = 0, scale = 0;
+    uint64_t bank = 0;  // regression coefficient bank (builds with adm_coeff_bank only)
 };
 
 /** The table-programming part of a script: `start T` and `cmd OP ADDR HEX` lines. */
@@ -74,7 +75,7 @@ public:
           admVariant(P("adm_variant")), admDeadline(P("adm_deadline")), admArrival(P("adm_arrival")), admScale(P("adm_penalty_scale")),
           admSlot(P("adm_slot")), evValid(P("ev_valid")), evReady(P("ev_ready")), evKind(P("ev_kind")), evTask(P("ev_task")),
           evLayer(P("ev_layer")), evTime(P("ev_time")), evScore(P("ev_score")), timeNow(P("time_now")),
-          skipEn(h.port("time_skip_en")), skip(h.port("time_skip")) {}
+          skipEn(h.port("time_skip_en")), skip(h.port("time_skip")), admBank(h.port("adm_coeff_bank")) {}
 
     uint64_t now() const { return low64(timeNow); }
 
@@ -169,6 +170,8 @@ public:
         admDeadline.setU64(r.deadline);
         admArrival.setU64(r.arrival);
         admScale.setU64(r.scale);
+        if (admBank) admBank->setU64(r.bank);
+        else if (r.bank) throw cosim::Error("a request has coefficient bank " + std::to_string(r.bank) + " but the design has no adm_coeff_bank (gamma predictor)");
         h.eval();
     }
 
@@ -185,6 +188,7 @@ public:
     const cosim::Port &evValid, &evReady, &evKind, &evTask, &evLayer, &evTime, &evScore, &timeNow;
     const cosim::Port* skipEn;
     const cosim::Port* skip;
+    const cosim::Port* admBank;
 };
 
 }  // namespace schedhost

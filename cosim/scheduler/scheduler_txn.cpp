@@ -51,6 +51,7 @@ Script readScript(const std::string& path) {
             Req r;
             uint64_t n;
             if (!(ls >> r.arrival >> r.variant >> r.deadline >> r.scale >> n)) return false;
+            if (!(ls >> r.bank)) r.bank = 0;
             r.layers.reserve(n);
             s.reqs.push_back(std::move(r));
             return true;

@@ -10,7 +10,7 @@ import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
-import { SCHED_CMD, SCHEDULER_HOST_HEADER, type ScriptVariant } from '../scheduler/driver.ts';
+import { SCHEDULER_HOST_HEADER, tableCommands, type ScriptVariant } from '../scheduler/driver.ts';
 
 export const SYSTEM_TRANSACTIONS = fileURLToPath(new URL('./system_txn.cpp', import.meta.url));
 export const SYSTEM_TOP_NAME = 'dysta_system';
@@ -58,6 +58,8 @@ export interface SystemShape {
   layerCountWidth: number;
   recipWidth: number;
   log2Tasks: number;
+  /** Regression builds: coefficient width (0 with the gamma predictor). */
+  coeffWidth: number;
 }
 
 export interface SystemDecision {
@@ -90,14 +92,7 @@ export function packWeightRow(values: readonly number[], width: number): string 
 /** The setup script as sys_setup reads it (table words packed for cmd_data). */
 export function setupText(setup: SystemSetup, shape: SystemShape): string {
   const out: string[] = [`start ${setup.start}`];
-  for (const v of setup.variants) {
-    const word = (v.suffix0 << BigInt(shape.layerCountWidth)) | BigInt(v.nlayers);
-    out.push(`cmd ${SCHED_CMD.WRITE_VARIANT} ${v.variant} ${word.toString(16)}`);
-    v.layers.forEach((l, i) => {
-      const w = (l.suffixNext << BigInt(shape.recipWidth + 6)) | (BigInt(l.shift) << BigInt(shape.recipWidth)) | l.mant;
-      out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
-    });
-  }
+  for (const v of setup.variants) out.push(...tableCommands(v, shape));
   let last = setup.start;
   for (const r of setup.requests) {
     if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
@@ -156,6 +151,7 @@ export class SystemSim {
       layerCountWidth: p('LOG2_MAX_LAYERS') + 1,
       recipWidth: p('RECIP_WIDTH'),
       log2Tasks: p('LOG2_TASKS'),
+      coeffWidth: mod.parameters.PREDICTOR === 'regression' ? p('COEFF_WIDTH') : 0,
     };
     const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
     return new SystemSim(simulator, session, shape);

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { ConfigError, defaultsOf, paramsMarkdown, parseSection, type ParamTable } from './params.ts';
 
-export { ConfigError, checkParam, paramsMarkdown, type IntParam, type ParamTable } from './params.ts';
+export { ConfigError, checkParam, paramsMarkdown, type ChoiceParam, type IntParam, type Param, type ParamTable } from './params.ts';
 
 export const PE_ARRAY_PARAMS: ParamTable = [
   { key: 'lanes', default: 16, min: 1, max: 64, doc: 'PEs = output channels computed in parallel' },
@@ -46,7 +46,11 @@ export const SCHEDULER_PARAMS: ParamTable = [
   { key: 'clockMHz', default: 200, min: 1, max: 1000, doc: 'clock frequency; folded by the host into the penalty scale and cycle conversions' },
   { key: 'selectorUnits', default: 1, min: 1, max: 8, powerOfTwo: true, doc: 'parallel score units (area) vs decision latency = largest per-unit valid count + 15 cycles (slot s is scored by unit s mod units)' },
   { key: 'timeSkip', default: 1, min: 0, max: 1, doc: '1: time_skip ports let simulation advance the cycle counter by N in one step; 0: tied off (FPGA)' },
+  { key: 'predictor', default: 'gamma', choices: ['gamma', 'regression'], doc: 'P = gamma x suffix sum (the paper), or max(0, a + b x gamma) from host-programmed per-layer coefficients in two banks (BEYOND.md section 1)' },
 ];
+
+export const PREDICTORS = ['gamma', 'regression'] as const;
+export type PredictorKind = (typeof PREDICTORS)[number];
 
 export interface SchedulerConfig {
   log2Tasks: number;
@@ -71,6 +75,7 @@ export interface SchedulerConfig {
   clockMHz: number;
   selectorUnits: number;
   timeSkip: number;
+  predictor: PredictorKind;
 }
 
 export interface HwConfig {
@@ -87,7 +92,7 @@ export const CONFIG_SECTIONS: Record<keyof HwConfig, ParamTable> = {
 export function defaultConfig(): HwConfig {
   return {
     peArray: defaultsOf<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS),
-    scheduler: defaultsOf<SchedulerConfig & Record<string, number>>(SCHEDULER_PARAMS),
+    scheduler: defaultsOf<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS),
   };
 }
 
@@ -122,7 +127,7 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
   try {
     const peArray = parseSection<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS, r.peArray, 'peArray');
     checkPeArray(peArray, 'peArray');
-    const scheduler = parseSection<SchedulerConfig & Record<string, number>>(SCHEDULER_PARAMS, r.scheduler, 'scheduler');
+    const scheduler = parseSection<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS, r.scheduler, 'scheduler');
     checkScheduler(scheduler, 'scheduler');
     return { peArray, scheduler };
   } catch (err) {

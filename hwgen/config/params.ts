@@ -20,14 +20,34 @@ export interface IntParam {
   doc: string;
 }
 
-export type ParamTable = readonly IntParam[];
+/** A parameter whose value is one of a few names (e.g. the scheduler's policy). */
+export interface ChoiceParam {
+  key: string;
+  default: string;
+  choices: readonly string[];
+  doc: string;
+}
 
-function describeRange(p: IntParam): string {
+export type Param = IntParam | ChoiceParam;
+export type ParamTable = readonly Param[];
+
+function isChoice(p: Param): p is ChoiceParam {
+  return 'choices' in p;
+}
+
+function describeRange(p: Param): string {
+  if (isChoice(p)) return `one of ${p.choices.map((c) => JSON.stringify(c)).join(', ')}`;
   return p.powerOfTwo ? `a power of two from ${p.min} to ${p.max}` : `an integer from ${p.min} to ${p.max}`;
 }
 
 /** Checks one value against its spec; `path` is the dotted key used in messages. */
-export function checkParam(p: IntParam, value: unknown, path: string): number {
+export function checkParam(p: Param, value: unknown, path: string): number | string {
+  if (isChoice(p)) {
+    if (typeof value !== 'string' || !p.choices.includes(value)) {
+      throw new ConfigError(`${path} = ${JSON.stringify(value)} is not valid: it must be ${describeRange(p)} (${p.doc})`);
+    }
+    return value;
+  }
   if (typeof value !== 'number' || !Number.isInteger(value)) {
     throw new ConfigError(`${path} = ${JSON.stringify(value)} is not valid: it must be ${describeRange(p)} (${p.doc})`);
   }
@@ -41,12 +61,12 @@ export function checkParam(p: IntParam, value: unknown, path: string): number {
  * Validates one section: unknown keys are rejected (naming the allowed ones), missing keys take
  * their defaults.
  */
-export function parseSection<T extends Record<string, number>>(table: ParamTable, raw: unknown, path: string): T {
+export function parseSection<T extends Record<string, number | string>>(table: ParamTable, raw: unknown, path: string): T {
   if (raw === undefined) raw = {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     throw new ConfigError(`${path} must be an object with keys ${table.map((p) => p.key).join(', ')}`);
   }
-  const out: Record<string, number> = {};
+  const out: Record<string, number | string> = {};
   for (const key of Object.keys(raw)) {
     if (!table.some((p) => p.key === key)) {
       throw new ConfigError(`${path}.${key} is not a known parameter; allowed keys: ${table.map((p) => p.key).join(', ')}`);
@@ -59,12 +79,12 @@ export function parseSection<T extends Record<string, number>>(table: ParamTable
   return out as T;
 }
 
-export function defaultsOf<T extends Record<string, number>>(table: ParamTable): T {
+export function defaultsOf<T extends Record<string, number | string>>(table: ParamTable): T {
   return Object.fromEntries(table.map((p) => [p.key, p.default])) as T;
 }
 
 /** A markdown table of a section's parameters (README, --list-params). */
 export function paramsMarkdown(section: string, table: ParamTable): string {
-  const rows = table.map((p) => `| \`${section}.${p.key}\` | ${p.default} | ${describeRange(p).replace(/^an? /, '')} | ${p.doc} |`);
+  const rows = table.map((p) => `| \`${section}.${p.key}\` | ${isChoice(p) ? JSON.stringify(p.default) : p.default} | ${describeRange(p).replace(/^an? /, '')} | ${p.doc} |`);
   return ['| key | default | allowed | meaning |', '|---|---|---|---|', ...rows].join('\n');
 }

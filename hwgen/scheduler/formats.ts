@@ -54,6 +54,15 @@ export interface SchedulerFormats {
   readonly unitWidth: number;
   readonly clockHz: number;
   readonly timeSkip: boolean;
+  /** The regression predictor (P = max(0, a + b x gamma)) instead of gamma x suffix sum. */
+  readonly regression: boolean;
+  /**
+   * Width of a regression coefficient: a (cycles) and b (cycles per unit of gamma), signed two's
+   * complement, latencyWidth + 2 bits (twice the range of P either way).
+   */
+  readonly coeffWidth: number;
+  /** Coefficient banks (two: a request uses the fit made without its own half of the samples). */
+  readonly coeffBanks: number;
 }
 
 export function bitsFor(n: number | bigint): number {
@@ -112,6 +121,9 @@ export function schedulerFormats(cfg: SchedulerConfig): SchedulerFormats {
     unitWidth: Math.max(1, Math.log2(units)),
     clockHz: cfg.clockMHz * 1e6,
     timeSkip: cfg.timeSkip === 1,
+    regression: cfg.predictor === 'regression',
+    coeffWidth: cfg.latencyWidth + 2,
+    coeffBanks: 2,
   };
 }
 
@@ -145,9 +157,9 @@ export function gammaOne(f: SchedulerFormats): bigint {
 }
 
 /** Host command opcodes (cmd_op). Writes have no response; reads answer on rsp_* one cycle later. */
-export const CMD = { NOP: 0, WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4 } as const;
-/** READ_TASK field selector (cmd_data[3:0]). */
-export const TASK_FIELD = { STATUS: 0, GAMMA: 1, PRED: 2, RATIO_SUM: 3, LAST_RUN: 4, DEADLINE: 5, SCORE: 6, SEQ: 7, PENALTY_SCALE: 8 } as const;
+export const CMD = { NOP: 0, WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5 } as const;
+/** READ_TASK field selector (cmd_data[3:0]); COEFF_BANK exists in regression builds only. */
+export const TASK_FIELD = { STATUS: 0, GAMMA: 1, PRED: 2, RATIO_SUM: 3, LAST_RUN: 4, DEADLINE: 5, SCORE: 6, SEQ: 7, PENALTY_SCALE: 8, COEFF_BANK: 9 } as const;
 /** READ_COUNTER index (cmd_addr). */
 export const COUNTER = { NOW: 0, DECISIONS: 1, COMPLETIONS: 2, ADMISSIONS: 3, ADMIT_STALLS: 4, LAST_LATENCY: 5, VALID: 6, LAST_SELECT_TIME: 7 } as const;
 /** ev_kind values. */
@@ -163,10 +175,27 @@ export const EVENT = { DECISION: 1, COMPLETION: 2 } as const;
  */
 export const TIMING = { UPDATE_TO_SELECT: 8, ADMIT_TO_SELECT: 2, SELECT_FIXED: 7 } as const;
 
-/** Port widths of the host command port. */
+/**
+ * Port widths of the host command port. Regression builds add WRITE_COEFF: addr {bank, variant, k},
+ * data {b, a}.
+ */
 export function commandWidths(f: SchedulerFormats): { addrWidth: number; dataWidth: number } {
   return {
-    addrWidth: Math.max(f.slotWidth, f.variantWidth + f.layerWidth, 3),
-    dataWidth: Math.max(64, f.recipWidth + f.recipShiftWidth + f.latencyWidth, f.latencyWidth + f.layerCountWidth),
+    addrWidth: Math.max(f.slotWidth, f.variantWidth + f.layerWidth, 3, f.regression ? 1 + f.variantWidth + f.layerWidth : 0),
+    dataWidth: Math.max(64, f.recipWidth + f.recipShiftWidth + f.latencyWidth, f.latencyWidth + f.layerCountWidth, f.regression ? 2 * f.coeffWidth : 0),
   };
+}
+
+/** a + b x gamma >> gammaFrac (floor), clamped to 0 .. 2^latencyWidth - 1: the regression's P. */
+export function regressionPred(f: SchedulerFormats, a: bigint, b: bigint, gamma: bigint): bigint {
+  const p = a + ((b * gamma) >> BigInt(f.gammaFrac));
+  return p < 0n ? 0n : sat(p, f.latencyWidth);
+}
+
+/** A coefficient (cycles, or cycles per unit of gamma) rounded and saturated to coeffWidth signed bits. */
+export function encodeCoefficient(f: SchedulerFormats, cycles: number): bigint {
+  const lim = (1n << BigInt(f.coeffWidth - 1)) - 1n;
+  if (!Number.isFinite(cycles)) throw new RangeError(`regression coefficient ${cycles} is not finite`);
+  const v = BigInt(Math.round(cycles));
+  return v > lim ? lim : v < -lim - 1n ? -lim - 1n : v;
 }

@@ -8,11 +8,11 @@
 // which clamp fired (a huge gamma, a deadline long past, a very long idle time...).
 import type { SchedulerConfig } from '../config/index.ts';
 import { TIMING, gammaOne, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
-import { isLastLayer, predictorStep, type PredictorStep, type Reciprocal } from './predictor.ts';
+import { clampPred, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorStep, type Reciprocal } from './predictor.ts';
 import { beats, scoreOf } from './score-unit.ts';
 
 export { schedulerFormats, type SchedulerFormats } from './formats.ts';
-export { encodeReciprocal, isLastLayer, predictorStep, type PredictorState, type PredictorStep, type Reciprocal } from './predictor.ts';
+export { clampPred, encodeReciprocal, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorState, type PredictorStep, type Reciprocal } from './predictor.ts';
 export { beats, scoreOf, type ScoreDetail, type ScoreInputs } from './score-unit.ts';
 
 // ------------------------------------------------------------------ 1. host-side encoders
@@ -40,6 +40,8 @@ export interface VariantTables {
   suffix0: bigint;
   /** Per layer l: 1/expected non-zeros of layer l and the suffix sum after it. */
   layers: { recip: Reciprocal; suffixNext: bigint }[];
+  /** Regression builds: the coefficients of each bank (index = the bank a request is admitted with). */
+  coeffs?: CoefficientBank[];
 }
 
 export interface Task {
@@ -53,6 +55,8 @@ export interface Task {
   ratioSum: bigint;
   gamma: bigint;
   pred: bigint;
+  /** Regression coefficient bank (0 in gamma builds). */
+  bank: number;
 }
 
 export interface AdmitRequest {
@@ -60,6 +64,8 @@ export interface AdmitRequest {
   deadline: bigint;
   arrival: bigint;
   scale: bigint;
+  /** Regression builds: the coefficient bank (default 0). */
+  bank?: number;
 }
 
 export interface Decision {
@@ -132,7 +138,8 @@ export class GoldenScheduler {
     if (slot < 0) return undefined;
     this.valid[slot] = true;
     const tables = this.variantTables[r.variant];
-    const suffix0 = sat(tables?.suffix0 ?? 0n, this.f.latencyWidth);
+    const bank = this.f.regression ? (r.bank ?? 0) : 0;
+    const pred0 = this.f.regression ? clampPred(this.f, tables?.coeffs?.[bank]?.a[0] ?? 0n) : sat(tables?.suffix0 ?? 0n, this.f.latencyWidth);
     this.mem[slot] = {
       slot,
       variant: r.variant,
@@ -143,7 +150,8 @@ export class GoldenScheduler {
       lastRun: r.arrival,
       ratioSum: 0n,
       gamma: gammaOne(this.f),
-      pred: suffix0,
+      pred: pred0,
+      bank,
     };
     this.seqNext = (this.seqNext + 1n) & maxOf(this.f.seqWidth);
     return slot;
@@ -192,7 +200,9 @@ export class GoldenScheduler {
     const entry = tables?.layers[layer] ?? { recip: { mant: 0n, shift: 0 }, suffixNext: 0n };
     const k = layer + 1;
     const completed = isLastLayer(this.f, k, tables?.nlayers ?? 0);
-    const step = predictorStep(this.f, t.ratioSum, nnz, entry.recip, k, sat(entry.suffixNext, this.f.latencyWidth));
+    const step = this.f.regression
+      ? regressionStep(this.f, t.ratioSum, nnz, entry.recip, k, tables?.coeffs?.[t.bank], completed)
+      : predictorStep(this.f, t.ratioSum, nnz, entry.recip, k, sat(entry.suffixNext, this.f.latencyWidth));
     t.nextLayer = k;
     t.lastRun = tDone;
     t.ratioSum = step.ratioSum;

@@ -12,7 +12,7 @@
 //   WRITE_BACK     P = sat(product >> gammaFrac); wb_we: the table writes k, last-run, sum, gamma, P
 // Cost: three multipliers, the 1/k ROM, the tables (block RAM). Admission reads suffix0 (the initial
 // P) of adm_variant; it shows on init_pred one cycle later.
-import { cat, lit, mux, ModuleBuilder, type Const, type ModuleDef } from '../hdl/index.ts';
+import { cat, lit, litHex, mux, ModuleBuilder, type Const, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 import { invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
 import { satTo } from './datapath.ts';
 
@@ -30,25 +30,36 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const GW = f.gammaWidth;
   const RSW = f.ratioSumWidth;
   const NW = f.nnzWidth;
+  const CW = f.coeffWidth;
+  const R = f.regression;
   const m = new ModuleBuilder(
     PREDICTOR,
-    'Latency predictor: per-layer 1/expected non-zeros and suffix sums (host-programmed tables), gamma = mean of\n' +
-      'measured/expected ratios (a 1/k ROM, no divider), P = gamma x suffix sum. Stages: hwgen/scheduler/predictor.ts.',
-    { LOG2_VARIANTS: f.cfg.log2Variants, LOG2_MAX_LAYERS: f.cfg.log2MaxLayers },
+    R
+      ? 'Latency predictor: per-layer 1/expected non-zeros (host-programmed), gamma = mean of measured/expected ratios\n' +
+          '(a 1/k ROM, no divider), P = max(0, a + b x gamma) with a, b per (bank, variant, layers executed) from\n' +
+          'host-programmed coefficient tables; P = 0 after the last layer. Stages: hwgen/scheduler/predictor.ts.'
+      : 'Latency predictor: per-layer 1/expected non-zeros and suffix sums (host-programmed tables), gamma = mean of\n' +
+          'measured/expected ratios (a 1/k ROM, no divider), P = gamma x suffix sum. Stages: hwgen/scheduler/predictor.ts.',
+    { LOG2_VARIANTS: f.cfg.log2Variants, LOG2_MAX_LAYERS: f.cfg.log2MaxLayers, PREDICTOR: f.cfg.predictor },
   );
   m.input('clk', 1, { role: 'clock' });
   m.input('rst', 1, { role: 'reset', doc: 'synchronous, active high' });
   const wrVariant = m.input('wr_variant', 1, { doc: 'host writes the variant table' });
   const wrVariantAddr = m.input('wr_variant_addr', VW);
   const wrNLayers = m.input('wr_nlayers', LCW, { doc: 'layers of the variant' });
-  const wrSuffix0 = m.input('wr_suffix0', LAT, { doc: 'sum of average layer latency (cycles): the initial P' });
+  const wrSuffix0 = R ? undefined : m.input('wr_suffix0', LAT, { doc: 'sum of average layer latency (cycles): the initial P' });
   const wrLayer = m.input('wr_layer', 1, { doc: 'host writes the layer table' });
   const wrLayerAddr = m.input('wr_layer_addr', VW + LW, { doc: '{variant, layer}' });
   const wrMant = m.input('wr_recip_mant', f.recipWidth, { doc: '1/expected non-zeros: mantissa' });
   const wrShift = m.input('wr_recip_shift', f.recipShiftWidth, { doc: '1/expected non-zeros: shift' });
-  const wrSuffixNext = m.input('wr_suffix_next', LAT, { doc: 'sum of average latency of the layers after this one' });
+  const wrSuffixNext = R ? undefined : m.input('wr_suffix_next', LAT, { doc: 'sum of average latency of the layers after this one' });
+  const wrCoeff = R ? m.input('wr_coeff', 1, { doc: 'host writes a coefficient pair' }) : undefined;
+  const wrCoeffAddr = R ? m.input('wr_coeff_addr', 1 + VW + LW, { doc: '{bank, variant, k}: k layers executed' }) : undefined;
+  const wrCoeffA = R ? m.input('wr_coeff_a', CW, { doc: 'a: cycles, signed' }) : undefined;
+  const wrCoeffB = R ? m.input('wr_coeff_b', CW, { doc: 'b: cycles per unit of gamma, signed' }) : undefined;
   const admVariant = m.input('adm_variant', VW, { doc: 'variant of the request being admitted' });
-  const initPred = m.output('init_pred', LAT, { doc: 'its initial P (suffix0), one cycle later' });
+  const admBank = R ? m.input('adm_coeff_bank', 1, { doc: 'its coefficient bank' }) : undefined;
+  const initPred = m.output('init_pred', LAT, { doc: R ? 'its initial P = max(0, a[bank][variant][0]), one cycle later' : 'its initial P (suffix0), one cycle later' });
   const updating = m.input('updating', 1, { doc: 'the update runs (the scheduler is in its update state)' });
   const start = m.input('start', 1, { doc: 'the running layer finished this cycle' });
   const countExt = m.input('count_ext', 1, { doc: 'with start: use count_in (trace NPU) instead of the monitor' });
@@ -57,46 +68,47 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const runVariant = m.input('run_variant', VW, { doc: 'variant of the running task' });
   const runLayer = m.input('run_layer', LW, { doc: 'the layer that finished' });
   const ratioSumOld = m.input('ratio_sum_old', RSW, { doc: 'the task\'s ratio sum (table read, valid in stage RATIO)' });
+  const runBank = R ? m.input('run_coeff_bank', 1, { doc: 'the task\'s coefficient bank (table read, valid from stage RATIO)' }) : undefined;
   const wbWe = m.output('wb_we', 1, { doc: 'the result is valid: write it back (held until updating ends)' });
   const wbLast = m.output('wb_last', 1, { reset: 0, doc: 'the layer was the task\'s last' });
   const wbNextLayer = m.output('wb_next_layer', LCW, { doc: 'layers executed, k' });
   const wbRatioSum = m.output('wb_ratio_sum', RSW, { doc: 'new ratio sum' });
   const wbGamma = m.output('wb_gamma', GW, { doc: 'new gamma' });
-  const wbPred = m.output('wb_pred', LAT, { doc: 'new P = gamma x suffix' });
+  const wbPred = m.output('wb_pred', LAT, { doc: R ? 'new P = max(0, a + b x gamma), 0 after the last layer' : 'new P = gamma x suffix' });
 
   const S = Object.fromEntries(Object.entries(PREDICTOR_STAGE).map(([k, v]) => [k, m.localparam(`STAGE_${k}`, v, 3)])) as Record<keyof typeof PREDICTOR_STAGE, Const>;
   const maxLayers = m.localparam('MAX_LAYERS', f.maxLayers, LCW, 'a task completes after at most this many layers');
 
   // Tables.
   const varNLayers = m.memory('var_nlayers', { width: LCW, depth: f.variants, doc: 'layers of each variant' });
-  const varSuffix0 = m.memory('var_suffix0', { width: LAT, depth: f.variants, doc: 'sum of average layer latency (cycles): initial P' });
+  const varSuffix0 = R ? undefined : m.memory('var_suffix0', { width: LAT, depth: f.variants, doc: 'sum of average layer latency (cycles): initial P' });
   const layDepth = f.variants * f.maxLayers;
   const layMant = m.memory('layer_recip_mant', { width: f.recipWidth, depth: layDepth, doc: '1/expected non-zeros: mantissa' });
   const layShift = m.memory('layer_recip_shift', { width: f.recipShiftWidth, depth: layDepth, doc: '1/expected non-zeros: shift' });
-  const laySuffix = m.memory('layer_suffix_next', { width: LAT, depth: layDepth, doc: 'sum of average latency of the layers after this one' });
+  const laySuffix = R ? undefined : m.memory('layer_suffix_next', { width: LAT, depth: layDepth, doc: 'sum of average latency of the layers after this one' });
   const rdNLayers = m.reg('rd_nlayers', LCW);
   const rdMant = m.reg('rd_recip_mant', f.recipWidth);
   const rdShift = m.reg('rd_recip_shift', f.recipShiftWidth);
-  const rdSuffixNext = m.reg('rd_suffix_next', LAT);
+  const rdSuffixNext = R ? undefined : m.reg('rd_suffix_next', LAT);
   const varAddr = m.named('var_rd_addr', mux(updating, runVariant, admVariant), 'the running task\'s variant while updating, else the admission\'s');
   const layAddr = m.named('layer_rd_addr', cat(runVariant, runLayer), '{running variant, running layer}');
   m.seq((b) => {
     b.if(wrVariant, () => {
       b.write(varNLayers, wrVariantAddr, wrNLayers);
-      b.write(varSuffix0, wrVariantAddr, wrSuffix0);
+      if (varSuffix0 && wrSuffix0) b.write(varSuffix0, wrVariantAddr, wrSuffix0);
     });
     b.set(rdNLayers, varNLayers.at(varAddr));
-    b.set(initPred, varSuffix0.at(varAddr));
-  }, 'Variant table: host writes; one synchronous read (admission: suffix0, update: layer count).');
+    if (varSuffix0) b.set(initPred, varSuffix0.at(varAddr));
+  }, R ? 'Variant table: host writes; one synchronous read (update: layer count).' : 'Variant table: host writes; one synchronous read (admission: suffix0, update: layer count).');
   m.seq((b) => {
     b.if(wrLayer, () => {
       b.write(layMant, wrLayerAddr, wrMant);
       b.write(layShift, wrLayerAddr, wrShift);
-      b.write(laySuffix, wrLayerAddr, wrSuffixNext);
+      if (laySuffix && wrSuffixNext) b.write(laySuffix, wrLayerAddr, wrSuffixNext);
     });
     b.set(rdMant, layMant.at(layAddr));
     b.set(rdShift, layShift.at(layAddr));
-    b.set(rdSuffixNext, laySuffix.at(layAddr));
+    if (rdSuffixNext && laySuffix) b.set(rdSuffixNext, laySuffix.at(layAddr));
   }, 'Layer table: host writes; read at {running variant, running layer}.');
 
   // 1/k ROM.
@@ -108,6 +120,11 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
     b.switch(kNext, Array.from({ length: f.maxLayers }, (_, i) => [i + 1, () => b.set(invKVal, lit(invK(f, i + 1), f.invKWidth))] as const));
   }, `1/k table: round(2^${f.invKFrac} / k).`);
 
+  // Regression coefficients: a and b per {bank, variant, k}; one read port (admission: k = 0 of the
+  // request's bank; update: k = layers executed, of the task's bank).
+  const coeff = R ? regressionTables(m, { wrCoeff: wrCoeff!, wrCoeffAddr: wrCoeffAddr!, wrCoeffA: wrCoeffA!, wrCoeffB: wrCoeffB!, updating, runBank: runBank!, runVariant, admBank: admBank!, admVariant, k: kNext, f }) : undefined;
+  if (coeff) m.assign(initPred, coeff.initPred);
+
   // Update pipeline.
   const stage = m.reg('stage', 3, { reset: S.COUNT, doc: 'update stage (STAGE_*)' });
   const cntExt = m.reg('count_ext_q', 1, { reset: 0, doc: 'the layer\'s count comes from count_in' });
@@ -115,21 +132,32 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const nnz = m.reg('nnz', NW, { doc: 'non-zeros of the finished layer' });
   const ratioProduct = m.reg('ratio_product', NW + f.recipWidth, { doc: 'nnz x mantissa' });
   const shift = m.reg('ratio_shift', f.recipShiftWidth);
-  const suffix = m.reg('suffix', LAT, { doc: 'suffix sum after the finished layer' });
+  const suffix = R ? undefined : m.reg('suffix', LAT, { doc: 'suffix sum after the finished layer' });
   const sumOld = m.reg('ratio_sum_in', RSW);
   const rsumNew = m.reg('ratio_sum', RSW);
   const gammaProduct = m.reg('gamma_product', RSW + f.invKWidth);
   const gammaNew = m.reg('gamma', GW);
-  const predProduct = m.reg('pred_product', GW + LAT);
+  const predProduct = R ? m.reg('pred_product', CW + GW + 1, { signed: true, doc: 'b x gamma' }) : m.reg('pred_product', GW + LAT, { doc: 'gamma x suffix' });
   const monitorNnz = m.named('monitor_nnz', satTo(monitorCount, NW), 'the monitor\'s count, saturated to nnzWidth');
   const ratioFull = m.named('ratio_full', ratioProduct.shr(shift), '(nnz x mantissa) >> shift');
   const gammaFull = m.named('gamma_full', gammaProduct.shr(f.invKFrac), 'ratio sum / k');
-  const predFull = m.named('pred_full', predProduct.shr(f.gammaFrac), 'gamma x suffix');
   m.assign(wbRatioSum, rsumNew);
   m.assign(wbGamma, gammaNew);
-  m.assign(wbPred, satTo(predFull, LAT));
+  if (coeff) {
+    // a + (b x gamma >> gammaFrac), floor, clamped to 0 .. 2^LAT - 1; 0 once the task is done.
+    const PW = CW + GW + 1;
+    const predScaled = m.named('pred_scaled', predProduct.shr(f.gammaFrac), 'b x gamma >> gammaFrac (arithmetic: floor)');
+    const predSum = m.named('pred_sum', coeff.a.resize(PW + 1).add(predScaled.resize(PW + 1)), 'a + b x gamma (signed)');
+    const high = m.named('pred_high', predSum.bits(PW - 1, LAT).orReduce(), 'above 2^latencyWidth - 1');
+    const clamped = mux(predSum.msb(), lit(0, LAT), mux(high, litHex(maxOf(LAT), LAT), predSum.bits(LAT - 1, 0)));
+    m.assign(wbPred, mux(wbLast, lit(0, LAT), clamped));
+  } else {
+    const predFull = m.named('pred_full', predProduct.shr(f.gammaFrac), 'gamma x suffix');
+    m.assign(wbPred, satTo(predFull, LAT));
+  }
   m.assign(wbWe, updating.land(stage.eq(S.WRITE_BACK)));
   const isLast = kNext.ge(rdNLayers).lor(kNext.eq(maxLayers));
+  const gammaSigned = coeff ? m.named('gamma_signed', gammaNew.resize(GW + 1).asSigned(), 'gamma as a non-negative signed operand') : undefined;
   m.seq((b) => {
     b.if(start, () => {
       b.set(stage, S.COUNT);
@@ -142,18 +170,50 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
         [S.RATIO, () => {
           b.set(ratioProduct, nnz.mul(rdMant));
           b.set(shift, rdShift);
-          b.set(suffix, rdSuffixNext);
+          if (suffix && rdSuffixNext) b.set(suffix, rdSuffixNext);
           b.set(sumOld, ratioSumOld);
           b.set(wbLast, isLast);
         }],
         [S.SUM, () => b.set(rsumNew, sumOld.add(satTo(ratioFull, GW).resize(RSW)))],
         [S.GAMMA_PRODUCT, () => b.set(gammaProduct, rsumNew.mul(invKVal))],
         [S.GAMMA, () => b.set(gammaNew, satTo(gammaFull, GW))],
-        [S.PRED_PRODUCT, () => b.set(predProduct, gammaNew.mul(suffix))],
+        [S.PRED_PRODUCT, () => b.set(predProduct, gammaSigned ? coeff!.b.mul(gammaSigned) : gammaNew.mul(suffix!))],
       ]),
     );
   }, 'Update: one stage per cycle.');
   return m.build();
+}
+
+/** The regression's coefficient tables and their read port; `a`, `b` are the registered read data. */
+function regressionTables(
+  m: ModuleBuilder,
+  p: { wrCoeff: Signal; wrCoeffAddr: Signal; wrCoeffA: Signal; wrCoeffB: Signal; updating: Signal; runBank: Signal; runVariant: Signal; admBank: Signal; admVariant: Signal; k: Signal; f: SchedulerFormats },
+): { a: Signal; b: Signal; initPred: Expr } {
+  const f = p.f;
+  const CW = f.coeffWidth;
+  const LAT = f.latencyWidth;
+  const depth = f.coeffBanks * f.variants * f.maxLayers;
+  const memA = m.memory('coeff_a', { width: CW, depth, signed: true, doc: 'a[bank][variant][k] (cycles)' });
+  const memB = m.memory('coeff_b', { width: CW, depth, signed: true, doc: 'b[bank][variant][k] (cycles per unit of gamma)' });
+  const a = m.reg('rd_coeff_a', CW, { signed: true });
+  const b = m.reg('rd_coeff_b', CW, { signed: true });
+  const addr = m.named(
+    'coeff_rd_addr',
+    mux(p.updating, cat(p.runBank, p.runVariant, p.k.bits(f.layerWidth - 1, 0)), cat(p.admBank, p.admVariant, lit(0, f.layerWidth))),
+    'while updating: the task\'s bank and variant, k layers executed; else the admission\'s, k = 0',
+  );
+  m.seq((s) => {
+    s.if(p.wrCoeff, () => {
+      s.write(memA, p.wrCoeffAddr, p.wrCoeffA.asSigned());
+      s.write(memB, p.wrCoeffAddr, p.wrCoeffB.asSigned());
+    });
+    s.set(a, memA.at(addr));
+    s.set(b, memB.at(addr));
+  }, 'Coefficient tables: host writes; one synchronous read.');
+  // Initial P = max(0, a[bank][variant][0]), saturated.
+  // CW = LAT + 2: bit LAT is the only magnitude bit above P's range.
+  const initPred = mux(a.msb(), lit(0, LAT), mux(a.bit(LAT), litHex(maxOf(LAT), LAT), a.bits(LAT - 1, 0)));
+  return { a, b, initPred };
 }
 
 // ------------------------------------------------------------------ golden model
@@ -209,6 +269,37 @@ export function isLastLayer(f: SchedulerFormats, k: number, nlayers: number): bo
   return k >= (nlayers & Number(maxOf(f.layerCountWidth))) || k === f.maxLayers;
 }
 
+/** max(0, v) saturated to latencyWidth bits. */
+export function clampPred(f: SchedulerFormats, v: bigint): bigint {
+  return v < 0n ? 0n : sat(v, f.latencyWidth);
+}
+
+/** Two's complement value of the low `width` bits of `v`. */
+export function toSigned(v: bigint, width: number): bigint {
+  const m = maxOf(width);
+  const x = v & m;
+  return x >> BigInt(width - 1) ? x - m - 1n : x;
+}
+
+/** The regression's coefficients of one variant in one bank: a[k], b[k] for k = 0 .. layers - 1 (cycles). */
+export interface CoefficientBank {
+  a: readonly bigint[];
+  b: readonly bigint[];
+}
+
+/**
+ * The regression predictor after a layer: ratio, sum and gamma as predictorStep, then
+ * P = max(0, a[k] + floor(b[k] x gamma / 2^gammaFrac)), saturated, and 0 after the task's last layer.
+ */
+export function regressionStep(f: SchedulerFormats, ratioSum: bigint, nnz: bigint, recip: Reciprocal, k: number, coeffs: CoefficientBank | undefined, last: boolean): PredictorStep {
+  const step = predictorStep(f, ratioSum, nnz, recip, k, 0n);
+  const a = coeffs?.a[k] ?? 0n;
+  const b = coeffs?.b[k] ?? 0n;
+  const raw = a + ((b * step.gamma) >> BigInt(f.gammaFrac));
+  const pred = last ? 0n : clampPred(f, raw);
+  return { ...step, pred, saturated: { ...step.saturated, pred: !last && raw !== pred && raw > 0n } };
+}
+
 export interface PredictorInputs {
   wr_variant: bigint;
   wr_variant_addr: bigint;
@@ -228,6 +319,13 @@ export interface PredictorInputs {
   run_variant: bigint;
   run_layer: bigint;
   ratio_sum_old: bigint;
+  /** Regression builds. */
+  wr_coeff?: bigint;
+  wr_coeff_addr?: bigint;
+  wr_coeff_a?: bigint;
+  wr_coeff_b?: bigint;
+  adm_coeff_bank?: bigint;
+  run_coeff_bank?: bigint;
 }
 
 export interface PredictorOutputs {
@@ -248,7 +346,9 @@ export class PredictorModel {
   private readonly nlayers: bigint[];
   private readonly suffix0: bigint[];
   private readonly layers: { mant: bigint; shift: bigint; suffixNext: bigint }[];
-  private r = { nlayers: 0n, suffix0: 0n, mant: 0n, shift: 0n, suffixNext: 0n };
+  private readonly coeffA: bigint[];
+  private readonly coeffB: bigint[];
+  private r = { nlayers: 0n, suffix0: 0n, mant: 0n, shift: 0n, suffixNext: 0n, a: 0n, b: 0n };
   private stage = 0;
   private ext = { on: 0n, count: 0n };
   private p = { nnz: 0n, ratioProduct: 0n, shift: 0n, suffix: 0n, sumOld: 0n, last: 0n, sum: 0n, gammaProduct: 0n, gamma: 0n, predProduct: 0n };
@@ -257,18 +357,24 @@ export class PredictorModel {
     this.nlayers = new Array<bigint>(f.variants).fill(0n);
     this.suffix0 = new Array<bigint>(f.variants).fill(0n);
     this.layers = Array.from({ length: f.variants * f.maxLayers }, () => ({ mant: 0n, shift: 0n, suffixNext: 0n }));
+    this.coeffA = new Array<bigint>(f.coeffBanks * f.variants * f.maxLayers).fill(0n);
+    this.coeffB = new Array<bigint>(f.coeffBanks * f.variants * f.maxLayers).fill(0n);
   }
 
   outputs(i: Pick<PredictorInputs, 'updating' | 'run_layer'>): PredictorOutputs {
     const f = this.f;
     return {
-      init_pred: this.r.suffix0,
+      init_pred: f.regression ? clampPred(f, this.r.a) : this.r.suffix0,
       wb_we: i.updating && this.stage === PREDICTOR_STAGE.WRITE_BACK ? 1n : 0n,
       wb_last: this.p.last,
       wb_next_layer: (i.run_layer + 1n) & maxOf(f.layerCountWidth),
       wb_ratio_sum: this.p.sum,
       wb_gamma: this.p.gamma,
-      wb_pred: sat(this.p.predProduct >> BigInt(f.gammaFrac), f.latencyWidth),
+      wb_pred: f.regression
+        ? this.p.last
+          ? 0n
+          : clampPred(f, this.r.a + (this.p.predProduct >> BigInt(f.gammaFrac)))
+        : sat(this.p.predProduct >> BigInt(f.gammaFrac), f.latencyWidth),
     };
   }
 
@@ -278,7 +384,10 @@ export class PredictorModel {
     const varAddr = Number(i.updating ? i.run_variant : i.adm_variant);
     const layAddr = Number(i.run_variant) * f.maxLayers + Number(i.run_layer);
     const lay = this.layers[layAddr]!;
-    const read = { nlayers: this.nlayers[varAddr]!, suffix0: this.suffix0[varAddr]!, mant: lay.mant, shift: lay.shift, suffixNext: lay.suffixNext };
+    const coeffAddr = i.updating
+      ? (Number(i.run_coeff_bank ?? 0n) * f.variants + Number(i.run_variant)) * f.maxLayers + (k % f.maxLayers)
+      : (Number(i.adm_coeff_bank ?? 0n) * f.variants + Number(i.adm_variant)) * f.maxLayers;
+    const read = { nlayers: this.nlayers[varAddr]!, suffix0: this.suffix0[varAddr]!, mant: lay.mant, shift: lay.shift, suffixNext: lay.suffixNext, a: this.coeffA[coeffAddr]!, b: this.coeffB[coeffAddr]! };
     const p = { ...this.p };
     if (i.updating) {
       switch (this.stage) {
@@ -303,7 +412,7 @@ export class PredictorModel {
           p.gamma = sat(this.p.gammaProduct >> BigInt(f.invKFrac), f.gammaWidth);
           break;
         case PREDICTOR_STAGE.PRED_PRODUCT:
-          p.predProduct = this.p.gamma * this.p.suffix;
+          p.predProduct = f.regression ? this.r.b * this.p.gamma : this.p.gamma * this.p.suffix;
           break;
       }
     }
@@ -318,5 +427,9 @@ export class PredictorModel {
       this.suffix0[Number(i.wr_variant_addr)] = i.wr_suffix0;
     }
     if (i.wr_layer) this.layers[Number(i.wr_layer_addr)] = { mant: i.wr_recip_mant, shift: i.wr_recip_shift, suffixNext: i.wr_suffix_next };
+    if (i.wr_coeff) {
+      this.coeffA[Number(i.wr_coeff_addr)] = toSigned(i.wr_coeff_a ?? 0n, f.coeffWidth);
+      this.coeffB[Number(i.wr_coeff_addr)] = toSigned(i.wr_coeff_b ?? 0n, f.coeffWidth);
+    }
   }
 }

@@ -22,7 +22,7 @@ import { cat, lit, mux, ModuleBuilder, type Expr, type ModuleDef } from '../hdl/
 import type { PeArrayConfig, SchedulerConfig } from '../config/index.ts';
 import { buildSparsityMonitor, peArrayWidths, type MonitorShape } from '../pe-array/rtl.ts';
 import { CMD, COUNTER, EVENT, TASK_FIELD, commandWidths, schedulerFormats, type SchedulerFormats } from './formats.ts';
-import { buildTaskTable, TASK_FIELDS, taskFieldWidths, type TaskField } from './task-table.ts';
+import { buildTaskTable, taskFieldWidths, taskFields, type TaskField } from './task-table.ts';
 import { buildPredictor } from './predictor.ts';
 import { buildDystaPolicy, SCAN_FIELDS } from './dysta-policy.ts';
 import { bankRows } from './datapath.ts';
@@ -37,7 +37,7 @@ export function schedulerMonitorShape(pe: PeArrayConfig): MonitorShape {
   return { lanes: pe.lanes, laneWidth: pe.actWidth, countWidth: peArrayWidths(pe).countWidth };
 }
 
-export function schedulerParams(f: SchedulerFormats): Record<string, number> {
+export function schedulerParams(f: SchedulerFormats): Record<string, number | string> {
   const c = f.cfg;
   return {
     LOG2_TASKS: c.log2Tasks,
@@ -64,6 +64,8 @@ export function schedulerParams(f: SchedulerFormats): Record<string, number> {
     CLOCK_MHZ: c.clockMHz,
     SELECTOR_UNITS: f.units,
     TIME_SKIP: c.timeSkip,
+    PREDICTOR: c.predictor,
+    ...(f.regression ? { COEFF_WIDTH: f.coeffWidth } : {}),
   };
 }
 
@@ -118,6 +120,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const admArrival = m.input('adm_arrival', T, { doc: 'arrival time (cycles): the initial last-run time' });
   const admScale = m.input('adm_penalty_scale', KW, { doc: `clock / isolated estimate in cycles, ${f.penaltyScaleFrac} fraction bits` });
   const admSlot = m.output('adm_slot', D, { doc: 'slot the request takes when accepted (lowest free)' });
+  const admBank = f.regression ? m.input('adm_coeff_bank', 1, { doc: 'regression coefficient bank of the request (the fit made without its own samples)' }) : undefined;
 
   // Event stream.
   const evValid = m.output('ev_valid', 1, { reset: 0, doc: 'event valid (held until ev_ready)' });
@@ -154,6 +157,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     WRITE_LAYER: m.localparam('OP_WRITE_LAYER', CMD.WRITE_LAYER, 4),
     READ_TASK: m.localparam('OP_READ_TASK', CMD.READ_TASK, 4),
     READ_COUNTER: m.localparam('OP_READ_COUNTER', CMD.READ_COUNTER, 4),
+    WRITE_COEFF: f.regression ? m.localparam('OP_WRITE_COEFF', CMD.WRITE_COEFF, 4) : undefined,
   };
   const EV_DECISION = m.localparam('EV_DECISION', EVENT.DECISION, 2);
   const EV_COMPLETION = m.localparam('EV_COMPLETION', EVENT.COMPLETION, 2);
@@ -211,6 +215,21 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
 
   const initPred = m.wire('init_pred', LAT, { doc: 'initial P of the request being admitted (one cycle later)' });
   const runRatioSum = m.wire('run_ratio_sum', f.ratioSumWidth);
+  const runBank = f.regression ? m.wire('run_coeff_bank', 1, { doc: 'coefficient bank of the running task' }) : undefined;
+  const CFW = f.coeffWidth;
+  const regressionPorts: Record<string, Expr> = f.regression
+    ? {
+        wr_coeff: cmdFire.land(isOp(OP.WRITE_COEFF!)),
+        wr_coeff_addr: cmdAddr.bits(VW + LW, 0),
+        wr_coeff_a: cmdData.bits(CFW - 1, 0),
+        wr_coeff_b: cmdData.bits(2 * CFW - 1, CFW),
+        adm_coeff_bank: admBank!,
+        run_coeff_bank: runBank!,
+      }
+    : {
+        wr_suffix0: cmdData.bits(LCW + LAT - 1, LCW),
+        wr_suffix_next: cmdData.bits(rc + rs + LAT - 1, rc + rs),
+      };
   const wb = {
     we: m.wire('wb_we', 1, { doc: 'predictor write-back' }),
     last: m.wire('wb_last', 1, { doc: 'the finished layer was the task\'s last' }),
@@ -225,12 +244,11 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     wr_variant: cmdFire.land(isOp(OP.WRITE_VARIANT)),
     wr_variant_addr: cmdAddr.bits(VW - 1, 0),
     wr_nlayers: cmdData.bits(LCW - 1, 0),
-    wr_suffix0: cmdData.bits(LCW + LAT - 1, LCW),
     wr_layer: cmdFire.land(isOp(OP.WRITE_LAYER)),
     wr_layer_addr: cmdAddr.bits(VW + LW - 1, 0),
     wr_recip_mant: cmdData.bits(rc - 1, 0),
     wr_recip_shift: cmdData.bits(rc + rs - 1, rc),
-    wr_suffix_next: cmdData.bits(rc + rs + LAT - 1, rc + rs),
+    ...regressionPorts,
     adm_variant: admVariant,
     init_pred: initPred,
     updating,
@@ -256,12 +274,13 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const scoreRow = m.wire('score_row', U * RW);
   const scoreData = m.wire('score_data', U * SW);
   const unitValid = m.wire('unit_valid', f.tasks, { doc: 'valid bits by unit' });
+  const fields = taskFields(f);
   const rd = {} as Record<TaskField, ReturnType<typeof m.wire>>;
-  for (const k of TASK_FIELDS) rd[k] = m.wire(`rd_${k}`, U * FW[k], { doc: `table read data (${k}) of every unit` });
-  for (const k of TASK_FIELDS) if (!(SCAN_FIELDS as readonly string[]).includes(k)) m.unused(rd[k], 'read by the host through host_* instead');
+  for (const k of fields) rd[k] = m.wire(`rd_${k}`, U * FW[k], { doc: `table read data (${k}) of every unit` });
+  for (const k of fields) if (!(SCAN_FIELDS as readonly string[]).includes(k)) m.unused(rd[k], 'read by the host through host_* instead');
   const hostValid = m.wire('host_valid', 1);
   const host = {} as Record<TaskField, ReturnType<typeof m.wire>>;
-  for (const k of TASK_FIELDS) host[k] = m.wire(`host_${k}`, FW[k], { doc: `${k} of the slot the host reads` });
+  for (const k of fields) host[k] = m.wire(`host_${k}`, FW[k], { doc: `${k} of the slot the host reads` });
   m.instance(table, 'u_table', {
     clk,
     rst,
@@ -270,6 +289,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     adm_deadline: admDeadline,
     adm_arrival: admArrival,
     adm_scale: admScale,
+    ...(admBank ? { adm_coeff_bank: admBank } : {}),
     adm_pred: initPred,
     free_slot: admSlot,
     full,
@@ -290,10 +310,11 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     score_we: scoreWe,
     score_row: scoreRow,
     score_data: scoreData,
-    ...Object.fromEntries(TASK_FIELDS.map((k) => [`rd_${k}`, rd[k]])),
+    ...Object.fromEntries(fields.map((k) => [`rd_${k}`, rd[k]])),
     run_ratio_sum: runRatioSum,
+    ...(runBank ? { run_coeff_bank: runBank } : {}),
     host_valid: hostValid,
-    ...Object.fromEntries(TASK_FIELDS.map((k) => [`host_${k}`, host[k]])),
+    ...Object.fromEntries(fields.map((k) => [`host_${k}`, host[k]])),
   });
 
   const policyDone = m.wire('policy_done', 1, { doc: 'the policy has chosen' });
@@ -380,7 +401,8 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   m.assign(npuLayer, runLayer);
 
   // ---------------------------------------------------------------- host reads
-  const FIELD = Object.fromEntries(Object.entries(TASK_FIELD).map(([k, v]) => [k, m.localparam(`FIELD_${k}`, v, 4)])) as Record<keyof typeof TASK_FIELD, ReturnType<typeof m.localparam>>;
+  const fieldCodes = Object.entries(TASK_FIELD).filter(([k]) => f.regression || k !== 'COEFF_BANK');
+  const FIELD = Object.fromEntries(fieldCodes.map(([k, v]) => [k, m.localparam(`FIELD_${k}`, v, 4)])) as Record<keyof typeof TASK_FIELD, ReturnType<typeof m.localparam>>;
   const CTR = Object.fromEntries(Object.entries(COUNTER).map(([k, v]) => [k, m.localparam(`CTR_${k}`, v, 3)])) as Record<keyof typeof COUNTER, ReturnType<typeof m.localparam>>;
   const rspIsTask = m.reg('rsp_is_task', 1, { reset: 0 });
   const rspField = m.reg('rsp_field', 4);
@@ -418,6 +440,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     ['SCORE', host.score],
     ['SEQ', host.seq],
     ['PENALTY_SCALE', host.scale],
+    ...(f.regression ? ([['COEFF_BANK', host.coeff_bank]] as [keyof typeof TASK_FIELD, Expr][]) : []),
   ];
   m.comb((b) => {
     b.set(taskValue, lit(0, CDW));

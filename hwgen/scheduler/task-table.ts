@@ -23,9 +23,15 @@ export const TASK_TABLE = 'dysta_task_table';
 export const TASK_BANK = 'dysta_task_bank';
 
 /** The per-slot fields, in the order of the memories. */
-export type TaskField = 'variant' | 'deadline' | 'scale' | 'seq' | 'next_layer' | 'last_run' | 'ratio_sum' | 'gamma' | 'pred' | 'score';
+export type TaskField = 'variant' | 'deadline' | 'scale' | 'seq' | 'next_layer' | 'last_run' | 'ratio_sum' | 'gamma' | 'pred' | 'score' | 'coeff_bank';
 
+/** Fields of every build. */
 export const TASK_FIELDS: readonly TaskField[] = ['variant', 'deadline', 'scale', 'seq', 'next_layer', 'last_run', 'ratio_sum', 'gamma', 'pred', 'score'];
+
+/** The fields of this build: the regression predictor adds each request's coefficient bank. */
+export function taskFields(f: SchedulerFormats): readonly TaskField[] {
+  return f.regression ? [...TASK_FIELDS, 'coeff_bank'] : TASK_FIELDS;
+}
 
 export function taskFieldWidths(f: SchedulerFormats): Record<TaskField, number> {
   return {
@@ -39,6 +45,7 @@ export function taskFieldWidths(f: SchedulerFormats): Record<TaskField, number> 
     gamma: f.gammaWidth,
     pred: f.latencyWidth,
     score: f.scoreWidth,
+    coeff_bank: 1,
   };
 }
 
@@ -53,10 +60,14 @@ const FIELD_DOC: Record<TaskField, string> = {
   gamma: 'running mean of ratios',
   pred: 'P = predicted remaining latency (cycles)',
   score: 'score at the last selection',
+  coeff_bank: 'regression coefficient bank of the request',
 };
 
 /** Fields an admission writes (the others start from constants, or are written by the update or a scan). */
 const ADMISSION_ONLY = ['variant', 'deadline', 'scale', 'seq'] as const satisfies readonly TaskField[];
+function admissionFields(f: SchedulerFormats): readonly TaskField[] {
+  return f.regression ? [...ADMISSION_ONLY, 'coeff_bank'] : ADMISSION_ONLY;
+}
 /** Fields the predictor's write-back writes (an admission writes their initial values). */
 const UPDATED = ['next_layer', 'last_run', 'ratio_sum', 'gamma', 'pred'] as const satisfies readonly TaskField[];
 
@@ -70,7 +81,7 @@ export function buildTaskBank(f: SchedulerFormats): ModuleDef {
   const admWe = m.input('adm_we', 1, { doc: 'write an admitted request' });
   const admRow = m.input('adm_row', RW);
   const adm: Partial<Record<TaskField | 'arrival', Signal>> = {};
-  for (const k of ADMISSION_ONLY) adm[k] = m.input(`adm_${k}`, W[k], { doc: FIELD_DOC[k] });
+  for (const k of admissionFields(f)) adm[k] = m.input(`adm_${k}`, W[k], { doc: FIELD_DOC[k] });
   adm.arrival = m.input('adm_arrival', f.timeWidth, { doc: 'arrival: the initial last-run time' });
   adm.pred = m.input('adm_pred', f.latencyWidth, { doc: 'initial P' });
   const wbWe = m.input('wb_we', 1, { doc: 'write back the predictor update of a row' });
@@ -82,10 +93,11 @@ export function buildTaskBank(f: SchedulerFormats): ModuleDef {
   const scoreData = m.input('score_data', f.scoreWidth);
   const gamma1 = m.localparam('GAMMA_ONE', gammaOne(f), f.gammaWidth, 'gamma = 1.0 at admission');
 
+  const fields = taskFields(f);
   const mem = {} as Record<TaskField, Memory>;
   const rd = {} as Record<TaskField, Signal>;
-  for (const k of TASK_FIELDS) mem[k] = m.memory(`task_${k}`, { width: W[k], depth: rows, doc: FIELD_DOC[k] });
-  for (const k of TASK_FIELDS) rd[k] = m.output(`rd_${k}`, W[k], { doc: `${FIELD_DOC[k]} of rd_row, one cycle later` });
+  for (const k of fields) mem[k] = m.memory(`task_${k}`, { width: W[k], depth: rows, doc: FIELD_DOC[k] });
+  for (const k of fields) rd[k] = m.output(`rd_${k}`, W[k], { doc: `${FIELD_DOC[k]} of rd_row, one cycle later` });
   const wrRow = m.named('wr_row', mux(admWe, admRow, wbRow), 'admission or write-back row');
   const initial: Record<(typeof UPDATED)[number], Expr> = {
     next_layer: lit(0, W.next_layer),
@@ -95,9 +107,9 @@ export function buildTaskBank(f: SchedulerFormats): ModuleDef {
     pred: adm.pred,
   };
   m.seq((b) => {
-    for (const k of TASK_FIELDS) b.set(rd[k], mem[k].at(rdRow));
+    for (const k of fields) b.set(rd[k], mem[k].at(rdRow));
     b.if(admWe, () => {
-      for (const k of ADMISSION_ONLY) b.write(mem[k], admRow, adm[k]!);
+      for (const k of admissionFields(f)) b.write(mem[k], admRow, adm[k]!);
     });
     b.if(admWe.lor(wbWe), () => {
       for (const k of UPDATED) b.write(mem[k], wrRow, mux(admWe, initial[k], wb[k]!));
@@ -130,6 +142,7 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     deadline: m.input('adm_deadline', W.deadline),
     arrival: m.input('adm_arrival', f.timeWidth),
     scale: m.input('adm_scale', W.scale),
+    ...(f.regression ? { coeff_bank: m.input('adm_coeff_bank', 1, { doc: 'regression coefficient bank of the request' }) } : {}),
   };
   const admPred = m.input('adm_pred', f.latencyWidth, { doc: 'initial P of the request admitted one cycle earlier' });
   const freeSlot = m.output('free_slot', D, { doc: 'lowest free slot' });
@@ -148,12 +161,14 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
   const scoreWe = m.input('score_we', U, { doc: 'per unit: write score_data at score_row' });
   const scoreRow = m.input('score_row', U * RW);
   const scoreData = m.input('score_data', U * f.scoreWidth);
+  const fields = taskFields(f);
   const rdOut = {} as Record<TaskField, Signal>;
-  for (const k of TASK_FIELDS) rdOut[k] = m.output(`rd_${k}`, U * W[k], { doc: `read data of every unit (${FIELD_DOC[k]})` });
+  for (const k of fields) rdOut[k] = m.output(`rd_${k}`, U * W[k], { doc: `read data of every unit (${FIELD_DOC[k]})` });
   const runRatioSum = m.output('run_ratio_sum', W.ratio_sum, { doc: 'ratio sum of wb_slot (read while updating)' });
+  const runBank = f.regression ? m.output('run_coeff_bank', 1, { doc: 'coefficient bank of wb_slot (read while updating)' }) : undefined;
   const hostValid = m.output('host_valid', 1, { doc: 'host_slot was valid one cycle earlier' });
   const hostOut = {} as Record<TaskField, Signal>;
-  for (const k of TASK_FIELDS) hostOut[k] = m.output(`host_${k}`, W[k], { doc: `${FIELD_DOC[k]} of host_slot, one cycle later` });
+  for (const k of fields) hostOut[k] = m.output(`host_${k}`, W[k], { doc: `${FIELD_DOC[k]} of host_slot, one cycle later` });
 
   // Valid bits, count, sequence numbers, the admission write stage.
   const valid = m.reg('valid', f.tasks, { reset: 0, doc: 'slot s valid in bit s' });
@@ -171,6 +186,7 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     arrival: m.reg('adm_w_arrival', f.timeWidth),
     scale: m.reg('adm_w_scale', W.scale),
     seq: m.reg('adm_w_seq', W.seq),
+    coeff_bank: f.regression ? m.reg('adm_w_coeff_bank', 1) : undefined,
   };
   const slotBit = (slot: Expr) => lit(1, f.tasks).shl(slot);
   const admSet = m.named('adm_set', mux(admFire, slotBit(freeSlot), lit(0, f.tasks)), 'the slot an admission takes');
@@ -186,6 +202,7 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     b.if(admFire, () => {
       b.set(admW.slot, freeSlot);
       for (const k of ['variant', 'deadline', 'arrival', 'scale'] as const) b.set(admW[k], admIn[k]!);
+      if (admW.coeff_bank) b.set(admW.coeff_bank, admIn.coeff_bank!);
       b.set(admW.seq, seqNext);
     });
   }, 'Valid bits and their count, sequence numbers, and the admission write stage (one cycle after the handshake).');
@@ -217,6 +234,7 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     adm_deadline: admW.deadline,
     adm_scale: admW.scale,
     adm_seq: admW.seq,
+    ...(admW.coeff_bank ? { adm_coeff_bank: admW.coeff_bank } : {}),
     adm_arrival: admW.arrival,
     adm_pred: admPred,
     wb_we: wbWeB,
@@ -225,7 +243,7 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     score_we: sWe,
     score_row: sRow,
     score_data: sData,
-    ...Object.fromEntries(TASK_FIELDS.map((k) => [`rd_${k}`, out(k)])),
+    ...Object.fromEntries(fields.map((k) => [`rd_${k}`, out(k)])),
   });
   if (U === 1) {
     const rdRow = m.named('bank_rd_row', mux(rdScan, scanRow, otherRow), 'scan row, or the running task\'s / the host\'s');
@@ -248,7 +266,8 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
   };
   const runUnit = U === 1 ? undefined : m.named('run_unit', split.unitOf(wbSlot), 'bank of the running task');
   m.assign(runRatioSum, runUnit ? fromUnit('ratio_sum', runUnit) : rdOut.ratio_sum);
-  for (const k of TASK_FIELDS) m.assign(hostOut[k], hostUnit ? fromUnit(k, hostUnit) : rdOut[k]);
+  if (runBank) m.assign(runBank, runUnit ? fromUnit('coeff_bank', runUnit) : rdOut.coeff_bank);
+  for (const k of fields) m.assign(hostOut[k], hostUnit ? fromUnit(k, hostUnit) : rdOut[k]);
   return { table: m.build(), bank };
 }
 
@@ -262,6 +281,8 @@ export interface TaskTableInputs {
   adm_deadline: bigint;
   adm_arrival: bigint;
   adm_scale: bigint;
+  /** Regression builds. */
+  adm_coeff_bank?: bigint;
   adm_pred: bigint;
   wb_we: bigint;
   wb_clear: bigint;
@@ -289,6 +310,7 @@ export interface TaskTableOutputs {
   /** Per field, per unit. */
   rd: Record<TaskField, bigint[]>;
   run_ratio_sum: bigint;
+  run_coeff_bank: bigint;
   host_valid: bigint;
   host: TaskRecord;
 }
@@ -303,7 +325,7 @@ export class TaskTableModel {
   private valid = 0n;
   private count = 0n;
   private seqNext = 0n;
-  private admW = { valid: false, slot: 0, variant: 0n, deadline: 0n, arrival: 0n, scale: 0n, seq: 0n };
+  private admW = { valid: false, slot: 0, variant: 0n, deadline: 0n, arrival: 0n, scale: 0n, seq: 0n, coeff_bank: 0n };
   private readonly mem: TaskRecord[][];
   private readonly rd: TaskRecord[];
   private hostValid = 0n;
@@ -311,7 +333,7 @@ export class TaskTableModel {
 
   constructor(readonly f: SchedulerFormats) {
     this.rows = f.tasks / f.units;
-    const zero = (): TaskRecord => Object.fromEntries(TASK_FIELDS.map((k) => [k, 0n])) as TaskRecord;
+    const zero = (): TaskRecord => Object.fromEntries([...TASK_FIELDS, 'coeff_bank'].map((k) => [k, 0n])) as TaskRecord;
     this.mem = Array.from({ length: f.units }, () => Array.from({ length: this.rows }, zero));
     this.rd = Array.from({ length: f.units }, zero);
   }
@@ -320,7 +342,7 @@ export class TaskTableModel {
     const f = this.f;
     let unitValid = 0n;
     for (let s = 0; s < f.tasks; s++) if ((this.valid >> BigInt(s)) & 1n) unitValid |= 1n << BigInt((s % f.units) * this.rows + Math.floor(s / f.units));
-    const rd = Object.fromEntries(TASK_FIELDS.map((k) => [k, this.rd.map((r) => r[k])])) as Record<TaskField, bigint[]>;
+    const rd = Object.fromEntries(taskFields(f).map((k) => [k, this.rd.map((r) => r[k])])) as Record<TaskField, bigint[]>;
     return {
       free_slot: BigInt(findFirstSet(~this.valid & maxOf(f.tasks), f.tasks).index),
       full: this.valid === maxOf(f.tasks) ? 1n : 0n,
@@ -328,6 +350,7 @@ export class TaskTableModel {
       unit_valid: unitValid,
       rd,
       run_ratio_sum: this.rd[Number(i.wb_slot) % f.units]!.ratio_sum,
+      run_coeff_bank: this.rd[Number(i.wb_slot) % f.units]!.coeff_bank,
       host_valid: this.hostValid,
       host: { ...this.rd[this.hostUnit]! },
     };
@@ -346,6 +369,7 @@ export class TaskTableModel {
     if (this.admW.valid) {
       const r = this.mem[this.admW.slot % U]![Math.floor(this.admW.slot / U)]!;
       Object.assign(r, { variant: this.admW.variant, deadline: this.admW.deadline, scale: this.admW.scale, seq: this.admW.seq });
+      if (f.regression) r.coeff_bank = this.admW.coeff_bank;
       Object.assign(r, { next_layer: 0n, last_run: this.admW.arrival, ratio_sum: 0n, gamma: gammaOne(f), pred: i.adm_pred });
     }
     const wbSlot = Number(i.wb_slot);
@@ -367,7 +391,7 @@ export class TaskTableModel {
     if (i.adm_fire && !i.wb_clear) this.count = (this.count + 1n) & cmax;
     if (i.wb_clear && !i.adm_fire) this.count = (this.count - 1n) & cmax;
     this.admW = i.adm_fire
-      ? { valid: true, slot: free, variant: i.adm_variant, deadline: i.adm_deadline, arrival: i.adm_arrival, scale: i.adm_scale, seq: this.seqNext }
+      ? { valid: true, slot: free, variant: i.adm_variant, deadline: i.adm_deadline, arrival: i.adm_arrival, scale: i.adm_scale, seq: this.seqNext, coeff_bank: i.adm_coeff_bank ?? 0n }
       : { ...this.admW, valid: false };
     if (i.adm_fire) this.seqNext = (this.seqNext + 1n) & maxOf(f.seqWidth);
   }

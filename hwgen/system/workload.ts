@@ -14,7 +14,8 @@
 import type { HwConfig, PeArrayConfig } from '../config/index.ts';
 import { compressRows, runLayerGolden, type Beat, type LayerTile } from '../pe-array/golden.ts';
 import { SeededInts, im2col, lowerConvWeights, type ConvShape } from '../pe-array/layers.ts';
-import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type VariantTables } from '../scheduler/golden.ts';
+import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type CoefficientBank, type SchedulerFormats, type VariantTables } from '../scheduler/golden.ts';
+import { encodeCoefficient } from '../scheduler/formats.ts';
 
 /** Cycles of one layer in the system loop, from its first weight write to npu_done. */
 export function layerLoopCycles(k: number, beats: number): number {
@@ -151,7 +152,37 @@ export interface VariantProfile {
   avgCycles: number[];
   tables: VariantTables;
   /** The same tables as the cosim driver's plain numbers. */
-  script: { variant: number; nlayers: number; suffix0: bigint; layers: { mant: bigint; shift: number; suffixNext: bigint }[] };
+  script: { variant: number; nlayers: number; suffix0: bigint; layers: { mant: bigint; shift: number; suffixNext: bigint }[]; coeffs?: CoefficientBank[] };
+}
+
+/**
+ * The regression predictor's coefficients for a variant (scheduler.predictor = "regression"), fitted
+ * on the profiling runs: for k >= 1 layers executed, the least-squares line of the remaining cycles on
+ * gamma_k (the mean of measured/expected non-zeros over the first k layers); at k = 0, a = the mean
+ * total cycles, b = 0. The profiling set is too small to split, so both banks hold the one fit.
+ */
+export function fitProfileRegression(f: SchedulerFormats, ratios: readonly (readonly number[])[], cycles: readonly (readonly number[])[]): CoefficientBank[] {
+  const n = cycles[0]!.length;
+  const remaining = (run: readonly number[], k: number) => run.slice(k).reduce((x, y) => x + y, 0);
+  const a: bigint[] = [];
+  const b: bigint[] = [];
+  for (let k = 0; k < n; k++) {
+    const y = cycles.map((run) => remaining(run, k));
+    const my = y.reduce((x, v) => x + v, 0) / y.length;
+    if (k === 0) {
+      a.push(encodeCoefficient(f, my));
+      b.push(0n);
+      continue;
+    }
+    const x = ratios.map((r) => r.slice(0, k).reduce((p, v) => p + v, 0) / k);
+    const mx = x.reduce((p, v) => p + v, 0) / x.length;
+    const sxx = x.reduce((p, v) => p + (v - mx) ** 2, 0);
+    const sxy = x.reduce((p, v, i) => p + (v - mx) * (y[i]! - my), 0);
+    const slope = sxx > 1e-12 ? sxy / sxx : 0;
+    a.push(encodeCoefficient(f, my - slope * mx));
+    b.push(encodeCoefficient(f, slope));
+  }
+  return Array.from({ length: f.coeffBanks }, () => ({ a: [...a], b: [...b] }));
 }
 
 /** Densities of the profiling inputs. */
@@ -169,14 +200,21 @@ export function profileVariant(config: HwConfig, variant: number, model: CnnMode
   const avgCycles = Array.from({ length: n }, (_, l) => mean((x) => x.cycles, l));
   const suffix = (from: number) => BigInt(Math.round(avgCycles.slice(from).reduce((a, b) => a + b, 0)));
   const layers = expectedNonzero.map((e, l) => ({ recip: encodeReciprocal(f, Math.max(e, 1)), suffixNext: suffix(l + 1) }));
-  const tables: VariantTables = { nlayers: n, suffix0: suffix(0), layers };
+  const coeffs = f.regression
+    ? fitProfileRegression(
+        f,
+        runs.map((r) => r.map((x, l) => x.result.nonzero / Math.max(expectedNonzero[l]!, 1))),
+        runs.map((r) => r.map((x) => x.cycles)),
+      )
+    : undefined;
+  const tables: VariantTables = { nlayers: n, suffix0: suffix(0), layers, ...(coeffs ? { coeffs } : {}) };
   return {
     variant,
     model,
     expectedNonzero,
     avgCycles,
     tables,
-    script: { variant, nlayers: n, suffix0: tables.suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })) },
+    script: { variant, nlayers: n, suffix0: tables.suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })), ...(coeffs ? { coeffs } : {}) },
   };
 }
 

@@ -8,14 +8,14 @@ import { SchedulerSim, type SchedRun, type SchedScript } from '../../cosim/sched
 import { generateDesign, parseConfig, writeDesign, type HwConfig } from '../../hwgen/index.ts';
 import { expectedLog } from '../../compare/scheduler-harness-model.ts';
 
-export function schedulerDesign(scheduler: Record<string, number>, name: string): { config: HwConfig; dir: string } {
+export function schedulerDesign(scheduler: Record<string, number | string>, name: string): { config: HwConfig; dir: string } {
   const config = parseConfig({ scheduler });
   const dir = join(mkdtempSync(join(tmpdir(), `dysta-sched-${name}-`)), 'rtl');
   writeDesign(generateDesign(config), dir);
   return { config, dir };
 }
 
-export async function openScheduler(scheduler: Record<string, number>, name: string, trace: 'none' | 'fst' | 'vcd' = 'none'): Promise<{ config: HwConfig; sim: SchedulerSim; dir: string }> {
+export async function openScheduler(scheduler: Record<string, number | string>, name: string, trace: 'none' | 'fst' | 'vcd' = 'none'): Promise<{ config: HwConfig; sim: SchedulerSim; dir: string }> {
   const { config, dir } = schedulerDesign(scheduler, name);
   const sim = await SchedulerSim.open(dir, { trace, start: { logDir: join(dir, '..', 'logs') } });
   return { config, sim, dir };

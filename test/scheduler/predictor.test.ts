@@ -9,7 +9,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../hwgen/index.ts';
 import { maxOf, sat, schedulerFormats } from '../../hwgen/scheduler/formats.ts';
-import { PredictorModel, buildPredictor, encodeReciprocal, isLastLayer, predictorStep, type PredictorInputs } from '../../hwgen/scheduler/predictor.ts';
+import { PredictorModel, buildPredictor, clampPred, encodeReciprocal, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorInputs } from '../../hwgen/scheduler/predictor.ts';
 import { compareCycles, openBlock, type Values } from './block-helpers.ts';
 import { Rng } from './scenarios.ts';
 import type { VectorSim } from '../../cosim/scheduler/vectors.ts';
@@ -21,6 +21,8 @@ describe('dysta_predictor vs PredictorModel', () => {
   it.each([
     ['default formats, 20-bit monitor', {}, 20, 500],
     ['narrow: 8-bit nnz and reciprocal, gamma 2.8, 16-bit latency, 40-bit monitor', { log2Variants: 1, log2MaxLayers: 2, nnzWidth: 8, recipWidth: 8, gammaIntBits: 2, gammaFracBits: 8, latencyWidth: 16, invKFracBits: 8 }, 40, 400],
+    ['regression predictor, two banks', { predictor: 'regression', log2Variants: 2, log2MaxLayers: 4 }, 20, 500],
+    ['regression predictor, 16-bit latency, gamma 3.10', { predictor: 'regression', log2Variants: 1, log2MaxLayers: 3, latencyWidth: 16, gammaIntBits: 3, gammaFracBits: 10 }, 20, 300],
   ] as const)('%s', async (name, scheduler, monitorWidth, updates) => {
     const f = schedulerFormats(parseConfig({ scheduler }).scheduler);
     const sim = await openBlock(buildPredictor(f, monitorWidth), `pred${name.replace(/[^A-Za-z0-9]/g, '').slice(0, 20)}`);
@@ -36,10 +38,13 @@ describe('dysta_predictor vs PredictorModel', () => {
       wr_layer: 0n, wr_layer_addr: rand(f.variantWidth + f.layerWidth), wr_recip_mant: rand(f.recipWidth), wr_recip_shift: rand(6), wr_suffix_next: rand(f.latencyWidth),
       adm_variant: BigInt(rng.int(0, f.variants - 1)), updating: 0n, start: 0n, count_ext: rand(1), count_in: rand(f.nnzWidth), monitor_count: rand(monitorWidth),
       run_variant: BigInt(rng.int(0, f.variants - 1)), run_layer: rand(f.layerWidth), ratio_sum_old: rand(f.ratioSumWidth),
+      ...(f.regression ? { wr_coeff: 0n, wr_coeff_addr: rand(1 + f.variantWidth + f.layerWidth), wr_coeff_a: rand(f.coeffWidth), wr_coeff_b: rand(f.coeffWidth), adm_coeff_bank: rand(1), run_coeff_bank: rand(1) } : {}),
     });
     const step = (i: PredictorInputs) => {
       const o = model.outputs(i);
-      stimulus.push(i as unknown as Values);
+      // Regression builds have no suffix tables (the coefficients replace them): no such ports.
+      const { wr_suffix0, wr_suffix_next, ...rest } = i;
+      stimulus.push((f.regression ? rest : { ...rest, wr_suffix0, wr_suffix_next }) as unknown as Values);
       const e: Partial<Values> = { wb_we: o.wb_we, wb_next_layer: o.wb_next_layer };
       if (programmed) e.init_pred = o.init_pred;
       if (o.wb_we) Object.assign(e, { wb_last: o.wb_last, wb_ratio_sum: o.wb_ratio_sum, wb_gamma: o.wb_gamma, wb_pred: o.wb_pred });
@@ -64,6 +69,28 @@ describe('dysta_predictor vs PredictorModel', () => {
       }
       layers.push(row);
     }
+    // Regression coefficients: per bank and k, a and b of both signs, sometimes the extremes.
+    const coeffs: CoefficientBank[][] = [];
+    if (f.regression) {
+      const lim = (1n << BigInt(f.coeffWidth - 1)) - 1n;
+      for (let v = 0; v < f.variants; v++) {
+        const banks: CoefficientBank[] = [];
+        for (let bank = 0; bank < f.coeffBanks; bank++) {
+          const a: bigint[] = [];
+          const b: bigint[] = [];
+          for (let k = 0; k < f.maxLayers; k++) {
+            // k = 0 (the initial P): one entry below 0, one above the P range, the others in range.
+            const mode = k === 0 ? [1, 0, 5][(v + bank) % 3]! : rng.int(0, 9);
+            a.push(mode === 0 ? lim : mode === 1 ? -lim - 1n : rng.big(-(1n << BigInt(f.latencyWidth - 2)), 1n << BigInt(f.latencyWidth)));
+            b.push(mode === 2 ? lim : mode === 3 ? -lim - 1n : rng.big(-(1n << BigInt(f.latencyWidth - 1)), 1n << BigInt(f.latencyWidth)));
+            const mask = (1n << BigInt(f.coeffWidth)) - 1n;
+            step({ ...base(), wr_coeff: 1n, wr_coeff_addr: (BigInt(bank) << BigInt(f.variantWidth + f.layerWidth)) | (BigInt(v) << BigInt(f.layerWidth)) | BigInt(k), wr_coeff_a: a[k]! & mask, wr_coeff_b: b[k]! & mask });
+          }
+          banks.push({ a, b });
+        }
+        coeffs.push(banks);
+      }
+    }
     step(base());
     programmed = true;
     // 2. Updates.
@@ -71,7 +98,7 @@ describe('dysta_predictor vs PredictorModel', () => {
     let saturated = 0;
     for (let u = 0; u < updates; u++) {
       for (let k = rng.int(0, 4); k > 0; k--) step(base());
-      const run = { run_variant: BigInt(rng.int(0, f.variants - 1)), run_layer: BigInt(rng.int(0, f.maxLayers - 1)) };
+      const run = { run_variant: BigInt(rng.int(0, f.variants - 1)), run_layer: BigInt(rng.int(0, f.maxLayers - 1)), ...(f.regression ? { run_coeff_bank: BigInt(rng.int(0, 1)) } : {}) };
       const cmode = rng.int(0, 9);
       const countExt = rng.chance(0.5) ? 1n : 0n;
       const countWidth = countExt ? f.nnzWidth : monitorWidth;
@@ -89,9 +116,12 @@ describe('dysta_predictor vs PredictorModel', () => {
           // Independent: the write-back is predictorStep of what was programmed.
           const v = Number(run.run_variant);
           const l = Number(run.run_layer);
-          const want = predictorStep(f, sumOld, countExt ? count : sat(count, f.nnzWidth), layers[v]![l]!, l + 1, layers[v]![l]!.suffixNext);
-          expect([o.wb_ratio_sum, o.wb_gamma, o.wb_pred]).toEqual([want.ratioSum, want.gamma, want.pred]);
+          const nnzIn = countExt ? count : sat(count, f.nnzWidth);
           const last = isLastLayer(f, l + 1, nlayers[v]!);
+          const want = f.regression
+            ? regressionStep(f, sumOld, nnzIn, layers[v]![l]!, l + 1, coeffs[v]![Number(run.run_coeff_bank)], last)
+            : predictorStep(f, sumOld, nnzIn, layers[v]![l]!, l + 1, layers[v]![l]!.suffixNext);
+          expect([o.wb_ratio_sum, o.wb_gamma, o.wb_pred]).toEqual([want.ratioSum, want.gamma, want.pred]);
           expect(o.wb_last).toBe(last ? 1n : 0n);
           if (last) lasts++;
           if (want.saturated.ratio || want.saturated.gamma || want.saturated.pred) saturated++;
@@ -105,6 +135,19 @@ describe('dysta_predictor vs PredictorModel', () => {
       expect(wbSeen).toBe(true);
     }
     step(base());
+    // Admissions read the initial P: suffix0, or max(0, a[bank][variant][0]) (checked independently).
+    let clamped = 0;
+    for (let n = 0; n < 60; n++) {
+      const adm = { adm_variant: BigInt(rng.int(0, f.variants - 1)), ...(f.regression ? { adm_coeff_bank: BigInt(rng.int(0, 1)) } : {}) };
+      step({ ...base(), ...adm });
+      const o = step(base());
+      if (f.regression) {
+        const a0 = coeffs[Number(adm.adm_variant)]![Number(adm.adm_coeff_bank)]!.a[0]!;
+        expect(o.init_pred).toBe(clampPred(f, a0));
+        if (a0 < 0n || a0 > (1n << BigInt(f.latencyWidth)) - 1n) clamped++;
+      }
+    }
+    if (f.regression) expect(clamped).toBeGreaterThan(0);
     const compared = await compareCycles(sim, Object.keys(stimulus[0]!), ['init_pred', 'wb_we', 'wb_last', 'wb_next_layer', 'wb_ratio_sum', 'wb_gamma', 'wb_pred'], stimulus, expected);
     expect(compared).toBeGreaterThan(stimulus.length * 2);
     expect(lasts).toBeGreaterThan(10);

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../hwgen/index.ts';
 import { maxOf, schedulerFormats } from '../../hwgen/scheduler/formats.ts';
-import { TASK_FIELDS, TaskTableModel, buildTaskTable, taskFieldWidths, type TaskTableInputs } from '../../hwgen/scheduler/task-table.ts';
+import { TaskTableModel, buildTaskTable, taskFieldWidths, taskFields, type TaskTableInputs } from '../../hwgen/scheduler/task-table.ts';
 import { compareCycles, openBlock, pack, type Values } from './block-helpers.ts';
 import { Rng } from './scenarios.ts';
 import type { VectorSim } from '../../cosim/scheduler/vectors.ts';
@@ -20,6 +20,7 @@ describe('dysta_task_table vs TaskTableModel', () => {
     ['D=1 (2 slots)', { log2Tasks: 1 }],
     ['D=4, 4 banks', { log2Tasks: 4, selectorUnits: 4 }],
     ['D=6, 8 banks, narrow fields', { log2Tasks: 6, selectorUnits: 8, seqWidth: 8, log2Variants: 1, log2MaxLayers: 1 }],
+    ['D=3, 2 banks, regression (coefficient bank field)', { log2Tasks: 3, selectorUnits: 2, predictor: 'regression' }],
   ] as const)('%s: random traffic and corners', async (name, scheduler) => {
     const f = schedulerFormats(parseConfig({ scheduler }).scheduler);
     const { table } = buildTaskTable(f);
@@ -40,6 +41,7 @@ describe('dysta_task_table vs TaskTableModel', () => {
     let fullSeen = 0;
     const base = (): TaskTableInputs => ({
       adm_fire: 0n, adm_variant: rand(W.variant), adm_deadline: rand(W.deadline), adm_arrival: rand(f.timeWidth), adm_scale: rand(W.scale), adm_pred: rand(f.latencyWidth),
+      ...(f.regression ? { adm_coeff_bank: rand(1) } : {}),
       wb_we: 0n, wb_clear: 0n, wb_slot: BigInt(rng.int(0, f.tasks - 1)), wb_next_layer: rand(W.next_layer), wb_last_run: rand(W.last_run), wb_ratio_sum: rand(W.ratio_sum), wb_gamma: rand(W.gamma), wb_pred: rand(W.pred),
       rd_scan: 0n, scan_row: Array.from({ length: U }, () => BigInt(rng.int(0, rows - 1))), rd_update: 0n, host_slot: BigInt(rng.int(0, f.tasks - 1)),
       score_we: Array.from({ length: U }, () => 0n), score_row: Array.from({ length: U }, () => BigInt(rng.int(0, rows - 1))), score_data: Array.from({ length: U }, () => rand(f.scoreWidth)),
@@ -51,11 +53,12 @@ describe('dysta_task_table vs TaskTableModel', () => {
       stimulus.push(flat);
       const e: Partial<Values> = { free_slot: o.free_slot, full: o.full, valid_count: o.valid_count, unit_valid: o.unit_valid };
       if (readsCompared) {
-        for (const k of TASK_FIELDS) {
+        for (const k of taskFields(f)) {
           e[`rd_${k}`] = pack(o.rd[k], W[k]);
           e[`host_${k}`] = o.host[k];
         }
         e.run_ratio_sum = o.run_ratio_sum;
+        if (f.regression) e.run_coeff_bank = o.run_coeff_bank;
         e.host_valid = o.host_valid;
       }
       expected.push(e);
@@ -105,7 +108,8 @@ describe('dysta_task_table vs TaskTableModel', () => {
     for (const s of [...validSlots]) step({ ...base(), wb_we: 1n, wb_clear: 1n, wb_slot: BigInt(s), rd_update: 1n });
     step(base());
     expect(model.outputs(base()).valid_count).toBe(0n);
-    const compared = await compareCycles(sim, Object.keys(stimulus[0]!), ['free_slot', 'full', 'valid_count', 'unit_valid', 'run_ratio_sum', 'host_valid', ...TASK_FIELDS.flatMap((k) => [`rd_${k}`, `host_${k}`])], stimulus, expected);
+    const outs = ['free_slot', 'full', 'valid_count', 'unit_valid', 'run_ratio_sum', 'host_valid', ...taskFields(f).flatMap((k) => [`rd_${k}`, `host_${k}`]), ...(f.regression ? ['run_coeff_bank'] : [])];
+    const compared = await compareCycles(sim, Object.keys(stimulus[0]!), outs, stimulus, expected);
     expect(compared).toBeGreaterThan(stimulus.length * 10);
     expect(admitted).toBeGreaterThan(f.tasks * 2);
     expect(freed).toBe(admitted);
