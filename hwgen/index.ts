@@ -10,6 +10,6 @@ export type { ConvShape, RandomTileSpec } from './pe-array/layers.ts';
 export { SCHEDULER_TOP, buildScheduler, schedulerMonitorShape, schedulerParams } from './scheduler/rtl.ts';
 export { CMD as SCHEDULER_CMD, COUNTER as SCHEDULER_COUNTER, EVENT as SCHEDULER_EVENT, TASK_FIELD as SCHEDULER_TASK_FIELD, TIMING as SCHEDULER_TIMING, commandWidths, encodeCoefficient, regressionPred, schedulerFormats } from './scheduler/formats.ts';
 export type { SchedulerFormats } from './scheduler/formats.ts';
-export { GoldenScheduler, beats, clampPred, encodePenaltyScale, encodeReciprocal, layersRun, predictorStep, regressionStep, scoreOf, toCycles } from './scheduler/golden.ts';
-export type { CoefficientBank, Decision, PredictorStep, Reciprocal, ScoreDetail, ScoreInputs, Task as SchedulerTask, VariantTables } from './scheduler/golden.ts';
+export { GoldenScheduler, MHG_RESET, MHG_VIO, beats, clampPred, encodeInvIso, encodeMhgParam, encodePenaltyScale, encodeReciprocal, layersRun, mhgDecide, mhgParamsQ, mhgSelectCycles, predictorStep, regressionStep, scoreOf, toCycles } from './scheduler/golden.ts';
+export type { CoefficientBank, Decision, MhgOutcome, MhgParamsQ, MhgTask, PredictorStep, Reciprocal, ScoreDetail, ScoreInputs, Task as SchedulerTask, VariantTables } from './scheduler/golden.ts';
 export * from './system/index.ts';

@@ -47,7 +47,14 @@ export const SCHEDULER_PARAMS: ParamTable = [
   { key: 'selectorUnits', default: 1, min: 1, max: 8, powerOfTwo: true, doc: 'parallel score units (area) vs decision latency = largest per-unit valid count + 15 cycles (slot s is scored by unit s mod units)' },
   { key: 'timeSkip', default: 1, min: 0, max: 1, doc: '1: time_skip ports let simulation advance the cycle counter by N in one step; 0: tied off (FPGA)' },
   { key: 'predictor', default: 'gamma', choices: ['gamma', 'regression'], doc: 'P = gamma x suffix sum (the paper), or max(0, a + b x gamma) from host-programmed per-layer coefficients in two banks (BEYOND.md section 1)' },
+  { key: 'policy', default: 'dysta', choices: ['dysta', 'mhg'], doc: 'dysta score units (the paper), or MHG: Moore-Hodgson-guarded shortest weighted remaining first over a deadline-ordered list (BEYOND.md section 2; mhg and mhg_vio by its registers)' },
+  { key: 'mhgParamFracBits', default: 16, min: 8, max: 24, doc: 'MHG: fraction bits of the sigma, lambda and tau registers (32 bits each)' },
+  { key: 'mhgInvIsoFracBits', default: 40, min: 24, max: 56, doc: 'MHG: fraction bits of the per-variant 1/iso table (iso in cycles); must be >= mhgParamFracBits' },
+  { key: 'mhgInvIsoWidth', default: 32, min: 16, max: 48, doc: 'MHG: width of a 1/iso entry (saturates for iso below 2^(mhgInvIsoFracBits - mhgInvIsoWidth) cycles)' },
 ];
+
+export const POLICIES = ['dysta', 'mhg'] as const;
+export type PolicyKind = (typeof POLICIES)[number];
 
 export const PREDICTORS = ['gamma', 'regression'] as const;
 export type PredictorKind = (typeof PREDICTORS)[number];
@@ -76,6 +83,10 @@ export interface SchedulerConfig {
   selectorUnits: number;
   timeSkip: number;
   predictor: PredictorKind;
+  policy: PolicyKind;
+  mhgParamFracBits: number;
+  mhgInvIsoFracBits: number;
+  mhgInvIsoWidth: number;
 }
 
 export interface HwConfig {
@@ -111,6 +122,8 @@ function checkScheduler(c: SchedulerConfig, path: string): void {
   if (c.idleWidth > c.timeWidth) throw new ConfigError(`${path}.idleWidth = ${c.idleWidth} must not exceed timeWidth (${c.timeWidth})`);
   if (c.latencyWidth >= c.timeWidth) throw new ConfigError(`${path}.latencyWidth = ${c.latencyWidth} must be below timeWidth (${c.timeWidth})`);
   if (c.scoreWidth + c.scoreShift > c.timeWidth) throw new ConfigError(`${path}: scoreWidth + scoreShift = ${c.scoreWidth + c.scoreShift} must not exceed timeWidth (${c.timeWidth})`);
+  if (c.policy === 'mhg' && c.selectorUnits !== 1) throw new ConfigError(`${path}.selectorUnits = ${c.selectorUnits}: the mhg policy walks one deadline-ordered list and needs selectorUnits = 1`);
+  if (c.mhgInvIsoFracBits < c.mhgParamFracBits) throw new ConfigError(`${path}.mhgInvIsoFracBits = ${c.mhgInvIsoFracBits} must be at least mhgParamFracBits (${c.mhgParamFracBits})`);
 }
 
 /** Validates a config object (from JSON); `source` names where it came from in error messages. */

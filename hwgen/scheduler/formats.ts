@@ -63,6 +63,16 @@ export interface SchedulerFormats {
   readonly coeffWidth: number;
   /** Coefficient banks (two: a request uses the fit made without its own half of the samples). */
   readonly coeffBanks: number;
+  /** The MHG policy instead of the Dysta score units. */
+  readonly mhg: boolean;
+  /** MHG: sigma, lambda, tau registers: mhgParamWidth bits, mhgParamFrac fraction bits. */
+  readonly mhgParamWidth: number;
+  readonly mhgParamFrac: number;
+  /** MHG: 1/iso per variant, round(2^invIsoFrac / iso cycles), invIsoWidth bits (saturating). */
+  readonly invIsoFrac: number;
+  readonly invIsoWidth: number;
+  /** MHG: key = P x iso (cycles^2). */
+  readonly keyWidth: number;
 }
 
 export function bitsFor(n: number | bigint): number {
@@ -124,6 +134,12 @@ export function schedulerFormats(cfg: SchedulerConfig): SchedulerFormats {
     regression: cfg.predictor === 'regression',
     coeffWidth: cfg.latencyWidth + 2,
     coeffBanks: 2,
+    mhg: cfg.policy === 'mhg',
+    mhgParamWidth: 32,
+    mhgParamFrac: cfg.mhgParamFracBits,
+    invIsoFrac: cfg.mhgInvIsoFracBits,
+    invIsoWidth: cfg.mhgInvIsoWidth,
+    keyWidth: 2 * cfg.latencyWidth,
   };
 }
 
@@ -157,7 +173,9 @@ export function gammaOne(f: SchedulerFormats): bigint {
 }
 
 /** Host command opcodes (cmd_op). Writes have no response; reads answer on rsp_* one cycle later. */
-export const CMD = { NOP: 0, WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5 } as const;
+export const CMD = { NOP: 0, WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5, WRITE_ISO: 6, WRITE_PARAM: 7 } as const;
+/** WRITE_PARAM index (cmd_addr) of the MHG registers. */
+export const MHG_PARAM = { SIGMA: 0, LAMBDA: 1, TAU: 2 } as const;
 /** READ_TASK field selector (cmd_data[3:0]); COEFF_BANK exists in regression builds only. */
 export const TASK_FIELD = { STATUS: 0, GAMMA: 1, PRED: 2, RATIO_SUM: 3, LAST_RUN: 4, DEADLINE: 5, SCORE: 6, SEQ: 7, PENALTY_SCALE: 8, COEFF_BANK: 9 } as const;
 /** READ_COUNTER index (cmd_addr). */
@@ -182,7 +200,13 @@ export const TIMING = { UPDATE_TO_SELECT: 8, ADMIT_TO_SELECT: 2, SELECT_FIXED: 7
 export function commandWidths(f: SchedulerFormats): { addrWidth: number; dataWidth: number } {
   return {
     addrWidth: Math.max(f.slotWidth, f.variantWidth + f.layerWidth, 3, f.regression ? 1 + f.variantWidth + f.layerWidth : 0),
-    dataWidth: Math.max(64, f.recipWidth + f.recipShiftWidth + f.latencyWidth, f.latencyWidth + f.layerCountWidth, f.regression ? 2 * f.coeffWidth : 0),
+    dataWidth: Math.max(
+      64,
+      f.recipWidth + f.recipShiftWidth + f.latencyWidth,
+      f.latencyWidth + f.layerCountWidth,
+      f.regression ? 2 * f.coeffWidth : 0,
+      f.mhg ? f.invIsoWidth + f.latencyWidth : 0,
+    ),
   };
 }
 

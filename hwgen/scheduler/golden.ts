@@ -10,10 +10,12 @@ import type { SchedulerConfig } from '../config/index.ts';
 import { TIMING, gammaOne, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
 import { clampPred, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorStep, type Reciprocal } from './predictor.ts';
 import { beats, scoreOf } from './score-unit.ts';
+import { MHG_RESET, MhgList, mhgDecide, mhgParamsQ, mhgSelectCycles, type MhgOutcome, type MhgParamsQ, type MhgTask } from './mhg-golden.ts';
 
 export { schedulerFormats, type SchedulerFormats } from './formats.ts';
 export { clampPred, encodeReciprocal, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorState, type PredictorStep, type Reciprocal } from './predictor.ts';
 export { beats, scoreOf, type ScoreDetail, type ScoreInputs } from './score-unit.ts';
+export { MHG_RESET, MHG_VIO, encodeInvIso, encodeMhgParam, mhgDecide, mhgParamsQ, mhgSelectCycles, type MhgOutcome, type MhgParamsQ, type MhgTask } from './mhg-golden.ts';
 
 // ------------------------------------------------------------------ 1. host-side encoders
 
@@ -42,6 +44,9 @@ export interface VariantTables {
   layers: { recip: Reciprocal; suffixNext: bigint }[];
   /** Regression builds: the coefficients of each bank (index = the bank a request is admitted with). */
   coeffs?: CoefficientBank[];
+  /** MHG builds: the isolated latency estimate (cycles) and 1/iso (encodeInvIso). */
+  iso?: bigint;
+  invIso?: bigint;
 }
 
 export interface Task {
@@ -76,8 +81,10 @@ export interface Decision {
   tSel: bigint;
   /** Time the decision event is visible: tSel + largest per-bank valid count + SELECT_FIXED. */
   tEvent: bigint;
-  /** Score of every valid slot at this selection. */
+  /** Score of every valid slot at this selection (MHG: the status word {late, allowed, key}). */
   scores: Map<number, bigint>;
+  /** MHG builds: what the policy saw (slots in EDF order) and decided. */
+  mhg?: MhgOutcome & { order: number[] };
 }
 
 export interface LayerOutcome {
@@ -96,6 +103,9 @@ export class GoldenScheduler {
   private readonly variantTables: (VariantTables | undefined)[];
   private seqNext = 0n;
   private running: { slot: number; layer: number } | undefined;
+  /** MHG builds: the deadline-ordered list and the sigma / lambda / tau registers. */
+  private readonly mhgList = new MhgList();
+  private mhgParams: MhgParamsQ;
 
   constructor(cfg: SchedulerConfig | SchedulerFormats) {
     this.f = 'cfg' in cfg ? cfg : schedulerFormats(cfg);
@@ -103,6 +113,12 @@ export class GoldenScheduler {
     this.valid = new Array(this.f.tasks).fill(false);
     this.scoreMem = new Array(this.f.tasks).fill(0n);
     this.variantTables = new Array(this.f.variants).fill(undefined);
+    this.mhgParams = mhgParamsQ(this.f, MHG_RESET);
+  }
+
+  /** MHG builds: the host writes sigma, lambda, tau (register values; reset: mhg's). */
+  setMhgParams(q: MhgParamsQ): void {
+    this.mhgParams = { ...q };
   }
 
   program(variant: number, tables: VariantTables): void {
@@ -154,6 +170,7 @@ export class GoldenScheduler {
       bank,
     };
     this.seqNext = (this.seqNext + 1n) & maxOf(this.f.seqWidth);
+    if (this.f.mhg) this.mhgList.admitted(slot);
     return slot;
   }
 
@@ -161,6 +178,7 @@ export class GoldenScheduler {
   select(tSel: bigint): Decision {
     const valid = this.validSlots();
     if (valid.length === 0) throw new Error('select() with an empty table');
+    if (this.f.mhg) return this.selectMhg(tSel);
     const n = valid.length;
     const scores = new Map<number, bigint>();
     let best: Task | undefined;
@@ -188,6 +206,28 @@ export class GoldenScheduler {
       tEvent: tSel + BigInt(Math.max(...perBank) + TIMING.SELECT_FIXED),
       scores,
     };
+  }
+
+  /** MHG: list maintenance, the passes, the decision and its cycle count (mhg-golden.ts). */
+  private selectMhg(tSel: bigint): Decision {
+    const f = this.f;
+    const current = (slot: number) => (this.valid[slot] ? this.mem[slot] : undefined);
+    const { order, insertions, listBeforeCopy } = this.mhgList.prepare(current);
+    const tasks: MhgTask[] = order.map((slot) => {
+      const t = this.mem[slot]!;
+      const tables = this.variantTables[t.variant];
+      return { slot, deadline: t.deadline, seq: t.seq, pred: t.pred, iso: tables?.iso ?? 0n, invIso: tables?.invIso ?? 0n, variant: t.variant, layer: t.nextLayer % f.maxLayers };
+    });
+    const out = mhgDecide(f, tasks, tSel, this.mhgParams);
+    const scores = new Map<number, bigint>();
+    tasks.forEach((x, i) => {
+      scores.set(x.slot, out.scores[i]!);
+      this.scoreMem[x.slot] = out.scores[i]!;
+    });
+    const chosen = tasks[out.chosen]!;
+    this.running = { slot: chosen.slot, layer: chosen.layer };
+    const cycles = mhgSelectCycles(insertions, listBeforeCopy, tasks.length, out.victimScans, out.protect);
+    return { slot: chosen.slot, variant: chosen.variant, layer: chosen.layer, score: out.scores[out.chosen]!, tSel, tEvent: tSel + BigInt(cycles + 1), scores, mhg: { ...out, order } };
   }
 
   /** The running layer finished at tDone with `nnz` non-zero outputs: predictor update, maybe completion. */
