@@ -4,7 +4,7 @@
 // counter bit for bit.
 import type { SchedScript } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/config/index.ts';
-import { GoldenScheduler, layersRun } from '../hwgen/scheduler/golden.ts';
+import { GoldenScheduler, layersRun, type Decision } from '../hwgen/scheduler/golden.ts';
 import { TIMING } from '../hwgen/scheduler/formats.ts';
 
 /** Cycles the harness spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM, LAST_RUN, SEQ). */
@@ -14,24 +14,33 @@ const READ_BACK_CYCLES = 6n;
  * Layers with `rows` stream their non-zeros through the sparsity monitor (one row per cycle); its
  * count equals nnz as long as nnz fits the monitor's counter, which the scenarios keep small.
  */
-export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: { scoreReads?: boolean } = {}): string[] {
+export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: { scoreReads?: boolean; onDecision?: (d: Decision) => void } = {}): string[] {
   const log: string[] = [];
-  playHarness(cfg, script, { evStall, scoreReads: options.scoreReads }, (line) => log.push(line));
+  playHarness(cfg, script, { ...options, evStall }, (line) => log.push(line));
   return log;
 }
 
 /**
  * The same, line by line into `emit` (nothing is kept: a 10^6-line log costs no memory). With
- * `scoreReads: false` the host reads no S lines (sched_run's SCORES argument 0).
+ * `scoreReads: false` the host reads no S lines (sched_run's SCORES argument 0); `onDecision` sees
+ * each golden decision (the MHG tests count its paths).
  */
-export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: { evStall?: number; scoreReads?: boolean }, emit: (line: string) => void): void {
+export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: { evStall?: number; scoreReads?: boolean; onDecision?: (d: Decision) => void }, emit: (line: string) => void): void {
   const evStall = options.evStall ?? 0;
   const scoreReads = options.scoreReads ?? true;
   const g = new GoldenScheduler(cfg);
   const f = g.f;
   for (const v of script.variants) {
-    g.program(v.variant, { nlayers: v.nlayers, suffix0: v.suffix0, layers: v.layers.map((l) => ({ recip: { mant: l.mant, shift: l.shift }, suffixNext: l.suffixNext })), coeffs: v.coeffs?.map((c) => ({ a: [...c.a], b: [...c.b] })) });
+    g.program(v.variant, {
+      nlayers: v.nlayers,
+      suffix0: v.suffix0,
+      layers: v.layers.map((l) => ({ recip: { mant: l.mant, shift: l.shift }, suffixNext: l.suffixNext })),
+      coeffs: v.coeffs?.map((c) => ({ a: [...c.a], b: [...c.b] })),
+      iso: v.iso,
+      invIso: v.invIso,
+    });
   }
+  if (script.mhgParams) g.setMhgParams(script.mhgParams);
   const nl = new Map(script.variants.map((v) => [v.variant, v.nlayers]));
   script.requests.forEach((r, i) => {
     const want = layersRun(f, nl.get(r.variant) ?? 0);
@@ -84,6 +93,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
       tSel = lastDone + BigInt(TIMING.UPDATE_TO_SELECT);
     }
     const d = g.select(tSel);
+    options.onDecision?.(d);
     const req = occ.get(d.slot)!;
     decisions++;
     const tEvent = max(d.tEvent, lastVisible + stall + 1n);

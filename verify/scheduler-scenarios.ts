@@ -5,7 +5,7 @@
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/config/index.ts';
-import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type SchedulerFormats } from '../hwgen/index.ts';
+import { encodeInvIso, encodePenaltyScale, encodeReciprocal, layersRun, mhgParamsQ, schedulerFormats, type SchedulerFormats } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 
 export class Rng {
@@ -72,6 +72,7 @@ export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, ma
         return { mant: r.mant, shift: r.shift, suffixNext: suffix(l + 1) };
       }),
       ...(f.regression ? { coeffs: [0, 1].map(() => randomCoefficients(f, rng, avg.map((_, k) => suffix(k)))) } : {}),
+      ...(f.mhg ? mhgVariantWords(f, rng.chance(0.9) ? suffix(0) : rng.big(1n, suffix(0) * 4n)) : {}),
     });
   }
   return { variants: out, expected: expectedAll };
@@ -96,6 +97,16 @@ export function randomCoefficients(f: SchedulerFormats, rng: Rng, suffix: readon
     else b.push((rem * BigInt(rng.int(-60, 150))) / 100n);
   });
   return { a, b };
+}
+
+/** MHG: a variant's iso (cycles) and its 1/iso word. */
+export function mhgVariantWords(f: SchedulerFormats, iso: bigint): { iso: bigint; invIso: bigint } {
+  return { iso, invIso: encodeInvIso(f, iso) };
+}
+
+/** MHG: random register values around mhg's and mhg_vio's, with the extremes (0, tau >= 1, a huge lambda). */
+export function randomMhgParams(f: SchedulerFormats, rng: Rng): { sigma: bigint; lambda: bigint; tau: bigint } {
+  return mhgParamsQ(f, { sigma: rng.pick([0, 0.1, 0.25, 0.25, 1, 3]), lambda: rng.pick([0, 1, 1, 3, 1e4]), tau: rng.pick([0, 0.1, 0.1, 0.5, 1, 1.5]) });
 }
 
 export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedScript {
@@ -141,5 +152,5 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
     }
     requests.push({ arrival: t, variant: v.variant, deadline, scale, layers, ...(f.regression ? { bank: rng.int(0, 1) } : {}) });
   }
-  return { start, variants, requests };
+  return { start, variants, requests, ...(f.mhg && rng.chance(0.7) ? { mhgParams: randomMhgParams(f, rng) } : {}) };
 }

@@ -16,7 +16,7 @@ export const SCHEDULER_HOST_HEADER = fileURLToPath(new URL('./scheduler_host.h',
 export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
 
 /** Host command opcodes (mirror of the RTL's; the manifest documents cmd_op). */
-export const SCHED_CMD = { WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5 } as const;
+export const SCHED_CMD = { WRITE_VARIANT: 1, WRITE_LAYER: 2, READ_TASK: 3, READ_COUNTER: 4, WRITE_COEFF: 5, WRITE_ISO: 6, WRITE_PARAM: 7 } as const;
 
 export interface ScriptLayerEntry {
   /** ratio = (nnz * mant) >> shift */
@@ -37,6 +37,9 @@ export interface ScriptVariant {
    * per unit of gamma, signed), written with WRITE_COEFF.
    */
   coeffs?: { a: readonly bigint[]; b: readonly bigint[] }[];
+  /** MHG builds: the isolated latency estimate (cycles) and its reciprocal word, written with WRITE_ISO. */
+  iso?: bigint;
+  invIso?: bigint;
 }
 
 export interface ScriptRequest {
@@ -60,6 +63,8 @@ export interface SchedScript {
   start: bigint;
   variants: ScriptVariant[];
   requests: ScriptRequest[];
+  /** MHG builds: sigma, lambda, tau register values written with WRITE_PARAM (absent: reset values). */
+  mhgParams?: { sigma: bigint; lambda: bigint; tau: bigint };
 }
 
 /** Field widths the host needs to pack table words (from the manifest's parameters). */
@@ -76,6 +81,8 @@ export interface SchedulerShape {
   laneWidth: number;
   /** Regression builds (PREDICTOR = regression): coefficient width; 0 otherwise. */
   coeffWidth: number;
+  /** MHG builds (POLICY = mhg): width of a 1/iso word; 0 otherwise. */
+  invIsoWidth: number;
 }
 
 export function shapeFromParameters(params: Record<string, unknown>, monitor: Record<string, unknown> = {}): SchedulerShape {
@@ -95,11 +102,17 @@ export function shapeFromParameters(params: Record<string, unknown>, monitor: Re
     lanes: typeof monitor.LANES === 'number' ? monitor.LANES : 0,
     laneWidth: typeof monitor.LANE_WIDTH === 'number' ? monitor.LANE_WIDTH : 0,
     coeffWidth: params.PREDICTOR === 'regression' ? p('COEFF_WIDTH') : 0,
+    invIsoWidth: params.POLICY === 'mhg' ? p('MHG_INV_ISO_WIDTH') : 0,
   };
 }
 
+/** WRITE_PARAM commands of the MHG registers (index 0 sigma, 1 lambda, 2 tau). */
+export function mhgParamCommands(q: { sigma: bigint; lambda: bigint; tau: bigint }): string[] {
+  return [q.sigma, q.lambda, q.tau].map((v, i) => `cmd ${SCHED_CMD.WRITE_PARAM} ${i} ${v.toString(16)}`);
+}
+
 /** What packing a variant's table words needs to know about the design. */
-export type TableShape = Pick<SchedulerShape, 'variantWidth' | 'layerWidth' | 'layerCountWidth' | 'recipWidth' | 'coeffWidth'>;
+export type TableShape = Pick<SchedulerShape, 'variantWidth' | 'layerWidth' | 'layerCountWidth' | 'recipWidth' | 'coeffWidth' | 'latencyWidth' | 'invIsoWidth'>;
 
 /**
  * The host commands that program one variant: WRITE_VARIANT {suffix0, nlayers}, WRITE_LAYER per layer
@@ -114,6 +127,10 @@ export function tableCommands(v: ScriptVariant, shape: TableShape): string[] {
     out.push(`cmd ${SCHED_CMD.WRITE_LAYER} ${(v.variant << shape.layerWidth) | i} ${w.toString(16)}`);
   });
   out.push(...coefficientCommands(v, shape));
+  if (v.iso !== undefined || v.invIso !== undefined) {
+    if (!shape.invIsoWidth) throw new DesignError(`the script has MHG iso tables, but ${SCHEDULER_TOP_NAME} was built with the dysta policy`);
+    out.push(`cmd ${SCHED_CMD.WRITE_ISO} ${v.variant} ${(((v.invIso ?? 0n) << BigInt(shape.latencyWidth)) | (v.iso ?? 0n)).toString(16)}`);
+  }
   return out;
 }
 
@@ -138,6 +155,7 @@ function coefficientCommands(v: ScriptVariant, shape: TableShape): string[] {
 export function scriptText(script: SchedScript, shape: SchedulerShape): string {
   const out: string[] = [`start ${script.start}`, `lanes ${shape.lanes} ${shape.laneWidth}`];
   for (const v of script.variants) out.push(...tableCommands(v, shape));
+  if (script.mhgParams) out.push(...mhgParamCommands(script.mhgParams));
   let last = script.start;
   for (const r of script.requests) {
     if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
@@ -168,14 +186,34 @@ export interface SchedRun {
  */
 export function schedulerWaveGroups(shape: SchedulerShape): GtkwGroup[] {
   const unit = shape.selectorUnits > 1 ? 'u_policy.g_unit[0].u_score' : 'u_policy.u_score';
+  const policy: GtkwGroup = shape.invIsoWidth
+    ? {
+        name: 'MHG policy',
+        signals: [
+          'u_policy.phase',
+          { name: 'u_policy.list_count', format: 'dec' },
+          { name: 'u_policy.pass_proc_pos', format: 'dec' },
+          { name: 'u_policy.mark_sum', format: 'dec' },
+          'u_policy.kept',
+          'u_policy.allowed',
+          { name: 'u_policy.victim_cand', format: 'dec' },
+          { name: 'u_policy.best_pos', format: 'dec' },
+          { name: 'u_policy.jstar_pos', format: 'dec' },
+          'u_policy.choose_jstar',
+          'decide',
+          { name: 'win_slot', format: 'dec' },
+          { name: 'run_slot', format: 'dec' },
+        ],
+      }
+    : {
+        name: `scores and selected task${shape.selectorUnits > 1 ? ' (unit 0)' : ''}`,
+        signals: [`${unit}.scan_mask`, `${unit}.s1_valid`, `${unit}.s1_row`, { name: `${unit}.urgency`, format: 'dec' }, { name: `${unit}.penalty`, format: 'dec' }, { name: `${unit}.score_data`, format: 'dec' }, `${unit}.s5_valid`, { name: `${unit}.s5_score`, format: 'dec' }, { name: `${unit}.best_score`, format: 'dec' }, { name: `${unit}.best_row`, format: 'dec' }, 'decide', { name: 'win_slot', format: 'dec' }, { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
+      };
   return [
     { name: 'scheduler state', signals: ['state', { name: 'now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_table.valid', { name: 't_sel', format: 'dec' }, 'u_predictor.stage'] },
     { name: 'host', signals: ['cmd_valid', 'cmd_ready', 'cmd_op', 'cmd_addr', 'rsp_valid', 'rsp_data', 'adm_valid', 'adm_ready', { name: 'adm_slot', format: 'dec' }, 'table_full'] },
     { name: 'events', signals: ['ev_valid', 'ev_kind', { name: 'ev_task', format: 'dec' }, { name: 'ev_layer', format: 'dec' }, { name: 'ev_time', format: 'dec' }, { name: 'ev_score', format: 'dec' }] },
-    {
-      name: `scores and selected task${shape.selectorUnits > 1 ? ' (unit 0)' : ''}`,
-      signals: [`${unit}.scan_mask`, `${unit}.s1_valid`, `${unit}.s1_row`, { name: `${unit}.urgency`, format: 'dec' }, { name: `${unit}.penalty`, format: 'dec' }, { name: `${unit}.score_data`, format: 'dec' }, `${unit}.s5_valid`, { name: `${unit}.s5_score`, format: 'dec' }, { name: `${unit}.best_score`, format: 'dec' }, { name: `${unit}.best_row`, format: 'dec' }, 'decide', { name: 'win_slot', format: 'dec' }, { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
-    },
+    policy,
     { name: 'predictor', signals: [{ name: 'u_predictor.nnz', format: 'dec' }, 'u_predictor.ratio_sum', 'u_predictor.gamma', { name: 'u_predictor.wb_pred', format: 'dec' }, 'u_predictor.wb_last'] },
     { name: 'sparsity monitor', signals: [{ name: 'u_monitor.nonzero_count', format: 'dec' }, { name: 'u_monitor.total_count', format: 'dec' }, 'u_monitor.counts_valid'] },
     { name: 'NPU side', signals: ['npu_start', { name: 'npu_task', format: 'dec' }, { name: 'npu_layer', format: 'dec' }, 'npu_layer_done', 'npu_count_ext', { name: 'npu_count', format: 'dec' }] },

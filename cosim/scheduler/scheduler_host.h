@@ -95,7 +95,11 @@ public:
 
     /** Reset, program the tables (one command per cycle), then wait for the script's start time. */
     void setup(const Program& program) {
+        // Every handshake input idle, whatever an earlier (failed) run left on the ports.
         evReady.setU64(1);
+        cmdValid.setU64(0);
+        admValid.setU64(0);
+        if (skipEn) skipEn->setU64(0);
         h.reset(2);
         for (const auto& [op, addr, data] : program.cmds) command(op, addr, data);
         if (now() > program.start) {

@@ -25,6 +25,7 @@ import { CMD, COUNTER, EVENT, TASK_FIELD, commandWidths, schedulerFormats, type 
 import { buildTaskTable, taskFieldWidths, taskFields, type TaskField } from './task-table.ts';
 import { buildPredictor } from './predictor.ts';
 import { buildDystaPolicy, SCAN_FIELDS } from './dysta-policy.ts';
+import { buildMhgPolicy } from './mhg-policy.ts';
 import { bankRows } from './datapath.ts';
 
 export const SCHEDULER_TOP = 'dysta_scheduler';
@@ -66,6 +67,8 @@ export function schedulerParams(f: SchedulerFormats): Record<string, number | st
     TIME_SKIP: c.timeSkip,
     PREDICTOR: c.predictor,
     ...(f.regression ? { COEFF_WIDTH: f.coeffWidth } : {}),
+    POLICY: c.policy,
+    ...(f.mhg ? { MHG_PARAM_FRAC_BITS: f.mhgParamFrac, MHG_INV_ISO_FRAC_BITS: f.invIsoFrac, MHG_INV_ISO_WIDTH: f.invIsoWidth } : {}),
   };
 }
 
@@ -75,7 +78,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const shape = schedulerMonitorShape(pe);
   const { table } = buildTaskTable(f);
   const predictor = buildPredictor(f, shape.countWidth);
-  const policy = buildDystaPolicy(f);
+  const policy = f.mhg ? buildMhgPolicy(f) : buildDystaPolicy(f);
   const { addrWidth: CAW, dataWidth: CDW } = commandWidths(f);
   const T = f.timeWidth;
   const D = f.slotWidth;
@@ -158,6 +161,8 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     READ_TASK: m.localparam('OP_READ_TASK', CMD.READ_TASK, 4),
     READ_COUNTER: m.localparam('OP_READ_COUNTER', CMD.READ_COUNTER, 4),
     WRITE_COEFF: f.regression ? m.localparam('OP_WRITE_COEFF', CMD.WRITE_COEFF, 4) : undefined,
+    WRITE_ISO: f.mhg ? m.localparam('OP_WRITE_ISO', CMD.WRITE_ISO, 4) : undefined,
+    WRITE_PARAM: f.mhg ? m.localparam('OP_WRITE_PARAM', CMD.WRITE_PARAM, 4) : undefined,
   };
   const EV_DECISION = m.localparam('EV_DECISION', EVENT.DECISION, 2);
   const EV_COMPLETION = m.localparam('EV_COMPLETION', EVENT.COMPLETION, 2);
@@ -318,6 +323,20 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   });
 
   const policyDone = m.wire('policy_done', 1, { doc: 'the policy has chosen' });
+  // MHG: the admission strobe (its list insertion) and the host's iso table and registers.
+  const mhgPorts: Record<string, Expr> = f.mhg
+    ? {
+        admit: admFire,
+        admit_slot: admSlot,
+        wr_iso: cmdFire.land(isOp(OP.WRITE_ISO!)),
+        wr_iso_addr: cmdAddr.bits(VW - 1, 0),
+        wr_iso_value: cmdData.bits(LAT - 1, 0),
+        wr_inv_iso: cmdData.bits(LAT + f.invIsoWidth - 1, LAT),
+        wr_param: cmdFire.land(isOp(OP.WRITE_PARAM!)),
+        wr_param_addr: cmdAddr.bits(1, 0),
+        wr_param_value: cmdData.bits(f.mhgParamWidth - 1, 0),
+      }
+    : {};
   const win = { slot: m.wire('win_slot', D), variant: m.wire('win_variant', VW), layer: m.wire('win_layer', LW), score: m.wire('win_score', SW) };
   m.instance(policy, 'u_policy', {
     clk,
@@ -337,6 +356,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     win_variant: win.variant,
     win_layer: win.layer,
     win_score: win.score,
+    ...mhgPorts,
   });
   const decide = m.named('decide', policyDone.land(evFree), 'the decision is made this cycle');
   const completionEvent = m.named('completion_event', updating.land(wb.we).land(wb.last).land(evFree), 'the completion event is loaded this cycle');

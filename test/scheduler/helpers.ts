@@ -7,6 +7,7 @@ import { expect } from 'vitest';
 import { SchedulerSim, type SchedRun, type SchedScript } from '../../cosim/scheduler/driver.ts';
 import { generateDesign, parseConfig, writeDesign, type HwConfig } from '../../hwgen/index.ts';
 import { expectedLog } from '../../compare/scheduler-harness-model.ts';
+import type { Decision } from '../../hwgen/scheduler/golden.ts';
 
 export function schedulerDesign(scheduler: Record<string, number | string>, name: string): { config: HwConfig; dir: string } {
   const config = parseConfig({ scheduler });
@@ -22,8 +23,8 @@ export async function openScheduler(scheduler: Record<string, number | string>, 
 }
 
 /** Runs the script on the RTL and asserts the log equals the golden model's, line for line. */
-export async function runAndCompare(sim: SchedulerSim, config: HwConfig, script: SchedScript, evStall = 0): Promise<SchedRun> {
-  const expected = expectedLog(config.scheduler, script, evStall);
+export async function runAndCompare(sim: SchedulerSim, config: HwConfig, script: SchedScript, evStall = 0, onDecision?: (d: Decision) => void): Promise<SchedRun> {
+  const expected = expectedLog(config.scheduler, script, evStall, { onDecision });
   const got = await sim.run(script, 1_000_000, { evStall });
   const firstDiff = expected.findIndex((line, i) => got.lines[i] !== line);
   if (firstDiff >= 0 || got.lines.length !== expected.length) {

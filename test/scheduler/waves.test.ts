@@ -22,4 +22,17 @@ describe('scheduler waveforms', () => {
       await sim.close();
     }
   });
+
+  it('mhg: the MHG policy group instead of the score units', async () => {
+    const { sim, config, dir } = await openScheduler({ log2Tasks: 3, policy: 'mhg' }, 'wavemhg', 'fst');
+    try {
+      const script = randomScenario(config.scheduler, { seed: 9, requests: 6 });
+      const run = await sim.run(script, 1_000_000, { wave: join(dir, '..', 'mhg.fst') });
+      const gtkw = readFileSync(run.gtkw!, 'utf8');
+      expect(gtkw).toContain('MHG policy');
+      expect(gtkw).toMatch(/TOP\.dysta_scheduler\.u_policy\.phase/);
+    } finally {
+      await sim.close();
+    }
+  });
 });
