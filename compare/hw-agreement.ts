@@ -18,6 +18,8 @@ import {
   beats,
   clampPred,
   encodeCoefficient,
+  encodeInvIso,
+  type MhgParamsQ,
   regressionStep,
   type CoefficientBank,
   encodePenaltyScale,
@@ -69,6 +71,8 @@ export interface FloatDecision {
   layer: number;
   /** Float scores, same order as ready. */
   score: readonly number[];
+  /** Float P (seconds), same order as ready. */
+  predicted: readonly number[];
 }
 
 /** A trace in the host's encoding: tables and per-request values in cycles and fixed point. */
@@ -105,6 +109,8 @@ export function encodeTrace(cfg: SchedulerConfig, variants: readonly PlainVarian
     tables.push({ nlayers: v.layers, suffix0: cyc(v.suffix[0]!), layers: r.map((rr, l) => ({ recip: rr, suffixNext: s[l]! })) });
     coeffs.push(f.regression ? hostCoefficients(f, v) : []);
     if (f.regression) tables[tables.length - 1]!.coeffs = coeffs[coeffs.length - 1];
+    // MHG: iso = the pattern profile's isolated latency (the float model's isoEst), and 1/iso.
+    if (f.mhg) Object.assign(tables[tables.length - 1]!, { iso: cyc(v.suffix[0]!), invIso: encodeInvIso(f, cyc(v.suffix[0]!)) });
   }
   if (variants.length > f.variants) throw new RangeError(`${variants.length} variants; raise scheduler.log2Variants`);
   const arrival: bigint[] = [];
@@ -175,9 +181,11 @@ export interface LockstepResult {
   flips: Flip[];
 }
 
-/** Lockstep comparison along the float run's decision log. */
-export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, log: readonly FloatDecision[]): LockstepResult {
-  const e = encodeTrace(cfg, variants, req);
+/**
+ * The fixed-point predictor state of every request, following the float run's history: after each
+ * float decision the chosen request's layer runs (its measured non-zeros, its float latency).
+ */
+export function followFloatHistory(e: EncodedTrace, variants: readonly PlainVariant[], req: PlainRequests): { pred: bigint[]; lastRun: bigint[]; ran(d: FloatDecision): void } {
   const f = e.f;
   const n = req.count;
   const ratioSum = new Array<bigint>(n).fill(0n);
@@ -185,6 +193,30 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
     ? Array.from({ length: n }, (_, i) => (f.regression ? clampPred(f, e.coeffs[req.variant[i]!]![e.bank[i]!]!.a[0]!) : e.tables[req.variant[i]!]!.suffix0))
     : [];
   const lastRun = [...e.arrival];
+  const cyc = (s: number) => BigInt(Math.round(s * f.clockHz));
+  return {
+    pred,
+    lastRun,
+    ran(d) {
+      const x = d.chosen;
+      const v = req.variant[x]!;
+      const l = d.layer;
+      const step = f.regression
+        ? regressionStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.coeffs[v]![e.bank[x]!], l + 1 >= variants[v]!.layers)
+        : predictorStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.suffixNext[v]![l]!);
+      ratioSum[x] = step.ratioSum;
+      pred[x] = step.pred;
+      const floatLatency = variants[v]!.latency[req.sample[x]! * variants[v]!.layers + l]!;
+      lastRun[x] = cyc(d.time + floatLatency);
+    },
+  };
+}
+
+/** Lockstep comparison along the float run's decision log. */
+export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, log: readonly FloatDecision[]): LockstepResult {
+  const e = encodeTrace(cfg, variants, req);
+  const f = e.f;
+  const { pred, lastRun, ran } = followFloatHistory(e, variants, req);
   const cyc = (s: number) => BigInt(Math.round(s * f.clockHz));
   let identical = 0;
   const flips: Flip[] = [];
@@ -224,16 +256,7 @@ export function lockstep(cfg: SchedulerConfig, variants: readonly PlainVariant[]
       });
     }
     // The float's choice runs its layer; the fixed-point state follows the same history.
-    const x = d.chosen;
-    const v = req.variant[x]!;
-    const l = d.layer;
-    const step = f.regression
-      ? regressionStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.coeffs[v]![e.bank[x]!], l + 1 >= variants[v]!.layers)
-      : predictorStep(f, ratioSum[x]!, e.nnz[x]![l]!, e.recip[v]![l]!, l + 1, e.suffixNext[v]![l]!);
-    ratioSum[x] = step.ratioSum;
-    pred[x] = step.pred;
-    const floatLatency = variants[v]!.latency[req.sample[x]! * variants[v]!.layers + l]!;
-    lastRun[x] = cyc(d.time + floatLatency);
+    ran(d);
   }
   return { decisions: log.length, identical, flips };
 }
@@ -253,9 +276,10 @@ export interface FreeRunResult {
  * a 2^D task table (a full table defers admissions), and with `rtlLatency` the block's own cycles
  * (UPDATE_TO_SELECT after each layer, N + SELECT_FIXED per decision) added to the timeline.
  */
-export function freeRun(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, options: { rtlLatency?: boolean } = {}): FreeRunResult {
+export function freeRun(cfg: SchedulerConfig, variants: readonly PlainVariant[], req: PlainRequests, options: { rtlLatency?: boolean; mhgParams?: MhgParamsQ } = {}): FreeRunResult {
   const e = encodeTrace(cfg, variants, req);
   const g = new GoldenScheduler(e.f);
+  if (options.mhgParams) g.setMhgParams(options.mhgParams);
   e.tables.forEach((tb, v) => g.program(v, tb));
   const n = req.count;
   const slotReq = new Map<number, number>();
