@@ -60,6 +60,9 @@ export interface SystemShape {
   log2Tasks: number;
   /** Regression builds: coefficient width (0 with the gamma predictor). */
   coeffWidth: number;
+  latencyWidth: number;
+  /** MHG builds: 1/iso word width (0 with the dysta policy). */
+  invIsoWidth: number;
 }
 
 export interface SystemDecision {
@@ -152,6 +155,8 @@ export class SystemSim {
       recipWidth: p('RECIP_WIDTH'),
       log2Tasks: p('LOG2_TASKS'),
       coeffWidth: mod.parameters.PREDICTOR === 'regression' ? p('COEFF_WIDTH') : 0,
+      latencyWidth: p('LATENCY_WIDTH'),
+      invIsoWidth: mod.parameters.POLICY === 'mhg' ? p('MHG_INV_ISO_WIDTH') : 0,
     };
     const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
     return new SystemSim(simulator, session, shape);

@@ -14,7 +14,7 @@
 import type { HwConfig, PeArrayConfig } from '../config/index.ts';
 import { compressRows, runLayerGolden, type Beat, type LayerTile } from '../pe-array/golden.ts';
 import { SeededInts, im2col, lowerConvWeights, type ConvShape } from '../pe-array/layers.ts';
-import { encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type CoefficientBank, type SchedulerFormats, type VariantTables } from '../scheduler/golden.ts';
+import { encodeInvIso, encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type CoefficientBank, type SchedulerFormats, type VariantTables } from '../scheduler/golden.ts';
 import { encodeCoefficient } from '../scheduler/formats.ts';
 
 /** Cycles of one layer in the system loop, from its first weight write to npu_done. */
@@ -152,7 +152,7 @@ export interface VariantProfile {
   avgCycles: number[];
   tables: VariantTables;
   /** The same tables as the cosim driver's plain numbers. */
-  script: { variant: number; nlayers: number; suffix0: bigint; layers: { mant: bigint; shift: number; suffixNext: bigint }[]; coeffs?: CoefficientBank[] };
+  script: { variant: number; nlayers: number; suffix0: bigint; layers: { mant: bigint; shift: number; suffixNext: bigint }[]; coeffs?: CoefficientBank[]; iso?: bigint; invIso?: bigint };
 }
 
 /**
@@ -207,14 +207,16 @@ export function profileVariant(config: HwConfig, variant: number, model: CnnMode
         runs.map((r) => r.map((x) => x.cycles)),
       )
     : undefined;
-  const tables: VariantTables = { nlayers: n, suffix0: suffix(0), layers, ...(coeffs ? { coeffs } : {}) };
+  // MHG: iso = the mean isolated latency (the static level's estimate), and its reciprocal word.
+  const mhg = f.mhg ? { iso: suffix(0), invIso: encodeInvIso(f, suffix(0)) } : undefined;
+  const tables: VariantTables = { nlayers: n, suffix0: suffix(0), layers, ...(coeffs ? { coeffs } : {}), ...(mhg ?? {}) };
   return {
     variant,
     model,
     expectedNonzero,
     avgCycles,
     tables,
-    script: { variant, nlayers: n, suffix0: tables.suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })), ...(coeffs ? { coeffs } : {}) },
+    script: { variant, nlayers: n, suffix0: tables.suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })), ...(coeffs ? { coeffs } : {}), ...(mhg ?? {}) },
   };
 }
 
