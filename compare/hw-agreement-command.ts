@@ -4,27 +4,23 @@
 // This is the one place that joins hwgen and sw-scheduler; both stay independent of each other.
 import type { CommandModule } from 'yargs';
 import {
-  DEFAULT_FIT_SPLIT,
   compileTrace,
   computeDeadlines,
   computeMetrics,
-  fitRegression,
   generatePoissonTrace,
-  getFitSplit,
   getPolicy,
   getPredictor,
   createMhgSelector,
   simulateWithDecisionLog,
   workloadCapacity,
   zooWorkload,
-  type CompiledTrace,
   type DecisionRecord,
   type TaskTable,
 } from '../sw-scheduler/index.ts';
-
 import { ConfigError, MHG_RESET, MHG_VIO, loadConfigFile, mhgParamsQ, parseConfig, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
-import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
+import { freeRun, lockstep, type Flip } from './hw-agreement.ts';
 import { lockstepMhg, type FloatMhgView, type MhgFlip } from './mhg-agreement.ts';
+import { plainTrace } from './trace-script.ts';
 
 /** The policies the hardware runs: dysta (score units), and mhg / mhg_vio (one mhg_policy build, its registers). */
 export const HW_POLICIES = ['dysta', 'mhg', 'mhg_vio'] as const;
@@ -68,32 +64,6 @@ function explain(flip: Flip): string {
   return `near tie: float gap ${gap.toFixed(1)} cycles, fixed-point rounding moved the two scores by ${a.toFixed(1)} and ${b.toFixed(1)} cycles (net ${moved.toFixed(1)} >= gap)${tie}`;
 }
 
-/**
- * The trace as plain arrays for the fixed-point model, with the regression fits of the default
- * split (cross-fitted by sample parity: a request on an even sample id uses the fit on the odd ones,
- * bank 0, and vice versa, bank 1) and each request's bank.
- */
-export function plainTrace(compiled: CompiledTrace): { variants: PlainVariant[]; req: PlainRequests } {
-  const workload = compiled.workload;
-  const split = getFitSplit(DEFAULT_FIT_SPLIT);
-  const fits = fitRegression(workload, split);
-  const variants: PlainVariant[] = workload.variants.map((v, i) => ({
-    layers: v.layers,
-    suffix: v.patSuffix,
-    avgDensity: v.avgDensity,
-    latency: v.latency,
-    sparsity: v.sparsity,
-    regression: fits[i]!.fits.map((fit) => (fit ? { a: fit.a, b: fit.b } : null)),
-  }));
-  const bank = Array.from({ length: compiled.count }, (_, i) => {
-    const v = workload.variants[compiled.variantIndex[i]!]!;
-    const s = compiled.sampleIndex[i]!;
-    return split.uses(s, v.sampleIds.length, v.sampleIds[s]!);
-  });
-  const req: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled), bank };
-  return { variants, req };
-}
-
 /** The float MHG on one logged decision's ready set: what it saw (for naming a flipped decision). */
 function floatMhgView(d: DecisionRecord, deadline: ArrayLike<number>, iso: (x: number) => number, params: { sigma: number; lambda: number; tau: number }): FloatMhgView {
   const n = d.ready.length;
@@ -119,7 +89,7 @@ export function runAgreement(o: AgreementOptions): AgreementReport {
   const predictor = o.scheduler.predictor === 'regression' ? getPredictor('regression') : getPredictor('average');
   const { result, decisions } = simulateWithDecisionLog(compiled, getPolicy(policy), { predictor });
   const float = computeMetrics(result);
-  const { variants, req } = plainTrace(compiled);
+  const { variants, requests: req } = plainTrace(workload, compiled);
   const params = mhgParamsOf(policy);
   const q = mhgParamsQ(schedulerFormats(o.scheduler), params);
   const deadlines = computeDeadlines(compiled);

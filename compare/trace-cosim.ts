@@ -13,27 +13,27 @@
 //           its metrics.
 // The RTL runs in its own process while Node computes the golden and float models.
 import type { SchedRun, SchedScript, SchedulerSim } from '../cosim/scheduler/driver.ts';
-import type { SchedulerConfig } from '../hwgen/index.ts';
+import { MHG_RESET, MHG_VIO, mhgParamsQ, schedulerFormats, type MhgParamsQ, type SchedulerConfig } from '../hwgen/index.ts';
 import { computeMetrics, followSchedule, getPolicy, getPredictor, simulate, type CompiledTrace, type FollowStep, type Metrics, type PolicyDefinition, type PredictorDefinition, type Workload } from '../sw-scheduler/index.ts';
 import { LogText, compareLogs, countLines, describeDifference, forEachLine, type LogComparison } from './log-diff.ts';
 import { expectedLog, playHarness } from './scheduler-harness-model.ts';
-import { TraceFitError, traceScript, type TraceScript } from './trace-script.ts';
+import { traceScript, type TraceScript } from './trace-script.ts';
 
-/** The float policy (and predictor) that the configured hardware implements. */
-export function floatModelFor(cfg: SchedulerConfig): { policy: PolicyDefinition; predictor?: PredictorDefinition; label: string } {
-  // `scheduler.policy` / `scheduler.predictor` (dysta | mhg, gamma | regression) arrive with the
-  // second scheduler policy; until then every design implements dysta with gamma.
-  const extra = cfg as unknown as { policy?: string; predictor?: string };
-  const name = extra.policy ?? 'dysta';
-  let policy: PolicyDefinition;
-  try {
-    policy = getPolicy(name);
-  } catch {
-    throw new TraceFitError(`scheduler.policy = '${name}' has no float model to compare with`);
-  }
-  const predictorName = extra.predictor === undefined ? undefined : extra.predictor === 'gamma' ? 'average' : extra.predictor;
-  const predictor = predictorName === undefined ? undefined : getPredictor(predictorName);
-  return { policy, predictor, label: predictorName ? `${name} (${extra.predictor})` : name };
+/**
+ * The float policy (and predictor) that the configured hardware implements: dysta or, for an MHG
+ * build, `mhg` or `mhg_vio` (the same build with other registers); gamma is the float `average`.
+ */
+export function floatModelFor(cfg: SchedulerConfig, mhgPolicy: MhgPolicyName = 'mhg'): { policy: PolicyDefinition; predictor?: PredictorDefinition; label: string } {
+  const name = cfg.policy === 'mhg' ? mhgPolicy : 'dysta';
+  const predictor = getPredictor(cfg.predictor === 'gamma' ? 'average' : cfg.predictor);
+  return { policy: getPolicy(name), predictor, label: name === 'dysta' && cfg.predictor === 'gamma' ? name : `${name} (${cfg.predictor})` };
+}
+
+export type MhgPolicyName = 'mhg' | 'mhg_vio';
+
+/** The MHG registers a float MHG policy's parameters come to (BEYOND.md section 2). */
+export function mhgRegisters(cfg: SchedulerConfig, mhgPolicy: MhgPolicyName): MhgParamsQ {
+  return mhgParamsQ(schedulerFormats(cfg), mhgPolicy === 'mhg_vio' ? MHG_VIO : MHG_RESET);
 }
 
 /** What a `sched_run` log says about the run, read line by line (A, B, C, D and K lines only). */
@@ -155,6 +155,8 @@ export interface TraceCosimOptions {
    * A disagreement is rerun with the reads on, so the report shows both models' scores.
    */
   scoreReads?: boolean;
+  /** MHG builds: the float policy to compare with and the registers the host writes (default mhg). */
+  mhgPolicy?: MhgPolicyName;
   wave?: string;
   progress?: (line: string) => void;
 }
@@ -210,9 +212,10 @@ export async function runBeside<T>(
 export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimReport> {
   const say = o.progress ?? (() => {});
   const started = performance.now();
-  const ts = o.script ?? traceScript(o.cfg, o.workload, o.compiled);
+  const mhgPolicy = o.mhgPolicy ?? 'mhg';
+  const ts = o.script ?? traceScript(o.cfg, o.workload, o.compiled, o.cfg.policy === 'mhg' ? { mhgParams: mhgRegisters(o.cfg, mhgPolicy) } : {});
   const clockHz = o.cfg.clockMHz * 1e6;
-  const { policy, predictor, label } = floatModelFor(o.cfg);
+  const { policy, predictor, label } = floatModelFor(o.cfg, mhgPolicy);
   const scoreReads = o.scoreReads ?? false;
   const n = o.compiled.count;
 

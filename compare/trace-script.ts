@@ -14,8 +14,8 @@
 // counts, latency, time and count widths, layers long enough for the harness) and throws one
 // TraceFitError naming the config key to change otherwise.
 import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
-import { encodeReciprocal, schedulerFormats, toCycles, type SchedulerConfig } from '../hwgen/index.ts';
-import { computeDeadlines, type CompiledTrace, type Workload } from '../sw-scheduler/index.ts';
+import { encodeReciprocal, schedulerFormats, toCycles, type MhgParamsQ, type SchedulerConfig } from '../hwgen/index.ts';
+import { DEFAULT_FIT_SPLIT, computeDeadlines, fitRegression, getFitSplit, type CompiledTrace, type Workload } from '../sw-scheduler/index.ts';
 import { NOMINAL_OUTPUTS, encodeTrace, type EncodedTrace, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
 
 /** The trace does not fit the configured scheduler: a user-facing input error (exit code 2). */
@@ -53,11 +53,29 @@ function bitsFor(n: bigint): number {
   return n <= 0n ? 1 : n.toString(2).length;
 }
 
-/** The workload and the requests as plain arrays (the encoder's input). */
+/**
+ * The workload and the requests as plain arrays (the encoder's input), with the regression fits of
+ * the default split (cross-fitted by sample parity: a request on an even sample id uses the fit on
+ * the odd ones, bank 0, and vice versa, bank 1) and each request's bank; gamma builds ignore both.
+ */
 export function plainTrace(workload: Workload, compiled: CompiledTrace): { variants: PlainVariant[]; requests: PlainRequests } {
+  const split = getFitSplit(DEFAULT_FIT_SPLIT);
+  const fits = fitRegression(workload, split);
+  const bank = Array.from({ length: compiled.count }, (_, i) => {
+    const v = workload.variants[compiled.variantIndex[i]!]!;
+    const s = compiled.sampleIndex[i]!;
+    return split.uses(s, v.sampleIds.length, v.sampleIds[s]!);
+  });
   return {
-    variants: workload.variants.map((v) => ({ layers: v.layers, suffix: v.patSuffix, avgDensity: v.avgDensity, latency: v.latency, sparsity: v.sparsity })),
-    requests: { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled) },
+    variants: workload.variants.map((v, i) => ({
+      layers: v.layers,
+      suffix: v.patSuffix,
+      avgDensity: v.avgDensity,
+      latency: v.latency,
+      sparsity: v.sparsity,
+      regression: fits[i]!.fits.map((fit) => (fit ? { a: fit.a, b: fit.b } : null)),
+    })),
+    requests: { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled), bank },
   };
 }
 
@@ -125,19 +143,26 @@ function checkFits(cfg: SchedulerConfig, workload: Workload, compiled: CompiledT
   });
 }
 
-/** The script `sched_run` plays for this trace; throws TraceFitError if the hardware cannot hold it. */
-export function traceScript(cfg: SchedulerConfig, workload: Workload, compiled: CompiledTrace): TraceScript {
+/**
+ * The script `sched_run` plays for this trace; throws TraceFitError if the hardware cannot hold it.
+ * Regression builds get both coefficient banks and each request's bank, MHG builds each variant's
+ * iso words and, with `mhgParams`, the sigma / lambda / tau registers (absent: mhg's reset values).
+ */
+export function traceScript(cfg: SchedulerConfig, workload: Workload, compiled: CompiledTrace, options: { mhgParams?: MhgParamsQ } = {}): TraceScript {
   const { variants, requests } = plainTrace(workload, compiled);
   checkFits(cfg, workload, compiled, requests.deadline as Float64Array);
   const e = encodeTrace(cfg, variants, requests);
+  const f = e.f;
   // Reset (2 cycles) and one cycle per table word, then a margin; trace time 0 starts there.
-  const commands = variants.reduce((a, v) => a + 1 + v.layers, 0);
+  const commands = variants.reduce((a, v) => a + 1 + v.layers * (f.regression ? 1 + f.coeffBanks : 1) + (f.mhg ? 1 : 0), options.mhgParams ? 3 : 0);
   const start = BigInt(Math.ceil((commands + 16) / 1024) * 1024);
   const scriptVariants: ScriptVariant[] = e.tables.map((t, v) => ({
     variant: v,
     nlayers: t.nlayers,
     suffix0: t.suffix0,
     layers: t.layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })),
+    ...(t.coeffs ? { coeffs: t.coeffs } : {}),
+    ...(f.mhg ? { iso: t.iso!, invIso: t.invIso! } : {}),
   }));
   const arrival = e.arrival.map((a) => a + start);
   const deadline = e.deadline.map((d) => d + start);
@@ -146,10 +171,11 @@ export function traceScript(cfg: SchedulerConfig, workload: Workload, compiled: 
     variant: requests.variant[i]!,
     deadline: deadline[i]!,
     scale: e.scale[i]!,
+    ...(f.regression ? { bank: e.bank[i]! } : {}),
     layers: e.latency[i]!.map((cycles, l) => ({ cycles, nnz: e.nnz[i]![l]! })),
   }));
   return {
-    script: { start, variants: scriptVariants, requests: scriptRequests },
+    script: { start, variants: scriptVariants, requests: scriptRequests, ...(options.mhgParams ? { mhgParams: options.mhgParams } : {}) },
     encoded: e,
     start,
     arrival,
