@@ -23,6 +23,8 @@ export interface AxiShellOutputs {
   irq: bigint;
   cmd_valid: bigint; cmd_op: bigint; cmd_addr: bigint; cmd_data: bigint;
   adm_valid: bigint; adm_variant: bigint; adm_deadline: bigint; adm_arrival: bigint; adm_penalty_scale: bigint;
+  /** Regression builds only. */
+  adm_coeff_bank?: bigint;
   ev_ready: bigint;
 }
 
@@ -38,7 +40,7 @@ interface State {
   irqEnable: bigint;
   cmdOp: bigint; cmdAddr: bigint; cmdData: bigint;
   cmdPending: boolean; rspWait: boolean; rspFresh: boolean; rspData: bigint;
-  admVariant: bigint; admDeadline: bigint; admArrival: bigint; admScale: bigint;
+  admVariant: bigint; admDeadline: bigint; admArrival: bigint; admScale: bigint; admBank: bigint;
   admPending: boolean; admDone: boolean; admSlot: bigint;
   timeHi: bigint;
 }
@@ -48,7 +50,7 @@ function resetState(): State {
   return {
     awHeld: false, awAddr: 0n, wHeld: false, wData: 0n, wStrb: 0n, bValid: false, bResp: 0n, rValid: false, rData: 0n, rResp: 0n,
     irqEnable: 0n, cmdOp: 0n, cmdAddr: 0n, cmdData: 0n, cmdPending: false, rspWait: false, rspFresh: false, rspData: 0n,
-    admVariant: 0n, admDeadline: 0n, admArrival: 0n, admScale: 0n, admPending: false, admDone: false, admSlot: 0n, timeHi: 0n,
+    admVariant: 0n, admDeadline: 0n, admArrival: 0n, admScale: 0n, admBank: 0n, admPending: false, admDone: false, admSlot: 0n, timeHi: 0n,
   };
 }
 
@@ -92,6 +94,7 @@ export class AxiShellGolden {
       case REG.ADM_SCALE_LO: return word(s.admScale, 0);
       case REG.ADM_SCALE_HI: return word(s.admScale, 1);
       case REG.ADM_RESULT: return (b(s.admDone) << 31n) | s.admSlot;
+      case REG.ADM_BANK: return this.w.bank ? s.admBank : undefined;
       case REG.EV_INFO: return (i.ev_valid << 31n) | (i.ev_kind << 28n) | (i.ev_layer << 16n) | i.ev_task;
       case REG.EV_TIME_LO: return word(i.ev_time, 0);
       case REG.EV_TIME_HI: return word(i.ev_time, 1);
@@ -140,7 +143,7 @@ export class AxiShellGolden {
       let ok: boolean;
       if (a === REG.IRQ_ENABLE || a === REG.EV_POP) ok = true;
       else if (STAGING_CMD.includes(a)) ok = !cmdBusy;
-      else if (STAGING_ADM.includes(a)) ok = !s.admPending;
+      else if (STAGING_ADM.includes(a) || (a === REG.ADM_BANK && this.w.bank > 0)) ok = !s.admPending;
       else if (a === REG.ADM_CTRL) ok = !(bit(s.wData, 0) === 1n && s.admPending);
       else ok = false;
       n.awHeld = false;
@@ -164,6 +167,7 @@ export class AxiShellGolden {
           case REG.ADM_ARRIVAL_HI: n.admArrival = put(s.admArrival, w.time, 1); break;
           case REG.ADM_SCALE_LO: n.admScale = put(s.admScale, w.scale, 0); break;
           case REG.ADM_SCALE_HI: if (w.scale > 32) n.admScale = put(s.admScale, w.scale, 1); break;
+          case REG.ADM_BANK: n.admBank = put(s.admBank, w.bank, 0); break;
           case REG.ADM_CTRL:
             if (bit(s.wData, 0) === 1n) { n.admPending = true; n.admDone = false; }
             else if (bit(s.wData, 1) === 1n && !admFire) n.admPending = false;
@@ -186,6 +190,7 @@ export class AxiShellGolden {
       irq: s.irqEnable & i.ev_valid,
       cmd_valid: b(s.cmdPending), cmd_op: s.cmdOp, cmd_addr: s.cmdAddr, cmd_data: s.cmdData,
       adm_valid: b(s.admPending), adm_variant: s.admVariant, adm_deadline: s.admDeadline, adm_arrival: s.admArrival, adm_penalty_scale: s.admScale,
+      ...(this.w.bank ? { adm_coeff_bank: s.admBank } : {}),
       ev_ready: b(evPop),
     };
   }

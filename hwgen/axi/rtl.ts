@@ -27,11 +27,14 @@ export interface HostWidths {
   layer: number;
   score: number;
   count: number;
+  /** adm_coeff_bank (regression builds): 1, else 0 (no such port, no ADM_BANK register). */
+  bank: number;
 }
 
 export function hostWidths(scheduler: ModuleDef): HostWidths {
-  const w = (name: string): number => {
+  const w = (name: string, optional = false): number => {
     const p = scheduler.ports.find((q) => q.name === name);
+    if (!p && optional) return 0;
     if (!p) throw new Error(`${scheduler.name} has no port ${name}`);
     return p.width;
   };
@@ -45,12 +48,13 @@ export function hostWidths(scheduler: ModuleDef): HostWidths {
     layer: w('ev_layer'),
     score: w('ev_score'),
     count: w('num_valid'),
+    bank: w('adm_coeff_bank', true),
   };
 }
 
 /** Limits of the fixed register map (the config ranges keep every width inside them). */
 function checkWidths(w: HostWidths): void {
-  const limits: [keyof HostWidths, number][] = [['cmdAddr', 32], ['cmdData', 96], ['variant', 32], ['time', 64], ['scale', 64], ['slot', 10], ['layer', 10], ['score', 64], ['count', 15]];
+  const limits: [keyof HostWidths, number][] = [['cmdAddr', 32], ['cmdData', 96], ['variant', 32], ['time', 64], ['scale', 64], ['slot', 10], ['layer', 10], ['score', 64], ['count', 15], ['bank', 1]];
   for (const [k, max] of limits) if (w[k] > max) throw new Error(`AXI register map: ${k} width ${w[k]} exceeds ${max}`);
 }
 
@@ -124,6 +128,7 @@ export function buildAxiShell(w: HostWidths, params: Record<string, number>): Mo
   const admArrival = m.output('adm_arrival', w.time, { reset: 0 });
   const admScale = m.output('adm_penalty_scale', w.scale, { reset: 0 });
   const admSlotIn = m.input('adm_slot', w.slot);
+  const admBank = w.bank ? m.output('adm_coeff_bank', w.bank, { reset: 0, doc: 'regression builds: the staged request\'s coefficient bank' }) : undefined;
   const evValid = m.input('ev_valid', 1);
   const evReady = m.output('ev_ready', 1);
   const evKind = m.input('ev_kind', 2);
@@ -212,6 +217,7 @@ export function buildAxiShell(w: HostWidths, params: Record<string, number>): Mo
     [REG.ADM_SCALE_LO, word(admScale, 0)],
     [REG.ADM_SCALE_HI, word(admScale, 1)],
     [REG.ADM_RESULT, cat(admDone, lit(0, 31 - w.slot), admSlot)],
+    ...(admBank ? [[REG.ADM_BANK, admBank.resize(32)] as [number, Expr]] : []),
     [REG.EV_INFO, evInfo],
     [REG.EV_TIME_LO, word(evTime, 0)],
     [REG.EV_TIME_HI, word(evTime, 1)],
@@ -241,7 +247,7 @@ export function buildAxiShell(w: HostWidths, params: Record<string, number>): Mo
     b.switch(awWord, [
       [REG.IRQ_ENABLE >> 2, ok(lit(1, 1))],
       ...staging([REG.CMD_OP, REG.CMD_ADDR, REG.CMD_DATA0, REG.CMD_DATA1, REG.CMD_DATA2, REG.CMD_GO], cmdBusy),
-      ...staging([REG.ADM_VARIANT, REG.ADM_DEADLINE_LO, REG.ADM_DEADLINE_HI, REG.ADM_ARRIVAL_LO, REG.ADM_ARRIVAL_HI, REG.ADM_SCALE_LO, REG.ADM_SCALE_HI], admPending),
+      ...staging([REG.ADM_VARIANT, REG.ADM_DEADLINE_LO, REG.ADM_DEADLINE_HI, REG.ADM_ARRIVAL_LO, REG.ADM_ARRIVAL_HI, REG.ADM_SCALE_LO, REG.ADM_SCALE_HI, ...(admBank ? [REG.ADM_BANK] : [])], admPending),
       [REG.ADM_CTRL >> 2, ok(wData.bit(0).land(admPending).lnot())],
       [REG.EV_POP >> 2, ok(lit(1, 1))],
     ]);
@@ -303,6 +309,7 @@ export function buildAxiShell(w: HostWidths, params: Record<string, number>): Mo
           ...([[REG.ADM_DEADLINE_LO, admDeadline], [REG.ADM_ARRIVAL_LO, admArrival], [REG.ADM_SCALE_LO, admScale]] as const).flatMap(([o, reg]) =>
             [0, 1].filter((i) => 32 * i < reg.width).map((i) => [(o >> 2) + i, () => b.set(reg, withWord(reg, i, merged(reg, i)))] as const),
           ),
+          ...(admBank ? [[REG.ADM_BANK >> 2, () => b.set(admBank, withWord(admBank, 0, merged(admBank, 0)))] as const] : []),
           [REG.ADM_CTRL >> 2, () => {
             b.if(wData.bit(0), () => {
               b.set(admPending, lit(1, 1));

@@ -107,6 +107,7 @@ function registerMap(): string[] {
     '// An admission: stage the request, submit; it stays pending while the table is full.',
     `wr(base + ${hex(REG.ADM_VARIANT)}, v); wr(base + ${hex(REG.ADM_DEADLINE_LO)}, dl); wr(base + ${hex(REG.ADM_DEADLINE_HI)}, dh);`,
     `wr(base + ${hex(REG.ADM_ARRIVAL_LO)}, al); wr(base + ${hex(REG.ADM_ARRIVAL_HI)}, ah); wr(base + ${hex(REG.ADM_SCALE_LO)}, s);`,
+    `wr(base + ${hex(REG.ADM_BANK)}, bank);                // regression builds: the request's coefficient bank`,
     `wr(base + ${hex(REG.ADM_CTRL)}, 1);`,
     `while (!(rd(base + ${hex(REG.STATUS)}) & 8)) ;         // STATUS.admission accepted (or write ${hex(REG.ADM_CTRL)} = 2 to withdraw)`,
     `slot = rd(base + ${hex(REG.ADM_RESULT)}) & 0xffff;`,

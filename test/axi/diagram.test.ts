@@ -18,7 +18,7 @@ describe('the AXI4-Lite diagram matches the golden model', () => {
     const d = hostProtocolDiagrams().find((x) => x.file === 'wave-axi-lite.svg')!;
     const lane = (name: string) => bits(d.signal.find((s) => 'name' in s && s.name === name) as WaveLane);
     const cycles = lane('wvalid').length;
-    const golden = new AxiShellGolden({ cmdAddr: 11, cmdData: 70, variant: 4, time: 48, scale: 32, slot: 6, layer: 7, score: 32, count: 7 }, { log2Tasks: 6, log2Variants: 4, log2MaxLayers: 7 });
+    const golden = new AxiShellGolden({ cmdAddr: 11, cmdData: 70, variant: 4, time: 48, scale: 32, slot: 6, layer: 7, score: 32, count: 7, bank: 0 }, { log2Tasks: 6, log2Variants: 4, log2MaxLayers: 7 });
     const drawn = { wready: lane('wready'), awready: lane('awready'), bvalid: lane('bvalid'), arready: lane('arready'), rvalid: lane('rvalid') };
     const seen: Record<keyof typeof drawn, number[]> = { wready: [], awready: [], bvalid: [], arready: [], rvalid: [] };
     for (let k = 0; k < cycles; k++) {

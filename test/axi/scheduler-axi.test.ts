@@ -3,26 +3,31 @@
 // programming, admissions, decisions, layer completions through the NPU ports, read-backs. Every
 // decision (slot, layer, t_sel, score), every admission slot and every read-back (last run, gamma, P)
 // equals the scheduler's golden model replayed in the order the host saw. Register offsets are written
-// here literally, as the documented map gives them.
+// here literally, as the documented map gives them. Two builds: dysta + gamma with two score units,
+// and mhg + regression (coefficient banks and iso words written as commands, ADM_BANK per request).
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildSimulator } from '../../cosim/index.ts';
 import { AxiLiteMaster } from '../../cosim/axi/master.ts';
-import { encodePenaltyScale, encodeReciprocal, generateDesign, GoldenScheduler, parseConfig, schedulerFormats, writeDesign } from '../../hwgen/index.ts';
+import { shapeFromParameters, tableCommands } from '../../cosim/scheduler/driver.ts';
+import { encodeInvIso, encodePenaltyScale, encodeReciprocal, generateDesign, GoldenScheduler, parseConfig, schedulerFormats, schedulerParams, writeDesign } from '../../hwgen/index.ts';
 import { tempDir } from '../helpers.ts';
 import { Rng } from './stimulus.ts';
 
 const STATUS = 0x08, CMD_OP = 0x10, CMD_ADDR = 0x14, CMD_DATA0 = 0x18, CMD_GO = 0x24, RSP0 = 0x28;
-const ADM_VARIANT = 0x40, ADM_DEADLINE_LO = 0x44, ADM_ARRIVAL_LO = 0x4c, ADM_SCALE_LO = 0x54, ADM_CTRL = 0x5c, ADM_RESULT = 0x60;
+const ADM_VARIANT = 0x40, ADM_DEADLINE_LO = 0x44, ADM_ARRIVAL_LO = 0x4c, ADM_SCALE_LO = 0x54, ADM_CTRL = 0x5c, ADM_RESULT = 0x60, ADM_BANK = 0x64;
 const EV_INFO = 0x80, EV_TIME_LO = 0x84, EV_SCORE_LO = 0x8c, EV_POP = 0x94;
 
 interface Event { kind: number; slot: number; layer: number; time: bigint; score: bigint }
 
 describe('dysta_scheduler_axi: the scheduler through AXI4-Lite = golden model', () => {
   const root = tempDir();
-  // One configuration: the shell's width variants are covered by shell-vs-golden.test.ts, and a small
-  // table (4 slots, 2 score units) keeps the Verilator build short.
-  it.each([['D=2, 2 score units', { scheduler: { log2Tasks: 2, selectorUnits: 2 } }]] as const)('%s', async (name, raw) => {
+  // The shell's width variants are covered by shell-vs-golden.test.ts; a small table (4 slots) keeps
+  // the Verilator builds short.
+  it.each([
+    ['D=2, 2 score units', { scheduler: { log2Tasks: 2, selectorUnits: 2 } }],
+    ['D=2, mhg + regression', { scheduler: { log2Tasks: 2, policy: 'mhg', predictor: 'regression' } }],
+  ] as const)('%s', async (name, raw) => {
     const config = parseConfig(raw);
     const f = schedulerFormats(config.scheduler);
     const dir = join(root, name.replace(/\W/g, ''));
@@ -83,31 +88,39 @@ describe('dysta_scheduler_axi: the scheduler through AXI4-Lite = golden model', 
         { lat: [60n, 45n, 30n], expected: [400, 250, 120] },
         { lat: [50n, 70n], expected: [300, 90] },
       ];
+      // The host's words for each variant (tableCommands: the cosim host's own encoder), sent through CMD_*.
+      const shape = shapeFromParameters(schedulerParams(f));
       for (const [v, spec] of variants.entries()) {
         const layers = spec.lat.map((_, l) => ({ recip: encodeReciprocal(f, spec.expected[l]!), suffixNext: spec.lat.slice(l + 1).reduce((a, b) => a + b, 0n) }));
         const suffix0 = spec.lat.reduce((a, b) => a + b, 0n);
-        golden.program(v, { nlayers: spec.lat.length, suffix0, layers });
-        await command(1, v, (suffix0 << BigInt(f.layerCountWidth)) | BigInt(spec.lat.length));
-        for (const [l, e] of layers.entries()) {
-          await command(2, (v << f.layerWidth) | l, (e.suffixNext << BigInt(f.recipWidth + 6)) | (BigInt(e.recip.shift) << BigInt(f.recipWidth)) | e.recip.mant);
+        // Regression: bank 0 a = the suffix sums, b = 0 (P as gamma = 1); bank 1 leans on gamma.
+        const suffix = [suffix0, ...layers.map((l) => l.suffixNext)];
+        const coeffs = f.regression ? [{ a: suffix, b: suffix.map(() => 0n) }, { a: suffix.map((x) => x / 2n), b: suffix.map((x, k) => (k === 0 ? 0n : x / 2n)) }] : undefined;
+        const iso = f.mhg ? { iso: suffix0, invIso: encodeInvIso(f, suffix0) } : {};
+        golden.program(v, { nlayers: spec.lat.length, suffix0, layers, ...(coeffs ? { coeffs } : {}), ...iso });
+        const words = tableCommands({ variant: v, nlayers: spec.lat.length, suffix0, layers: layers.map((l) => ({ mant: l.recip.mant, shift: l.recip.shift, suffixNext: l.suffixNext })), ...(coeffs ? { coeffs } : {}), ...iso }, shape);
+        for (const w of words) {
+          const [, op, addr, hex] = w.split(' ');
+          await command(Number(op), Number(addr), BigInt(`0x${hex}`));
         }
       }
 
       const requests = [
-        { variant: 0, deadline: 3000n, arrival: 0n, scale: encodePenaltyScale(f, 135n) },
-        { variant: 1, deadline: 900n, arrival: 5n, scale: encodePenaltyScale(f, 120n) },
-        { variant: 0, deadline: 5000n, arrival: 9n, scale: encodePenaltyScale(f, 135n) },
-        { variant: 1, deadline: 700n, arrival: 20n, scale: encodePenaltyScale(f, 120n) },
+        { variant: 0, deadline: 3000n, arrival: 0n, scale: encodePenaltyScale(f, 135n), bank: 0 },
+        { variant: 1, deadline: 900n, arrival: 5n, scale: encodePenaltyScale(f, 120n), bank: 1 },
+        { variant: 0, deadline: 5000n, arrival: 9n, scale: encodePenaltyScale(f, 135n), bank: 1 },
+        { variant: 1, deadline: 700n, arrival: 20n, scale: encodePenaltyScale(f, 120n), bank: 0 },
       ];
       const admit = async (r: (typeof requests)[number]) => {
         await wr(ADM_VARIANT, r.variant);
         await wr64(ADM_DEADLINE_LO, r.deadline);
         await wr64(ADM_ARRIVAL_LO, r.arrival);
         await wr64(ADM_SCALE_LO, r.scale);
+        if (f.regression) await wr(ADM_BANK, r.bank);
         await wr(ADM_CTRL, 1);
         while (((await rd(STATUS)) & 8n) === 0n) ;
         const slot = Number((await rd(ADM_RESULT)) & 0xffffn);
-        expect(slot).toBe(golden.admit(r));
+        expect(slot).toBe(golden.admit({ ...r, bank: f.regression ? r.bank : 0 }));
       };
 
       await admit(requests[0]!);

@@ -14,6 +14,7 @@ import { randomTraffic } from './stimulus.ts';
 const configs: [string, Record<string, unknown>][] = [
   ['default', {}],
   ['wide: D=10, 64-bit time, 94-bit cmd_data, 48-bit score', { scheduler: { log2Tasks: 10, timeWidth: 64, latencyWidth: 48, recipWidth: 40, scoreWidth: 48, penaltyScaleWidth: 40, log2Variants: 8, log2MaxLayers: 10 } }],
+  ['regression: D=4, ADM_BANK drives adm_coeff_bank', { scheduler: { log2Tasks: 4, predictor: 'regression' } }],
   ['narrow: D=1, 8-bit scale, 16-bit latency', { scheduler: { log2Tasks: 1, log2Variants: 1, log2MaxLayers: 1, latencyWidth: 16, recipWidth: 8, penaltyScaleWidth: 8, scoreWidth: 12 } }],
 ];
 
@@ -50,7 +51,7 @@ describe('dysta_axi_shell = golden model, every output every cycle', () => {
         const rtl = await Promise.all(peeks[k]!);
         outNames.forEach((n, j) => {
           if (rtl[j] !== traffic.outputs[k]![n]) {
-            throw new Error(`cycle ${k}: ${n} RTL 0x${rtl[j]!.toString(16)} golden 0x${traffic.outputs[k]![n].toString(16)}; inputs ${JSON.stringify(traffic.inputs[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
+            throw new Error(`cycle ${k}: ${n} RTL 0x${rtl[j]!.toString(16)} golden 0x${traffic.outputs[k]![n]!.toString(16)}; inputs ${JSON.stringify(traffic.inputs[k], (_, v) => (typeof v === 'bigint' ? v.toString(16) : v))}`);
           }
         });
       }

@@ -58,7 +58,7 @@ export interface Traffic {
 }
 
 const ACTIONS = [REG.CMD_GO, REG.ADM_CTRL, REG.ADM_CTRL, REG.EV_POP];
-const ADDRS = [...REGISTERS.map((r) => r.offset), 0x34, 0x3c, 0x64, 0x98, 0xa8, 0xfc];
+const ADDRS = [...REGISTERS.map((r) => r.offset), 0x34, 0x3c, 0x68, 0x98, 0xa8, 0xfc];
 
 export function randomTraffic(w: HostWidths, config: { log2Tasks: number; log2Variants: number; log2MaxLayers: number }, cycles: number, seed: number): Traffic {
   const rng = new Rng(seed);
