@@ -306,6 +306,15 @@ export function buildMhgPolicy(f: SchedulerFormats): ModuleDef {
     b.set(fwd, lit(0, CNT));
     b.set(procValid, lit(0, 1));
   };
+  // The marking is over (its forward pass or a victim search ended it): the margin pass starts.
+  const startMargins = (b: Parameters<Parameters<ModuleBuilder['seq']>[0]>[0]) => {
+    resetPass(b);
+    b.set(prefix, lit(0, CW));
+    b.set(hasMin, lit(0, 1));
+    b.set(best.valid, lit(0, 1));
+    b.set(jstar.valid, lit(0, 1));
+    b.set(phase, PH.MARGIN);
+  };
   // A forward pass: process the position read last cycle, read the next one.
   const advance = (b: Parameters<Parameters<ModuleBuilder['seq']>[0]>[0], next: () => void) => {
     b.if(last, next, () => {
@@ -376,14 +385,7 @@ export function buildMhgPolicy(f: SchedulerFormats): ModuleDef {
           b.set(vic.max, lit(0, LAT));
           b.set(fwd, procPos.resize(CNT).add(lit(1, CNT)));
           b.set(phase, PH.VICTIM);
-        }, () => advance(b, () => {
-          resetPass(b);
-          b.set(prefix, lit(0, CW));
-          b.set(hasMin, lit(0, 1));
-          b.set(best.valid, lit(0, 1));
-          b.set(jstar.valid, lit(0, 1));
-          b.set(phase, PH.MARGIN);
-        }));
+        }, () => advance(b, () => startMargins(b)));
       }],
       [PH.VICTIM, () => {
         b.if(keptNow, () => b.set(vic.max, searchMax));
@@ -403,14 +405,7 @@ export function buildMhgPolicy(f: SchedulerFormats): ModuleDef {
             b.set(procPos, fwd.bits(D - 1, 0));
             b.set(fwd, fwd.add(lit(1, CNT)));
             b.set(phase, PH.MARK);
-          }, () => {
-            resetPass(b);
-            b.set(prefix, lit(0, CW));
-            b.set(hasMin, lit(0, 1));
-            b.set(best.valid, lit(0, 1));
-            b.set(jstar.valid, lit(0, 1));
-            b.set(phase, PH.MARGIN);
-          }));
+          }, () => startMargins(b)));
         }, () => {
           b.set(procPos, vic.pos.bits(D - 1, 0));
           b.set(vic.pos, vic.pos.sub(lit(1, CNT)));

@@ -114,26 +114,15 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
     b.set(s2.pred, predUnits);
     b.set(s2.urgency, urgency);
     b.set(s2.product, idle.mul(rd.scale!));
-    b.set(s3.valid, s2.valid);
-    b.set(s3.row, s2.row);
-    b.set(s3.seq, s2.seq);
-    b.set(s3.variant, s2.variant);
-    b.set(s3.layer, s2.layer);
-    b.set(s3.pred, s2.pred);
-    b.set(s3.urgency, s2.urgency);
+    // What a task carries from stage to stage unchanged.
+    const carry = <K extends 'valid' | 'row' | 'seq' | 'variant' | 'layer' | 'pred' | 'urgency'>(to: Record<K, Signal>, from: Record<K, Signal>, keys: readonly K[]) => {
+      for (const k of keys) b.set(to[k], from[k]);
+    };
+    carry(s3, s2, ['valid', 'row', 'seq', 'variant', 'layer', 'pred', 'urgency']);
     b.set(s3.product, penScaled.mul(invNIn));
-    b.set(s4.valid, s3.valid);
-    b.set(s4.row, s3.row);
-    b.set(s4.seq, s3.seq);
-    b.set(s4.variant, s3.variant);
-    b.set(s4.layer, s3.layer);
-    b.set(s4.pred, s3.pred);
+    carry(s4, s3, ['valid', 'row', 'seq', 'variant', 'layer', 'pred']);
     b.set(s4.product, sum.mul(betaQ));
-    b.set(s5.valid, s4.valid);
-    b.set(s5.row, s4.row);
-    b.set(s5.seq, s4.seq);
-    b.set(s5.variant, s4.variant);
-    b.set(s5.layer, s4.layer);
+    carry(s5, s4, ['valid', 'row', 'seq', 'variant', 'layer']);
     b.set(s5.score, score);
   }, 'Score pipeline: read, idle x scale, x 1/N, x beta, + P (one multiplier per stage).');
 
