@@ -2,8 +2,13 @@
 //   1. decision latency in cycles vs the number of valid tasks N = 2 ... 1024, measured in Verilator
 //      (D = 10) with 1 and 4 score units, each run also checked line for line against the golden model;
 //   2. Yosys `synth_xilinx` resources (LUT, FF, DSP, BRAM) for D = 6 and D = 9 with the 32-bit and the
-//      16-bit score path.
-//   npm run bench:scheduler-hw [-- --skip-synth] [-- --skip-latency] [-- --units 1,4]
+//      16-bit score path;
+//   3. the three predictor / policy builds (dysta + gamma, dysta + regression, mhg + regression):
+//      decision latency at N = 2, 16, 64, 256, 1024 (MHG: with no admission since the last decision,
+//      with N - 1 of them, and with every task late), synth_xilinx at D = 6 and 9, and violation rate
+//      and ANTT of the RTL run on the zoo traces (`dysta cosim --suite trace`'s path) beside the float
+//      model's.
+//   npm run bench:scheduler-hw [-- --skip-synth] [-- --skip-latency] [-- --skip-variants | --only-variants] [-- --skip-traces] [-- --units 1,4]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,46 +17,61 @@ import { parseArgs } from 'node:util';
 import { synthesize } from '../cosim/lint.ts';
 import { SchedulerSim, type SchedScript } from '../cosim/scheduler/driver.ts';
 import { generateDesign, parseConfig, writeDesign, type HwConfig } from '../hwgen/index.ts';
-import { encodeReciprocal, schedulerFormats } from '../hwgen/scheduler/golden.ts';
+import { encodeInvIso, encodeReciprocal, schedulerFormats } from '../hwgen/scheduler/golden.ts';
 import { TIMING } from '../hwgen/scheduler/formats.ts';
 import { expectedLog } from '../compare/scheduler-harness-model.ts';
+import { runTraceCosim } from '../compare/trace-cosim.ts';
+import { TRACE_DEFAULTS } from '../verify/trace.ts';
+import { compileTrace, generatePoissonTrace, workloadCapacity, zooWorkload } from '../sw-scheduler/index.ts';
 
 const { values } = parseArgs({
   options: {
     'skip-synth': { type: 'boolean', default: false },
     'skip-latency': { type: 'boolean', default: false },
+    'skip-variants': { type: 'boolean', default: false },
+    'only-variants': { type: 'boolean', default: false },
+    'skip-traces': { type: 'boolean', default: false },
     units: { type: 'string', default: '1,4' },
   },
 });
 
 const root = mkdtempSync(join(tmpdir(), 'bench-scheduler-hw-'));
 
-function design(scheduler: Record<string, number>, name: string): { config: HwConfig; dir: string } {
+function design(scheduler: Record<string, number | string>, name: string): { config: HwConfig; dir: string } {
   const config = parseConfig({ scheduler });
   const dir = join(root, name);
   writeDesign(generateDesign(config), dir);
   return { config, dir };
 }
 
-/** N requests arriving together; the first has two layers, so its second decision sees all N. */
-function latencyScript(config: HwConfig, n: number): SchedScript {
+/**
+ * N requests arriving together; the first has three layers, so its second and third decisions see
+ * all N (MHG: the second inserts the N - 1 admitted during the first layer, the third none). With
+ * `late`, every deadline is already past (MHG marks every task late: a victim search per task).
+ */
+function latencyScript(config: HwConfig, n: number, late = false): SchedScript {
   const f = schedulerFormats(config.scheduler);
   const r = encodeReciprocal(f, 1000);
   const cycles = BigInt(2 * f.tasks + 64);
-  const variant = (index: number, layers: number) => ({
-    variant: index,
-    nlayers: layers,
-    suffix0: 5000n * BigInt(layers),
-    layers: Array.from({ length: layers }, (_, l) => ({ mant: r.mant, shift: r.shift, suffixNext: 5000n * BigInt(layers - l - 1) })),
-  });
+  const variant = (index: number, layers: number) => {
+    const suffix = (k: number) => 5000n * BigInt(layers - k);
+    return {
+      variant: index,
+      nlayers: layers,
+      suffix0: suffix(0),
+      layers: Array.from({ length: layers }, (_, l) => ({ mant: r.mant, shift: r.shift, suffixNext: suffix(l + 1) })),
+      ...(f.regression ? { coeffs: [0, 1].map(() => ({ a: Array.from({ length: layers }, (_, k) => suffix(k)), b: Array.from({ length: layers }, () => 0n) })) } : {}),
+      ...(f.mhg ? { iso: suffix(0), invIso: encodeInvIso(f, suffix(0)) } : {}),
+    };
+  };
   const requests = Array.from({ length: n }, (_, i) => ({
     arrival: 100_000n,
     variant: i === 0 ? 1 : 0,
-    deadline: 10_000_000n + BigInt(i * 997),
+    deadline: late ? 100_000n + BigInt(i) : 10_000_000n + BigInt(i * 997),
     scale: 3n << 16n,
-    layers: Array.from({ length: i === 0 ? 2 : 1 }, () => ({ cycles, nnz: 900n + BigInt(i % 200) })),
+    layers: Array.from({ length: i === 0 ? 3 : 1 }, () => ({ cycles, nnz: 900n + BigInt(i % 200) })),
   }));
-  return { start: 100_000n, variants: [variant(0, 1), variant(1, 2)], requests };
+  return { start: 100_000n, variants: [variant(0, 1), variant(1, 3)], requests };
 }
 
 async function latencyTable(units: number[]): Promise<void> {
@@ -133,10 +153,113 @@ async function resourceTable(): Promise<void> {
   console.log('');
 }
 
+/** The builds of issue 11's comparison: predictor x policy. */
+const VARIANTS: [string, Record<string, string>][] = [
+  ['dysta + gamma', {}],
+  ['dysta + regression', { predictor: 'regression' }],
+  ['mhg + regression', { policy: 'mhg', predictor: 'regression' }],
+];
+
+/** t_sel -> decision event (cycles) of decision `k` of an RTL run that equals the golden model. */
+async function decisionLatency(sim: SchedulerSim, config: HwConfig, script: SchedScript, k: number, what: string): Promise<bigint> {
+  const run = await sim.run(script, 50_000_000);
+  const want = expectedLog(config.scheduler, script);
+  if (run.lines.length !== want.length || run.lines.some((l, i) => l !== want[i])) throw new Error(`${what}: RTL log differs from the golden model`);
+  const d = run.lines.filter((l) => l.startsWith('D '))[k]!.split(' ');
+  return BigInt(d[2]!) - BigInt(d[1]!);
+}
+
+async function variantLatency(): Promise<void> {
+  const ns = [2, 16, 64, 256, 1024];
+  const rows: string[] = [];
+  for (const [label, extra] of VARIANTS) {
+    const { config, dir } = design({ log2Tasks: 10, ...extra }, `vlat-${label.replace(/\W/g, '')}`);
+    const t0 = performance.now();
+    const sim = await SchedulerSim.open(dir, { trace: 'none' });
+    process.stderr.write(`${label}, D=10: simulator ${sim.simulator.reused ? 'reused' : 'built'} in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+    const mhg = config.scheduler.policy === 'mhg';
+    const cells = { steady: [] as bigint[], inserted: [] as bigint[], late: [] as string[] };
+    for (const n of ns) {
+      cells.steady.push(await decisionLatency(sim, config, latencyScript(config, n), 2, `${label} N=${n}`));
+      if (mhg) {
+        cells.inserted.push(await decisionLatency(sim, config, latencyScript(config, n), 1, `${label} N=${n}`));
+        // Every decision of that run marks every task late (~1.5 N^2 cycles each, N decisions): up to N = 256.
+        cells.late.push(n <= 256 ? String(await decisionLatency(sim, config, latencyScript(config, n, true), 2, `${label} N=${n} late`)) : '-');
+      }
+    }
+    await sim.close();
+    rows.push(`| ${label}${mhg ? ', no admission since the last decision' : ''} | ${cells.steady.join(' | ')} |`);
+    if (mhg) {
+      rows.push(`| ${label}, N - 1 admitted since the last decision | ${cells.inserted.join(' | ')} |`);
+      rows.push(`| ${label}, every task late (a victim search each; - = not run) | ${cells.late.join(' | ')} |`);
+    }
+  }
+  console.log('Decision latency (cycles, t_sel -> decision event) for N requests arriving together, D = 10, measured in Verilator; RTL = golden line for line.');
+  console.log('Every row but "admitted" is the third decision, which sees N - 1 tasks (the one the second decision ran has completed);');
+  console.log('the "admitted" row is the second decision: all N valid, the N - 1 admitted during the first layer inserted into the list.\n');
+  console.log(`| build | ${ns.map((n) => `N = ${n}`).join(' | ')} |`);
+  console.log(`|---|${ns.map(() => '---:').join('|')}|`);
+  for (const r of rows) console.log(r);
+  console.log('');
+}
+
+async function variantResources(): Promise<void> {
+  const rows: string[] = [];
+  for (const d of [6, 9]) {
+    for (const [label, extra] of VARIANTS) {
+      const { dir } = design({ log2Tasks: d, ...extra }, `vsyn-${d}-${label.replace(/\W/g, '')}`);
+      const t0 = performance.now();
+      const s = summarise((await synthesize(dir, 'dysta_scheduler', 'xilinx')).cells);
+      rows.push(`| ${d} | ${label} | ${s.lut} | ${s.ff} | ${s.dsp} | ${s.bram36} + ${s.bram18} | ${s.lutram} |`);
+      // Each row as it comes (a run takes minutes): progress, and nothing lost if the bench is stopped.
+      process.stderr.write(`synth_xilinx D=${d} ${label}: ${((performance.now() - t0) / 1000).toFixed(0)} s  ${rows[rows.length - 1]}\n`);
+    }
+  }
+  console.log('Yosys synth_xilinx (7-series cells), dysta_scheduler incl. its sparsity monitor, by predictor and policy.\n');
+  console.log('| D | build | LUT | FF | DSP48E1 | BRAM (RAMB36 + RAMB18) | LUTRAM cells |');
+  console.log('|---:|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  console.log('');
+}
+
+/** Violation rate and ANTT of the RTL runs on both zoos (the trace suite's path) beside the float model's. */
+async function variantTraces(): Promise<void> {
+  const rows: string[] = [];
+  const pct = (x: number) => `${(100 * x).toFixed(2)}%`;
+  for (const [label, extra] of VARIANTS) {
+    const { config, dir } = design({ log2Tasks: 6, ...extra }, `vtr-${label.replace(/\W/g, '')}`);
+    const sim = await SchedulerSim.open(dir, { trace: 'none' });
+    try {
+      for (const zoo of TRACE_DEFAULTS.workloads) {
+        const workload = zooWorkload(zoo);
+        const trace = generatePoissonTrace(workload, { rate: TRACE_DEFAULTS.load * workloadCapacity(workload), count: TRACE_DEFAULTS.requests, seed: 1, sloMult: TRACE_DEFAULTS.sloMult });
+        const compiled = compileTrace(workload, trace, TRACE_DEFAULTS.sloMult);
+        const r = await runTraceCosim({ cfg: config.scheduler, sim, workload, compiled });
+        if (r.firstDifference) throw new Error(`${label} on ${zoo}: RTL differs from the golden model`);
+        rows.push(`| ${label} | ${zoo} | ${pct(r.metrics.rtl.violationRate)} | ${r.metrics.rtl.antt.toFixed(3)} | ${pct(r.metrics.float.violationRate)} | ${r.metrics.float.antt.toFixed(3)} | ${pct(r.agreement.goldenVsFloat)} |`);
+      }
+    } finally {
+      await sim.close();
+    }
+  }
+  console.log(`Zoo traces (${TRACE_DEFAULTS.requests} Poisson requests, load ${TRACE_DEFAULTS.load}, SLO x${TRACE_DEFAULTS.sloMult}, seed 1), D = 6: the RTL run (= golden line for line) beside the float model with a 64-entry table.\n`);
+  console.log('| build | zoo | RTL violation rate | RTL ANTT | float violation rate | float ANTT | float agrees (lockstep) |');
+  console.log('|---|---|---:|---:|---:|---:|---:|');
+  for (const r of rows) console.log(r);
+  console.log('');
+}
+
 try {
   const units = values.units.split(',').map(Number);
-  if (!values['skip-latency']) await latencyTable(units);
-  if (!values['skip-synth']) await resourceTable();
+  if (!values['only-variants']) {
+    if (!values['skip-latency']) await latencyTable(units);
+    if (!values['skip-synth']) await resourceTable();
+  }
+  if (!values['skip-variants']) {
+    if (!values['skip-latency']) await variantLatency();
+    if (!values['skip-traces']) await variantTraces();
+    if (!values['skip-synth']) await variantResources();
+  }
 } finally {
   rmSync(root, { recursive: true, force: true });
 }
