@@ -304,11 +304,12 @@ export async function runTraceCosim(o: TraceCosimOptions): Promise<TraceCosimRep
 /** The printed summary of one trace run. */
 export function formatTraceReport(r: TraceCosimReport): string {
   const pct = (x: number) => `${(100 * x).toFixed(x === 1 ? 0 : 3)}%`;
-  const m = (name: string, x: Metrics) => `  ${name.padEnd(14)} ${x.violationRate.toFixed(4).padStart(14)} ${x.antt.toFixed(4).padStart(10)} ${x.stp.toFixed(2).padStart(10)}`;
+  const w = Math.max(14, `float ${r.policy}`.length); // the model column fits 'float mhg_vio (regression)'
+  const m = (name: string, x: Metrics) => `  ${name.padEnd(w)} ${x.violationRate.toFixed(4).padStart(14)} ${x.antt.toFixed(4).padStart(10)} ${x.stp.toFixed(2).padStart(10)}`;
   const lines = [
     `  ${r.decisions} decisions; RTL vs golden ${pct(r.agreement.rtlVsGolden)} identical (${r.logLines.identical} / ${Math.max(r.logLines.rtl, r.logLines.golden)} log lines${r.scoreReads ? ', every score read back' : ''}); golden vs float ${r.policy} ${pct(r.agreement.goldenVsFloat)} (lockstep)`,
     `  admissions held by the full ${2 ** r.log2Tasks}-entry table: ${r.heldAdmissions.rtl} (RTL), ${r.heldAdmissions.golden} (golden)`,
-    `  ${'model'.padEnd(14)} ${'violation rate'.padStart(14)} ${'ANTT'.padStart(10)} ${'STP (inf/s)'.padStart(10)}`,
+    `  ${'model'.padEnd(w)} ${'violation rate'.padStart(14)} ${'ANTT'.padStart(10)} ${'STP (inf/s)'.padStart(10)}`,
     m('RTL', r.metrics.rtl),
     m('golden', r.metrics.golden),
     m(`float ${r.policy}`, r.metrics.float),
