@@ -40,4 +40,4 @@ typecheck:
 	npm run typecheck
 
 clean:
-	rm -rf rtl-out .cache/verilator reports
+	rm -rf rtl-out reports .cache/verilator .cache/cosim-sessions

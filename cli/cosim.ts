@@ -4,7 +4,8 @@
 // builder only declares options; the handler loads the heavy modules when the command runs.
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UserError } from './errors.ts';
+import { designFolderHelp } from './design-folder.ts';
+import { CheckFailed, UserError } from './errors.ts';
 
 interface Args {
   suite: string;
@@ -35,7 +36,7 @@ interface Args {
 const SUITES = ['npu', 'scheduler', 'trace', 'system'] as const;
 
 function usage(message: string): UserError {
-  return new UserError(message, 2);
+  return new UserError(message);
 }
 
 function shellQuote(arg: string): string {
@@ -70,8 +71,8 @@ export const cosimCommand: CommandModule<object, Args> = {
       .option('suite', { type: 'string', default: SUITES.join(','), describe: 'suites to run, comma-separated: npu (PE array tile), scheduler (random scenarios + corner cases), trace (workload traces, RTL vs golden vs float), system (integrated loop)', group: 'Regression:' })
       .option('case', { type: 'string', array: true, describe: 'run only this case (name or suite/name, as the per-case lines show); repeatable', group: 'Regression:' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of every random case and generated trace (same seed, same cases)', group: 'Regression:' })
-      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)', group: 'Design:' })
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'folder the design is generated into (written)', group: 'Design:' })
+      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (`dysta gen-rtl --list-params`): the design in --out must match it; without it, the design there is used as it is', group: 'Design:' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'RTL folder: used if its manifest matches, generated if missing or empty, refused otherwise', group: 'Design:' })
       .option('rtl', { type: 'string', describe: 'verify this existing design folder as it is (read; its manifest gives the config) instead of generating one', group: 'Design:' })
       .option('junit', { type: 'string', describe: 'write JUnit XML: one testcase per case, failures with the first mismatch', group: 'Reports:' })
       .option('json', { type: 'string', describe: 'write the JSON report (one case: its own figures at the top level)', group: 'Reports:' })
@@ -98,17 +99,14 @@ export const cosimCommand: CommandModule<object, Args> = {
       .example('$0 cosim', 'the whole regression on the default design')
       .example('$0 cosim --suite trace --workload cnn --requests 1000 --json t.json', 'a CNN-zoo trace through the scheduler RTL, golden and float models')
       .example('$0 cosim --suite scheduler --case table-full --wave full.fst', 'one case with a waveform; then: gtkwave full.gtkw')
-      .example('$0 cosim --junit results.xml --wave-dir waves', 'for CI: JUnit XML, waves of failing cases kept') as never,
-  handler: async (args) => {
-    try {
-      await run(args);
-    } catch (err) {
-      // A bad input (config, workload, trace, path) is a usage error: exit code 2, as a failed check is 1.
-      const e = err as Error & { userError?: boolean; exitCode?: number };
-      if (e.userError && e.exitCode === undefined) throw usage(e.message);
-      throw err;
-    }
-  },
+      .example('$0 cosim --junit results.xml --wave-dir waves', 'for CI: JUnit XML, waves of failing cases kept')
+      .epilog(
+        `${designFolderHelp('cosim')} With --rtl it reads that folder instead and writes nothing in it. ` +
+          'Reports (--junit, --json) are written whole when the run ends (- is standard output); --wave-dir is created, or reused only if dysta made it, and keeps your files.',
+      ) as never,
+  // A bad input (config, workload, trace, path) is a usage error (exit code 2) and a failed check is
+  // 1, by the CLI's one rule (cli/errors.ts).
+  handler: (args) => run(args),
 };
 
 async function run(args: Args): Promise<void> {
@@ -127,40 +125,45 @@ async function run(args: Args): Promise<void> {
     const v = args[flag];
     if (v !== undefined && !(Number.isFinite(v) && v > 0)) throw usage(`--${flag} ${v} must be a positive number`);
   }
-  if (args.wave && !/\.(fst|vcd)$/i.test(args.wave)) throw usage(`--wave ${args.wave}: name a .fst (or .vcd) file`);
+  const { checkWaveOption } = await import('./wave-option.ts');
+  await checkWaveOption(args.wave);
 
-  const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify] = await Promise.all([
+  const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify, { applyDesign, planDesignFromArgs }, { parseJsonStrict }] = await Promise.all([
     import('../output/index.ts'),
     import('../cosim/tools.ts'),
     import('../hwgen/index.ts'),
     import('../verify/index.ts'),
+    import('./design-folder.ts'),
+    import('../input/index.ts'),
   ]);
   if (args.json) checkOutputFile(args.json, '--json');
   if (args.junit) checkOutputFile(args.junit, '--junit');
-  if (args.wave) checkOutputFile(args.wave, '--wave');
   await requireTool('verilator');
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
-  // The design under test: an existing folder as it is, or generated from the config.
+  // The design under test: --rtl as it is (edits included, nothing written), or --out by the
+  // design-folder rule (used when its manifest matches, generated when missing; decided here, written
+  // only after every check).
   let rtlDir: string;
   let config;
+  let plan;
   if (args.rtl) {
     rtlDir = args.rtl;
     const { readFileSync } = await import('node:fs');
-    let manifest: { config?: unknown };
+    const manifestPath = resolve(rtlDir, 'manifest.json');
+    let text: string;
     try {
-      manifest = JSON.parse(readFileSync(resolve(rtlDir, 'manifest.json'), 'utf8')) as { config?: unknown };
+      text = readFileSync(manifestPath, 'utf8');
     } catch (err) {
       throw usage(`--rtl ${rtlDir}: cannot read its manifest.json (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); name a folder written by \`dysta gen-rtl\``);
     }
-    if (manifest.config === undefined) throw usage(`--rtl ${rtlDir}: manifest.json has no config; regenerate the folder with \`dysta gen-rtl\``);
+    const manifest = parseJsonStrict(text, manifestPath) as { config?: unknown } | null;
+    if (manifest?.config === undefined) throw usage(`--rtl ${rtlDir}: manifest.json has no config; regenerate the folder with \`dysta gen-rtl\``);
     config = hw.parseConfig(manifest.config, `${rtlDir}/manifest.json`);
   } else {
-    config = args.config ? hw.loadConfigFile(args.config) : hw.defaultConfig();
-    if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
-    hw.writeDesign(hw.generateDesign(config), args.out);
-    rtlDir = args.out;
-    say(`generated RTL in ${args.out}/`);
+    plan = planDesignFromArgs(args);
+    config = plan.config;
+    rtlDir = plan.dir;
   }
   if (args.k !== undefined && args.k > config.peArray.weightDepth) throw usage(`--k ${args.k} must be at most peArray.weightDepth (${config.peArray.weightDepth})`);
 
@@ -198,6 +201,8 @@ async function run(args: Args): Promise<void> {
     const dir = ensureOutputDir(args['wave-dir'], 'cosim waveforms', '--wave-dir');
     waveFor = (suite, name) => resolve(dir, `${suite}-${name}.fst`);
   }
+
+  if (plan) applyDesign(plan, say);
 
   const rerun = (r: { suite: string; name: string }) =>
     ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
@@ -245,6 +250,6 @@ async function run(args: Args): Promise<void> {
   }
   if (!result.passed) {
     const bad = result.cases.filter((c) => c.status === 'fail' || c.status === 'error').length;
-    throw new UserError(`${bad} of ${result.cases.length} cases disagreed with the golden model or did not finish (details above)`, 1);
+    throw new CheckFailed(`${bad} of ${result.cases.length} cases disagreed with the golden model or did not finish (details above)`);
   }
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UserError } from './errors.ts';
+import { CheckFailed, UserError } from './errors.ts';
 
 const TARGETS = ['xc7', 'xcup', 'ice40-up5k', 'ice40-hx8k'] as const;
 
@@ -65,6 +65,11 @@ export const synthCommand: CommandModule<object, Args> = {
       }
 
       if (args.bitstream) for (const t of tops) checkOutputFile(join(args.out, `${t}.${args.target}.bin`), '--out');
+      // Every tool before any work: a missing Yosys is named before a lint run that would be wasted.
+      const { requireTool } = await import('../cosim/tools.ts');
+      if (args.lint) await requireTool('verilator');
+      await requireTool('yosys');
+      if (args.target.startsWith('ice40')) await requireTool('nextpnr-ice40');
 
       const results: Record<string, unknown> = {};
       let failed = false;
@@ -100,7 +105,7 @@ export const synthCommand: CommandModule<object, Args> = {
         if (!r.fits) failed = true;
       }
       if (args.json) await writeOutputFile(args.json, JSON.stringify(results, null, 2) + '\n', '--json');
-      if (failed) throw new UserError('a top does not fit its target or lint reported warnings (see above)', 1);
+      if (failed) throw new CheckFailed('a top does not fit its target or lint reported warnings (see above)');
     } finally {
       if (temp) rmSync(temp, { recursive: true, force: true });
     }

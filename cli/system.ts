@@ -4,10 +4,11 @@
 // model (GoldenScheduler + runLayerGolden), and a per-request table is printed.
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UserError } from './errors.ts';
+import { applyDesign, designFolderHelp, planDesignFromArgs } from './design-folder.ts';
+import { CheckFailed, UserError } from './errors.ts';
+import { checkWaveOption } from './wave-option.ts';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { requireTool } from '../cosim/tools.ts';
-import { defaultConfig, generateDesign, loadConfigFile, writeDesign } from '../hwgen/index.ts';
 import { buildWorkload, inputDensity, runSystemGolden, systemSetup } from '../hwgen/system/index.ts';
 
 interface Args {
@@ -28,25 +29,28 @@ export const systemCommand: CommandModule<object, Args> = {
       .option('requests', { alias: 'n', type: 'number', default: 20, describe: 'requests (mixed models and input densities)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of arrivals, models chosen, densities and inputs' })
       .option('load', { type: 'number', default: 1.0, describe: 'offered load: mean isolated latency / mean inter-arrival gap' })
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'where the RTL is generated' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'RTL folder: used if it matches, generated if missing or empty' })
       .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)' })
       .option('wave', { type: 'string', describe: 'record a waveform (.fst, or .vcd) plus a .gtkw save file' })
       .option('zoom', { type: 'number', default: -19, describe: 'GTKWave zoom of the .gtkw (-19: about 200 cycles; more negative = wider)' })
       .example('$0 system', '20 requests on the default design')
-      .example('$0 system -n 40 --load 1.3 --wave sys.fst', 'then: gtkwave sys.gtkw') as never,
+      .example('$0 system -n 40 --load 1.3 --wave sys.fst', 'then: gtkwave sys.gtkw')
+      .epilog(designFolderHelp('system')) as never,
   handler: async (args) => {
     if (!(Number.isInteger(args.requests) && args.requests >= 1 && args.requests <= 10_000)) throw new UserError(`--requests ${args.requests} must be an integer from 1 to 10000`);
     if (!(args.load > 0 && args.load <= 100)) throw new UserError(`--load ${args.load} must be above 0 (and at most 100)`);
-    const config = args.config ? loadConfigFile(args.config) : defaultConfig();
+    if (!(Number.isSafeInteger(args.seed) && args.seed >= 0)) throw new UserError(`--seed ${args.seed} must be a non-negative integer`);
+    if (!Number.isFinite(args.zoom)) throw new UserError(`--zoom ${args.zoom} must be a number`);
+    const plan = planDesignFromArgs(args);
+    const config = plan.config;
+    const trace = await checkWaveOption(args.wave);
     const say = (line: string) => process.stderr.write(`${line}\n`);
     await requireTool('verilator');
-    writeDesign(generateDesign(config), args.out);
-    say(`generated RTL in ${args.out}/`);
+    applyDesign(plan, say);
     const wl = buildWorkload(config, { requests: args.requests, seed: args.seed, load: args.load });
     const t0 = performance.now();
     const gold = runSystemGolden(wl);
     const goldenSeconds = (performance.now() - t0) / 1000;
-    const trace = args.wave ? (/\.vcd$/i.test(args.wave) ? 'vcd' : 'fst') : 'none';
     const sim = await SystemSim.open(args.out, { trace, log: say });
     let run;
     try {
@@ -88,6 +92,6 @@ export const systemCommand: CommandModule<object, Args> = {
     if (firstDiff >= 0) lines.push(`first difference at line ${firstDiff}: RTL "${run.lines[firstDiff]}", golden "${gold.lines[firstDiff] ?? '(none)'}" (session log ${sim.session.logPath})`);
     if (run.gtkw) lines.push(`waveform: ${args.wave}  (open with: gtkwave ${run.gtkw})`);
     process.stdout.write(lines.join('\n') + '\n');
-    if (firstDiff >= 0 || run.lines.length !== gold.lines.length || !outputsEqual) throw new UserError('the RTL disagreed with the system golden model', 3);
+    if (firstDiff >= 0 || run.lines.length !== gold.lines.length || !outputsEqual) throw new CheckFailed('the RTL disagreed with the system golden model');
   },
 };

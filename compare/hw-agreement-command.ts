@@ -5,6 +5,7 @@
 import type { CommandModule } from 'yargs';
 import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../sw-scheduler/index.ts';
 import { ConfigError, defaultConfig, loadConfigFile, parseConfig, type SchedulerConfig } from '../hwgen/index.ts';
+import { checkOutputFile, writeOutputFile } from '../output/index.ts';
 import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
 
 export interface AgreementOptions {
@@ -98,7 +99,7 @@ interface Args {
   seed: number;
   'log2-tasks': number;
   config?: string;
-  json: boolean;
+  json?: string;
 }
 
 export const hwAgreementCommand: CommandModule<object, Args> = {
@@ -113,8 +114,10 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
       .option('seed', { type: 'number', default: 1, describe: 'trace seed' })
       .option('log2-tasks', { type: 'number', default: 10, describe: 'task table size D for the free run (10 = never full for 1000 requests)' })
       .option('config', { type: 'string', describe: 'JSON config; its scheduler section sets the formats' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' }) as never,
-  handler: (args) => {
+      .option('json', { type: 'string', describe: 'write the full report as JSON to this file (- for standard output, instead of the text)' })
+      .epilog('Outputs: --json follows the output rule (a regular file is replaced atomically, a symlink is written through, - is standard output); it is checked before the work starts.') as never,
+  handler: async (args) => {
+    if (args.json !== undefined) checkOutputFile(args.json, '--json');
     const positive = (flag: string, v: number) => {
       if (!(v > 0) || !Number.isFinite(v)) throw new ConfigError(`--${flag} ${v} must be a positive number`);
     };
@@ -129,6 +132,10 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
     const log2Tasks = explicitD || !args.config ? args['log2-tasks'] : fromFile.log2Tasks;
     const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks } }, args.config ?? '--log2-tasks').scheduler;
     const report = runAgreement({ workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
-    process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
+    if (args.json !== '-') process.stdout.write(formatAgreement(report));
+    if (args.json !== undefined) {
+      await writeOutputFile(args.json, JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n', '--json');
+      if (args.json !== '-') process.stdout.write(`wrote ${args.json}\n`);
+    }
   },
 };

@@ -330,6 +330,10 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
     if (release) {
       try {
         if (!existsSync(binary)) {
+          // Verilator's --build runs make and the C++ compiler: name them if missing, rather than
+          // "build failed (exit 127)".
+          await requireTool('make');
+          await requireTool('g++');
           const cc = (await hasCcache()) ? 'ccache' : 'no ccache: install it with `apt-get install ccache` for faster cold builds';
           log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace}, ${cc})`);
           const t0 = performance.now();

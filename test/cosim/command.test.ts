@@ -8,14 +8,14 @@ import { buildCounter, COUNT_UNTIL, FIXTURE, tempDir } from './fixture.ts';
 const BIN = path.join(import.meta.dirname, '..', '..', 'bin', 'dysta.js');
 
 describe('dysta sim', () => {
-  it('runs a script against the design and prints the replies; err replies make the exit code 1', async () => {
+  it('runs a script against the design and prints the replies (the reply to quit too); err replies make the exit code 1', async () => {
     await buildCounter(); // cached for the child process
     const script = path.join(tempDir(), 'session.cmds');
     writeFileSync(script, '# a comment\nreset 2\npoke step 5\npoke en 1\ntick 3\npeek count\nnope\ncount_until 40\nquit\ntick 1\n');
     const r = await execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL, '--script', script], {
       reject: false,
     });
-    expect(r.stdout).toBe(['ok 2', 'ok', 'ok', 'ok 5', 'ok 0000000f', "err unknown command 'nope' (try 'help')", 'ok 5 40'].join('\n'));
+    expect(r.stdout).toBe(['ok 2', 'ok', 'ok', 'ok 5', 'ok 0000000f', "err unknown command 'nope' (try 'help')", 'ok 5 40', 'ok'].join('\n'));
     expect(r.stderr).toMatch(/cosim: reused cached simulator .* \(no recompilation\)/);
     expect(r.stderr).toMatch(/cosim: session log \S+\.cmds \(replay: \S+\/sim < \S+\.cmds\)/);
     expect(r.exitCode).toBe(1);
