@@ -16,7 +16,7 @@ process.stderr.on('error', () => {}); // a closed stderr is no reason to stop ei
 /** An error message as printed: every line cut short, at most a screenful (a 12 KB one-liner is a bug). */
 function shorten(message: string): string {
   const lines = message.trimEnd().split('\n');
-  const shown = lines.slice(0, 30).map((l) => excerpt(l, 400));
+  const shown = lines.slice(0, 30).map((l) => excerpt(l, 1000));
   if (lines.length > 30) shown.push(`... (${lines.length - 30} more lines)`);
   return shown.join('\n');
 }

@@ -2,6 +2,7 @@
 // the NPU tile in Verilator (cached build), and optionally record a waveform with a GTKWave save file
 // whose groups show the array's control, stream, MAC, output and monitor signals.
 import { resolve } from 'node:path';
+import { outputFilePath } from '../output/index.ts';
 import { NpuTileSim, npuWaveGroups } from '../cosim/npu/driver.ts';
 import { waveScope, writeGtkw } from '../cosim/gtkw.ts';
 import { requireTool } from '../cosim/tools.ts';
@@ -27,7 +28,8 @@ export async function openNpu(o: OpenOptions): Promise<{ sim: NpuTileSim; finish
   say('building the Verilator model (cached by content; the first build takes a few seconds)...');
   const sim = await NpuTileSim.open(o.plan.dir, { trace, log: (l) => say(l) });
   const wave = o.wave ? resolve(o.wave) : undefined;
-  if (wave) await sim.session.waveOn(wave);
+  // The simulator writes the file itself: give it the symlink's target, so a link stays a link.
+  if (wave) await sim.session.waveOn(outputFilePath(wave, '--wave'));
   const finish = async () => {
     await sim.close();
     if (!wave) return undefined;

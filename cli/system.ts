@@ -7,6 +7,7 @@ import type { CommandModule } from 'yargs';
 import { applyDesign, designFolderHelp, planDesignFromArgs } from './design-folder.ts';
 import { CheckFailed, UserError } from './errors.ts';
 import { checkWaveOption } from './wave-option.ts';
+import { outputFilePath } from '../output/index.ts';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { requireTool } from '../cosim/tools.ts';
 import { buildWorkload, inputDensity, runSystemGolden, systemSetup } from '../hwgen/system/index.ts';
@@ -55,7 +56,12 @@ export const systemCommand: CommandModule<object, Args> = {
     let run;
     try {
       const t1 = performance.now();
-      run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), { wave: args.wave ? resolve(args.wave) : undefined, zoom: args.zoom });
+      run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), {
+        wave: args.wave ? resolve(args.wave) : undefined,
+        // The simulator writes the file itself: give it the symlink's target, so a link stays a link.
+        waveFile: args.wave ? outputFilePath(args.wave, '--wave') : undefined,
+        zoom: args.zoom,
+      });
       say(`RTL run: ${((performance.now() - t1) / 1000).toFixed(2)} s; golden model: ${goldenSeconds.toFixed(2)} s`);
     } finally {
       await sim.close();

@@ -10,7 +10,7 @@
 // The log folder is bounded: when a session starts, the sessions of processes that have ended are
 // pruned to the newest KEEP_PER_TOP per top module and to a total of MAX_LOG_BYTES (logs of running
 // processes are never touched; nor are sessions given a custom name).
-import { closeSync, existsSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { ensureOutputDir, excerpt } from '../output/index.ts';
@@ -262,6 +262,7 @@ export class Session {
     const abs = path.resolve(file);
     // The protocol splits on whitespace; a path with a space would arrive as two tokens.
     if (/\s/.test(abs)) throw this.error('protocol', `wave on ${abs}`, `waveform path must not contain whitespace: "${excerpt(abs)}"`);
+    mkdirSync(path.dirname(abs), { recursive: true }); // creates a missing folder; replaces nothing
     await this.send(`wave on ${abs}`);
     return abs;
   }

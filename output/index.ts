@@ -195,6 +195,17 @@ export function checkOutputFile(path: string, what = 'output file'): void {
   if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
 }
 
+/**
+ * The path that writing `path` really writes: symlinks followed (the target may not exist yet).
+ * For a file another program writes itself (the simulator's waveform: its FST writer would replace
+ * a symlink with a plain file), so the link stays a link. Standard output is refused.
+ */
+export function outputFilePath(path: string, what = 'output file'): string {
+  const t = fileTarget(path, what);
+  if (t.kind === 'stdout' || t.kind === 'stderr') throw new OutputError(`${what}: standard output cannot be used here; name a file`);
+  return t.path;
+}
+
 function tempSibling(path: string): string {
   return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }

@@ -201,8 +201,13 @@ export class SystemSim {
   }
 
   /** The whole loop: setup, then decision -> layer until every request completed. */
-  async run(setup: SystemSetup, provider: TileProvider, options: { wave?: string; zoom?: number; limitCycles?: number } = {}): Promise<SystemRun> {
-    if (options.wave) await this.session.waveOn(options.wave);
+  async run(
+    setup: SystemSetup,
+    provider: TileProvider,
+    options: { wave?: string; waveFile?: string; zoom?: number; limitCycles?: number } = {},
+  ): Promise<SystemRun> {
+    // waveFile: where the simulator writes the wave (a symlink's target); default `wave`.
+    if (options.wave) await this.session.waveOn(options.waveFile ?? options.wave);
     const lines: string[] = [];
     const outputs: number[][][][] = setup.requests.map(() => []);
     let decisions = 0;

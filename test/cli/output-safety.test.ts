@@ -1,0 +1,198 @@
+// The output rule, as a property of every command that writes files (issue 8): run each one
+//   * with its outputs behind symlinks, in a folder holding a sentinel file: it succeeds, the links
+//     stay links, their targets are written, the sentinel is untouched and no temporary file is left;
+//   * with an output in a folder nobody can write (a read-only mount): one line, exit code 2, before
+//     any work, and nothing written;
+//   * with an output naming a folder that holds a sentinel: refused in one line, the folder untouched.
+import { execa } from 'execa';
+import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT, tempDir, unwritableDir } from '../helpers.ts';
+
+type Kind = 'file' | 'folder' | 'wave';
+interface Output {
+  flag: string;
+  kind: Kind;
+  /** File name used for it (waves end in .fst; their .gtkw goes beside). */
+  name: string;
+}
+interface Writer {
+  command: string;
+  outputs: Output[];
+  /** The other arguments, small enough to run in a second or two. */
+  args: string[];
+  /** Outputs pointed at the read-only folder, one run each. */
+  readOnly: string[];
+  /** The output pointed at a folder holding a sentinel. */
+  sentinel: string;
+}
+
+// The hardware commands run the default configuration: their Verilator builds are shared with other tests.
+const WRITERS: Writer[] = [
+  { command: 'gen-rtl', outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }], args: [], readOnly: ['--out'], sentinel: '--out' },
+  {
+    command: 'demo',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'demo.fst' }],
+    args: ['--size', '2', '--channels', '1'],
+    readOnly: ['--wave'],
+    sentinel: '--out',
+  },
+  {
+    command: 'cosim',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'cosim.vcd' }],
+    args: ['--seeds', '1', '--rows', '1', '--k', '3'],
+    readOnly: ['--out'],
+    sentinel: '--out',
+  },
+  {
+    command: 'system',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'sys.fst' }],
+    args: ['-n', '1'],
+    readOnly: ['--wave'],
+    sentinel: '--out',
+  },
+  {
+    command: 'workloads',
+    outputs: [{ flag: '--export-csv', kind: 'folder', name: 'csv' }, { flag: '--json', kind: 'file', name: 'w.json' }],
+    args: ['--workload', 'attention', '--zoo-samples', '4'],
+    readOnly: ['--export-csv'],
+    sentinel: '--export-csv',
+  },
+  {
+    command: 'simulate',
+    outputs: [
+      { flag: '--json', kind: 'file', name: 'sim.json' },
+      { flag: '--trace-out', kind: 'file', name: 'trace.json' },
+      { flag: '--decision-log', kind: 'file', name: 'd.jsonl' },
+    ],
+    args: ['--workload', 'attention', '--requests', '5', '--policies', 'dysta'],
+    readOnly: ['--json', '--trace-out', '--decision-log'],
+    sentinel: '--json',
+  },
+  {
+    command: 'sweep',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'sweep' }],
+    args: ['--workload', 'attention', '--loads', '0.8', '--slo-mults', '4', '--seeds', '1', '--requests', '10', '--threads', '0', '--policies', 'dysta,fcfs'],
+    readOnly: ['--out'],
+    sentinel: '--out',
+  },
+  {
+    command: 'predictors',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'pred' }, { flag: '--json', kind: 'file', name: 'pred.json' }],
+    args: ['--workload', 'attention', '--zoo-samples', '8'],
+    readOnly: ['--json'],
+    sentinel: '--out',
+  },
+  {
+    command: 'study',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'study' }],
+    args: ['--workload', 'attention', '--loads', '0.8', '--slo-mults', '4', '--seeds', '2', '--requests', '10', '--threads', '0', '--policies', 'dysta,fcfs'],
+    readOnly: ['--out'],
+    sentinel: '--out',
+  },
+  {
+    command: 'hw-agreement',
+    outputs: [{ flag: '--json', kind: 'file', name: 'agree.json' }],
+    args: ['--workload', 'attention', '--requests', '20'],
+    readOnly: ['--json'],
+    sentinel: '--json',
+  },
+];
+
+const root = tempDir('dysta-output-safety-');
+const ro = unwritableDir();
+const BIN = join(PROJECT_ROOT, 'bin', 'dysta.js');
+const run = (args: string[], cwd: string) => execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { DYSTA_DEBUG: '' } });
+
+/** A snapshot of a folder tree (names and file contents) to prove it unchanged. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const e of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const p = join(e.parentPath, e.name);
+    out[p] = e.isFile() ? readFileSync(p, 'utf8') : e.isSymbolicLink() ? '->' : '/';
+  }
+  return out;
+}
+
+function oneLine(stderr: string, flag: string): void {
+  const lines = stderr.trim().split('\n');
+  expect(lines, stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(new RegExp(`^dysta: ${flag.replace(/[-]/g, '\\-')}`));
+  expect(lines[0]!.length).toBeLessThan(400);
+}
+
+const gtkwOf = (name: string) => name.replace(/\.(fst|vcd)$/, '.gtkw');
+
+describe.each(WRITERS)('dysta $command writes only what it may', (w) => {
+  it('writes through symlinks next to a sentinel; refuses a read-only folder and a folder it did not write, in one line', async () => {
+    const base = join(root, w.command);
+    const targets = join(base, 'targets');
+    mkdirSync(targets, { recursive: true });
+    writeFileSync(join(base, 'sentinel.txt'), 'keep me');
+    // Every output is a symlink to a target that does not exist yet.
+    const good: string[] = [];
+    for (const o of w.outputs) {
+      symlinkSync(join(targets, o.name), join(base, o.name));
+      if (o.kind === 'wave') symlinkSync(join(targets, gtkwOf(o.name)), join(base, gtkwOf(o.name)));
+      good.push(o.flag, o.name);
+    }
+    const pathFor = (o: Output, where: 'good' | 'ro') => (where === 'good' ? o.name : join(ro, o.name));
+    const runs = [
+      run([w.command, ...w.args, ...good], base),
+      ...w.readOnly.map((flag) => run([w.command, ...w.args, ...w.outputs.flatMap((o) => [o.flag, pathFor(o, o.flag === flag ? 'ro' : 'good')])], base)),
+    ];
+    // The sentinel case: the chosen output names a folder holding the user's file.
+    const mine = join(root, `${w.command}-mine`);
+    mkdirSync(mine);
+    writeFileSync(join(mine, 'thesis.tex'), 'my work');
+    runs.push(run([w.command, ...w.args, ...w.outputs.flatMap((o) => [o.flag, o.flag === w.sentinel ? mine : join(root, `${w.command}-other-${o.name}`)])], root));
+    const [ok, ...failed] = await Promise.all(runs);
+    const refusedFolder = failed.pop()!;
+
+    expect(ok!.stderr).not.toMatch(/\n\s+at |internal error/);
+    expect(ok!.exitCode, ok!.stderr).toBe(0);
+    for (const o of w.outputs) {
+      expect(lstatSync(join(base, o.name)).isSymbolicLink()).toBe(true);
+      const target = join(targets, o.name);
+      if (o.kind === 'folder') expect(readdirSync(target)).toContain('.dysta-output');
+      else expect(statSync(target).size).toBeGreaterThan(0);
+      if (o.kind === 'wave') {
+        expect(lstatSync(join(base, gtkwOf(o.name))).isSymbolicLink()).toBe(true);
+        expect(readFileSync(join(targets, gtkwOf(o.name)), 'utf8')).toContain('[dumpfile]');
+      }
+    }
+    expect(readFileSync(join(base, 'sentinel.txt'), 'utf8')).toBe('keep me');
+    const leftovers = [...readdirSync(base), ...readdirSync(targets)].filter((f) => /\.(tmp|old)-/.test(f));
+    expect(leftovers).toEqual([]);
+
+    for (const [i, r] of failed.entries()) {
+      expect(r.exitCode, r.stderr).toBe(2);
+      oneLine(r.stderr, w.readOnly[i]!);
+      expect(r.stderr).toMatch(/cannot write in|read-only/);
+    }
+    expect(readdirSync(ro)).toEqual([]);
+
+    expect(refusedFolder.exitCode, refusedFolder.stderr).toBe(2);
+    oneLine(refusedFolder.stderr, w.sentinel);
+    expect(readdirSync(mine)).toEqual(['thesis.tex']);
+    expect(readFileSync(join(mine, 'thesis.tex'), 'utf8')).toBe('my work');
+    expect(readdirSync(root).filter((f) => f.startsWith(`${w.command}-other-`))).toEqual([]);
+  }, 240_000);
+});
+
+describe('the working folder', () => {
+  it.each([['sweep'], ['predictors'], ['study']])('%s refuses --out . and the working folder by its absolute path', async (command) => {
+    const cwd = join(root, `cwd-${command}`);
+    mkdirSync(cwd);
+    writeFileSync(join(cwd, 'thesis.tex'), 'x');
+    const before = snapshot(cwd);
+    const w = WRITERS.find((x) => x.command === command)!;
+    const [dot, abs] = await Promise.all([run([command, ...w.args, '--out', '.'], cwd), run([command, ...w.args, '--out', cwd], cwd)]);
+    for (const r of [dot, abs]) {
+      expect(r.exitCode).toBe(2);
+      expect(r.stderr.trim()).toMatch(/^dysta: --out .* is the working folder or contains it; name a new folder inside it instead$/);
+    }
+    expect(snapshot(cwd)).toEqual(before);
+  }, 120_000);
+});
