@@ -195,6 +195,15 @@ export function checkOutputFile(path: string, what = 'output file'): void {
   if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
 }
 
+/** True if writing `path` writes standard output (`-`, /dev/stdout, a symlink to it). */
+export function namesStandardOutput(path: string): boolean {
+  try {
+    return fileTarget(path, 'output').kind === 'stdout';
+  } catch {
+    return false; // the real check reports it
+  }
+}
+
 /**
  * The path that writing `path` really writes: symlinks followed (the target may not exist yet).
  * For a file another program writes itself (the simulator's waveform: its FST writer would replace

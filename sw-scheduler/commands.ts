@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
-import { checkOutputDir, checkOutputFile, excerpt, openOutputStream, writeOutputFile, type OutputStream } from '../output/index.ts';
+import { checkOutputDir, checkOutputFile, excerpt, namesStandardOutput, openOutputStream, writeOutputFile, type OutputStream } from '../output/index.ts';
 import { exportCsvFolder } from './csv.ts';
 import { simulate, type DecisionRecord } from './engine.ts';
 import { SchedulerInputError } from './errors.ts';
@@ -167,11 +167,11 @@ export function maxThreads(): number {
  */
 export function textStream(outputs: Record<string, string | undefined>): NodeJS.WriteStream {
   const given = Object.entries(outputs).filter((e): e is [string, string] => e[1] !== undefined);
-  const toStdout = given.filter(([, path]) => path === '-' || path === '/dev/stdout');
+  const toStdout = given.filter(([, path]) => namesStandardOutput(path));
   if (toStdout.length > 1) throw new SchedulerInputError(`${toStdout.map(([flag]) => flag).join(' and ')} both name standard output (-); send one of them to a file.`);
   for (let i = 0; i < given.length; i++) {
     for (let j = i + 1; j < given.length; j++) {
-      if (given[i]![1] !== '-' && resolve(given[i]![1]) === resolve(given[j]![1])) {
+      if (!namesStandardOutput(given[i]![1]) && resolve(given[i]![1]) === resolve(given[j]![1])) {
         throw new SchedulerInputError(`${given[i]![0]} and ${given[j]![0]} name the same file ${excerpt(given[i]![1])}; give each its own.`);
       }
     }

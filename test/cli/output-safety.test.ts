@@ -81,7 +81,7 @@ const WRITERS: Writer[] = [
     command: 'predictors',
     outputs: [{ flag: '--out', kind: 'folder', name: 'pred' }, { flag: '--json', kind: 'file', name: 'pred.json' }],
     args: ['--workload', 'attention', '--zoo-samples', '8'],
-    readOnly: ['--json'],
+    readOnly: ['--out', '--json'],
     sentinel: '--out',
   },
   {
@@ -179,6 +179,21 @@ describe.each(WRITERS)('dysta $command writes only what it may', (w) => {
     expect(readFileSync(join(mine, 'thesis.tex'), 'utf8')).toBe('my work');
     expect(readdirSync(root).filter((f) => f.startsWith(`${w.command}-other-`))).toEqual([]);
   }, 240_000);
+});
+
+describe('standard output', () => {
+  it('a symlink to /dev/stdout is written through to standard output; neither link is replaced', async () => {
+    const dir = join(root, 'stdout');
+    mkdirSync(dir);
+    symlinkSync('/dev/stdout', join(dir, 'out.json'));
+    const r = await run(['simulate', '--workload', 'attention', '--requests', '3', '--policies', 'fcfs', '--json', 'out.json'], dir);
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/^\{"policies":\{"fcfs":/m);
+    expect(r.stderr).toContain('policy  violation rate'); // the table moved to stderr
+    expect(lstatSync(join(dir, 'out.json')).isSymbolicLink()).toBe(true);
+    expect(lstatSync('/dev/stdout').isSymbolicLink()).toBe(true);
+    expect(readdirSync(dir)).toEqual(['out.json']);
+  }, 60_000);
 });
 
 describe('the working folder', () => {
