@@ -166,7 +166,8 @@ function keyText(banner: string, design: Design, trace: TraceFlavour, args: read
   ].join('\n');
 }
 
-function pidAlive(pid: number): boolean {
+/** True if a process with this pid exists (EPERM: it does, owned by someone else). */
+export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -14,7 +14,7 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { ensureOutputDir, excerpt } from '../output/index.ts';
-import { defaultLogDir, type Simulator } from './build.ts';
+import { defaultLogDir, pidAlive, type Simulator } from './build.ts';
 import { SimulatorError, type SimulatorFailure } from './errors.ts';
 
 export interface StartOptions {
@@ -56,15 +56,6 @@ export const MAX_LOG_BYTES = 100 * 1024 * 1024;
 
 /** `<top>-<yyyymmdd>-<hhmmss>-<pid>-<n>.<ext>...`: the files of an automatically named session. */
 const SESSION_FILE = /^(?<base>(?<top>[\w$]+)-(?<stamp>\d{8}-\d{6})-(?<pid>\d+)-(?<n>\d+))\.(cmds|replies|stderr)(\..*)?$/;
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /**
  * Removes old sessions of ended processes from `logDir`: beyond the newest KEEP_PER_TOP per top, then

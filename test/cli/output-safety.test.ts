@@ -29,6 +29,8 @@ interface Writer {
 }
 
 // The hardware commands run the default configuration: their Verilator builds are shared with other tests.
+// sweep and study: one small setting of two policies on the attention zoo.
+const grid = ['--workload', 'attention', '--loads', '0.8', '--slo-mults', '4', '--requests', '10', '--threads', '0', '--policies', 'dysta,fcfs'];
 const WRITERS: Writer[] = [
   { command: 'gen-rtl', outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }], args: [], readOnly: ['--out'], sentinel: '--out' },
   {
@@ -73,7 +75,7 @@ const WRITERS: Writer[] = [
   {
     command: 'sweep',
     outputs: [{ flag: '--out', kind: 'folder', name: 'sweep' }],
-    args: ['--workload', 'attention', '--loads', '0.8', '--slo-mults', '4', '--seeds', '1', '--requests', '10', '--threads', '0', '--policies', 'dysta,fcfs'],
+    args: [...grid, '--seeds', '1'],
     readOnly: ['--out'],
     sentinel: '--out',
   },
@@ -87,7 +89,7 @@ const WRITERS: Writer[] = [
   {
     command: 'study',
     outputs: [{ flag: '--out', kind: 'folder', name: 'study' }],
-    args: ['--workload', 'attention', '--loads', '0.8', '--slo-mults', '4', '--seeds', '2', '--requests', '10', '--threads', '0', '--policies', 'dysta,fcfs'],
+    args: [...grid, '--seeds', '2'],
     readOnly: ['--out'],
     sentinel: '--out',
   },
