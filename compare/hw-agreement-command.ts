@@ -5,7 +5,7 @@
 import type { CommandModule } from 'yargs';
 import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, zooWorkload } from '../sw-scheduler/index.ts';
 import { ConfigError, defaultConfig, loadConfigFile, parseConfig, type SchedulerConfig } from '../hwgen/index.ts';
-import { checkOutputFile, writeOutputFile } from '../output/index.ts';
+import { checkOutputFile, namesStandardOutput, writeOutputFile } from '../output/index.ts';
 import { freeRun, lockstep, type Flip, type PlainRequests, type PlainVariant } from './hw-agreement.ts';
 
 export interface AgreementOptions {
@@ -132,10 +132,11 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
     const log2Tasks = explicitD || !args.config ? args['log2-tasks'] : fromFile.log2Tasks;
     const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks } }, args.config ?? '--log2-tasks').scheduler;
     const report = runAgreement({ workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
-    if (args.json !== '-') process.stdout.write(formatAgreement(report));
+    const jsonToStdout = args.json !== undefined && namesStandardOutput(args.json);
+    if (!jsonToStdout) process.stdout.write(formatAgreement(report));
     if (args.json !== undefined) {
       await writeOutputFile(args.json, JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n', '--json');
-      if (args.json !== '-') process.stdout.write(`wrote ${args.json}\n`);
+      if (!jsonToStdout) process.stdout.write(`wrote ${args.json}\n`);
     }
   },
 };

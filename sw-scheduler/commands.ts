@@ -245,7 +245,7 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
     const workloads = detailed ? [loadWorkload(workloadSource(args))] : ZOO.map((z) => loadWorkload({ kind: 'zoo', name: z.name }));
     if (args['export-csv'] !== undefined) {
       const files = exportCsvFolder(workloads[0], args['export-csv']);
-      (args.json === '-' ? process.stderr : process.stdout).write(`wrote ${files.length} CSV files to ${args['export-csv']}\n`);
+      (args.json !== undefined && namesStandardOutput(args.json) ? process.stderr : process.stdout).write(`wrote ${files.length} CSV files to ${args['export-csv']}\n`);
     }
     if (args.json !== undefined) {
       const out = workloads.map((w) => ({
@@ -255,7 +255,7 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
         variants: w.variants.map((v) => ({ name: v.name, architecture: v.architecture, layers: v.layers, samples: v.sampleIds.length, Tpat: v.Tpat, Tarch: v.Tarch })),
       }));
       await writeOutputFile(args.json, JSON.stringify(out, null, 1) + '\n', '--json');
-      if (args.json !== '-') process.stdout.write(`wrote ${args.json}\n`);
+      if (!namesStandardOutput(args.json)) process.stdout.write(`wrote ${args.json}\n`);
       return;
     }
     if (args['export-csv'] !== undefined) return;

@@ -2,7 +2,7 @@
 // on stdout and a report folder (summary.md, rmse.csv, by-fraction.csv, error-vs-fraction.svg)
 // written atomically. Takes well under a second on the built-in zoo, plus ~0.5 s to load vega.
 import type { Argv, CommandModule } from 'yargs';
-import { checkOutputFile, writeOutputFile } from '../output/index.ts';
+import { checkOutputFile, namesStandardOutput, writeOutputFile } from '../output/index.ts';
 import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, reportTarget, workloadOptions, workloadSource, type WorkloadArgs } from './commands.ts';
 import { SchedulerInputError } from './errors.ts';
 import { EVAL_FRACTIONS, evaluatePredictors, type PredictorEvaluation, type PredictorRow } from './predictor-eval.ts';
@@ -73,8 +73,9 @@ export const predictorsCommand: CommandModule<object, PredictorsArgs> = {
     checkReportTarget(out);
     const e = evaluatePredictors(workload, { lastN: args['last-n'], fitSplit: args['fit-split'] });
     const notes = regressionFallbacks(workload, args['fit-split']);
+    const jsonToStdout = args.json !== undefined && namesStandardOutput(args.json);
     if (args.json !== undefined) await writeOutputFile(args.json, JSON.stringify({ ...e, notes }, null, 1) + '\n', '--json');
-    if (args.json !== '-') {
+    if (!jsonToStdout) {
       process.stdout.write(`workload ${workload.name}: RMSE in % of the variant's mean isolated latency, ${e.samplesEvaluated} ${e.heldOut ? 'held-out' : 'in-sample (split all)'} samples, regression split ${e.fitSplit}\n`);
       for (const n of notes) process.stdout.write(`note: ${n}\n`);
       process.stdout.write('\n' + formatTable(HEADER, e.rows.map(rowCells), HEADER.map((_, i) => i > 0)) + '\n\n');
@@ -93,8 +94,8 @@ export const predictorsCommand: CommandModule<object, PredictorsArgs> = {
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       'error-vs-fraction.svg': await renderSvg(errorCurveSpec(e) as any),
     }, 'predictors-report');
-    const text = args.json === '-' ? process.stderr : process.stdout;
-    if (args.json !== undefined && args.json !== '-') text.write(`\nwrote ${args.json}`);
+    const text = jsonToStdout ? process.stderr : process.stdout;
+    if (args.json !== undefined && !jsonToStdout) text.write(`\nwrote ${args.json}`);
     text.write(`\nreport in ${out.dir}/ (${files.length} files: summary.md, rmse.csv, by-fraction.csv, error-vs-fraction.svg)\n`);
   },
 };
