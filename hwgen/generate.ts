@@ -1,7 +1,9 @@
 // Top-level generation: config -> every block -> rendered files -> an output folder written
 // atomically (temporary folder, then rename), so a failure never leaves a half-written rtl-out/.
-import { readFileSync } from 'node:fs';
-import { writeOutputDir } from '../output/index.ts';
+import { createHash } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { adoptOutputDir, isOurOutputDir, writeOutputDir } from '../output/index.ts';
 import type { HwConfig } from './config/index.ts';
 import { renderDesign, type RenderedDesign } from './hdl/index.ts';
 import { buildNpuTile } from './pe-array/rtl.ts';
@@ -42,11 +44,43 @@ export function generateDesign(config: HwConfig): RenderedDesign {
 }
 
 /**
+ * A design folder written by dysta before output markers existed: its manifest names this generator
+ * and every file it lists is unmodified (SHA-256 as recorded). Returns the files that are provably
+ * ours (the manifest's, manifest.json and files.f), or undefined if `dir` is not such a folder.
+ * Reads only.
+ */
+export function legacyDesignFiles(dir: string): string[] | undefined {
+  if (isOurOutputDir(dir) || !statSync(dir, { throwIfNoEntry: false })?.isDirectory()) return undefined;
+  let manifest: { generator?: unknown; files?: unknown };
+  try {
+    manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as typeof manifest;
+  } catch {
+    return undefined;
+  }
+  if (manifest.generator !== GENERATOR || !Array.isArray(manifest.files)) return undefined;
+  const listed: string[] = [];
+  for (const f of manifest.files as { path?: unknown; sha256?: unknown }[]) {
+    if (typeof f?.path !== 'string' || typeof f.sha256 !== 'string' || f.path.includes('..')) return undefined;
+    try {
+      if (createHash('sha256').update(readFileSync(join(dir, f.path))).digest('hex') !== f.sha256.toLowerCase()) return undefined;
+    } catch {
+      return undefined;
+    }
+    listed.push(f.path);
+  }
+  return [...listed, 'manifest.json', 'files.f'];
+}
+
+/**
  * Writes `design` to `outDir` by the one output rule (output/index.ts): the folder is created, or
- * replaced as a whole only if dysta wrote it (its `.dysta-output` marker); files the user added to
- * it (a testbench) are kept; the working folder and its ancestors are never replaced. The parent
+ * replaced as a whole only if dysta wrote it (its `.dysta-output` marker, or for an older output the
+ * hashes in its manifest); files the user added to it (a testbench) are kept; the working folder and
+ * its ancestors are never replaced. The parent
  * folder must exist. `what` names the option in messages (default `--out`).
  */
 export function writeDesign(design: RenderedDesign, outDir: string, what = '--out'): string {
+  // An rtl-out/ of an older dysta (no marker) is adopted: its own files are proved by their hashes.
+  const legacy = legacyDesignFiles(outDir);
+  if (legacy) adoptOutputDir(outDir, 'rtl', legacy, what);
   return writeOutputDir(outDir, design.files, 'rtl', what);
 }

@@ -551,6 +551,20 @@ export function writeOutputDir(
 }
 
 /**
+ * Marks an existing folder as written by dysta, listing `files` (relative names) as ours: for a folder
+ * that an earlier version wrote before markers existed, once the caller has proved that (e.g. every
+ * file matches the hash in its manifest). Files not listed stay the user's. No-op if already marked.
+ */
+export function adoptOutputDir(dir: string, kind: string, files: string[], what = 'output folder'): void {
+  if (isOurOutputDir(dir)) return;
+  try {
+    writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind, files), { flag: 'wx' });
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(dir)}: cannot mark it as dysta's (${describeErrno(err)})`);
+  }
+}
+
+/**
  * A folder the tool fills in place over a long run (a cache, session logs): created with our
  * marker if missing; an existing folder without the marker is refused unless it is empty, or unless
  * every entry matches `adopt` (the names an earlier version of dysta wrote there before markers).
