@@ -68,7 +68,7 @@ export function legacyDesignFiles(dir: string): string[] | undefined {
     }
     listed.push(f.path);
   }
-  return [...listed, 'manifest.json', 'files.f'];
+  return [...new Set([...listed, 'manifest.json', 'files.f'])];
 }
 
 /**
