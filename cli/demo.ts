@@ -28,7 +28,7 @@ export const demoCommand: CommandModule<object, Args> = {
       .option('channels', { type: 'number', default: 16, describe: 'input channels (K = channels x 9)' })
       .option('size', { type: 'number', default: 8, describe: 'input height = width (rows = size^2 with padding 1)' })
       .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'RTL folder: used if it matches, generated if missing or empty' })
-      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)' })
+      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (`dysta gen-rtl --list-params`): the design in --out must match it; without it, the design there is used as it is' })
       .option('wave', { type: 'string', describe: 'record a waveform (.fst, or .vcd) plus a .gtkw save file' })
       .example('$0 demo', 'density 0.5 on the default 16-lane array')
       .example('$0 demo --density 0.2 --wave demo.fst', 'then: gtkwave demo.gtkw')

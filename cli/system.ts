@@ -31,7 +31,7 @@ export const systemCommand: CommandModule<object, Args> = {
       .option('seed', { type: 'number', default: 1, describe: 'seed of arrivals, models chosen, densities and inputs' })
       .option('load', { type: 'number', default: 1.0, describe: 'offered load: mean isolated latency / mean inter-arrival gap' })
       .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'RTL folder: used if it matches, generated if missing or empty' })
-      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)' })
+      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (`dysta gen-rtl --list-params`): the design in --out must match it; without it, the design there is used as it is' })
       .option('wave', { type: 'string', describe: 'record a waveform (.fst, or .vcd) plus a .gtkw save file' })
       .option('zoom', { type: 'number', default: -19, describe: 'GTKWave zoom of the .gtkw (-19: about 200 cycles; more negative = wider)' })
       .example('$0 system', '20 requests on the default design')
