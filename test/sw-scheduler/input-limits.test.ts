@@ -6,7 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseNumberList } from '../../sw-scheduler/commands.ts';
 import { importCsvFolder } from '../../sw-scheduler/csv.ts';
+import { parsePolicyList } from '../../sw-scheduler/policies/index.ts';
 import { readTraceFile } from '../../sw-scheduler/requests.ts';
 import { zooWorkload } from '../../sw-scheduler/zoo/zoo.ts';
 import { tinyWorkload } from './helpers.ts';
@@ -38,14 +40,16 @@ describe('files', () => {
 });
 
 describe('options', () => {
-  it.each([
-    [['sweep', '--loads', '0.9,,1'], "dysta: --loads: item 2 of '0.9,,1' is empty; remove the extra comma.\n"],
-    [['simulate', '--policies', ''], "dysta: --policies needs at least one policy name, or 'all'.\n"],
-    [['simulate', '--policies', 'dysta,,fcfs'], "dysta: --policies: item 2 of 'dysta,,fcfs' is empty; remove the extra comma.\n"],
-  ])('%j is refused with exit code 2', (args, message) => {
-    const r = dysta(...args);
+  it('an empty list item is refused, naming it', () => {
+    expect(() => parseNumberList('loads', '0.9,,1')).toThrow("--loads: item 2 of '0.9,,1' is empty; remove the extra comma.");
+    expect(() => parsePolicyList('')).toThrow("--policies needs at least one policy name, or 'all'.");
+    expect(() => parsePolicyList('dysta,,fcfs')).toThrow("--policies: item 2 of 'dysta,,fcfs' is empty; remove the extra comma.");
+  });
+
+  it('--loads 0.9,,1 through the CLI: one line, exit code 2', () => {
+    const r = dysta('sweep', '--loads', '0.9,,1');
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe(message);
+    expect(r.stderr).toBe("dysta: --loads: item 2 of '0.9,,1' is empty; remove the extra comma.\n");
   });
 
   it('an absurd --threads is refused before any work', () => {
