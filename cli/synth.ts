@@ -36,7 +36,12 @@ export const synthCommand: CommandModule<object, Args> = {
       .option('out', { type: 'string', default: '.', describe: 'folder for bitstreams' })
       .option('lint', { type: 'boolean', default: true, describe: 'run verilator --lint-only -Wall first (--no-lint to skip)' })
       .example('$0 synth --all --target xcup --json synth.json', 'every top on UltraScale+: resources and the worst path')
-      .example('$0 synth --top npu_tile --target ice40-up5k --config small.json --bitstream', 'place and route a small NPU tile, measured Fmax, bitstream') as never,
+      .example('$0 synth --top npu_tile --target ice40-up5k --config small.json --bitstream', 'place and route a small NPU tile, measured Fmax, bitstream')
+      .epilog(
+        'Folders: reads the design in --rtl (default rtl-out/), or with --config generates one into a temporary folder that is removed; ' +
+          'writes nothing else there. Writes --json (- for standard output) and, with --bitstream, <top>.<target>.bin into --out, by the output rule ' +
+          '(atomic, through symlinks, checked before any work). Tools (verilator, yosys, nextpnr-ice40) are checked before the first run.',
+      ) as never,
   handler: async (args) => {
     const { synthesizeTop, readManifest, reportJson } = await import('../fpga/flow.ts');
     const { describePath, pathCells } = await import('../fpga/timing.ts');
