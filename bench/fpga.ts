@@ -17,7 +17,13 @@ import { generateDesign, parseConfig, writeDesign } from '../hwgen/index.ts';
 import { checkOutputFile, writeOutputFile } from '../output/index.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'string' } } });
-if (values.json) checkOutputFile(values.json, '--json'); // before tens of minutes of work
+// Before tens of minutes of work: an unwritable --json is one line and exit code 2, as in the CLI.
+try {
+  if (values.json) checkOutputFile(values.json, '--json');
+} catch (err) {
+  process.stderr.write(`bench:fpga: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 
 /** The narrowed D = 1 scheduler that fits an iCE40 UP5K (7 of its 8 SB_MAC16). */
 export const NARROW_D1 = {

@@ -127,8 +127,10 @@ async function run(args: Args): Promise<void> {
   }
   const { checkWaveOption } = await import('./wave-option.ts');
   await checkWaveOption(args.wave);
+  const waveDir = args['wave-dir'];
+  if (waveDir !== undefined && /\s/.test(resolve(waveDir))) throw usage(`--wave-dir ${JSON.stringify(waveDir.slice(0, 80))}: the path must not contain spaces (the simulator's command protocol splits on them); choose another folder`);
 
-  const [{ checkOutputFile, ensureOutputDir, writeOutputFile }, { requireTool }, hw, verify, { applyDesign, planDesignFromArgs }, { parseJsonStrict }] = await Promise.all([
+  const [{ checkOutputFile, ensureOutputDir, outputFilePath, writeOutputFile }, { requireTool }, hw, verify, { applyDesign, planDesignFromArgs }, { parseJsonStrict }] = await Promise.all([
     import('../output/index.ts'),
     import('../cosim/tools.ts'),
     import('../hwgen/index.ts'),
@@ -139,6 +141,7 @@ async function run(args: Args): Promise<void> {
   if (args.json) checkOutputFile(args.json, '--json');
   if (args.junit) checkOutputFile(args.junit, '--junit');
   await requireTool('verilator');
+  if (waveDir !== undefined) await requireTool('fst2vcd'); // the .gtkw save file of each FST wave
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   // The design under test: --rtl as it is (edits included, nothing written), or --out by the
@@ -196,7 +199,10 @@ async function run(args: Args): Promise<void> {
   let waveFor: ((suite: string, name: string) => string | undefined) | undefined;
   if (args.wave) {
     if (selectedCount !== 1) throw usage(`--wave records one case, but ${selectedCount} are selected: pick one with --suite and --case (or use --wave-dir DIR to record every case)`);
-    waveFor = () => args.wave;
+    // The simulator writes the file itself: hand it a symlink's target so the link stays a link
+    // (the .gtkw save file then sits beside that target).
+    const wave = outputFilePath(args.wave, '--wave');
+    waveFor = () => wave;
   } else if (args['wave-dir']) {
     const dir = ensureOutputDir(args['wave-dir'], 'cosim waveforms', '--wave-dir');
     waveFor = (suite, name) => resolve(dir, `${suite}-${name}.fst`);

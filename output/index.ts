@@ -573,6 +573,9 @@ export function ensureOutputDir(path: string, kind: string, what = 'output folde
   const dir = dirTarget(path, what);
   const adoptable = adopt && !isOurOutputDir(dir) && existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).every((e) => adopt.test(e));
   if (!adoptable) checkReplaceable(dir, what, path);
+  // A missing folder: say "cannot write in <parent>" as every other output does (mkdir -p alone
+  // reports a read-only parent as ENOENT).
+  if (!existsSync(dir)) probeParent(dir, what, path, { parents: true });
   try {
     mkdirSync(dir, { recursive: true });
     if (!isOurOutputDir(dir)) writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind, []));

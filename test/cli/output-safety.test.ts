@@ -4,6 +4,9 @@
 //   * with an output in a folder nobody can write (a read-only mount): one line, exit code 2, before
 //     any work, and nothing written;
 //   * with an output naming a folder that holds a sentinel: refused in one line, the folder untouched.
+// Every command that writes is here: gen-rtl, demo, cosim (--out, --wave, --json, --junit, --wave-dir),
+// system, synth (--json, the bitstream in --out), workloads, simulate, sweep, predictors, study,
+// hw-agreement.
 import { execa } from 'execa';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,8 +19,15 @@ interface Output {
   kind: Kind;
   /** File name used for it (waves end in .fst; their .gtkw goes beside). */
   name: string;
+  /**
+   * What is passed on the command line when it is not `name`: a folder the command writes `name`
+   * into (synth's bitstream goes into --out); in the read-only run the read-only folder itself.
+   */
+  value?: string;
 }
 interface Writer {
+  /** Names the run's folders when one command has several entries. */
+  id?: string;
   command: string;
   outputs: Output[];
   /** The other arguments, small enough to run in a second or two. */
@@ -42,10 +52,37 @@ const WRITERS: Writer[] = [
   },
   {
     command: 'cosim',
-    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'cosim.vcd' }],
-    args: ['--seeds', '1', '--rows', '1', '--k', '3'],
-    readOnly: ['--out'],
+    outputs: [
+      { flag: '--out', kind: 'folder', name: 'rtl' },
+      { flag: '--wave', kind: 'wave', name: 'cosim.vcd' },
+      { flag: '--json', kind: 'file', name: 'cosim.json' },
+      { flag: '--junit', kind: 'file', name: 'cosim.xml' },
+    ],
+    args: ['--suite', 'npu', '--case', 'all-max', '--k', '3'],
+    readOnly: ['--out', '--wave', '--json', '--junit'],
     sentinel: '--out',
+  },
+  {
+    id: 'cosim-wave-dir',
+    command: 'cosim',
+    outputs: [
+      { flag: '--out', kind: 'folder', name: 'rtl' },
+      { flag: '--wave-dir', kind: 'folder', name: 'waves' },
+    ],
+    args: ['--suite', 'npu', '--case', 'all-max', '--case', 'all-min', '--k', '3', '--keep-waves'],
+    readOnly: ['--wave-dir'],
+    sentinel: '--wave-dir',
+  },
+  {
+    command: 'synth',
+    outputs: [
+      { flag: '--json', kind: 'file', name: 'synth.json' },
+      { flag: '--out', kind: 'file', name: 'npu_tile.ice40-up5k.bin', value: '.' },
+    ],
+    // A 1-lane tile through the whole iCE40 flow (as test/fpga does) with its bitstream.
+    args: ['--config', 'TINY_CONFIG', '--top', 'npu_tile', '--target', 'ice40-up5k', '--bitstream', '--no-lint'],
+    readOnly: ['--json', '--out'],
+    sentinel: '--json',
   },
   {
     command: 'system',
@@ -104,6 +141,9 @@ const WRITERS: Writer[] = [
 
 const root = tempDir('dysta-output-safety-');
 const ro = unwritableDir();
+const tinyConfig = join(root, 'tiny.json');
+writeFileSync(tinyConfig, JSON.stringify({ peArray: { lanes: 1, weightDepth: 16, maxRows: 15, accWidth: 20 }, scheduler: { clockMHz: 48 } }));
+for (const w of WRITERS) w.args = w.args.map((a) => (a === 'TINY_CONFIG' ? tinyConfig : a));
 const BIN = join(PROJECT_ROOT, 'bin', 'dysta.js');
 const run = (args: string[], cwd: string) => execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { DYSTA_DEBUG: '' } });
 
@@ -126,9 +166,9 @@ function oneLine(stderr: string, flag: string): void {
 
 const gtkwOf = (name: string) => name.replace(/\.(fst|vcd)$/, '.gtkw');
 
-describe.each(WRITERS)('dysta $command writes only what it may', (w) => {
+describe.each(WRITERS.map((w) => ({ ...w, id: w.id ?? w.command })))('dysta $id writes only what it may', (w) => {
   it('writes through symlinks next to a sentinel; refuses a read-only folder and a folder it did not write, in one line', async () => {
-    const base = join(root, w.command);
+    const base = join(root, w.id);
     const targets = join(base, 'targets');
     mkdirSync(targets, { recursive: true });
     writeFileSync(join(base, 'sentinel.txt'), 'keep me');
@@ -137,18 +177,18 @@ describe.each(WRITERS)('dysta $command writes only what it may', (w) => {
     for (const o of w.outputs) {
       symlinkSync(join(targets, o.name), join(base, o.name));
       if (o.kind === 'wave') symlinkSync(join(targets, gtkwOf(o.name)), join(base, gtkwOf(o.name)));
-      good.push(o.flag, o.name);
+      good.push(o.flag, o.value ?? o.name);
     }
-    const pathFor = (o: Output, where: 'good' | 'ro') => (where === 'good' ? o.name : join(ro, o.name));
+    const pathFor = (o: Output, where: 'good' | 'ro') => (where === 'good' ? (o.value ?? o.name) : o.value !== undefined ? ro : join(ro, o.name));
     const runs = [
       run([w.command, ...w.args, ...good], base),
       ...w.readOnly.map((flag) => run([w.command, ...w.args, ...w.outputs.flatMap((o) => [o.flag, pathFor(o, o.flag === flag ? 'ro' : 'good')])], base)),
     ];
     // The sentinel case: the chosen output names a folder holding the user's file.
-    const mine = join(root, `${w.command}-mine`);
+    const mine = join(root, `${w.id}-mine`);
     mkdirSync(mine);
     writeFileSync(join(mine, 'thesis.tex'), 'my work');
-    runs.push(run([w.command, ...w.args, ...w.outputs.flatMap((o) => [o.flag, o.flag === w.sentinel ? mine : join(root, `${w.command}-other-${o.name}`)])], root));
+    runs.push(run([w.command, ...w.args, ...w.outputs.flatMap((o) => [o.flag, o.flag === w.sentinel ? mine : o.value !== undefined ? root : join(root, `${w.id}-other-${o.name}`)])], root));
     const [ok, ...failed] = await Promise.all(runs);
     const refusedFolder = failed.pop()!;
 
@@ -179,8 +219,8 @@ describe.each(WRITERS)('dysta $command writes only what it may', (w) => {
     oneLine(refusedFolder.stderr, w.sentinel);
     expect(readdirSync(mine)).toEqual(['thesis.tex']);
     expect(readFileSync(join(mine, 'thesis.tex'), 'utf8')).toBe('my work');
-    expect(readdirSync(root).filter((f) => f.startsWith(`${w.command}-other-`))).toEqual([]);
-  }, 240_000);
+    expect(readdirSync(root).filter((f) => f.startsWith(`${w.id}-other-`) || f.endsWith('.bin'))).toEqual([]);
+  }, 300_000);
 });
 
 describe('standard output', () => {

@@ -129,6 +129,11 @@ describe('output folders', () => {
     writeFileSync(join(foreign, 'mine'), '');
     expect(() => ensureOutputDir(foreign, 'cache')).toThrow(/did not write/);
   });
+
+  it('ensureOutputDir in a read-only folder says it cannot write there (not "no such file")', () => {
+    expect(() => ensureOutputDir(join(ro, 'waves'), 'cosim waveforms', '--wave-dir')).toThrow(/^--wave-dir \S+: cannot write in \S+ \((read-only file system|permission denied)\)$/);
+    expect(readdirSync(ro)).toEqual([]);
+  });
 });
 
 describe('output files', () => {
