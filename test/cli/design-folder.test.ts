@@ -27,19 +27,22 @@ describe('a simulating command and the RTL folder', () => {
     expect((await runCli(['gen-rtl', '--config', cfg, '--out', rtl])).exitCode).toBe(0);
     writeFileSync(join(rtl, 'my_tb.v'), '// my testbench\n');
     const before = snapshot(rtl);
-    const r = await runCli(['cosim', '--out', rtl, '--seeds', '1', '--rows', '1', '--k', '4']);
+    const json = join(root, 'cosim.json');
+    const r = await runCli(['cosim', '--out', rtl, '--suite', 'npu', '--seeds', '1', '--rows', '1', '--k', '4', '--json', json]);
     expect(r.stderr).toContain(`using the design in ${rtl}/ (its manifest matches)`);
     expect(r.exitCode, r.stderr).toBe(0);
-    // 11 densities + all-max, all-min and full depth (K=16, one row): 3 lanes per row.
-    expect(r.stdout).toMatch(/\n14 passed, 0 failed/);
-    expect(r.stdout).toMatch(/ok {3}full depth K=16 +cycles +\d+ +monitor \d\/3\n/);
+    // 11 densities + all-max, all-min and full depth (K=16, one row: a 2-row corner case would fail on maxRows 1).
+    expect(r.stdout).toMatch(/^npu\s+14\s+14 layers\s.*\spass$/m);
+    expect(r.stdout).toMatch(/\[14\/14\] ok {3}npu\/full-depth /);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(JSON.stringify(report)).toContain('K = weightDepth = 16');
     expect(snapshot(rtl)).toEqual(before);
   }, 300_000);
 
   it('refuses another --config, naming the difference and the command to run, and touches nothing', async () => {
     const before = snapshot(rtl);
-    const [demo, system] = await Promise.all([runCli(['demo', '--out', rtl, '--config', defaults]), runCli(['system', '--out', rtl, '--config', defaults])]);
-    for (const r of [demo, system]) {
+    const runs = await Promise.all(['demo', 'system', 'cosim'].map((c) => runCli([c, '--out', rtl, '--config', defaults])));
+    for (const r of runs) {
       expect(r.exitCode).toBe(2);
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
