@@ -37,8 +37,11 @@ export const simCommand: CommandModule<object, CosimArgs> = {
       ) as unknown as Argv<CosimArgs>,
   handler: async (args) => {
     if (!(Number.isFinite(args.timeout) && args.timeout > 0)) throw new CosimError(`--timeout ${args.timeout} must be a positive number of milliseconds`);
-    if (args.script !== undefined && !statSync(args.script, { throwIfNoEntry: false })?.isFile()) {
-      throw new CosimError(`--script ${excerpt(args.script)}: no such file; name a file of protocol commands (a session .cmds log works)`);
+    // A file, a FIFO or a device (/dev/stdin, <(...)) is read; `-` is standard input.
+    const script = args.script === '-' || args.script === '/dev/stdin' ? undefined : args.script;
+    const scriptStat = script !== undefined ? statSync(script, { throwIfNoEntry: false }) : undefined;
+    if (script !== undefined && (!scriptStat || scriptStat.isDirectory())) {
+      throw new CosimError(`--script ${excerpt(script)}: ${scriptStat ? 'is a folder' : 'no such file'}; name a file of protocol commands (a session .cmds log works), or - for standard input`);
     }
     const sim = await buildSimulator({
       rtlDir: args.rtl,
@@ -49,8 +52,8 @@ export const simCommand: CommandModule<object, CosimArgs> = {
     });
     const session = await sim.start({ timeoutMs: args.timeout });
     process.stderr.write(`cosim: session log ${session.logPath} (replay: ${session.replayCommand})\n`);
-    const interactive = !args.script && process.stdin.isTTY === true;
-    const input = args.script ? createReadStream(args.script, 'utf8') : process.stdin;
+    const interactive = script === undefined && process.stdin.isTTY === true;
+    const input = script !== undefined ? createReadStream(script, 'utf8') : process.stdin;
     // readline prints the prompt only when it has an output stream.
     const rl = createInterface({ input, output: interactive ? process.stdout : undefined, terminal: interactive, crlfDelay: Infinity, prompt: 'cosim> ' });
     let errors = 0;

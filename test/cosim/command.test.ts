@@ -1,4 +1,5 @@
 // `dysta sim`: protocol commands from a script (or stdin), one reply line each.
+import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -27,5 +28,21 @@ describe('dysta sim', () => {
       input: 'cycle\ntick 7\n',
     });
     expect(r.stdout).toBe('ok 0\nok 7');
+  });
+
+  it('--script takes - (standard input) and a device or FIFO such as /dev/stdin; a folder is refused in one line', async () => {
+    await buildCounter();
+    for (const script of ['-', '/dev/stdin']) {
+      const r = await execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL, '--script', script], { input: 'tick 3\ncycle\n' });
+      expect(r.stdout).toBe('ok 3\nok 3');
+    }
+    const fifo = path.join(tempDir(), 'cmds.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const run = execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--extra', COUNT_UNTIL, '--script', fifo]);
+    writeFileSync(fifo, 'tick 4\n');
+    expect((await run).stdout).toBe('ok 4');
+    const dir = await execa('node', [BIN, 'sim', '--rtl', FIXTURE, '--script', tempDir()], { reject: false });
+    expect(dir.exitCode).toBe(2);
+    expect(dir.stderr).toMatch(/^dysta: --script \S+: is a folder; name a file of protocol commands .*$/);
   });
 });
