@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { requireTool } from './tools.ts';
+import { pidAlive } from '../output/index.ts';
 import { loadDesign, sha256Hex, type Design } from './design.ts';
 import { BuildError, CosimError } from './errors.ts';
 import { generateBindings, staticHarnessSources, type TraceFlavour } from './harness.ts';
@@ -164,16 +165,6 @@ function keyText(banner: string, design: Design, trace: TraceFlavour, args: read
     ...harness.map((h) => `harness ${h.name} ${sha256Hex(h.text)}`),
     '',
   ].join('\n');
-}
-
-/** True if a process with this pid exists (EPERM: it does, owned by someone else). */
-export function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 let ccache: Promise<boolean> | undefined;

@@ -14,7 +14,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, 
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
 import { ensureOutputDir, excerpt } from '../output/index.ts';
-import { defaultLogDir, pidAlive, type Simulator } from './build.ts';
+import { pidAlive } from '../output/index.ts';
+import { defaultLogDir, type Simulator } from './build.ts';
 import { SimulatorError, type SimulatorFailure } from './errors.ts';
 
 export interface StartOptions {

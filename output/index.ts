@@ -215,8 +215,35 @@ export function outputFilePath(path: string, what = 'output file'): string {
   return t.path;
 }
 
+/** True if a process with this pid exists (EPERM: it does, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A temporary sibling of `path`, named after this process. Temporaries of `path` left by a process
+ * that no longer exists (killed while streaming a long decision log: a synchronous simulation gives a
+ * signal handler no chance to run) are removed first, so an interrupted run costs no disk for long.
+ */
 function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.tmp-`;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    // the write that follows reports the folder
+  }
+  for (const name of entries) {
+    const pid = name.startsWith(prefix) ? Number(/^(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length))?.[1]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
+  return join(dir, `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }
 
 /**

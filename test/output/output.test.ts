@@ -137,6 +137,19 @@ describe('output folders', () => {
 });
 
 describe('output files', () => {
+  it('removes the temporaries of a target left by a killed process (a synchronous run cannot clean up on a signal), and no others', async () => {
+    const d = fresh();
+    // A pid that exited (a finished child) and one that is alive (ours, as another writer would be).
+    const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(d, `.big.jsonl.tmp-${dead}-abc123`), 'x'.repeat(1000));
+    writeFileSync(join(d, `.big.jsonl.tmp-${process.ppid}-def456`), 'being written');
+    writeFileSync(join(d, `.other.jsonl.tmp-${dead}-abc123`), 'not this target');
+    const s = openOutputStream(join(d, 'big.jsonl'));
+    s.write('line\n');
+    await s.commit();
+    expect(readdirSync(d).sort()).toEqual([`.big.jsonl.tmp-${process.ppid}-def456`, `.other.jsonl.tmp-${dead}-abc123`, 'big.jsonl']);
+  });
+
   it('writes a regular file atomically and leaves no temporary file', async () => {
     const d = fresh();
     await writeOutputFile(join(d, 'out.json'), '{}');
