@@ -23,6 +23,13 @@ export interface NpuBeat {
   last: boolean;
 }
 
+/** A weight-buffer write in place of a beat (the stream pauses for that cycle). */
+export interface NpuWrite {
+  kind: 'write';
+  addr: number;
+  row: readonly number[];
+}
+
 export interface NpuLayerRun {
   /** Requantised outputs [row][lane] as signed integers. */
   outputs: number[][];
@@ -86,9 +93,9 @@ export class NpuTileSim {
     await this.session.send(`npu_weights ${rows.length} ${rows.join(' ')}`);
   }
 
-  /** Runs one layer tile on the loaded weights. */
-  async runLayer(tile: { beats: readonly NpuBeat[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
-    const beatText = tile.beats.map((b) => `${b.index} ${b.value} ${b.last ? 1 : 0}`).join(' ');
+  /** Runs one layer tile on the loaded weights; writes among the beats reload weight rows mid-stream. */
+  async runLayer(tile: { beats: readonly (NpuBeat | NpuWrite)[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
+    const beatText = tile.beats.map((b) => ('kind' in b && b.kind === 'write' ? `w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : `${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`)).join(' ');
     const reply = await this.session.send(`npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`);
     const [cycles, measured, nonzero, total, stalls, ...rowHex] = reply.split(' ');
     const { lanes, actWidth } = this.shape;
