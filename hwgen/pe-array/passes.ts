@@ -74,8 +74,9 @@ export function passOps(cfg: PeArrayConfig, rows: readonly (readonly number[])[]
   for (const row of rows) {
     const start = ops.length;
     let lastBeat = -1;
+    const from = loaded;
     for (let step = 0; step < chunks; step++) {
-      const c = (loaded + step) % chunks;
+      const c = (from + step) % chunks;
       const hi = Math.min(K, (c + 1) * D);
       let first = true;
       for (let k = c * D; k < hi; k++) {
