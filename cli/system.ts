@@ -56,7 +56,7 @@ export const systemCommand: CommandModule<object, Args> = {
     let run;
     try {
       const t1 = performance.now();
-      run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), {
+      run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous), {
         wave: args.wave ? resolve(args.wave) : undefined,
         // The simulator writes the file itself: give it the symlink's target, so a link stays a link.
         waveFile: args.wave ? outputFilePath(args.wave, '--wave') : undefined,
