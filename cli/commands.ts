@@ -8,6 +8,7 @@ import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
 import { synthCommand } from './synth.ts';
 import { systemCommand } from './system.ts';
+import { profileCommand } from './profile.ts';
 import { hwAgreementCommand } from '../compare/hw-agreement-command.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -20,4 +21,5 @@ export const commands: CommandModule<any, any>[] = [
   ...schedulerCommands,
   hwAgreementCommand,
   systemCommand,
+  profileCommand,
 ];

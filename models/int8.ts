@@ -53,30 +53,34 @@ export function mapSizes(net: { input: { height: number }; layers: readonly Pick
  */
 export function convolve(input: ArrayLike<number>, size: number, l: Omit<Int8Layer, 'weights' | 'shift' | 'relu'>, weightsCKKO: ArrayLike<number>): Float64Array {
   const O = l.outChannels;
+  const { kernel: k, stride, pad } = l;
   const os = outSize(size, l);
-  const acc = new Float64Array(O * os * os);
-  const local = new Float64Array(O);
-  for (let oy = 0; oy < os; oy++) {
-    for (let ox = 0; ox < os; ox++) {
-      local.fill(0);
-      for (let c = 0; c < l.inChannels; c++) {
-        for (let ky = 0; ky < l.kernel; ky++) {
-          const y = oy * l.stride + ky - l.pad;
-          if (y < 0 || y >= size) continue;
-          for (let kx = 0; kx < l.kernel; kx++) {
-            const x = ox * l.stride + kx - l.pad;
-            if (x < 0 || x >= size) continue;
-            const v = input[(c * size + y) * size + x]!;
-            if (v === 0) continue;
-            const base = ((c * l.kernel + ky) * l.kernel + kx) * O;
-            for (let o = 0; o < O; o++) local[o]! += v * weightsCKKO[base + o]!;
+  const P = os * os;
+  // Output-major accumulators [oy][ox][o], so the innermost loop runs over contiguous channels.
+  const acc = new Float64Array(P * O);
+  for (let c = 0; c < l.inChannels; c++) {
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const v = input[(c * size + y) * size + x]!;
+        if (v === 0) continue;
+        // Scatter v to every output whose window covers (y, x): ky = y + pad - oy * stride.
+        for (let ky = (y + pad) % stride; ky < k; ky += stride) {
+          const oy = (y + pad - ky) / stride;
+          if (oy < 0 || oy >= os) continue;
+          for (let kx = (x + pad) % stride; kx < k; kx += stride) {
+            const ox = (x + pad - kx) / stride;
+            if (ox < 0 || ox >= os) continue;
+            const wBase = ((c * k + ky) * k + kx) * O;
+            const aBase = (oy * os + ox) * O;
+            for (let o = 0; o < O; o++) acc[aBase + o]! += v * weightsCKKO[wBase + o]!;
           }
         }
       }
-      for (let o = 0; o < O; o++) acc[(o * os + oy) * os + ox] = local[o]!;
     }
   }
-  return acc;
+  const out = new Float64Array(P * O);
+  for (let p = 0; p < P; p++) for (let o = 0; o < O; o++) out[o * P + p] = acc[p * O + o]!;
+  return out;
 }
 
 /** [o][c][ky][kx] -> [c][ky][kx][o]. */

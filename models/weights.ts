@@ -50,7 +50,9 @@ type WeightsFile = z.infer<typeof fileSchema>;
 /** SHA-256 over everything but the hash itself, in a fixed field order. */
 function contentHash(f: Omit<WeightsFile, 'sha256'>): string {
   const h = createHash('sha256');
-  h.update(JSON.stringify([f.format, f.version, f.variant, f.architecture, f.pattern, f.input, f.accuracy]));
+  const a = f.accuracy;
+  h.update(JSON.stringify([f.format, f.version, f.variant, f.architecture, f.pattern, f.input.channels, f.input.height, f.input.width]));
+  h.update(JSON.stringify([a.floatTest, a.int8Test, a.floatCalibration, a.int8Calibration, a.testDigits, a.calibrationDigits]));
   for (const l of f.layers) h.update(JSON.stringify([l.kernel, l.stride, l.pad, l.inChannels, l.outChannels, l.relu, l.shift, l.weights]));
   return h.digest('hex');
 }
@@ -73,7 +75,14 @@ export function networkToJson(net: Int8Network): string {
       shift: l.shift,
       weights: Buffer.from(l.weights.buffer, l.weights.byteOffset, l.weights.byteLength).toString('base64'),
     })),
-    accuracy: net.accuracy,
+    accuracy: {
+      floatTest: net.accuracy.floatTest,
+      int8Test: net.accuracy.int8Test,
+      floatCalibration: net.accuracy.floatCalibration,
+      int8Calibration: net.accuracy.int8Calibration,
+      testDigits: net.accuracy.testDigits,
+      calibrationDigits: net.accuracy.calibrationDigits,
+    },
   };
   return JSON.stringify({ ...body, sha256: contentHash(body) }, null, 1) + '\n';
 }
@@ -132,6 +141,7 @@ const cache = new Map<string, Int8Network>();
 /** One committed network by variant name. */
 export function loadNetwork(variant: string, dir = WEIGHTS_DIR): Int8Network {
   const path = networkPath(variant, dir);
+  if (dir !== WEIGHTS_DIR && !existsSync(dir)) throw new ModelError(`weights folder ${dir} does not exist`);
   const hit = cache.get(path);
   if (hit) return hit;
   if (!VARIANTS.some((v) => v.name === variant)) throw new ModelError(`unknown model '${variant}'; the models are ${VARIANTS.map((v) => v.name).join(', ')} (or 'all')`);
