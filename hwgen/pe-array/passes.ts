@@ -96,14 +96,33 @@ export function passOps(cfg: PeArrayConfig, rows: readonly (readonly number[])[]
   return { initial: chunkRows(0), ops, chunks };
 }
 
+/** Per weights array and lane count: each pass's W[K][lanes] (built once; a model runs many inputs). */
+const passWeightsCache = new WeakMap<readonly (readonly number[])[], Map<number, number[][][]>>();
+
+function passWeights(weights: readonly (readonly number[])[], outChannels: number, lanes: number): number[][][] {
+  let byLanes = passWeightsCache.get(weights);
+  if (!byLanes) passWeightsCache.set(weights, (byLanes = new Map()));
+  let tiles = byLanes.get(lanes);
+  if (!tiles) {
+    tiles = Array.from({ length: Math.ceil(outChannels / lanes) }, (_, t) => {
+      const first = t * lanes;
+      const channels = Math.min(lanes, outChannels - first);
+      return weights.map((r) => Array.from({ length: lanes }, (_, j) => (j < channels ? r[first + j]! : 0)));
+    });
+    byLanes.set(lanes, tiles);
+  }
+  return tiles;
+}
+
 /** Splits a layer into passes of `lanes` output channels (zero weights in unused lanes). */
 export function layerPasses(cfg: PeArrayConfig, layer: LoweredLayer): Pass[] {
   const L = cfg.lanes;
   const beats = compressRows(layer.rows as number[][]);
+  const weights = passWeights(layer.weights, layer.outChannels, L);
   return Array.from({ length: tileCount(cfg, layer.outChannels) }, (_, t) => {
     const first = t * L;
     const channels = Math.min(L, layer.outChannels - first);
-    const w = layer.weights.map((r) => Array.from({ length: L }, (_, j) => (j < channels ? r[first + j]! : 0)));
+    const w = weights[t]!;
     const { initial, ops, chunks } = passOps(cfg, layer.rows, w);
     return {
       initial,
