@@ -57,6 +57,11 @@ describe('dysta profile', () => {
     expect(v0.layers.map((l: { sparsity: { mean: number } }) => l.sparsity.mean)).toEqual(Array.from(slim.Savg).map((x) => expect.closeTo(x, 12)));
     expect(v0.layers.map((l: { passes: number; chunks: number }) => [l.passes, l.chunks])).toEqual([[1, 1], [1, 1], [1, 1], [1, 1]]);
     expect(m.variants[1].layers.map((l: { passes: number; chunks: number }) => [l.passes, l.chunks])).toEqual([[1, 1], [1, 1], [1, 1]]);
+    // `dysta workloads` describes it; its latency CV is the manifest's request CV.
+    const desc = await runCli(['workloads', '--csv-dir', out]);
+    expect(desc.exitCode).toBe(0);
+    const cv = desc.stdout.split('\n').find((l) => l.startsWith('slim_dense'))!.trim().split(/\s+/).at(-1);
+    expect(cv).toBe(`${(100 * v0.request.cv).toFixed(1)}%`);
     // The folder schedules like any CSV workload.
     const sim = await runCli(['simulate', '--csv-dir', out, '--requests', '200', '--policies', 'fcfs,dysta']);
     expect(sim.exitCode).toBe(0);
