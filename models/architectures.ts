@@ -37,8 +37,8 @@ export const ARCHITECTURES: readonly ArchitectureSpec[] = [
   },
   {
     name: 'wide',
-    description: 'a 5x5 stride-2 conv and a 3x3 conv (24 channels each) and a 1176-input classifier',
-    layers: [conv(5, 2, 24), conv(3, 1, 24), classifier(7)],
+    description: 'a 5x5 stride-2 conv (16 channels), a 3x3 conv (24 channels) and a 1176-input classifier',
+    layers: [conv(5, 2, 16), conv(3, 1, 24), classifier(7)],
   },
 ];
 
@@ -88,10 +88,10 @@ export const TRAINING = {
   seed: 2024,
   batch: 32,
   /** Dense training: epochs over the training digits, learning rate of epoch e = lr * decay^e (Adam). */
-  denseEpochs: 3,
+  denseEpochs: { slim: 3, deep: 2, wide: 2 } as Record<string, number>,
   lr: 0.002,
   decay: 0.5,
-  /** Fine-tuning after pruning. */
-  fineTuneEpochs: 2,
+  /** Fine-tuning after pruning (Adam, constant learning rate). */
+  fineTuneEpochs: 1,
   fineTuneLr: 0.0005,
 } as const;

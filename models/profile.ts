@@ -14,7 +14,6 @@
 import type { HwConfig } from '../hwgen/config/index.ts';
 import type { Pass } from '../hwgen/pe-array/passes.ts';
 import type { CnnModel } from '../hwgen/system/workload.ts';
-import { VARIANTS } from './architectures.ts';
 import { loadDigits } from './data.ts';
 import { ModelError } from './errors.ts';
 import type { Int8Network } from './int8.ts';
@@ -284,9 +283,4 @@ export function profileTable(m: ProfileManifest): string {
   const widths = head.map((h, c) => Math.max(h.length, ...rows.map((r) => r[c]!.length)));
   const fmt = (r: string[]) => r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ');
   return [fmt(head), ...rows.map(fmt)].join('\n');
-}
-
-/** Variant names for --models (every variant, name order). */
-export function allVariantNames(): string[] {
-  return VARIANTS.map((v) => v.name);
 }

@@ -10,10 +10,10 @@
 //
 // Only this script imports tfjs; nothing the CLI loads does.
 import * as tf from '@tensorflow/tfjs';
-import prand from 'pure-rand';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SeededInts as Rng } from '../hwgen/pe-array/layers.ts';
 import { ARCHITECTURES, PATTERNS, TRAINING, type ArchitectureSpec, type PatternSpec } from './architectures.ts';
 import { CLASSES, IMAGE_SIZE, INPUT_DIVISOR, PIXELS, loadDigits, type Digit } from './data.ts';
 import type { FloatLayer } from './quantise.ts';
@@ -25,19 +25,6 @@ interface FloatCheckpoint {
   variant: string;
   layers: FloatLayer[];
   floatAccuracy: { test: number; calibration: number };
-}
-
-class Rng {
-  private g: prand.RandomGenerator;
-  constructor(seed: number) {
-    this.g = prand.xoroshiro128plus(seed);
-  }
-  unit(): number {
-    return prand.unsafeUniformIntDistribution(0, 2 ** 30 - 1, this.g) / 2 ** 30;
-  }
-  int(lo: number, hi: number): number {
-    return prand.unsafeUniformIntDistribution(lo, hi, this.g);
-  }
 }
 
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
@@ -176,9 +163,13 @@ function pruneFilters(layers: readonly FloatLayer[], p: PatternSpec): FloatLayer
 /** Bump when the float training code changes (the checkpoint key covers settings, shapes, data and tfjs). */
 const FLOAT_STAGE_VERSION = 1;
 
+/** What determines a variant's float weights: the dense training, and for a pruned variant its fine-tuning. */
 function checkpointKey(arch: ArchitectureSpec, pattern: PatternSpec): string {
   const data = readFileSync(new URL('./data.ts', import.meta.url), 'utf8');
-  const what = JSON.stringify({ FLOAT_STAGE_VERSION, TRAINING, arch, pattern, tfjs: tf.version.tfjs, data });
+  const t = TRAINING;
+  const dense = { seed: t.seed, batch: t.batch, lr: t.lr, decay: t.decay, epochs: t.denseEpochs[arch.name] };
+  const fine = pattern.kind === 'dense' ? undefined : { epochs: t.fineTuneEpochs, lr: t.fineTuneLr };
+  const what = JSON.stringify({ FLOAT_STAGE_VERSION, dense, fine, arch, pattern, tfjs: tf.version.tfjs, data });
   return createHash('sha256').update(what).digest('hex').slice(0, 16);
 }
 
@@ -222,7 +213,7 @@ async function main(): Promise<void> {
         const rng = new Rng(TRAINING.seed + 100 * ai + pi);
         let layers: FloatLayer[];
         if (pattern.kind === 'dense') {
-          layers = train(initialWeights(arch, rng), trainSet, { epochs: TRAINING.denseEpochs, lr: TRAINING.lr, decay: TRAINING.decay, rng, label: variant });
+          layers = train(initialWeights(arch, rng), trainSet, { epochs: TRAINING.denseEpochs[arch.name]!, lr: TRAINING.lr, decay: TRAINING.decay, rng, label: variant });
         } else {
           const base = dense!;
           const fine = { epochs: TRAINING.fineTuneEpochs, lr: TRAINING.fineTuneLr, decay: 1, rng, label: variant };
