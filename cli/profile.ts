@@ -63,8 +63,12 @@ export const profileCommand: CommandModule<object, Args> = {
         rtl,
         progress: (variant, done, total) => {
           const now = performance.now();
-          if (done === total) say(`profiled ${variant}: ${total} digits${args.rtl ? ' (golden model and RTL agree)' : ''}, ${((now - last) / 1000).toFixed(1)} s`);
-          if (done === total) last = now;
+          if (done === total) {
+            say(`profiled ${variant}: ${total} digits${args.rtl ? ' (golden model and RTL agree)' : ''}, ${((now - last) / 1000).toFixed(1)} s`);
+            last = now;
+          } else if (total >= 400 && done % Math.ceil(total / 4) === 0) {
+            say(`  ${variant}: ${done} / ${total} digits`);
+          }
         },
       });
     } finally {
