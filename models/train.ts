@@ -30,7 +30,7 @@ interface FloatCheckpoint {
 const log = (msg: string) => process.stderr.write(`${msg}\n`);
 
 /** The digits as a float batch [N, 14, 14, 1] (int8 pixel / 128) and their labels. */
-function tensors(digits: readonly Digit[]): { xs: Float32Array; labels: Int32Array } {
+export function tensors(digits: readonly Digit[]): { xs: Float32Array; labels: Int32Array } {
   const xs = new Float32Array(digits.length * PIXELS);
   const labels = new Int32Array(digits.length);
   digits.forEach((d, i) => {
@@ -41,7 +41,7 @@ function tensors(digits: readonly Digit[]): { xs: Float32Array; labels: Int32Arr
 }
 
 /** He-uniform initial weights, HWIO, from the seed. */
-function initialWeights(arch: ArchitectureSpec, rng: Rng): FloatLayer[] {
+export function initialWeights(arch: ArchitectureSpec, rng: Rng): FloatLayer[] {
   let inC = 1;
   return arch.layers.map((l) => {
     const n = l.kernel * l.kernel * inC * l.outChannels;
@@ -62,7 +62,7 @@ function forward(layers: readonly FloatLayer[], vars: readonly tf.Tensor4D[], x:
   return h.reshape([-1, CLASSES]);
 }
 
-function accuracy(layers: readonly FloatLayer[], vars: readonly tf.Tensor4D[], data: { xs: Float32Array; labels: Int32Array }): number {
+export function accuracy(layers: readonly FloatLayer[], vars: readonly tf.Tensor4D[], data: { xs: Float32Array; labels: Int32Array }): number {
   let correct = 0;
   const n = data.labels.length;
   for (let b = 0; b < n; b += 256) {
@@ -74,7 +74,7 @@ function accuracy(layers: readonly FloatLayer[], vars: readonly tf.Tensor4D[], d
 }
 
 /** Adam on the training digits; `masks` (1 = kept) are re-applied after every step. */
-function train(
+export function train(
   layers: FloatLayer[],
   train: { xs: Float32Array; labels: Int32Array },
   o: { epochs: number; lr: number; decay: number; rng: Rng; masks?: (Float32Array | undefined)[]; label: string },
@@ -122,7 +122,7 @@ function train(
 }
 
 /** Per layer: 1 for the weights kept, 0 for the `rate` fraction with the smallest magnitude (ties: lower index pruned first). */
-function magnitudeMasks(layers: readonly FloatLayer[], p: PatternSpec): Float32Array[] {
+export function magnitudeMasks(layers: readonly FloatLayer[], p: PatternSpec): Float32Array[] {
   return layers.map((l, li) => {
     const rate = li === 0 ? p.firstLayerRate : p.rate;
     const n = l.weights.length;
@@ -134,7 +134,7 @@ function magnitudeMasks(layers: readonly FloatLayer[], p: PatternSpec): Float32A
 }
 
 /** Removes the `rate` fraction of each conv layer's filters with the smallest L1 norm (not the classifier's) and the matching input channels. */
-function pruneFilters(layers: readonly FloatLayer[], p: PatternSpec): FloatLayer[] {
+export function pruneFilters(layers: readonly FloatLayer[], p: PatternSpec): FloatLayer[] {
   const out: FloatLayer[] = layers.map((l) => ({ ...l, weights: [...l.weights] }));
   for (let li = 0; li < out.length - 1; li++) {
     const l = out[li]!;
@@ -248,4 +248,4 @@ async function main(): Promise<void> {
   log(`done in ${((performance.now() - t0) / 60_000).toFixed(1)} min; weights in ${WEIGHTS_DIR}`);
 }
 
-await main();
+if (import.meta.url === `file://${process.argv[1]}`) await main();
