@@ -5,8 +5,9 @@
 // Per digit and layer:
 //   sim_lat          = the layer's cycles in the system loop / clock: for every pass, its weight rows
 //                      loaded one per cycle, the start cycle, its stream ops (beats = sum over rows
-//                      of max(nnz, 1), plus any mid-stream weight reloads), two pipeline cycles and
-//                      the done cycle; one cycle between passes (hwgen/system layerLoopCycles)
+//                      of max(nnz, 1), plus any mid-stream weight reloads) and two pipeline cycles,
+//                      up to the cycle npu_done shows; passes back to back, each one's done cycle
+//                      between them (hwgen/system layerLoopCycles)
 //   overall-sparsity = fraction of zeros among the layer's outputs (rows x output channels), i.e.
 //                      what the hardware sparsity monitor counts after the layer, and the input
 //                      sparsity of the next layer
@@ -258,7 +259,7 @@ export function profileManifest(runs: readonly VariantRun[], config: HwConfig, o
     samples: { count: o.samples, split: 'test', order: 'the first N test digits, numbered round-robin over the classes (models/README.md)' },
     rtl: o.rtl,
     definitions: {
-      sim_lat: 'seconds at clockMHz: per pass, weight rows loaded + 1 start cycle + stream ops (beats and mid-stream weight reloads) + 2 pipeline cycles + 1 done cycle, plus 1 cycle between passes',
+      sim_lat: 'seconds at clockMHz: per pass, weight rows loaded + 1 start cycle + stream ops (beats and mid-stream weight reloads) + 2 pipeline cycles, up to the cycle done shows; passes back to back with that done cycle between them',
       'overall-sparsity': "fraction of zeros among the layer's outputs (what the sparsity monitor counts; the next layer's input sparsity)",
       'batch-indx': 'test digit number',
       'layer-indx': 'layer (0 = first conv, last = classifier)',

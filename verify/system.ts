@@ -65,7 +65,7 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
             const wave = ctx.waveFor('system', c.name);
             const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
             const gold = runSystemGolden(wl);
-            const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), wave ? { wave: resolve(wave) } : {});
+            const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous), wave ? { wave: resolve(wave) } : {});
             const cmp = compareLogs(run.lines, gold.lines);
             const last = run.lines.at(-1) ?? '';
             const figures = {
