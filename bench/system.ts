@@ -12,7 +12,7 @@ import { SystemSim } from '../cosim/system/driver.ts';
 import { defaultConfig, generateDesign, writeDesign } from '../hwgen/index.ts';
 import { runSystemGolden, systemSetup } from '../hwgen/system/index.ts';
 import { loadDigits } from '../models/data.ts';
-import { buildMnistWorkload } from '../models/system.ts';
+import { STATIC_PROFILE_DIGITS, buildMnistWorkload } from '../models/system.ts';
 import { parseModelList } from '../models/weights.ts';
 
 const { values } = parseArgs({ options: { requests: { type: 'string', default: '40' }, reps: { type: 'string', default: '2' } } });
@@ -51,7 +51,7 @@ try {
   console.log('| phase | wall time | rate |');
   console.log('|---|---:|---:|');
   console.log(`| load and split the digits | ${s(digitsMs)} | |`);
-  console.log(`| static level (golden model on ${40} calibration digits x 9 variants) + requests | ${s(workloadMs)} | |`);
+  console.log(`| static level (golden model on ${STATIC_PROFILE_DIGITS} calibration digits x 9 variants) + requests | ${s(workloadMs)} | |`);
   console.log(`| system golden model | ${s(goldenMs)} | ${Math.round(cycles / (goldenMs / 1000)).toLocaleString('en-US')} cycles/s |`);
   console.log(`| RTL loop, warm (best of ${reps}) | ${s(warm)} | ${(requests / (warm / 1000)).toFixed(1)} requests/s, ${Math.round(cycles / (warm / 1000)).toLocaleString('en-US')} cycles/s |`);
   t = performance.now();

@@ -82,7 +82,7 @@ export const cosimCommand: CommandModule<object, Args> = {
       .option('seeds', { type: 'number', default: 2, describe: 'npu: random layers per density (densities 0, 0.1, ..., 1)', group: 'Suite npu:' })
       .option('rows', { type: 'number', default: 16, describe: 'npu: output rows per random layer', group: 'Suite npu:' })
       .option('k', { type: 'number', describe: 'npu: reduction length K per random layer (default min(128, weightDepth))', group: 'Suite npu:' })
-      .option('workload', { type: 'string', describe: 'trace: built-in workload, cnn or attention (default: both)', group: 'Suite trace:' })
+      .option('workload', { type: 'string', describe: 'trace: built-in workload, cnn, attention or mnist (default: cnn and attention)', group: 'Suite trace:' })
       .option('csv-dir', { type: 'string', describe: 'trace: folder of artifact-format CSV files, one per variant (instead of --workload)', group: 'Suite trace:' })
       .option('trace', { type: 'string', describe: 'trace: replay this trace JSON (as `dysta simulate --trace-out` writes) instead of generating one', group: 'Suite trace:' })
       .option('rate', { type: 'number', describe: 'trace: Poisson arrival rate in requests/s', group: 'Suite trace:' })

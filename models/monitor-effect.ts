@@ -3,10 +3,13 @@
 // 1: the same policies without the monitor hardware). Per policy in both: mean violation rate and
 // ANTT with and without the monitor, and the paired difference (with - without) with its 95% Student
 // t-interval over seeds (each seed's differences averaged over the settings first, as `dysta study`
-// does), plus the number of settings where the monitor lowers the violation rate.
+// does), plus the number of settings where the monitor lowers the violation rate. `--out FILE` also
+// writes the table (through output/: atomic, never over a folder; `-` = stdout only).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { parse } from 'csv-parse/sync';
+import { OutputError, checkOutputFile, writeOutputFile } from '../output/index.ts';
 import { mean, tInterval } from '../sw-scheduler/stats.ts';
 
 interface Point {
@@ -59,15 +62,27 @@ export function monitorEffect(withDir: string, withoutDir: string): string {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const [withDir, withoutDir] = process.argv.slice(2);
-  if (!withDir || !withoutDir) {
-    process.stderr.write('usage: npm run monitor-effect -- WITH_MONITOR_STUDY_DIR WITHOUT_MONITOR_STUDY_DIR\n');
+  const usage = 'usage: npm run monitor-effect -- WITH_MONITOR_STUDY_DIR WITHOUT_MONITOR_STUDY_DIR [--out FILE]';
+  let parsed;
+  try {
+    parsed = parseArgs({ options: { out: { type: 'string' } }, allowPositionals: true });
+  } catch (err) {
+    process.stderr.write(`monitor-effect: ${(err as Error).message}\n${usage}\n`);
     process.exit(2);
   }
+  const [withDir, withoutDir, extra] = parsed.positionals;
+  if (!withDir || !withoutDir || extra) {
+    process.stderr.write(`${usage}\n`);
+    process.exit(2);
+  }
+  const out = parsed.values.out;
   try {
-    process.stdout.write(monitorEffect(withDir, withoutDir) + '\n');
+    if (out) checkOutputFile(out, '--out');
+    const table = monitorEffect(withDir, withoutDir) + '\n';
+    if (out) await writeOutputFile(out, table, '--out');
+    if (out !== '-') process.stdout.write(table);
   } catch (err) {
     process.stderr.write(`monitor-effect: ${(err as Error).message}\n`);
-    process.exit(1);
+    process.exit(err instanceof OutputError ? 2 : 1);
   }
 }

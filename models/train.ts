@@ -242,7 +242,7 @@ async function main(): Promise<void> {
   const { WEIGHTS_DIR, writeNetworkFile } = await import('./weights.ts');
   for (const { arch, pattern, ckpt } of floats) {
     const net = quantiseVariant({ variant: ckpt.variant, architecture: arch, pattern, layers: ckpt.layers, floatAccuracy: ckpt.floatAccuracy }, digits);
-    const path = writeNetworkFile(net);
+    const path = await writeNetworkFile(net);
     log(`${ckpt.variant}: int8 top-1 ${(100 * net.accuracy.int8Test).toFixed(2)}% test (float ${(100 * net.accuracy.floatTest).toFixed(2)}%), shifts ${net.layers.map((l) => l.shift).join(',')} -> ${path}`);
   }
   log(`done in ${((performance.now() - t0) / 60_000).toFixed(1)} min; weights in ${WEIGHTS_DIR}`);

@@ -2,9 +2,10 @@
 // Loading validates the schema, the shapes against the architecture, every weight's range and a
 // SHA-256 over the whole content, so a damaged file is one clear error, never a wrong result.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { writeOutputFile } from '../output/index.ts';
 import { ARCHITECTURES, VARIANTS } from './architectures.ts';
 import { IMAGE_SIZE } from './data.ts';
 import { ModelError } from './errors.ts';
@@ -128,11 +129,10 @@ export function networkPath(variant: string, dir = WEIGHTS_DIR): string {
   return join(dir, `${variant}.json`);
 }
 
-/** Writes one network (temporary file, then rename). */
-export function writeNetworkFile(net: Int8Network, dir = WEIGHTS_DIR): string {
+/** Writes one network through output/ (atomically: temporary sibling, then rename). */
+export async function writeNetworkFile(net: Int8Network, dir = WEIGHTS_DIR): Promise<string> {
   const path = networkPath(net.variant, dir);
-  writeFileSync(`${path}.tmp`, networkToJson(net));
-  renameSync(`${path}.tmp`, path);
+  await writeOutputFile(path, networkToJson(net), 'weights file');
   return path;
 }
 

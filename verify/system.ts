@@ -1,6 +1,8 @@
 // Suite `system`: the integrated loop (`dysta system`) on a few configurations: the design under
-// test at two loads, and a variant of it with an 8-lane array, a 4-entry task table (admissions are
-// refused and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
+// test at two loads on the tiny random CNNs, the trained MNIST networks on real test digits (layers
+// wider than the lanes run as several passes, the widest classifier's reduction is split over the
+// weight buffer), and a variant with an 8-lane array, a 4-entry task table (admissions are refused
+// and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
 // array RTL computes each decided layer from the RTL's own outputs of the previous one; the whole
 // log (decisions, scores, read-backs, layer cycles, monitor counts, completions, counters) and every
 // output value must equal the system golden model's.
@@ -9,6 +11,9 @@ import { join, resolve } from 'node:path';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
+import { schedulerFormats } from '../hwgen/scheduler/formats.ts';
+import { VARIANTS } from '../models/architectures.ts';
+import { buildMnistWorkload } from '../models/system.ts';
 import { Mismatch, runOnSimulator } from './case-run.ts';
 import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
 
@@ -17,6 +22,8 @@ interface SystemCase extends PlannedCase {
   variant?: { peArray?: Record<string, number>; scheduler?: Record<string, number> };
   requests: number;
   load: number;
+  /** The trained MNIST variants on test digits instead of the tiny random CNNs. */
+  mnist?: boolean;
 }
 
 /** The small-table variant: the same as test/system's, so the suite and the tests share a build. */
@@ -27,6 +34,10 @@ function systemCases(config: HwConfig): SystemCase[] {
   return [
     { name: 'configured', about: `the design under test (${config.peArray.lanes} lanes, ${2 ** d}-entry table): 20 requests at load 1.1`, requests: 20, load: 1.1 },
     { name: 'configured-light', about: 'the design under test at load 0.6: the table empties and refills', requests: 12, load: 0.6 },
+    // The nine MNIST variants need nine variant slots; a design with fewer cannot run them.
+    ...(schedulerFormats(config.scheduler).variants >= VARIANTS.length
+      ? [{ name: 'mnist', about: `the ${VARIANTS.length} trained MNIST CNNs on real test digits (multi-pass layers, a split classifier reduction): 12 requests at load 1.0`, requests: 12, load: 1.0, mnist: true }]
+      : []),
     { name: 'small-table', about: '8 lanes, 4-entry table, 2 score units, no time skip: 24 requests at load 1.3, admissions refused and retried', variant: SMALL_SYSTEM, requests: 24, load: 1.3 },
   ];
 }
@@ -63,7 +74,9 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
           onCase: ctx.onCase,
           run: async (sim, c) => {
             const wave = ctx.waveFor('system', c.name);
-            const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
+            const wl = c.mnist
+              ? buildMnistWorkload(cfg, { variants: VARIANTS.map((v) => v.name), requests: c.requests, seed: o.seed, load: c.load })
+              : buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
             const gold = runSystemGolden(wl);
             const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous), wave ? { wave: resolve(wave) } : {});
             const cmp = compareLogs(run.lines, gold.lines);

@@ -1,10 +1,11 @@
 // The monitor-effect comparison of two study folders, on hand-made points: per-seed differences
 // averaged over settings, their t-interval, and the settings where the monitor helps.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { monitorEffect } from '../../models/monitor-effect.ts';
-import { tempDir } from '../helpers.ts';
+import { PROJECT_ROOT, tempDir } from '../helpers.ts';
 
 const root = tempDir('dysta-monitor-effect-');
 function study(name: string, rows: [number, number, string, number][]): string {
@@ -35,5 +36,21 @@ describe('monitor effect', () => {
     const b = study('b2', [[2, 3, 'dysta', 0.1]]);
     expect(() => monitorEffect(a, b)).toThrow(/has no point for dysta at 100\/2, seed 1: the two studies must use the same settings and seeds/);
     expect(() => monitorEffect(a, join(root, 'nope'))).toThrow(/cannot read .*nope\/points\.csv/);
+  });
+
+  it('npm run monitor-effect: prints the table, --out writes it through output/, a folder is refused', async () => {
+    const a = study('a3', [[2, 1, 'dysta', 0.1]]);
+    const b = study('b3', [[2, 1, 'dysta', 0.3]]);
+    const run = (args: string[]) => execa('node', ['--import', 'tsx', join(PROJECT_ROOT, 'models', 'monitor-effect.ts'), ...args], { cwd: PROJECT_ROOT, reject: false });
+    const out = join(root, 'effect.md');
+    const ok = await run([a, b, '--out', out]);
+    expect(ok.exitCode).toBe(0);
+    expect(ok.stdout).toMatch(/^\| policy \| violation with monitor/);
+    expect(readFileSync(out, 'utf8')).toBe(ok.stdout + '\n');
+    const bad = await run([a, b, '--out', root]);
+    expect(bad.exitCode).toBe(2);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+    expect(bad.stderr).toMatch(/^monitor-effect: .*--out/);
+    expect((await run([a])).exitCode).toBe(2);
   });
 });

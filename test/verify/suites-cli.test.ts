@@ -92,10 +92,10 @@ describe('dysta cosim, one suite at a time', () => {
     expect(r.stdout).toMatch(/RTL vs golden 100% identical/);
   });
 
-  it('system: the integrated loop on the design and a small-table variant', async () => {
+  it('system: the integrated loop on the design (tiny CNNs, MNIST networks) and a small-table variant', async () => {
     const r = await runCli(['cosim', '--suite', 'system', '--out', out]);
     expect(r.exitCode).toBe(0);
-    for (const name of ['configured', 'configured-light', 'small-table']) expect(r.stdout).toMatch(new RegExp(`ok {3}system/${name} +\\d+ layers`));
-    expect(summaryRow(r.stdout, 'system')[0]).toBe('3');
+    for (const name of ['configured', 'configured-light', 'mnist', 'small-table']) expect(r.stdout).toMatch(new RegExp(`ok {3}system/${name} +\\d+ layers`));
+    expect(summaryRow(r.stdout, 'system')[0]).toBe('4');
   });
 });
