@@ -107,7 +107,7 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
   describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a zoo trace',
   builder: (y) =>
     y
-      .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention'], describe: 'built-in zoo workload' })
+      .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention', 'mnist'], describe: 'built-in workload (mnist: the measured MNIST profile)' })
       .option('requests', { type: 'number', default: 1000, describe: 'requests in the Poisson trace' })
       .option('load', { type: 'number', default: 0.9, describe: 'arrival rate as a fraction of the zoo\'s capacity' })
       .option('slo-mult', { type: 'number', default: 10, describe: 'deadline = arrival + Tarch x this' })
