@@ -24,27 +24,31 @@ export const profileCommand: CommandModule<object, Args> = {
       .option('out', { alias: 'o', type: 'string', default: 'reports/profile-mnist', describe: 'profile folder: <variant>.csv per variant and manifest.json' })
       .option('weights', { type: 'string', describe: 'folder of int8 weights files (default: the committed models/weights)' })
       .option('rtl', { type: 'boolean', default: false, describe: 'also run every pass on the PE array RTL in Verilator; it must agree exactly' })
-      .option('rtl-dir', { type: 'string', default: 'rtl-out', describe: 'with --rtl: where the RTL is generated' })
+      .option('rtl-dir', { type: 'string', default: 'rtl-out', describe: 'with --rtl: the RTL folder: used if it matches --config (without --config: as it is), generated if missing or empty' })
       .example('$0 profile', 'all 9 variants, 200 digits each, into reports/profile-mnist/')
       .example('$0 profile --models slim_dense --samples 20 --rtl', 'one variant, checked against the RTL')
       .example('$0 simulate --csv-dir reports/profile-mnist --load 0.9', 'then schedule it') as never,
   handler: async (args) => {
-    const [{ checkOutputDir, writeOutputDir }, { defaultConfig, loadConfigFile }, profile, { parseModelList }] = await Promise.all([
+    const [{ checkOutputDir, writeOutputDir }, { defaultConfig, loadConfigFile }, profile, { parseModelList }, { planDesignFromArgs }] = await Promise.all([
       import('../output/index.ts'),
       import('../hwgen/config/index.ts'),
       import('../models/profile.ts'),
       import('../models/weights.ts'),
+      import('./design-folder.ts'),
     ]);
-    const config = args.config ? loadConfigFile(args.config) : defaultConfig();
+    // With --rtl the design folder rule decides the configuration (the design in --rtl-dir as it is,
+    // or --config, which it must match); without, --config or the default.
+    const plan = args.rtl ? planDesignFromArgs({ out: args['rtl-dir'], config: args.config }) : undefined;
+    const config = plan ? plan.config : args.config ? loadConfigFile(args.config) : defaultConfig();
     const variants = parseModelList(args.models);
     profile.checkSamples(args.samples);
     checkOutputDir(args.out, '--out');
     const say = (line: string) => process.stderr.write(`${line}\n`);
     let rtl: import('../models/profile.ts').PassRunner | undefined;
     let close = async () => {};
-    if (args.rtl) {
+    if (plan) {
       const { openNpu } = await import('./npu-run.ts');
-      const { sim, finish } = await openNpu({ config, rtlDir: args['rtl-dir'] });
+      const { sim, finish } = await openNpu({ plan });
       close = async () => void (await finish());
       rtl = async (pass) => {
         await sim.loadWeights(pass.initial);
