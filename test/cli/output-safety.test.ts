@@ -5,8 +5,8 @@
 //     any work, and nothing written;
 //   * with an output naming a folder that holds a sentinel: refused in one line, the folder untouched.
 // Every command that writes is here: gen-rtl, demo, cosim (--out, --wave, --json, --junit, --wave-dir),
-// system, synth (--json, the bitstream in --out), workloads, simulate, sweep, predictors, study,
-// hw-agreement.
+// system (--out, --wave, --json), profile (--out), synth (--json, the bitstream in --out), workloads,
+// simulate, sweep, predictors, study, hw-agreement.
 import { execa } from 'execa';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,9 +86,16 @@ const WRITERS: Writer[] = [
   },
   {
     command: 'system',
-    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'sys.fst' }],
+    outputs: [{ flag: '--out', kind: 'folder', name: 'rtl' }, { flag: '--wave', kind: 'wave', name: 'sys.fst' }, { flag: '--json', kind: 'file', name: 'sys.json' }],
     args: ['-n', '1'],
-    readOnly: ['--wave'],
+    readOnly: ['--wave', '--json'],
+    sentinel: '--out',
+  },
+  {
+    command: 'profile',
+    outputs: [{ flag: '--out', kind: 'folder', name: 'prof' }],
+    args: ['--models', 'slim_dense', '--samples', '2'],
+    readOnly: ['--out'],
     sentinel: '--out',
   },
   {
