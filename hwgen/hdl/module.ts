@@ -169,6 +169,7 @@ export class ModuleBuilder {
   private readonly instances: Instance[] = [];
   private readonly names = new Set<string>();
   private readonly drivers = new Map<Signal, string>();
+  private readonly memoryWriters = new Map<Memory, string>();
   private readonly temps = new Map<string, Signal>();
   private tempCount = 0;
   private built = false;
@@ -262,10 +263,10 @@ export class ModuleBuilder {
     this.drivers.set(target, owner);
   }
 
-  /** Continuous assignment. */
+  /** Continuous assignment. Each `assign` is a driver of its own: a second one to the same target is refused. */
   assign(target: Signal, value: Expr): void {
     this.checkAssign(target, value, 'assign');
-    this.claimDriver(target, 'assign');
+    this.claimDriver(target, `assign ${this.assigns.length}`);
     this.assigns.push({ target, value });
   }
 
@@ -296,6 +297,11 @@ export class ModuleBuilder {
     body(new Block(this, 'seq', root));
     const owner = `always block ${this.processes.length}`;
     const resets: Signal[] = [];
+    for (const mem of writtenMemories(root)) {
+      const prev = this.memoryWriters.get(mem);
+      if (prev !== undefined) throw new HdlError(`${this.name}: memory ${mem.name} is written by two processes (${prev} and ${owner})`);
+      this.memoryWriters.set(mem, owner);
+    }
     for (const t of targets(root)) {
       this.claimDriver(t, owner);
       if (t.resetValue !== undefined) {
@@ -352,6 +358,21 @@ export class ModuleBuilder {
       instances: [...this.instances],
     };
   }
+}
+
+/** Every memory a statement list writes (at any depth). */
+function writtenMemories(stmts: readonly Stmt[], out = new Set<Memory>()): Set<Memory> {
+  for (const s of stmts) {
+    if (s.kind === 'write') out.add(s.memory);
+    else if (s.kind === 'if') {
+      writtenMemories(s.then, out);
+      writtenMemories(s.else, out);
+    } else if (s.kind === 'case') {
+      for (const a of s.arms) writtenMemories(a.body, out);
+      writtenMemories(s.default, out);
+    }
+  }
+  return out;
 }
 
 /** Every signal a statement list assigns (at any depth). */
