@@ -2,7 +2,7 @@
 # `make setup` is idempotent: it installs only the Debian packages that are missing and skips
 # `npm ci` when node_modules already matches package-lock.json.
 
-APT_PACKAGES := verilator yosys iverilog ccache gtkwave g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl
+APT_PACKAGES := verilator yosys iverilog ccache gtkwave lcov g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: setup apt npm demo test gen-rtl cosim bench typecheck clean

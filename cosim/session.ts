@@ -16,7 +16,7 @@ import { execa, type ResultPromise } from 'execa';
 import { ensureOutputDir, excerpt } from '../output/index.ts';
 import { pidAlive } from '../output/index.ts';
 import { defaultLogDir, type Simulator } from './build.ts';
-import { SimulatorError, type SimulatorFailure } from './errors.ts';
+import { CosimError, SimulatorError, type SimulatorFailure } from './errors.ts';
 
 export interface StartOptions {
   /** Folder for the command log, replies and stderr; default `<project>/.cache/cosim-sessions`. */
@@ -27,6 +27,38 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra arguments for the binary (e.g. Verilator plusargs such as `+verilator+seed+7`). */
   args?: readonly string[];
+  /**
+   * X-pessimism run (simulator built with `xUnique`): every X and every register without a reset
+   * starts at a value drawn from this seed (>= 1): `+verilator+rand+reset+2 +verilator+seed+N`.
+   */
+  randomSeed?: number;
+  /** Coverage run (simulator built with `coverage`): the counts are written to this file when the session ends. */
+  coverageFile?: string;
+  /**
+   * Inputs set right after start, before any other command (logged, so a replay sets them too):
+   * e.g. a mutant selector that stays constant for the whole run. Every other input starts at 0.
+   */
+  pokes?: Readonly<Record<string, bigint | number>>;
+}
+
+/** The binary's arguments for `options` (plusargs for the seed and the coverage file). */
+function runArgs(simulator: Simulator, options: StartOptions): string[] {
+  const args = [...(options.args ?? [])];
+  if (options.randomSeed !== undefined) {
+    if (!simulator.xUnique) throw new CosimError('randomSeed needs a simulator built with xUnique (--x-assign/--x-initial unique)');
+    if (!(Number.isInteger(options.randomSeed) && options.randomSeed >= 1 && options.randomSeed < 2 ** 31)) {
+      throw new CosimError(`randomSeed must be an integer from 1 to 2^31-1, not ${options.randomSeed} (0 would make Verilator pick a seed of its own)`);
+    }
+    args.push('+verilator+rand+reset+2', `+verilator+seed+${options.randomSeed}`);
+  }
+  if (options.coverageFile !== undefined) {
+    if (!simulator.coverage) throw new CosimError('coverageFile needs a simulator built with coverage');
+    const abs = path.resolve(options.coverageFile);
+    if (/\s/.test(abs)) throw new CosimError(`coverage file path must not contain whitespace: "${abs}"`);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    args.push(`+cosim+coverage=${abs}`);
+  }
+  return args;
 }
 
 interface Pending {
@@ -150,7 +182,8 @@ export class Session {
     this.repliesPath = path.join(logDir, `${base}.replies`);
     this.stderrPath = path.join(logDir, `${base}.stderr`);
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.replayCommand = [simulator.binary, ...(options.args ?? [])].join(' ') + ` < ${this.logPath}`;
+    const args = runArgs(simulator, options);
+    this.replayCommand = [simulator.binary, ...args].join(' ') + ` < ${this.logPath}`;
     this.logFd = openSync(this.logPath, 'w');
     this.repliesFd = openSync(this.repliesPath, 'w');
     try {
@@ -165,7 +198,7 @@ export class Session {
     );
 
     installExitHook();
-    this.child = execa(simulator.binary, [...(options.args ?? [])], {
+    this.child = execa(simulator.binary, args, {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: { file: this.stderrPath },
@@ -467,5 +500,6 @@ export async function startSession(sim: Simulator, options?: StartOptions): Prom
   const s = new Session(sim, options);
   // Fail fast if the binary cannot run at all (missing, not executable, bad loader).
   await s.send('info');
+  for (const [port, value] of Object.entries(options?.pokes ?? {})) await s.poke(port, value);
   return s;
 }

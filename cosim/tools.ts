@@ -79,6 +79,22 @@ export const TOOLS = {
     aptPackage: 'gtkwave',
     neededFor: 'it reads the signal names of an FST waveform for the .gtkw save file; or record a .vcd instead',
   },
+  verilator_coverage: {
+    command: 'verilator_coverage',
+    versionArgs: ['--version'],
+    pattern: /Verilator\s+(\d+\.\d+)/,
+    minimum: '5.006',
+    aptPackage: 'verilator',
+    neededFor: 'it merges the coverage counters (dysta cosim --coverage)',
+  },
+  genhtml: {
+    command: 'genhtml',
+    versionArgs: ['--version'],
+    pattern: /LCOV version\s+(\d+\.\d+)/,
+    minimum: '1.14',
+    aptPackage: 'lcov',
+    neededFor: 'it writes the HTML coverage report (dysta cosim --coverage)',
+  },
 } satisfies Record<string, ToolSpec>;
 
 export type ToolName = keyof typeof TOOLS;

@@ -47,6 +47,25 @@ function toSigned(v: bigint, width: number): number {
   return Number(BigInt.asIntN(width, v));
 }
 
+/**
+ * Splits one output row (hex, lane 0 in the low bits) into signed lane values. Lanes of a whole
+ * number of hex digits are cut out of the text (a 65,535-row layer parses in milliseconds); other
+ * widths go through one bigint.
+ */
+export function unpackLanes(hex: string, lanes: number, width: number): number[] {
+  if (width % 4 === 0 && width <= 48 && hex.length === (lanes * width) / 4) {
+    const digits = width / 4;
+    const half = 2 ** (width - 1);
+    return Array.from({ length: lanes }, (_, j) => {
+      const v = parseInt(hex.slice(hex.length - (j + 1) * digits, hex.length - j * digits), 16);
+      return v >= half ? v - 2 * half : v;
+    });
+  }
+  const word = BigInt(`0x${hex}`);
+  const mask = (1n << BigInt(width)) - 1n;
+  return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * width)) & mask, width));
+}
+
 /** Packs one weight row (lane 0 in the low bits) as hex. */
 export function packRow(values: readonly number[], width: number): string {
   let word = 0n;
@@ -98,12 +117,7 @@ export class NpuTileSim {
     const beatText = tile.beats.map((b) => ('kind' in b && b.kind === 'write' ? `w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : `${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`)).join(' ');
     const reply = await this.session.send(`npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`);
     const [cycles, measured, nonzero, total, stalls, ...rowHex] = reply.split(' ');
-    const { lanes, actWidth } = this.shape;
-    const mask = (1n << BigInt(actWidth)) - 1n;
-    const outputs = rowHex.map((h) => {
-      const word = BigInt(`0x${h}`);
-      return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * actWidth)) & mask, actWidth));
-    });
+    const outputs = rowHex.map((h) => unpackLanes(h, this.shape.lanes, this.shape.actWidth));
     return {
       outputs,
       cycles: Number(cycles),

@@ -56,6 +56,8 @@ std::string npuLayer(cosim::Harness& h, const cosim::Args& a) {
     const cosim::Port& wData = P(h, "w_wr_data");
     const uint64_t valueMask = value.width >= 64 ? ~uint64_t(0) : (uint64_t(1) << value.width) - 1;
 
+    P(h, "w_wr_en").setU64(0);
+    valid.setU64(0);
     h.eval();
     if (busy.u64()) throw cosim::Error("the array is busy; a layer is still running");
     start.setU64(1);

@@ -78,6 +78,9 @@ public:
     }
 
     uint64_t setup() {
+        go.setU64(0);
+        wEn.setU64(0);
+        actValid.setU64(0);
         host.setup(s.program);
         return host.now();
     }
