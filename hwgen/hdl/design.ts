@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { HdlError } from './expr.ts';
 import { emitVerilog, type EmitContext } from './emit.ts';
-import type { ModuleDef } from './module.ts';
+import { instancesOf, type ModuleDef } from './module.ts';
 
 export interface ManifestPort {
   name: string;
@@ -54,7 +54,7 @@ export function collectModules(tops: ModuleDef[]): ModuleDef[] {
       return;
     }
     byName.set(m.name, m);
-    for (const inst of m.instances) visit(inst.module);
+    for (const inst of instancesOf(m)) visit(inst.module);
     order.push(m);
   };
   for (const t of tops) visit(t);
@@ -83,7 +83,7 @@ export function renderDesign(tops: ModuleDef[], config: unknown, ctx: EmitContex
         role: p.role,
         ...(p.doc ? { doc: p.doc } : {}),
       })),
-      instances: m.instances.map((i) => ({ name: i.name, module: i.module.name })),
+      instances: instancesOf(m).map((i) => ({ name: i.name, module: i.module.name })),
     });
   }
   for (const [k, v] of extraFiles) files.set(k, v);

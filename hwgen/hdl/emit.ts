@@ -2,7 +2,7 @@
 // file, ports with their documentation, declarations grouped, processes in the order described, and
 // a header saying what generated the file and from which parameters. Same description, same bytes.
 import { lit, slit } from './expr.ts';
-import { targets, type ModuleDef, type Process, type Signal, type Stmt } from './module.ts';
+import { targets, type GenerateLoop, type Instance, type ModuleDef, type Process, type Signal, type Stmt } from './module.ts';
 
 const IND = '    ';
 
@@ -10,7 +10,7 @@ function range(width: number): string {
   return width === 1 ? '' : `[${width - 1}:0]`;
 }
 
-function typeText(kind: 'wire' | 'reg', s: { width: number; signed: boolean }): string {
+function typeText(kind: 'wire' | 'reg' | '', s: { width: number; signed: boolean }): string {
   return [kind, s.signed ? 'signed' : '', range(s.width)].filter(Boolean).join(' ');
 }
 
@@ -62,8 +62,19 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
   });
   out.push(');');
 
+  if (m.localparams.length) out.push('');
+  for (const c of m.localparams) {
+    const v = c.signed ? slit(c.value, c.width) : lit(c.value, c.width);
+    const type = typeText('', c);
+    out.push(`${IND}localparam ${type ? `${type} ` : ''}${c.name} = ${v.text};${c.doc ? ` // ${c.doc}` : ''}`);
+  }
+
   if (m.signals.length || m.memories.length) out.push('');
   for (const s of m.signals) {
+    if (s.kind === 'integer') {
+      out.push(`${IND}integer ${s.name};${s.doc ? ` // ${s.doc}` : ''}`);
+      continue;
+    }
     const kind = s.kind === 'reg' ? 'reg' : 'wire';
     const decl = `${IND}${typeText(kind, s)} ${s.name};${s.doc ? ` // ${s.doc}` : ''}`;
     for (const line of lintWaiver(s, decl)) out.push(line.startsWith('/*') ? IND + line : line);
@@ -83,13 +94,13 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
 
   for (const inst of m.instances) {
     out.push('');
-    out.push(`${IND}${inst.module.name} ${inst.name} (`);
-    const entries = [...inst.connections.entries()];
-    const w = Math.max(...entries.map(([k]) => k.length));
-    entries.forEach(([k, e], i) => {
-      out.push(`${IND}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`);
-    });
-    out.push(`${IND});`);
+    out.push(...emitInstance(inst, 1));
+  }
+
+  const genvars = [...new Set(m.generates.map((g) => g.genvar))];
+  if (genvars.length) out.push('', `${IND}genvar ${genvars.join(', ')};`);
+  for (const g of m.generates) {
+    out.push('', `${IND}generate`, ...emitGenerate(g, 2), `${IND}endgenerate`);
   }
 
   out.push('');
@@ -97,6 +108,27 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
   out.push('');
   out.push('`default_nettype wire');
   return out.join('\n') + '\n';
+}
+
+function emitInstance(inst: Instance, depth: number): string[] {
+  const ind = IND.repeat(depth);
+  const out = [`${ind}${inst.module.name} ${inst.name} (`];
+  const entries = [...inst.connections.entries()];
+  const w = Math.max(...entries.map(([k]) => k.length));
+  entries.forEach(([k, e], i) => out.push(`${ind}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`));
+  out.push(`${ind});`);
+  return out;
+}
+
+function emitGenerate(g: GenerateLoop, depth: number): string[] {
+  const ind = IND.repeat(depth);
+  const out = [`${ind}for (${g.genvar} = 0; ${g.genvar} < ${g.count}; ${g.genvar} = ${g.genvar} + 1) begin : ${g.label}`];
+  for (const it of g.items) {
+    if (it.kind === 'assign') out.push(`${ind}${IND}assign ${it.target.text} = ${it.value.text};`);
+    else out.push(...emitInstance(it.instance, depth + 1));
+  }
+  out.push(`${ind}end`);
+  return out;
 }
 
 function emitProcess(p: Process): string[] {
@@ -140,6 +172,13 @@ function emitStmts(stmts: Stmt[], depth: number, op: string, out: string[]): voi
       case 'comment':
         out.push(`${ind}// ${s.text}`);
         break;
+      case 'for': {
+        const v = s.variable.name;
+        out.push(`${ind}for (${v} = 0; ${v} < ${s.count}; ${v} = ${v} + 1) begin`);
+        emitStmts(s.body, depth + 1, op, out);
+        out.push(`${ind}end`);
+        break;
+      }
       case 'case': {
         out.push(`${ind}case (${s.subject.text})`);
         for (const a of s.arms) {

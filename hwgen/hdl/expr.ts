@@ -75,6 +75,11 @@ export class Expr {
     return undefined;
   }
 
+  /** True for the integer variable of a `for` loop (it may index any vector). */
+  get loopIndex(): boolean {
+    return false;
+  }
+
   /** Text as the left operand of (or operand of a unary) operator at `level`. */
   private wrap(level: number): string {
     return this.prec < level ? `(${this.text})` : this.text;
@@ -99,6 +104,14 @@ export class Expr {
   private bin(other: Expr, op: string, level: number, width = this.width, signed = this.signed): Expr {
     this.same(other, op);
     return new Expr(width, signed, `${this.wrap(level)} ${op} ${other.wrapRight(level)}`, level);
+  }
+
+  /**
+   * Operand of a unary operator: anything but an atom is parenthesised, so two unary operators never
+   * touch (`!(|x)`, `~(~x)`: Icarus rejects `!|x` and `~~x`).
+   */
+  private operand(): string {
+    return this.prec === PREC.atom ? this.text : `(${this.text})`;
   }
 
   /** Right operands of a left-associative operator at the same level need parentheses. */
@@ -133,7 +146,7 @@ export class Expr {
     return this.bin(o, '^', PREC.bxor);
   }
   not(): Expr {
-    return new Expr(this.width, this.signed, `~${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(this.width, this.signed, `~${this.operand()}`, PREC.unary);
   }
 
   // Comparisons: 1-bit unsigned results.
@@ -172,15 +185,15 @@ export class Expr {
   }
   lnot(): Expr {
     this.bit1('!');
-    return new Expr(1, false, `!${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `!${this.operand()}`, PREC.unary);
   }
 
   /** Reductions: 1-bit results. */
   orReduce(): Expr {
-    return new Expr(1, false, `|${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `|${this.operand()}`, PREC.unary);
   }
   andReduce(): Expr {
-    return new Expr(1, false, `&${this.wrap(PREC.unary)}`, PREC.unary);
+    return new Expr(1, false, `&${this.operand()}`, PREC.unary);
   }
 
   /** Shift left by a constant or an unsigned amount; width unchanged. */
@@ -215,6 +228,12 @@ export class Expr {
   bit(i: number): Expr {
     return this.bits(i, i);
   }
+  /** `x[i]` for a loop variable i (Block.loop), which runs over the bits of x. */
+  bitAt(index: Expr): Expr {
+    if (!index.loopIndex) throw new HdlError(`bitAt: ${describe(index)} is not a loop variable`);
+    if (this.width === 1) return this.asUnsigned(); // a scalar cannot be indexed; the loop runs once
+    return new Expr(1, false, `${this.named().name}[${index.text}]`, PREC.atom);
+  }
   msb(): Expr {
     return this.bit(this.width - 1);
   }
@@ -229,7 +248,9 @@ export class Expr {
     }
     const extra = width - this.width;
     const fill = this.signed ? this.msb().text : "1'b0";
-    const body = `{{${extra}{${fill}}}, ${this.signed ? this.named().name : this.text}}`;
+    // One extra bit is a plain concatenation; more are a replication.
+    const head = extra === 1 ? fill : `{${extra}{${fill}}}`;
+    const body = `{${head}, ${this.signed ? this.named().name : this.text}}`;
     const e = new Expr(width, false, body, PREC.atom);
     return this.signed ? e.asSigned() : e;
   }
@@ -298,23 +319,6 @@ export function cat(...parts: Expr[]): Expr {
   if (parts.length === 1) return parts[0]!.asUnsigned();
   const width = parts.reduce((w, p) => w + p.width, 0);
   return new Expr(width, false, `{${parts.map((p) => p.text).join(', ')}}`);
-}
-
-/** Sum of 1-bit values as an unsigned number of `width` bits (a population count). */
-export function popcount(bits: Expr[], width: number): Expr {
-  if (bits.length === 0) return lit(0, width);
-  let terms = bits.map((b) => {
-    if (b.width !== 1) throw new HdlError(`popcount takes 1-bit values, got ${describe(b)}`);
-    return width === 1 ? b : cat(lit(0, width - 1), b);
-  });
-  // A balanced adder tree: log2(n) adder levels instead of a chain of n.
-  while (terms.length > 1) {
-    const next: Expr[] = [];
-    for (let i = 0; i + 1 < terms.length; i += 2) next.push(terms[i]!.add(terms[i + 1]!));
-    if (terms.length % 2) next.push(terms[terms.length - 1]!);
-    terms = next;
-  }
-  return terms[0]!;
 }
 
 /** Number of bits needed to represent values 0..n (n >= 0). */

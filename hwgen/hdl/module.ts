@@ -5,7 +5,7 @@ import { Expr, HdlError, closeModule, describe, lit, openModule, slit, type Name
 
 export type PortDir = 'input' | 'output';
 export type PortRole = 'clock' | 'reset' | 'data';
-export type SignalKind = 'input' | 'output' | 'wire' | 'reg';
+export type SignalKind = 'input' | 'output' | 'wire' | 'reg' | 'integer';
 
 export class Signal extends Expr implements Named {
   /** Value loaded by the synchronous reset (registers only). */
@@ -19,6 +19,25 @@ export class Signal extends Expr implements Named {
     width: number,
     signed: boolean,
     readonly role: PortRole,
+    readonly doc?: string,
+  ) {
+    super(width, signed, name);
+  }
+  override get ref(): Named {
+    return this;
+  }
+  override get loopIndex(): boolean {
+    return this.kind === 'integer';
+  }
+}
+
+/** A named constant (`localparam`): reads as its name, and the generator knows its value. */
+export class Const extends Expr implements Named {
+  constructor(
+    readonly name: string,
+    readonly value: bigint,
+    width: number,
+    signed: boolean,
     readonly doc?: string,
   ) {
     super(width, signed, name);
@@ -54,6 +73,7 @@ export type Stmt =
   | { kind: 'write'; memory: Memory; addr: Expr; value: Expr }
   | { kind: 'if'; cond: Expr; then: Stmt[]; else: Stmt[] }
   | { kind: 'case'; subject: Expr; arms: { value: bigint; body: Stmt[] }[]; default: Stmt[] }
+  | { kind: 'for'; variable: Signal; count: number; body: Stmt[] }
   | { kind: 'comment'; text: string };
 
 export interface Process {
@@ -72,11 +92,31 @@ export interface Instance {
   connections: Map<string, Expr>;
 }
 
+/** `vec[index*width +: width]` driven inside a generate loop. */
+export interface GenerateAssign {
+  kind: 'assign';
+  target: Expr;
+  value: Expr;
+}
+
+/** `for (genvar = 0; genvar < count; genvar = genvar + 1) begin : label ... end` inside `generate`. */
+export interface GenerateLoop {
+  kind: 'loop';
+  label: string;
+  genvar: string;
+  count: number;
+  items: (GenerateAssign | { kind: 'instance'; instance: Instance })[];
+}
+
 export interface ModuleDef {
   readonly name: string;
   readonly doc: string;
-  /** Generator parameters that shaped this module (emitted as localparams and into the manifest). */
+  /** Generator parameters that shaped this module (listed in the header and the manifest). */
   readonly params: Readonly<Record<string, number | string | boolean>>;
+  /** Named constants, declared as `localparam`. */
+  readonly localparams: readonly Const[];
+  /** Repeated structure, emitted as `generate` loops. */
+  readonly generates: readonly GenerateLoop[];
   readonly ports: readonly Signal[];
   readonly signals: readonly Signal[];
   readonly memories: readonly Memory[];
@@ -153,6 +193,69 @@ export class Block {
   comment(text: string): void {
     this.cur.push({ kind: 'comment', text });
   }
+  /**
+   * `for (i = 0; i < count; i = i + 1) begin ... end` over an integer declared with
+   * `loopVariable()`; the body may select bits with it (`bitAt`).
+   */
+  loop(variable: Signal, count: number, body: (i: Signal) => void): void {
+    if (variable.kind !== 'integer') throw new HdlError(`loop variable ${variable.name} must be declared with loopVariable()`);
+    if (!Number.isInteger(count) || count < 1) throw new HdlError(`loop over ${variable.name}: count must be a positive integer, got ${count}`);
+    const stmt: Stmt = { kind: 'for', variable, count, body: [] };
+    this.cur.push(stmt);
+    this.stack.push(stmt.body);
+    body(variable);
+    this.stack.pop();
+  }
+}
+
+/** The index of a generate loop (its genvar), as Verilog text. */
+export class GenIndex {
+  constructor(readonly text: string) {}
+}
+
+/** The vector a generate part-select belongs to. */
+const partOf = new WeakMap<Expr, Signal>();
+
+/** The body of a generate loop: parts of vectors driven per iteration, and instances. */
+export class GenerateBody {
+  constructor(
+    private readonly owner: ModuleBuilder,
+    readonly loop: GenerateLoop,
+    readonly index: GenIndex,
+  ) {}
+
+  /** `vec[index*width +: width]` (`vec[index]` for one bit): this iteration's part of `vec`. */
+  part(vec: Signal, width: number): Expr {
+    if (this.loop.count * width > vec.width) throw new HdlError(`${this.owner.name}: generate ${this.loop.label}: ${this.loop.count} parts of ${width} bits do not fit ${describe(vec)}`);
+    const g = this.index.text;
+    // A one-iteration loop owns the whole vector (a scalar cannot be indexed at all).
+    const text = width === vec.width ? vec.name : width === 1 ? `${vec.name}[${g}]` : `${vec.name}[${g}*${width} +: ${width}]`;
+    const e = new Expr(width, false, text);
+    partOf.set(e, vec);
+    return e;
+  }
+
+  /** `assign target = value;` per iteration, where target is a part of a wire (`part()`). */
+  assign(target: Expr, value: Expr): void {
+    const base = partOf.get(target);
+    if (!base) throw new HdlError(`${this.owner.name}: generate ${this.loop.label}: assign to a part() of a wire, not to ${target.text}`);
+    if (value.width !== target.width) throw new HdlError(`${this.owner.name}: generate assignment to ${target.text}: ${describe(value)} has another width`);
+    this.owner.claimGenerated(base, this.loop, 'assign');
+    this.loop.items.push({ kind: 'assign', target, value });
+  }
+
+  /** An instance per iteration; outputs connect to parts of wires (`part()`). */
+  instance(module: ModuleDef, name: string, connections: Record<string, Expr>): void {
+    const inst = this.owner.checkInstance(module, name, connections, (e) => partOf.get(e), this.loop);
+    this.loop.items.push({ kind: 'instance', instance: inst });
+  }
+}
+
+/** Every instance of a module, those inside generate loops included (once per loop). */
+export function instancesOf(m: ModuleDef): Instance[] {
+  const out = [...m.instances];
+  for (const g of m.generates) for (const it of g.items) if (it.kind === 'instance') out.push(it.instance);
+  return out;
 }
 
 const IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;
@@ -167,6 +270,8 @@ export class ModuleBuilder {
   private readonly assigns: { target: Signal; value: Expr }[] = [];
   private readonly processes: Process[] = [];
   private readonly instances: Instance[] = [];
+  private readonly localparams: Const[] = [];
+  private readonly generates: GenerateLoop[] = [];
   private readonly names = new Set<string>();
   private readonly drivers = new Map<Signal, string>();
   private readonly memoryWriters = new Map<Memory, string>();
@@ -227,6 +332,43 @@ export class ModuleBuilder {
     return m;
   }
 
+  /** A named constant, `localparam [width-1:0] NAME = value;` (signed: `localparam signed ...`). */
+  localparam(name: string, value: number | bigint, width: number, doc?: string, signed = false): Const {
+    this.claim(name);
+    (signed ? slit : lit)(value, width); // checks that it fits
+    const c = new Const(name, BigInt(value), width, signed, doc);
+    this.localparams.push(c);
+    return c;
+  }
+
+  /** An `integer` for `for` loops in processes (Block.loop). */
+  loopVariable(name: string): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'integer', 32, true, 'data');
+    this.signals.push(s);
+    return s;
+  }
+
+  /**
+   * `genvar` + `generate for`: the body describes one iteration; `g.index` is the genvar and
+   * `g.part(vec, w)` the slice of `vec` the iteration owns.
+   */
+  generate(label: string, genvar: string, count: number, body: (g: GenerateBody) => void): void {
+    if (!Number.isInteger(count) || count < 1) throw new HdlError(`${this.name}: generate ${label}: count must be a positive integer, got ${count}`);
+    this.claim(label);
+    if (!this.generates.some((g) => g.genvar === genvar)) this.claim(genvar);
+    const loop: GenerateLoop = { kind: 'loop', label, genvar, count, items: [] };
+    this.generates.push(loop);
+    body(new GenerateBody(this, loop, new GenIndex(genvar)));
+  }
+
+  /** A vector driven part by part by one generate loop; any other driver is refused. */
+  claimGenerated(target: Signal, loop: GenerateLoop, how: 'assign' | 'instance'): void {
+    if (target.kind === 'input' || target.kind === 'reg' || target.kind === 'integer') throw new HdlError(`${this.name}: generate ${loop.label}: ${target.name} must be a wire or an output to be driven by ${how}`);
+    if (!this.ports.includes(target) && !this.signals.includes(target)) throw new HdlError(`${this.name}: ${target.name} does not belong to this module`);
+    this.claimDriver(target, `generate ${loop.label}`);
+  }
+
   /** Marks a signal as intentionally unused (e.g. the low bits of a port), with the reason. */
   unused(sig: Signal, reason: string): void {
     sig.unusedReason = reason;
@@ -257,7 +399,7 @@ export class ModuleBuilder {
     if (how === 'assign' && target.kind === 'reg') throw new HdlError(`${this.name}: register ${target.name} cannot be driven by assign; declare it with wire()`);
   }
 
-  private claimDriver(target: Signal, owner: string): void {
+  claimDriver(target: Signal, owner: string): void {
     const prev = this.drivers.get(target);
     if (prev !== undefined && prev !== owner) throw new HdlError(`${this.name}: ${target.name} has two drivers (${prev} and ${owner})`);
     this.drivers.set(target, owner);
@@ -314,6 +456,11 @@ export class ModuleBuilder {
 
   /** Instantiates `module`; every port must be connected, outputs to wires of this module. */
   instance(module: ModuleDef, name: string, connections: Record<string, Expr>): void {
+    this.instances.push(this.checkInstance(module, name, connections, () => undefined));
+  }
+
+  /** Checks an instance's connections and claims what its outputs drive (parts of wires inside a generate loop). */
+  checkInstance(module: ModuleDef, name: string, connections: Record<string, Expr>, partBase: (e: Expr) => Signal | undefined, loop?: GenerateLoop): Instance {
     this.claim(name);
     const map = new Map<string, Expr>();
     for (const port of module.ports) {
@@ -321,17 +468,18 @@ export class ModuleBuilder {
       if (!e) throw new HdlError(`${this.name}.${name}: port ${port.name} of ${module.name} is not connected`);
       if (e.width !== port.width) throw new HdlError(`${this.name}.${name}: port ${port.name} is ${port.width} bits, connected to ${describe(e)}`);
       if (port.kind === 'output') {
-        if (!(e instanceof Signal) || (e.kind !== 'wire' && e.kind !== 'output')) {
+        const base = partBase(e);
+        if (base && loop) this.claimGenerated(base, loop, 'instance');
+        else if (!(e instanceof Signal) || (e.kind !== 'wire' && e.kind !== 'output')) {
           throw new HdlError(`${this.name}.${name}: output ${port.name} must connect to a wire or an output port`);
-        }
-        this.claimDriver(e, `instance ${name}`);
+        } else this.claimDriver(e, `instance ${name}`);
       }
       map.set(port.name, e);
     }
     for (const key of Object.keys(connections)) {
       if (!module.ports.some((p) => p.name === key)) throw new HdlError(`${this.name}.${name}: ${module.name} has no port ${key}`);
     }
-    this.instances.push({ name, module, connections: map });
+    return { name, module, connections: map };
   }
 
   /** Signed or unsigned literal matching `like`'s type. */
@@ -344,12 +492,14 @@ export class ModuleBuilder {
     this.built = true;
     closeModule(this.hooks);
     for (const s of [...this.ports, ...this.signals]) {
-      if (s.kind !== 'input' && !this.drivers.has(s)) throw new HdlError(`${this.name}: ${s.name} is never driven`);
+      if (s.kind !== 'input' && s.kind !== 'integer' && !this.drivers.has(s)) throw new HdlError(`${this.name}: ${s.name} is never driven`);
     }
     return {
       name: this.name,
       doc: this.doc,
       params: { ...this.params },
+      localparams: [...this.localparams],
+      generates: [...this.generates],
       ports: [...this.ports],
       signals: [...this.signals],
       memories: [...this.memories],
@@ -370,7 +520,7 @@ function writtenMemories(stmts: readonly Stmt[], out = new Set<Memory>()): Set<M
     } else if (s.kind === 'case') {
       for (const a of s.arms) writtenMemories(a.body, out);
       writtenMemories(s.default, out);
-    }
+    } else if (s.kind === 'for') writtenMemories(s.body, out);
   }
   return out;
 }
@@ -385,7 +535,7 @@ export function targets(stmts: readonly Stmt[], out = new Set<Signal>()): Set<Si
     } else if (s.kind === 'case') {
       for (const a of s.arms) targets(a.body, out);
       targets(s.default, out);
-    }
+    } else if (s.kind === 'for') targets(s.body, out);
   }
   return out;
 }
