@@ -4,7 +4,7 @@
 // independent of the golden model: they say the case exercised what it is named after (a full
 // table, refusals, a tie decided by admission order...) and that every decision took the minimum
 // of the scores the RTL reported, ties to the earliest admission.
-import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
+import type { SchedScript, SchedulerSim, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 import { minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
@@ -20,6 +20,12 @@ export interface SchedulerCase {
   evStall?: number;
   /** Independent checks of the RTL's log; returns what is wrong, or undefined. */
   check?: (lines: readonly string[]) => string | undefined;
+  /** Checks of documented numbers on the RTL's log (verify/scheduler-literal.ts); throws Mismatch. */
+  verify?: (lines: readonly string[]) => void;
+  /** The log must also show the README's decision timing, as literals (no event stalls). */
+  timed?: boolean;
+  /** A cycle-level case of its own instead of a script (verify/scheduler-contract.ts). */
+  run?: (sim: SchedulerSim) => Promise<{ checked: number; simCycles: number }>;
 }
 
 export interface ParsedDecision {
@@ -126,9 +132,9 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
 
   const random = (k: number, options: Omit<ScenarioOptions, 'seed'>) => fitScript(cfg, randomScenario(cfg, { seed: seed(k), lanes: o.lanes, ...options }));
   for (let k = 1; k <= 3; k++) {
-    cases.push({ name: `random-${k}`, about: 'random arrivals (bursts, idle gaps), deadlines, penalty scales and non-zero counts', script: random(k, { requests: 250 }) });
+    cases.push({ name: `random-${k}`, about: 'random arrivals (bursts, idle gaps), deadlines, penalty scales and non-zero counts', script: random(k, { requests: 250 }), timed: true });
   }
-  cases.push({ name: 'random-busy', about: 'random scenario at a high arrival rate: the queue stays long', script: random(4, { requests: 250, meanGap: Number(min) / 2 }) });
+  cases.push({ name: 'random-busy', about: 'random scenario at a high arrival rate: the queue stays long', script: random(4, { requests: 250, meanGap: Number(min) / 2 }), timed: true });
 
   {
     // Request 0 has two layers; during its first all other slots fill, so its second decision
