@@ -5,7 +5,9 @@
 // and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
 // array RTL computes each decided layer from the RTL's own outputs of the previous one; the whole
 // log (decisions, scores, read-backs, layer cycles, monitor counts, completions, counters) and every
-// output value must equal the system golden model's.
+// output value must equal the system golden model's. Two contract cases drive the design under test
+// cycle by cycle (system-contract.ts): npu_go without a decision, and time skips requested in every
+// cycle (npu_busy must gate them) with beats offered after every layer's last row.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SystemSim } from '../cosim/system/driver.ts';
@@ -15,7 +17,8 @@ import { schedulerFormats } from '../hwgen/scheduler/formats.ts';
 import { VARIANTS } from '../models/architectures.ts';
 import { buildMnistWorkload } from '../models/system.ts';
 import { Mismatch, runOnSimulator } from './case-run.ts';
-import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
+import { goWithoutDecision, skipsAndExtraBeats } from './system-contract.ts';
+import { instrumented, traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
 
 interface SystemCase extends PlannedCase {
   /** Overrides of the design under test; none = that design itself. */
@@ -24,12 +27,14 @@ interface SystemCase extends PlannedCase {
   load: number;
   /** The trained MNIST variants on test digits instead of the tiny random CNNs. */
   mnist?: boolean;
+  /** A cycle-level contract case instead of a workload run. */
+  run?: (sim: SystemSim, config: HwConfig) => Promise<{ checked: number; simCycles: number }>;
 }
 
 /** The small-table variant: the same as test/system's, so the suite and the tests share a build. */
 export const SMALL_SYSTEM = { peArray: { lanes: 8, weightDepth: 128, maxRows: 1024 }, scheduler: { log2Tasks: 2, selectorUnits: 2, timeSkip: 0 } };
 
-function systemCases(config: HwConfig): SystemCase[] {
+function systemCases(config: HwConfig, seed: number): SystemCase[] {
   const d = config.scheduler.log2Tasks;
   return [
     { name: 'configured', about: `the design under test (${config.peArray.lanes} lanes, ${2 ** d}-entry table): 20 requests at load 1.1`, requests: 20, load: 1.1 },
@@ -38,6 +43,8 @@ function systemCases(config: HwConfig): SystemCase[] {
     ...(schedulerFormats(config.scheduler).variants >= VARIANTS.length
       ? [{ name: 'mnist', about: `the ${VARIANTS.length} trained MNIST CNNs on real test digits (multi-pass layers, a split classifier reduction): 12 requests at load 1.0`, requests: 12, load: 1.0, mnist: true }]
       : []),
+    { name: 'go-without-decision', about: 'npu_go with no decision pending starts nothing', requests: 0, load: 0, run: (sim) => goWithoutDecision(sim) },
+    { name: 'skips-and-extra-beats', about: 'a time skip requested in every cycle, honoured only while the scheduler waits and the PE array is idle; beats after every last row refused', requests: 2, load: 2, run: (sim, cfg) => skipsAndExtraBeats(sim, cfg, seed + 2) },
     { name: 'small-table', about: '8 lanes, 4-entry table, 2 score units, no time skip: 24 requests at load 1.3, admissions refused and retried', variant: SMALL_SYSTEM, requests: 24, load: 1.3 },
   ];
 }
@@ -46,7 +53,7 @@ function systemCases(config: HwConfig): SystemCase[] {
 const count = (lines: readonly string[], kind: string) => lines.reduce((n, l) => (l.startsWith(kind + ' ') ? n + 1 : n), 0);
 
 export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite {
-  const cases = systemCases(config);
+  const cases = systemCases(config, o.seed);
   return {
     suite: 'system',
     cases: cases.map(({ name, about }) => ({ name, about })),
@@ -69,11 +76,22 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
               cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
               if (!existsSync(rtlDir)) writeDesign(generateDesign(cfg), rtlDir);
             }
-            return SystemSim.open(rtlDir, { trace, log: ctx.progress });
+            const { build, start } = instrumented(ctx, 'system', !variant);
+            return SystemSim.open(rtlDir, { trace, log: ctx.progress, ...build, start });
           },
           onCase: ctx.onCase,
+          stopAfterFailure: ctx.stopAfterFailure,
+          afterFailure: (sim) => sim.session.reset(2).then(() => {}),
           run: async (sim, c) => {
             const wave = ctx.waveFor('system', c.name);
+            if (c.run) {
+              if (wave) await sim.session.waveOn(resolve(wave));
+              try {
+                return { ...(await c.run(sim, cfg)), ...(wave ? { waveform: wave } : {}) };
+              } finally {
+                if (wave) await sim.session.waveOff();
+              }
+            }
             const wl = c.mnist
               ? buildMnistWorkload(cfg, { variants: VARIANTS.map((v) => v.name), requests: c.requests, seed: o.seed, load: c.load })
               : buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
