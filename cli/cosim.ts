@@ -1,7 +1,10 @@
 // `dysta cosim`: the verification regression of all the generated hardware (verify/). Suites npu,
 // scheduler, trace and system, each RTL against its golden model in Verilator; a line per case, one
-// summary table, JUnit/JSON reports, waveforms per case, exit code 1 on any disagreement. The
-// builder only declares options; the handler loads the heavy modules when the command runs.
+// summary table, JUnit/JSON reports, waveforms per case, exit code 1 on any disagreement. After the
+// normal pass, X-pessimism passes (`--x-seeds`, default 1,2) run npu, scheduler and system again on
+// builds with --x-assign/--x-initial unique, every register without a reset starting at a seeded
+// random value. `--coverage [DIR]` builds with line and toggle coverage and writes reports/coverage/.
+// The builder only declares options; the handler loads the heavy modules when the command runs.
 import { resolve } from 'node:path';
 import type { CommandModule } from 'yargs';
 import { designFolderHelp } from './design-folder.ts';
@@ -31,12 +34,28 @@ interface Args {
   'slo-mult'?: number;
   'seq-len': number;
   'read-scores': boolean;
+  'x-seeds': string;
+  coverage?: string;
 }
 
 const SUITES = ['npu', 'scheduler', 'trace', 'system'] as const;
 
 function usage(message: string): UserError {
   return new UserError(message);
+}
+
+/** Suites that run again in the X-pessimism passes (trace is the scheduler's RTL again, on long runs). */
+const X_SUITES: readonly string[] = ['npu', 'scheduler', 'system'];
+
+/** `--x-seeds 1,2` -> [1, 2]; `none` or `0` -> no X-pessimism pass. */
+export function parseXSeeds(text: string): number[] {
+  const t = String(text).trim();
+  if (t === '' || t === 'none' || t === '0') return [];
+  return t.split(',').map((s) => {
+    const n = Number(s.trim());
+    if (!(Number.isInteger(n) && n >= 1 && n < 2 ** 31)) throw usage(`--x-seeds ${JSON.stringify(text)}: each seed must be a whole number from 1 to 2147483647 (or none)`);
+    return n;
+  });
 }
 
 function shellQuote(arg: string): string {
@@ -79,6 +98,8 @@ export const cosimCommand: CommandModule<object, Args> = {
       .option('wave', { type: 'string', describe: 'record the one selected case as a waveform (.fst, or .vcd) plus a .gtkw save file', group: 'Reports:' })
       .option('wave-dir', { type: 'string', describe: 'record every case into this folder; waves of passing cases are deleted unless --keep-waves', group: 'Reports:' })
       .option('keep-waves', { type: 'boolean', default: false, describe: 'with --wave-dir, keep the waves of passing cases too', group: 'Reports:' })
+      .option('x-seeds', { type: 'string', default: '1,2', describe: 'X-pessimism passes after the normal one: npu, scheduler and system again on a build with --x-assign/--x-initial unique, registers without a reset random under each seed (none: skip)', group: 'Regression:' })
+      .option('coverage', { type: 'string', describe: 'build with line and toggle coverage, merge every run (all passes) and write the report to this folder (default reports/coverage): coverage.dat, coverage.info (lcov), html/, annotated/, summary', group: 'Reports:' })
       .option('seeds', { type: 'number', default: 2, describe: 'npu: random layers per density (densities 0, 0.1, ..., 1)', group: 'Suite npu:' })
       .option('rows', { type: 'number', default: 16, describe: 'npu: output rows per random layer', group: 'Suite npu:' })
       .option('k', { type: 'number', describe: 'npu: reduction length K per random layer (default min(128, weightDepth))', group: 'Suite npu:' })
@@ -96,7 +117,8 @@ export const cosimCommand: CommandModule<object, Args> = {
       .conflicts('trace', ['rate', 'load', 'requests'])
       .conflicts('rate', 'load')
       .conflicts('wave', 'wave-dir')
-      .example('$0 cosim', 'the whole regression on the default design')
+      .example('$0 cosim', 'the whole regression on the default design, then two X-pessimism passes')
+      .example('$0 cosim --coverage', 'also write reports/coverage/ and print line and toggle coverage per module')
       .example('$0 cosim --suite trace --workload cnn --requests 1000 --json t.json', 'a CNN-zoo trace through the scheduler RTL, golden and float models')
       .example('$0 cosim --suite scheduler --case table-full --wave full.fst', 'one case with a waveform; then: gtkwave full.gtkw')
       .example('$0 cosim --junit results.xml --wave-dir waves', 'for CI: JUnit XML, waves of failing cases kept')
@@ -129,8 +151,11 @@ async function run(args: Args): Promise<void> {
   await checkWaveOption(args.wave);
   const waveDir = args['wave-dir'];
   if (waveDir !== undefined && /\s/.test(resolve(waveDir))) throw usage(`--wave-dir ${JSON.stringify(waveDir.slice(0, 80))}: the path must not contain spaces (the simulator's command protocol splits on them); choose another folder`);
+  const xSeeds = parseXSeeds(args['x-seeds']);
+  const coverageOut = args.coverage === undefined ? undefined : args.coverage === '' ? 'reports/coverage' : args.coverage;
+  if (coverageOut && (args.wave || waveDir !== undefined)) throw usage('--coverage cannot be combined with --wave or --wave-dir (a waveform needs a traced build, coverage an instrumented one): run them separately');
 
-  const [{ checkOutputFile, ensureOutputDir, outputFilePath, writeOutputFile }, { requireTool }, hw, verify, { applyDesign, planDesignFromArgs }, { parseJsonStrict }] = await Promise.all([
+  const [{ checkOutputDir, checkOutputFile, ensureOutputDir, outputFilePath, writeOutputDir, writeOutputFile }, { requireTool }, hw, verify, { applyDesign, planDesignFromArgs }, { parseJsonStrict }] = await Promise.all([
     import('../output/index.ts'),
     import('../cosim/tools.ts'),
     import('../hwgen/index.ts'),
@@ -140,8 +165,13 @@ async function run(args: Args): Promise<void> {
   ]);
   if (args.json) checkOutputFile(args.json, '--json');
   if (args.junit) checkOutputFile(args.junit, '--junit');
+  if (coverageOut) checkOutputDir(coverageOut, '--coverage');
   await requireTool('verilator');
   if (waveDir !== undefined) await requireTool('fst2vcd'); // the .gtkw save file of each FST wave
+  if (coverageOut) {
+    await requireTool('verilator_coverage');
+    await requireTool('genhtml');
+  }
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   // The design under test: --rtl as it is (edits included, nothing written), or --out by the
@@ -213,27 +243,43 @@ async function run(args: Args): Promise<void> {
   const rerun = (r: { suite: string; name: string }) =>
     ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
   const command = ['dysta', 'cosim', ...process.argv.slice(3)].map(shellQuote).join(' ');
-  say(`cosim: ${selectedCount} cases in ${planned.map((s) => s.suite).join(', ')} (seed ${args.seed}; design ${resolve(rtlDir)})`);
+  // X-pessimism passes: the selected cases of npu, scheduler and system again, one pass per seed.
+  const xPlanned = planned.filter((s) => X_SUITES.includes(s.suite) && selection.get(s.suite)?.size);
+  const xCount = xPlanned.reduce((a, s) => a + selection.get(s.suite)!.size, 0);
+  const xOnly = xPlanned.flatMap((s) => [...selection.get(s.suite)!].map((name) => `${s.suite}/${name}`));
+  const total = selectedCount + xSeeds.length * xCount;
+  say(`cosim: ${selectedCount} cases in ${planned.map((s) => s.suite).join(', ')}${xSeeds.length && xCount ? `, then ${xCount} in ${xSeeds.length} X-pessimism pass(es) (seeds ${xSeeds.join(', ')})` : ''} (seed ${args.seed}; design ${resolve(rtlDir)})`);
+  const { mkdtempSync, readdirSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const coverageDir = coverageOut ? mkdtempSync(resolve(tmpdir(), 'dysta-coverage-')) : undefined;
   let done = 0;
-  const result = await verify.runRegression({
-    rtlDir,
-    config,
-    suites: planned,
-    only,
-    waveFor,
-    progress: say,
-    onCase: (r) => {
-      done++;
-      const counter = `[${String(done).padStart(String(selectedCount).length)}/${selectedCount}]`;
-      process.stdout.write(`${counter} ${verify.caseLine(r)}\n`);
-      const text = r.data?.text;
-      if (typeof text === 'string') process.stdout.write(`${text}\n`);
-    },
-  });
+  const onCase = (r: Parameters<typeof verify.caseLine>[0]) => {
+    done++;
+    const counter = `[${String(done).padStart(String(total).length)}/${total}]`;
+    process.stdout.write(`${counter} ${verify.caseLine(r)}\n`);
+    const text = r.data?.text;
+    if (typeof text === 'string') process.stdout.write(`${text}\n`);
+  };
+  let result;
+  try {
+    const passes = [await verify.runRegression({ rtlDir, config, suites: planned, only, waveFor, progress: say, onCase, instrument: coverageDir ? { coverageDir } : {} })];
+    for (const xSeed of xPlanned.length ? xSeeds : []) {
+      passes.push(await verify.runRegression({ rtlDir, config, suites: xPlanned, only: xOnly, progress: say, onCase, pass: `X seed ${xSeed}`, instrument: { xSeed, ...(coverageDir ? { coverageDir } : {}) } }));
+    }
+    result = verify.mergeResults(passes);
+    if (coverageDir && coverageOut) {
+      const { coverageReport, coverageText } = await import('../cosim/coverage.ts');
+      const dats = readdirSync(coverageDir).filter((f) => f.endsWith('.dat')).map((f) => resolve(coverageDir, f));
+      const report = await coverageReport(dats, rtlDir);
+      const dir = writeOutputDir(coverageOut, report.files, 'coverage report', '--coverage');
+      process.stdout.write(`\ncoverage of ${dats.length} simulator runs on ${resolve(rtlDir)} (line: every block and branch point on the line reached; the trace suite and the system suite's variant design are not counted):\n${coverageText(report.modules)}report: ${dir}/ (coverage.dat, coverage.info, html/index.html, annotated/, summary.txt, summary.json)\n`);
+    }
+  } finally {
+    if (coverageDir) rmSync(coverageDir, { recursive: true, force: true });
+  }
 
   // Waves of passing cases go unless asked to keep them; failing ones stay.
   if (args['wave-dir'] && !args['keep-waves']) {
-    const { rmSync } = await import('node:fs');
     for (const c of result.cases) {
       if (c.status === 'pass' && c.waveform) {
         rmSync(c.waveform, { force: true });
