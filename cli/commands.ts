@@ -6,6 +6,7 @@ import { schedulerCommands } from '../sw-scheduler/commands.ts';
 import { cosimCommand } from './cosim.ts';
 import { demoCommand } from './demo.ts';
 import { genRtlCommand } from './gen-rtl.ts';
+import { mutateCommand } from './mutate.ts';
 import { synthCommand } from './synth.ts';
 import { systemCommand } from './system.ts';
 import { profileCommand } from './profile.ts';
@@ -16,6 +17,7 @@ export const commands: CommandModule<any, any>[] = [
   demoCommand,
   genRtlCommand,
   cosimCommand,
+  mutateCommand,
   synthCommand,
   simCommand,
   ...schedulerCommands,
