@@ -240,8 +240,9 @@ async function run(args: Args): Promise<void> {
 
   if (plan) applyDesign(plan, say);
 
-  const rerun = (r: { suite: string; name: string }) =>
-    ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
+  // A failure of an X pass reruns with its seed (the waveform is of the normal pass, the X pass follows it).
+  const rerun = (r: { suite: string; name: string; pass?: string }) =>
+    ['npx', 'dysta', 'cosim', '--suite', r.suite, '--case', r.name, ...caseOptions(args), '--x-seeds', r.pass?.startsWith('X seed ') ? r.pass.slice(7) : 'none', '--wave', `${r.suite}-${r.name}.fst`].map(shellQuote).join(' ');
   const command = ['dysta', 'cosim', ...process.argv.slice(3)].map(shellQuote).join(' ');
   // X-pessimism passes: the selected cases of npu, scheduler and system again, one pass per seed.
   const xPlanned = planned.filter((s) => X_SUITES.includes(s.suite) && selection.get(s.suite)?.size);
