@@ -102,14 +102,18 @@ export function uniformVariant(cfg: SchedulerConfig, index: number, layers: numb
 }
 
 /**
- * Clamps a script's table values to the configured widths (suffix sums to latencyWidth), so that a
- * generated scenario stays a valid host program on a narrow configuration. Default widths hold them.
+ * Clamps a script's values to the configured widths (suffix sums to latencyWidth, penalty scales,
+ * non-zero counts), so that a case stays a valid host program on a narrow configuration. The
+ * default widths hold them unchanged.
  */
 export function fitScript(cfg: SchedulerConfig, script: SchedScript): SchedScript {
   const f = schedulerFormats(cfg);
-  const lat = maxOf(f.latencyWidth);
-  const clamp = (x: bigint) => (x > lat ? lat : x);
-  return { ...script, variants: script.variants.map((v) => ({ ...v, suffix0: clamp(v.suffix0), layers: v.layers.map((l) => ({ ...l, suffixNext: clamp(l.suffixNext) })) })) };
+  const fit = (x: bigint, width: number) => (x > maxOf(width) ? maxOf(width) : x);
+  return {
+    ...script,
+    variants: script.variants.map((v) => ({ ...v, suffix0: fit(v.suffix0, f.latencyWidth), layers: v.layers.map((l) => ({ ...l, suffixNext: fit(l.suffixNext, f.latencyWidth) })) })),
+    requests: script.requests.map((r) => ({ ...r, scale: fit(r.scale, f.penaltyScaleWidth), deadline: fit(r.deadline, f.timeWidth), layers: r.layers.map((l) => ({ ...l, nnz: fit(l.nnz, f.nnzWidth) })) })),
+  };
 }
 
 function request(arrival: bigint, variant: ScriptVariant, f: ReturnType<typeof schedulerFormats>, o: { deadline: bigint; scale: bigint; cycles: (l: number) => bigint; nnz: (l: number) => bigint }): ScriptRequest {
@@ -271,5 +275,5 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     about: 'real-NPU mode: every layer streams its output rows through the sparsity monitor',
     script: random(6, { requests: 40, monitorFraction: 1 }),
   });
-  return cases;
+  return cases.map((c) => (c.script ? { ...c, script: fitScript(cfg, c.script) } : c));
 }
