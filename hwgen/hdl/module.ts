@@ -510,32 +510,32 @@ export class ModuleBuilder {
   }
 }
 
+/** Calls `visit` on every statement of a list, nested ones included. */
+function eachStmt(stmts: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of stmts) {
+    visit(s);
+    if (s.kind === 'if') {
+      eachStmt(s.then, visit);
+      eachStmt(s.else, visit);
+    } else if (s.kind === 'case') {
+      for (const a of s.arms) eachStmt(a.body, visit);
+      eachStmt(s.default, visit);
+    } else if (s.kind === 'for') eachStmt(s.body, visit);
+  }
+}
+
 /** Every memory a statement list writes (at any depth). */
 function writtenMemories(stmts: readonly Stmt[], out = new Set<Memory>()): Set<Memory> {
-  for (const s of stmts) {
+  eachStmt(stmts, (s) => {
     if (s.kind === 'write') out.add(s.memory);
-    else if (s.kind === 'if') {
-      writtenMemories(s.then, out);
-      writtenMemories(s.else, out);
-    } else if (s.kind === 'case') {
-      for (const a of s.arms) writtenMemories(a.body, out);
-      writtenMemories(s.default, out);
-    } else if (s.kind === 'for') writtenMemories(s.body, out);
-  }
+  });
   return out;
 }
 
 /** Every signal a statement list assigns (at any depth). */
 export function targets(stmts: readonly Stmt[], out = new Set<Signal>()): Set<Signal> {
-  for (const s of stmts) {
+  eachStmt(stmts, (s) => {
     if (s.kind === 'set') out.add(s.target);
-    else if (s.kind === 'if') {
-      targets(s.then, out);
-      targets(s.else, out);
-    } else if (s.kind === 'case') {
-      for (const a of s.arms) targets(a.body, out);
-      targets(s.default, out);
-    } else if (s.kind === 'for') targets(s.body, out);
-  }
+  });
   return out;
 }
