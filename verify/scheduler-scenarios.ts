@@ -62,7 +62,7 @@ export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, ma
     const avg = Array.from({ length: nlayers }, () => rng.big(minCycles, minCycles * 40n));
     const suffix = (from: number) => avg.slice(from).reduce((a, b) => a + b, 0n);
     // Expectations large enough for a recipWidth-bit reciprocal (no effect at the default widths).
-    const least = Math.ceil(2 ** f.gammaFrac / Number(maxOf(f.recipWidth))) + 1;
+    const least = Math.floor(2 ** f.gammaFrac / Number(maxOf(f.recipWidth))) + 1; // 1 at the default widths
     const expected = avg.map(() => Math.max(least, rng.chance(0.1) ? rng.int(1, 50) : rng.int(50, 2_000_000)));
     expectedAll.push(expected);
     out.push({
