@@ -45,7 +45,7 @@ export const mutateCommand: CommandModule<object, Args> = {
       .option('stimulus-seed', { type: 'number', default: 1, describe: "seed of the regression's random stimulus" })
       .option('min-score', { type: 'number', describe: 'exit 1 when the score (0..1) is below this' })
       .option('timeout', { type: 'number', default: 120, describe: 'seconds one simulator command may take before the mutant counts as hung (killed)' })
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'where the RTL is generated' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'the design folder: used when its manifest matches --config, generated when missing (never overwritten)' })
       .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON' })
       .example('$0 mutate --top npu_tile', '200 mutants of the NPU tile against the npu suite')
       .example('$0 mutate --top dysta_scheduler --mutants 20 --json m.json --junit m.xml', 'a quick sample with reports') as never,
@@ -75,15 +75,17 @@ export const mutateCommand: CommandModule<object, Args> = {
     const { junitXml } = await import('../cosim/junit.ts');
     const verify = await import('../verify/index.ts');
 
-    const config = args.config ? hw.loadConfigFile(args.config) : hw.defaultConfig();
+    const { applyDesign, planDesignFromArgs } = await import('./design-folder.ts');
+    // The design-folder rule of every simulating command: --out is used when its manifest matches, generated when missing.
+    const plan = planDesignFromArgs(args);
+    const config = plan.config;
     // Entries marked "config": "default" hold for the default configuration only.
     const isDefault = JSON.stringify(config) === JSON.stringify(hw.defaultConfig());
     const equivalents = readEquivalents(args.equivalents ?? fileURLToPath(new URL('../verify/equivalent-mutants.json', import.meta.url))).filter((e) => e.config !== 'default' || isDefault);
     await requireTool('verilator');
     await requireTool('yosys');
-    hw.writeDesign(hw.generateDesign(config), args.out);
     const say = (l: string) => process.stderr.write(`${l}\n`);
-    say(`generated RTL in ${args.out}/`);
+    applyDesign(plan, say);
     // Scratch space beside the build cache: the mutant netlist and Yosys's files.
     const work = join(defaultCacheDir(), '..', 'mutate', `${args.top}-n${args.mutants}-s${args.seed}-${process.pid}`);
     rmSync(work, { recursive: true, force: true });
