@@ -21,14 +21,27 @@ export async function runLocal(ctx: ExecutorContext, indices: readonly number[],
     for (const c of children) c.kill('SIGTERM');
   };
   ctx.signal.addEventListener('abort', stop);
+  // Points take minutes: say what is running once a minute between the per-point lines.
+  const running = new Map<number, number>();
+  let done = 0;
+  const total = queue.length;
+  const heartbeat = setInterval(() => {
+    const now = performance.now();
+    const what = [...running].map(([i, t]) => `${ctx.plan.points[i]!.label} (${Math.round((now - t) / 1000)} s)`).join(', ');
+    ctx.log(`dse: ${done}/${total} done, running: ${what || 'nothing'}, ${queue.length} waiting`);
+  }, 60_000);
+  heartbeat.unref();
   try {
     const worker = async () => {
       for (let index = queue.shift(); index !== undefined; index = queue.shift()) {
         const point = ctx.plan.points[index]!;
         const child = execa(process.execPath, pointCommand(ctx, index, 'local'), { reject: false, all: true, cwd: ctx.plan.projectRoot });
         children.add(child);
+        running.set(index, performance.now());
         const r = await child;
         children.delete(child);
+        running.delete(index);
+        done++;
         const ended = r.exitCode === 0 || r.exitCode === 1;
         if (ctx.signal.aborted) ctx.onEnded(index, 'interrupted');
         else if (!ended) {
@@ -41,6 +54,7 @@ export async function runLocal(ctx: ExecutorContext, indices: readonly number[],
     };
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    clearInterval(heartbeat);
     ctx.signal.removeEventListener('abort', stop);
   }
 }

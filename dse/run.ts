@@ -3,9 +3,9 @@
 // The output folder holds plan.json, points/<id>.json, logs/<id>.log and the report. It is created
 // with the output module's marker and filled in place (never replaced as a whole), so results from
 // earlier runs stay and `--resume` can reuse every point whose result has the same hash and status ok.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { checkOutputDir, ensureOutputDir, writeOutputFile } from '../output/index.ts';
 import { runLocal } from './local.ts';
 import { makePlan, pointPaths, type Plan } from './plan.ts';
@@ -82,6 +82,8 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
     o.print(listPoints(plan));
     return { exitCode: 0, points: [] };
   }
+  // The default folder's parent (reports/) is made if missing; a folder the user names must have one.
+  if (o.out === undefined) mkdirSync(dirname(resolve(out)), { recursive: true });
   checkOutputDir(out, '--out');
   const outDir = ensureOutputDir(out, 'dse', '--out');
   ensureOutputDir(join(outDir, 'points'), 'dse results', 'DSE results folder');

@@ -177,6 +177,8 @@ export async function runSlurm(ctx: ExecutorContext, indices: readonly number[],
       });
       const ended = new Set<number>();
       let lastLine = '';
+      let lastPrinted = 0;
+      const submittedAt = performance.now();
       let errors = 0;
       while (ended.size < pending.length && !ctx.signal.aborted) {
         const states = await queueStates(jobId);
@@ -208,9 +210,11 @@ export async function runSlurm(ctx: ExecutorContext, indices: readonly number[],
           }
         }
         const line = `dse: Slurm job ${jobId}: ${waiting} pending, ${running} running, ${ended.size}/${pending.length} ended`;
-        if (line !== lastLine) {
-          ctx.log(line);
+        // A line when the counts change, and once a minute while a long task runs.
+        if (line !== lastLine || performance.now() - lastPrinted > 60_000) {
+          ctx.log(`${line}${line === lastLine ? ` (${Math.round((performance.now() - submittedAt) / 1000)} s since submission)` : ''}`);
           lastLine = line;
+          lastPrinted = performance.now();
         }
         if (ended.size < pending.length) await sleep(o.pollSeconds * 1000, ctx.signal);
       }

@@ -162,7 +162,8 @@ function parseWorkload(raw: unknown, where: string, dir: string): WorkloadSpec {
   const r = schema.safeParse(raw);
   if (!r.success) {
     const iss = r.error.issues[0]!;
-    return fail(`${issuePath(iss.path) || 'workload'}: ${iss.message}`);
+    const at = issuePath(iss.path);
+    return fail(`${at ? `${at}: ` : ''}${iss.message}`);
   }
   if ('zoo' in r.data) {
     checkZoo(r.data.zoo);
