@@ -5,7 +5,7 @@
 // the Pareto front (pareto.ts), CSV, JSON and SVG plots.
 export { SpecError, loadSpecFile, parseSpec, expandSpec, SYNTH_TARGETS, SYNTH_TOPS } from './spec.ts';
 export type { DseSpec, MeasureSpec, WorkloadSpec, Axis, AxisValue, SpecPoint } from './spec.ts';
-export { makePlan, readPlan, pointHash, projectSourcesHash, canonicalJson, pointPaths, PlanError } from './plan.ts';
+export { makePlan, readPlan, pointHash, projectSourcesHash, canonicalJson, pointPaths } from './plan.ts';
 export type { Plan, PlannedPoint, Scenario, WorkloadRef, ToolVersions } from './plan.ts';
 export { runPoint, comparableResult } from './point.ts';
 export type { PointResult, RtlRun, RtlSummary, PointStatus } from './point.ts';

@@ -46,7 +46,7 @@ export interface PlannedPoint {
   config: HwConfig;
 }
 
-export interface Plan {
+export interface Plan extends HashInputs {
   format: typeof PLAN_FORMAT;
   name: string;
   description?: string;
@@ -54,13 +54,6 @@ export interface Plan {
   /** Axis names and values, in spec order (for tables and plots). */
   axes: { name: string; values: AxisValue[] }[];
   projectRoot: string;
-  /** Hash of the project's sources that produce and check the measurements. */
-  sources: string;
-  tools: ToolVersions;
-  workloads: WorkloadRef[];
-  scenarios: Scenario[];
-  requests: number;
-  measure: MeasureSpec;
   points: PlannedPoint[];
   skipped: { label: string; reason: string }[];
   /** Combinations that gave a configuration already in the plan (measured once). */
@@ -82,8 +75,10 @@ export function canonicalJson(value: unknown): string {
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** Folders whose sources decide what a point measures. */
-const SOURCE_FOLDERS = ['hwgen', 'cosim', 'compare', 'sw-scheduler', 'dse', 'cli', 'bin'];
+/** Folders whose sources decide what a point measures: generator, driver, harness, models, the point runner. */
+const SOURCE_FOLDERS = ['hwgen', 'cosim', 'compare', 'sw-scheduler', 'dse'];
+/** Files of those folders that only plan, run or report points: editing them keeps every result valid. */
+const NOT_MEASURING = new Set(['dse/run.ts', 'dse/local.ts', 'dse/slurm.ts', 'dse/executors.ts', 'dse/report.ts', 'dse/pareto.ts', 'dse/index.ts']);
 
 /** Hash over the project's sources (path and content of every source file) and its lock file. */
 export function projectSourcesHash(root = PROJECT_ROOT): string {
@@ -95,7 +90,10 @@ export function projectSourcesHash(root = PROJECT_ROOT): string {
     } catch {
       continue;
     }
-    for (const e of entries) if (/\.(ts|js|cpp|cc|h|hpp)$/.test(e)) files.push(join(folder, e));
+    for (const e of entries) {
+      const f = join(folder, e).split('\\').join('/');
+      if (/\.(ts|js|cpp|cc|h|hpp)$/.test(e) && !NOT_MEASURING.has(f)) files.push(f);
+    }
   }
   files.push('package-lock.json');
   const h = createHash('sha256');
@@ -138,6 +136,7 @@ export async function toolVersions(measure: MeasureSpec): Promise<ToolVersions> 
 }
 
 export interface HashInputs {
+  /** Hash of the project's sources that produce and check the measurements. */
   sources: string;
   tools: ToolVersions;
   workloads: WorkloadRef[];
@@ -198,24 +197,15 @@ export async function makePlan(spec: DseSpec, specPath: string): Promise<Plan> {
   };
 }
 
-export class PlanError extends Error {
-  readonly userError = true as const;
-  readonly exitCode = 2;
-  constructor(message: string) {
-    super(message);
-    this.name = 'PlanError';
-  }
-}
-
 export function readPlan(path: string): Plan {
   let plan: Plan;
   try {
     plan = JSON.parse(readFileSync(path, 'utf8')) as Plan;
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new PlanError(`cannot read the DSE plan ${path}: ${code === 'ENOENT' ? 'it does not exist (`dysta dse` writes it into its --out folder)' : (code ?? (err as Error).message)}`);
+    throw new SpecError(`cannot read the DSE plan ${path}: ${code === 'ENOENT' ? 'it does not exist (`dysta dse` writes it into its --out folder)' : (code ?? (err as Error).message)}`);
   }
-  if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.points)) throw new PlanError(`${path} is not a DSE plan written by this version of dysta (format ${JSON.stringify(plan?.format)})`);
+  if (plan?.format !== PLAN_FORMAT || !Array.isArray(plan.points)) throw new SpecError(`${path} is not a DSE plan written by this version of dysta (format ${JSON.stringify(plan?.format)})`);
   return plan;
 }
 

@@ -119,7 +119,7 @@ function timeChart(points: ReportPoint[]): TopLevelSpec {
     data: { values },
     mark: 'bar',
     encoding: {
-      y: { field: 'label', type: 'nominal', sort: { field: 'index' }, title: null },
+      y: { field: 'label', type: 'nominal', sort: { field: 'index' }, title: null, axis: { labelLimit: 360 } },
       x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'seconds' },
       color: { field: 'phase', type: 'nominal', sort: [...phases], scale: { domain: [...phases] }, title: 'phase' },
       order: { field: 'phase', sort: 'ascending' },

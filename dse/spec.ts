@@ -3,13 +3,13 @@
 // measurements to take. Validated like a hardware config: unknown keys are rejected with the key and
 // the allowed ones named, every axis value goes through the config's own range checks, and every
 // combination through its cross-parameter rules. Schema: dse/README.md.
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { CONFIG_SECTIONS, ConfigError, checkParam, loadConfigFile, parseConfig, type HwConfig } from '../hwgen/index.ts';
+import { CONFIG_SECTIONS, ConfigError, checkParam, loadConfigFile, parseConfig, readJsonFile, type HwConfig } from '../hwgen/index.ts';
 import { ZOO, ZOO_DEFAULT_SAMPLES, ZOO_DEFAULT_SEED } from '../sw-scheduler/index.ts';
 
-/** A spec the user must fix: one line, exit code 2. */
+/** A spec (or plan file) the user must fix: one line, exit code 2. */
 export class SpecError extends Error {
   readonly userError = true as const;
   readonly exitCode = 2;
@@ -265,19 +265,11 @@ export function parseSpec(raw: unknown, source: string, dir: string, defaultName
 }
 
 export function loadSpecFile(path: string): DseSpec {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new SpecError(`cannot read the DSE spec ${path}: ${why}`);
-  }
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = readJsonFile(path, 'DSE spec');
   } catch (err) {
-    throw new SpecError(`DSE spec ${path} is not valid JSON: ${(err as Error).message}`);
+    throw err instanceof ConfigError ? new SpecError(err.message) : err;
   }
   return parseSpec(raw, path, dirname(resolve(path)), basename(path).replace(/\.json$/i, ''));
 }

@@ -93,7 +93,7 @@ describe('DSE spec', () => {
     expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dysta: .*bad\.json: axes\."scheduler\.log2Tasks": scheduler\.log2Tasks = 0 is out of range/)]);
     const missing = await runCli(['dse', '--spec', join(dir, 'nope.json')]);
     expect(missing.exitCode).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read the DSE spec .*nope\.json: it does not exist/);
+    expect(missing.stderr).toMatch(/cannot read DSE spec .*nope\.json: it does not exist/);
     writeFileSync(bad, '{"axes": ');
     expect((await runCli(['dse', '--spec', bad])).stderr).toMatch(/is not valid JSON/);
     const list = await runCli(['dse', '--spec', join(PROJECT_ROOT, 'examples', 'dse', 'tiny.json'), '--list', '--out', join(dir, 'never')]);
