@@ -11,7 +11,7 @@ import { runLocal } from './local.ts';
 import { makePlan, pointPaths, type Plan } from './plan.ts';
 import type { PointResult } from './point.ts';
 import { writeReport, type ReportPoint } from './report.ts';
-import { runSlurm, type SlurmOptions } from './slurm.ts';
+import { checkSlurm, runSlurm, type SlurmOptions } from './slurm.ts';
 import { loadSpecFile } from './spec.ts';
 
 export interface DseOptions {
@@ -85,6 +85,7 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
   // The default folder's parent (reports/) is made if missing; a folder the user names must have one.
   if (o.out === undefined) mkdirSync(dirname(resolve(out)), { recursive: true });
   checkOutputDir(out, '--out');
+  if (o.executor === 'slurm') o.log(`dse: ${await checkSlurm()}`);
   const outDir = ensureOutputDir(out, 'dse', '--out');
   ensureOutputDir(join(outDir, 'points'), 'dse results', 'DSE results folder');
   ensureOutputDir(join(outDir, 'logs'), 'dse logs', 'DSE logs folder');

@@ -149,9 +149,21 @@ async function submit(ctx: ExecutorContext, indices: readonly number[], round: n
   return { jobId, script };
 }
 
+/** Checks, before any work, that the Slurm client commands run and find a cluster configuration. */
+export async function checkSlurm(): Promise<string> {
+  const versions: string[] = [];
+  for (const command of ['sbatch', 'squeue', 'scontrol']) {
+    const r = await slurmCommand(command, ['--version']);
+    if (r.exitCode !== 0) {
+      const last = (r.all ?? '').trim().split('\n').pop() ?? '';
+      throw new SlurmError(`${command} cannot reach a Slurm cluster (${last.trim() || `exit code ${r.exitCode}`}); set SLURM_CONF to the cluster's slurm.conf, or run where sbatch works`);
+    }
+    versions.push((r.stdout ?? '').trim());
+  }
+  return versions[0]!;
+}
+
 export async function runSlurm(ctx: ExecutorContext, indices: readonly number[], o: SlurmOptions): Promise<void> {
-  const version = await slurmCommand('sbatch', ['--version']);
-  if (version.exitCode !== 0) throw new SlurmError(`sbatch --version failed: ${(version.all ?? '').trim()}`);
   ensureOutputDir(join(ctx.outDir, 'slurm'), 'dse slurm files', 'Slurm folder');
   const submitted: string[] = [];
   const scripts: string[] = [];

@@ -156,6 +156,14 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(after[2]!.result!.finishedAt).not.toBe(before[2]!.result!.finishedAt);
   });
 
+  it('slurm without a reachable cluster: one line, exit code 2, nothing written', async () => {
+    const out = join(dir, 'no-cluster');
+    const r = await runCli(['dse', '--spec', spec, '--out', out, '--executor', 'slurm'], { env: { ...env, SLURM_CONF: join(dir, 'no', 'slurm.conf') } });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dysta: sbatch cannot reach a Slurm cluster \(.*\); set SLURM_CONF to the cluster's slurm\.conf/)]);
+    expect(existsSync(out)).toBe(false);
+  });
+
   it('never writes into a folder it did not make', async () => {
     const mine = join(dir, 'mine');
     mkdirSync(mine);
