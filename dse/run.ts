@@ -106,7 +106,9 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
 
   const controller = new AbortController();
   const abort = () => {
-    if (!controller.signal.aborted) o.log('dse: interrupted; stopping the points that run (results so far are kept)');
+    // A second Ctrl-C does not wait for the clean-up.
+    if (controller.signal.aborted) process.exit(130);
+    o.log('dse: interrupted; stopping the points that run (results so far are kept; Ctrl-C again to quit at once)');
     controller.abort();
   };
   process.on('SIGINT', abort);
@@ -125,7 +127,8 @@ export async function runDse(o: DseOptions): Promise<DseOutcome> {
       const r = readResult(outDir, plan, index);
       const p = plan.points[index]!;
       const log = existsSync(pointPaths(outDir, p.id).log) ? pointPaths(outDir, p.id).log : pointPaths(outDir, p.id).output;
-      o.log(`dse: [${ended}/${todo.length}] ${p.label}: ${describeResult(r, note)}${r?.status === 'ok' ? '' : `; log: ${shown(log)}`}`);
+      const showLog = r ? r.status !== 'ok' : existsSync(log);
+      o.log(`dse: [${ended}/${todo.length}] ${p.label}: ${describeResult(r, note)}${showLog ? `; log: ${shown(log)}` : ''}`);
     },
   };
   let workers: string;

@@ -6,7 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
-import { availableParallelism, hostname, tmpdir } from 'node:os';
+import { availableParallelism, hostname, tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
 import { execa } from 'execa';
 
@@ -84,8 +84,9 @@ export async function startSlurmCluster(): Promise<SlurmCluster> {
         `SlurmctldHost=${node}(127.0.0.1)`,
         `SlurmctldPort=${ctldPort}`,
         `SlurmdPort=${slurmdPort}`,
-        'SlurmUser=root',
-        'SlurmdUser=root',
+        // The daemons run as whoever runs the tests (root in CI; a normal user works too).
+        `SlurmUser=${userInfo().username}`,
+        `SlurmdUser=${userInfo().username}`,
         'AuthType=auth/munge',
         `AuthInfo=socket=${socket}`,
         'CredType=cred/munge',
