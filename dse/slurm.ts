@@ -151,6 +151,9 @@ async function submit(ctx: ExecutorContext, indices: readonly number[], round: n
 
 /** Checks, before any work, that the Slurm client commands run and find a cluster configuration. */
 export async function checkSlurm(): Promise<string> {
+  // sbatch would retry a missing configuration file for a minute before saying so.
+  const conf = process.env.SLURM_CONF;
+  if (conf && !existsSync(conf)) throw new SlurmError(`SLURM_CONF is ${conf}, which does not exist; point it at the cluster's slurm.conf (or unset it to use the default)`);
   const versions: string[] = [];
   for (const command of ['sbatch', 'squeue', 'scontrol']) {
     const r = await slurmCommand(command, ['--version']);
@@ -217,8 +220,9 @@ export async function runSlurm(ctx: ExecutorContext, indices: readonly number[],
             const index = pending[task]!;
             const d = details.get(task);
             const { outcome } = outcomeOf(ctx, index);
-            if (outcome === 'done' || round === 2) ctx.onEnded(index, outcome === 'done' ? undefined : describeEnd(d));
             if (outcome === 'retry') notes.set(index, describeEnd(d));
+            if (outcome === 'retry' && round === 2) await keepOutput(ctx, index, outputs.get(index)!, notes.get(index)!);
+            if (outcome === 'done' || round === 2) ctx.onEnded(index, outcome === 'done' ? undefined : describeEnd(d));
           }
         }
         const line = `dse: Slurm job ${jobId}: ${waiting} pending, ${running} running, ${ended.size}/${pending.length} ended`;
@@ -243,24 +247,21 @@ function describeEnd(d: TaskInfo | undefined): string {
   return `Slurm task ${d.state}${d.reason && d.reason !== 'None' ? ` (${d.reason})` : ''}${d.exitCode ? `, exit code ${d.exitCode}` : ''}`;
 }
 
+/** Keeps what a task printed when it left no result, as logs/<id>.out with the reason. */
+async function keepOutput(ctx: ExecutorContext, index: number, file: string, note: string): Promise<void> {
+  const paths = pointPaths(ctx.outDir, ctx.plan.points[index]!.id);
+  if (existsSync(paths.result) || !existsSync(file)) return;
+  ensureOutputDir(join(ctx.outDir, 'logs'), 'dse logs', 'DSE logs folder');
+  await writeOutputFile(paths.output, `${note}\n(Slurm output ${file})\n\n${readFileSync(file, 'utf8')}`, 'point output');
+}
+
 /**
- * Removes the job scripts and the Slurm output of tasks whose point wrote its own result and log; the
- * output of a task that left no result is moved to logs/<id>.out with the reason, for the report.
+ * Removes the job scripts and every Slurm output file of ours (a task that left no result has its
+ * output kept in logs/ by then), and the Slurm folder if nothing else is in it.
  */
 async function cleanUp(ctx: ExecutorContext, outputs: Map<number, string>, ours: string[], notes: Map<number, string>): Promise<void> {
-  for (const [index, file] of outputs) {
-    const paths = pointPaths(ctx.outDir, ctx.plan.points[index]!.id);
-    if (!existsSync(file)) continue;
-    if (existsSync(paths.result)) {
-      rmSync(file, { force: true });
-      continue;
-    }
-    const text = readFileSync(file, 'utf8');
-    ensureOutputDir(join(ctx.outDir, 'logs'), 'dse logs', 'DSE logs folder');
-    await writeOutputFile(paths.output, `${notes.get(index) ?? 'no result'}\n(Slurm output ${file})\n\n${text}`, 'point output');
-    rmSync(file, { force: true });
-  }
-  // Job scripts, and the first attempt's output of a resubmitted point.
+  // Interrupted runs: keep the output of tasks that ended without a result.
+  for (const [index, file] of outputs) if (notes.has(index)) await keepOutput(ctx, index, file, notes.get(index)!);
   for (const f of ours) rmSync(f, { force: true });
   const dir = join(ctx.outDir, 'slurm');
   // Remove the folder if nothing but our marker is left (anything else, say the user's, stays).

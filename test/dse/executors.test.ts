@@ -156,12 +156,18 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(after[2]!.result!.finishedAt).not.toBe(before[2]!.result!.finishedAt);
   });
 
-  it('slurm without a reachable cluster: one line, exit code 2, nothing written', async () => {
+  it('slurm without a cluster: one line, exit code 2, nothing written', async () => {
     const out = join(dir, 'no-cluster');
-    const r = await runCli(['dse', '--spec', spec, '--out', out, '--executor', 'slurm'], { env: { ...env, SLURM_CONF: join(dir, 'no', 'slurm.conf') } });
-    expect(r.exitCode).toBe(2);
-    expect(r.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dysta: sbatch cannot reach a Slurm cluster \(.*\); set SLURM_CONF to the cluster's slurm\.conf/)]);
-    expect(existsSync(out)).toBe(false);
+    const missing = await runCli(['dse', '--spec', spec, '--out', out, '--executor', 'slurm'], { env: { ...env, SLURM_CONF: join(dir, 'no', 'slurm.conf') } });
+    expect(missing.exitCode).toBe(2);
+    expect(missing.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^dysta: SLURM_CONF is .*no\/slurm\.conf, which does not exist; point it at the cluster's slurm\.conf/)]);
+    // A configuration naming a controller that is not there.
+    const conf = join(dir, 'dead.conf');
+    writeFileSync(conf, readFileSync(cluster!.env.SLURM_CONF!, 'utf8').replace(/SlurmctldPort=\d+/, 'SlurmctldPort=1'));
+    const dead = await runCli(['dse', '--spec', spec, '--out', out, '--executor', 'slurm', '--poll', '0.3'], { env: { ...env, SLURM_CONF: conf } });
+    expect(dead.exitCode, dead.stderr).toBe(2);
+    expect(dead.stderr).toMatch(/dysta: sbatch refused the job array: .*(Unable to contact|Connection refused|Zero Bytes)/);
+    expect(existsSync(join(out, 'points'))).toBe(true);
   });
 
   it('never writes into a folder it did not make', async () => {
