@@ -20,10 +20,11 @@ export const PLAN_FORMAT = 'dysta-dse-plan-1';
 
 export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
 
-/** First lines of `verilator --version` / `yosys -V` for the tools a point uses. */
+/** First lines of `verilator --version` / `yosys -V` / `nextpnr-ice40 --version` for the tools a point uses. */
 export interface ToolVersions {
   verilator?: string;
   yosys?: string;
+  nextpnr?: string;
 }
 
 export type WorkloadRef = WorkloadSpec & { label: string; contentSha256?: string };
@@ -76,7 +77,7 @@ export function canonicalJson(value: unknown): string {
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
 /** Folders whose sources decide what a point measures: generator, driver, harness, models, the point runner. */
-const SOURCE_FOLDERS = ['hwgen', 'cosim', 'compare', 'sw-scheduler', 'dse'];
+const SOURCE_FOLDERS = ['hwgen', 'cosim', 'fpga', 'compare', 'sw-scheduler', 'dse'];
 /** Files of those folders that only plan, run or report points: editing them keeps every result valid. */
 const NOT_MEASURING = new Set(['dse/run.ts', 'dse/local.ts', 'dse/slurm.ts', 'dse/executors.ts', 'dse/report.ts', 'dse/pareto.ts', 'dse/index.ts']);
 
@@ -131,7 +132,8 @@ function workloadIdentity(w: WorkloadRef): unknown {
 export async function toolVersions(measure: MeasureSpec): Promise<ToolVersions> {
   const tools: ToolVersions = {};
   if (measure.rtl) tools.verilator = (await requireTool('verilator')).banner;
-  if (measure.synth) tools.yosys = (await requireTool('yosys')).banner;
+  if (measure.synth || measure.ice40) tools.yosys = (await requireTool('yosys')).banner;
+  if (measure.ice40) tools.nextpnr = (await requireTool('nextpnr-ice40')).banner;
   return tools;
 }
 

@@ -1,12 +1,13 @@
 // One DSE point, start to end: generate the RTL of its configuration, run every scenario (workload x
 // load x SLO multiplier x seed) through the scheduler RTL with the golden and float models beside it,
-// synthesise, and write one JSON result plus a log. This is what `dysta dse-point` runs, locally or
+// synthesise (and place and route on iCE40), and write one JSON result plus a log. This is what `dysta dse-point` runs, locally or
 // as a Slurm task; a failure is recorded in the result (status, error, log) instead of thrown, so
 // one point never stops the others.
 //
 // Costs: generation ~0.1 s; the Verilator build of the scheduler ~20 s cold (ccache and the
 // content-addressed cache make it ~0.2-3 s afterwards); a trace run of a few hundred requests ~1 s
-// of simulation plus the golden model; synth_xilinx ~30 s at D = 1 to minutes at D = 9 (cached).
+// of simulation plus the golden model; synth_xilinx ~30 s at D = 1 to minutes at D = 9, nextpnr on
+// iCE40 10-60 s (both cached by content).
 import { mkdtempSync, renameSync, rmSync, cpSync, existsSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { loadWorkload, type Workload } from '../sw-scheduler/index.ts';
 import { pointHash, pointPaths, projectSourcesHash, readPlan, toolVersions, type Plan, type PlannedPoint, type ToolVersions, type WorkloadRef } from './plan.ts';
 import { runTraceOnRtl, type RunMetrics, type TraceRunResult } from './rtl-trace.ts';
 import { measureSynthesis, type SynthMeasurement } from './synth.ts';
+import { configMatches } from './spec.ts';
 
 export const RESULT_FORMAT = 'dysta-dse-point-1';
 
@@ -62,6 +64,8 @@ export interface PointSeconds {
   /** Trace generation, the golden model's expected log, the float model and the comparisons. */
   check: number;
   synth: number;
+  /** iCE40 synthesis, place and route. */
+  ice40: number;
   total: number;
 }
 
@@ -75,9 +79,9 @@ export interface PointResult {
   config: PlannedPoint['config'];
   status: PointStatus;
   error?: string;
-  measurements: { rtl?: { runs: RtlRun[]; summary: RtlSummary }; synth?: SynthMeasurement };
+  measurements: { rtl?: { runs: RtlRun[]; summary: RtlSummary }; synth?: SynthMeasurement; ice40?: SynthMeasurement };
   seconds: PointSeconds;
-  cached: { build: boolean; synth: boolean };
+  cached: { build: boolean; synth: boolean; ice40: boolean };
   tools: ToolVersions;
   host: string;
   executor: string;
@@ -152,8 +156,8 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
     options.print?.(stamped);
   };
   log(`point ${point.index} ${point.id}: ${point.label} on ${hostname()} (executor ${options.executor})`);
-  const seconds: PointSeconds = { generate: 0, build: 0, simulate: 0, check: 0, synth: 0, total: 0 };
-  const cached = { build: true, synth: false };
+  const seconds: PointSeconds = { generate: 0, build: 0, simulate: 0, check: 0, synth: 0, ice40: 0, total: 0 };
+  const cached = { build: true, synth: false, ice40: false };
   const measurements: PointResult['measurements'] = {};
   let status: PointStatus = 'ok';
   let error: string | undefined;
@@ -213,6 +217,12 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
       seconds.synth = s.seconds;
       cached.synth = s.cached;
     }
+    if (plan.measure.ice40 && configMatches(point.config, plan.measure.ice40.when)) {
+      const s = await measureSynthesis(rtlDir, plan.measure.ice40.target, plan.measure.ice40.top, log);
+      measurements.ice40 = s.measurement;
+      seconds.ice40 = s.seconds;
+      cached.ice40 = s.cached;
+    }
   } catch (err) {
     status = 'failed';
     error = (err as Error).message.split('\n')[0];
@@ -236,7 +246,7 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
     }
   }
   rmSync(work, { recursive: true, force: true });
-  log(`${status} in ${seconds.total.toFixed(1)} s (generate ${seconds.generate.toFixed(1)}, build ${seconds.build.toFixed(1)}, simulate ${seconds.simulate.toFixed(1)}, check ${seconds.check.toFixed(1)}, synth ${seconds.synth.toFixed(1)})`);
+  log(`${status} in ${seconds.total.toFixed(1)} s (generate ${seconds.generate.toFixed(1)}, build ${seconds.build.toFixed(1)}, simulate ${seconds.simulate.toFixed(1)}, check ${seconds.check.toFixed(1)}, synth ${seconds.synth.toFixed(1)}, iCE40 ${seconds.ice40.toFixed(1)})`);
   const result: PointResult = {
     format: RESULT_FORMAT,
     index: point.index,

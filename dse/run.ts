@@ -54,7 +54,10 @@ function shown(path: string): string {
 }
 
 function listPoints(plan: Plan): string {
-  const lines = [`${plan.points.length} point(s); each measured on ${plan.measure.rtl ? `${plan.scenarios.length} trace(s)` : 'no trace'}${plan.measure.synth ? ` and synthesised (${plan.measure.synth.target}, ${plan.measure.synth.top})` : ''}`];
+  const m = plan.measure;
+  const lines = [
+    `${plan.points.length} point(s); each measured on ${m.rtl ? `${plan.scenarios.length} trace(s)` : 'no trace'}${m.synth ? ` and synthesised (${m.synth.target}, ${m.synth.top})` : ''}${m.ice40 ? `; placed and routed on ${m.ice40.target} (${m.ice40.top}) where it matches` : ''}`,
+  ];
   for (const p of plan.points) lines.push(`${String(p.index).padStart(4)}  ${p.id}  ${p.label}`);
   for (const s of plan.skipped) lines.push(`   -  (skipped)          ${s.label}: ${s.reason}`);
   return lines.join('\n') + '\n';
@@ -63,11 +66,18 @@ function listPoints(plan: Plan): string {
 function describeResult(r: PointResult | undefined, note: string | undefined): string {
   if (!r) return `no result (${note ?? 'the process ended without writing one'})`;
   const t = r.seconds;
-  const split = `total ${t.total.toFixed(1)} s: build ${t.build.toFixed(1)}, simulate ${t.simulate.toFixed(1)}, check ${t.check.toFixed(1)}, synth ${t.synth.toFixed(1)}`;
+  const split = `total ${t.total.toFixed(1)} s: build ${t.build.toFixed(1)}, simulate ${t.simulate.toFixed(1)}, check ${t.check.toFixed(1)}, synth ${t.synth.toFixed(1)}${t.ice40 ? `, iCE40 ${t.ice40.toFixed(1)}` : ''}`;
   if (r.status === 'ok') {
     const s = r.measurements.rtl?.summary;
     const y = r.measurements.synth;
-    const what = [y ? `LUT ${y.LUT}` : '', s ? `violation ${s.violationRate.toFixed(4)}` : ''].filter(Boolean).join(', ');
+    const i = r.measurements.ice40;
+    const what = [
+      y ? `LUT ${y.LUT}${y.worstPath ? `, est. ${y.worstPath.estimatedMHz.toFixed(0)} MHz` : ''}` : '',
+      i ? (i.fits ? `iCE40 ${i.fmaxMHz?.toFixed(1)} MHz` : 'iCE40: does not fit') : '',
+      s ? `violation ${s.violationRate.toFixed(4)}, decision latency max ${s.decisionLatencyMaxCycles} cycles` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
     return `ok${what ? ` (${what})` : ''}, ${split}`;
   }
   return `${r.status.toUpperCase()}: ${r.error ?? ''}`;

@@ -22,16 +22,23 @@ export class SpecError extends Error {
 /** Where a point's workload comes from (a CSV folder is resolved to an absolute path). */
 export type WorkloadSpec = { kind: 'zoo'; name: string; seed: number; samples: number } | { kind: 'csv'; dir: string; seqLen: number };
 
-/** Synthesis targets the point runner can take today (cosim/lint.ts: Yosys synth_xilinx, 7-series). */
-export const SYNTH_TARGETS = ['xc7'] as const;
-export type SynthTarget = (typeof SYNTH_TARGETS)[number];
+/** Targets of `dysta synth` (fpga/): Xilinx for resources and the estimated worst path... */
+export const SYNTH_TARGETS = ['xcup', 'xc7'] as const;
+/** ...and iCE40 for a placed and routed Fmax (nextpnr-ice40). */
+export const ICE40_TARGETS = ['ice40-up5k', 'ice40-hx8k'] as const;
 export const SYNTH_TOPS = ['dysta_scheduler', 'dysta_system', 'npu_tile'] as const;
+export type SynthTop = (typeof SYNTH_TOPS)[number];
 
 export interface MeasureSpec {
   /** Workload traces through the scheduler RTL, checked against the golden and float models. */
   rtl: boolean;
-  /** Yosys synthesis of one top (LUT/FF/DSP/BRAM), or false. */
-  synth: false | { target: SynthTarget; top: (typeof SYNTH_TOPS)[number] };
+  /** Yosys synth_xilinx of one top: LUT/FF/DSP/BRAM, fit, worst path and its estimated MHz; or false. */
+  synth: false | { target: (typeof SYNTH_TARGETS)[number]; top: SynthTop };
+  /**
+   * Place and route on iCE40 (measured Fmax) of the points whose config matches `when` (config key ->
+   * allowed values; every point without it): small designs only, a large one does not fit.
+   */
+  ice40: false | { target: (typeof ICE40_TARGETS)[number]; top: SynthTop; when: Record<string, AxisValue[]> };
 }
 
 export type AxisValue = number | string;
@@ -90,6 +97,16 @@ const measureSchema = strict({
       }),
     ])
     .optional(),
+  ice40: z
+    .union([
+      z.literal(false),
+      strict({
+        target: z.enum(ICE40_TARGETS).optional(),
+        top: z.enum(SYNTH_TOPS).optional(),
+        when: z.record(z.string(), z.array(scalar).min(1)).optional(),
+      }),
+    ])
+    .optional(),
 });
 
 const specSchema = strict({
@@ -112,6 +129,22 @@ const specSchema = strict({
 
 function issuePath(path: readonly PropertyKey[]): string {
   return path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
+}
+
+/**
+ * The issue to report: inside a union (`false` or an object), the branch that got furthest (the
+ * object's own complaint, e.g. an unknown target) rather than zod's "Invalid input".
+ */
+function innermost(iss: z.core.$ZodIssue): { path: PropertyKey[]; message: string } {
+  if (iss.code === 'invalid_union' && iss.errors.length > 0) {
+    const firsts = iss.errors.map((errs) => errs[0]).filter((e): e is z.core.$ZodIssue => e !== undefined);
+    const branch = firsts.reduce<z.core.$ZodIssue | undefined>((best, e) => (!best || e.path.length > best.path.length ? e : best), undefined);
+    if (branch) {
+      const inner = innermost(branch);
+      return { path: [...iss.path, ...inner.path], message: inner.message };
+    }
+  }
+  return { path: [...iss.path], message: iss.message };
 }
 
 /** "scheduler.log2Tasks" -> its section and key, or an error naming the allowed keys. */
@@ -218,16 +251,25 @@ function parseAxes(raw: Record<string, unknown>): Axis[] {
 export function parseSpec(raw: unknown, source: string, dir: string, defaultName = 'dse'): DseSpec {
   const r = specSchema.safeParse(raw);
   if (!r.success) {
-    const iss = r.error.issues[0]!;
+    const iss = innermost(r.error.issues[0]!);
     const path = issuePath(iss.path);
     throw new SpecError(`${source}: ${path ? `${path}: ` : ''}${iss.message}`);
   }
   const s = r.data;
+  const synth = s.measure?.synth;
+  const ice40 = s.measure?.ice40;
   const measure: MeasureSpec = {
     rtl: s.measure?.rtl ?? true,
-    synth: s.measure?.synth === undefined || s.measure.synth === false ? false : { target: s.measure.synth.target ?? 'xc7', top: s.measure.synth.top ?? 'dysta_scheduler' },
+    synth: synth === undefined || synth === false ? false : { target: synth.target ?? 'xcup', top: synth.top ?? 'dysta_scheduler' },
+    ice40: ice40 === undefined || ice40 === false ? false : { target: ice40.target ?? 'ice40-up5k', top: ice40.top ?? 'dysta_scheduler', when: ice40.when ?? {} },
   };
-  if (!measure.rtl && !measure.synth) throw new SpecError(`${source}: measure: nothing to measure; set "rtl": true and/or "synth": {}`);
+  if (!measure.rtl && !measure.synth && !measure.ice40) throw new SpecError(`${source}: measure: nothing to measure; set "rtl": true, "synth": {} and/or "ice40": {}`);
+  if (measure.ice40) {
+    for (const [dotted, values] of Object.entries(measure.ice40.when)) {
+      const { section, key } = configKey(dotted, `${source}: measure.ice40.when`);
+      for (const v of values) checkSetting(section, key, v, `${source}: measure.ice40.when."${dotted}"`);
+    }
+  }
   let base: Record<string, Record<string, unknown>>;
   try {
     if (typeof s.base === 'string') {
@@ -272,6 +314,14 @@ export function loadSpecFile(path: string): DseSpec {
     throw err instanceof ConfigError ? new SpecError(err.message) : err;
   }
   return parseSpec(raw, path, dirname(resolve(path)), basename(path).replace(/\.json$/i, ''));
+}
+
+/** True when the config has one of the listed values for every key of `when` (dotted keys). */
+export function configMatches(config: HwConfig, when: Record<string, AxisValue[]>): boolean {
+  return Object.entries(when).every(([dotted, values]) => {
+    const [section, key] = dotted.split('.') as [string, string];
+    return values.includes((config as unknown as Record<string, Record<string, AxisValue>>)[section]![key]!);
+  });
 }
 
 /** Text of one axis value in labels and tables. */

@@ -13,7 +13,7 @@ import { slurmInstalled, startSlurmCluster, type SlurmCluster } from './slurm-cl
 
 interface Report {
   points: { index: number; label: string; status: string; error?: string; log: string; reused: boolean; result?: PointResult }[];
-  pareto: { areaViolation: string[] };
+  pareto: Record<string, string[]>;
 }
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'points.json'), 'utf8')) as Report;
 
@@ -35,7 +35,7 @@ describe('dysta dse: local and Slurm executors', () => {
       base: { peArray: { lanes: 2, weightDepth: 16, accWidth: 24, maxRows: 255 } },
       workloads: ['cnn', 'attention'],
       requests: 30,
-      measure: { rtl: true, synth: { target: 'xc7', top: 'npu_tile' } },
+      measure: { rtl: true, synth: { target: 'xc7', top: 'npu_tile' }, ice40: { target: 'ice40-up5k', top: 'npu_tile', when: { 'scheduler.log2Tasks': [1] } } },
     }),
   );
   // A fresh synthesis cache, so the local run synthesises; the Slurm run then shares it as a cluster
@@ -75,15 +75,20 @@ describe('dysta dse: local and Slurm executors', () => {
         expect(run.decisions).toBeGreaterThan(30);
         expect(run.decisionLatency.samples).toBeGreaterThan(0);
       }
-      expect(m.synth).toMatchObject({ target: 'xc7', top: 'npu_tile' });
+      expect(m.synth).toMatchObject({ target: 'xc7', top: 'npu_tile', device: 'xc7z020', fits: true, overflow: null, fmaxMHz: null });
       expect(m.synth!.LUT).toBeGreaterThan(50);
       expect(m.synth!.FF).toBeGreaterThan(50);
       expect(m.synth!.DSP).toBe(2);
+      expect(m.synth!.worstPath!.estimatedMHz).toBeCloseTo(1000 / m.synth!.worstPath!.delayNs, 6);
       expect(p.result!.cached.synth).toBe(false);
       expect(p.result!.seconds.synth).toBeGreaterThan(0);
       expect(p.result!.seconds.total).toBeGreaterThanOrEqual(p.result!.seconds.synth + p.result!.seconds.simulate);
     }
     const [d1, d2] = rep.points.map((p) => p.result!.measurements);
+    // iCE40 place and route only where the spec's `when` matches (D = 1).
+    expect(d1!.ice40).toMatchObject({ target: 'ice40-up5k', top: 'npu_tile', fits: true });
+    expect(d1!.ice40!.fmaxMHz).toBeGreaterThan(5);
+    expect(d2!.ice40).toBeUndefined();
     // The NPU tile is the same in both; a table of 4 tasks has a longer decision latency than one of
     // 2, and refuses fewer admissions.
     expect(d2!.synth).toEqual(d1!.synth);
@@ -99,7 +104,9 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(summary).toMatch(/\| # \| point \| generate \| build \| simulate \| check \| synth \| total \|/);
     expect(rep.pareto.areaViolation.length).toBeGreaterThan(0);
     expect(readFileSync(join(local, 'points.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
-    for (const svg of ['pareto-area-violation.svg', 'time-split.svg']) expect(readFileSync(join(local, svg), 'utf8')).toMatch(/^<svg/);
+    for (const svg of ['pareto-area-violation.svg', 'pareto-fmax-latency.svg', 'pareto-ice40-fmax-latency.svg', 'time-split.svg']) expect(readFileSync(join(local, svg), 'utf8')).toMatch(/^<svg/);
+    expect(Object.keys(rep.pareto)).toEqual(['areaViolation', 'fmaxLatency', 'ice40FmaxLatency']);
+    expect(rep.pareto.ice40FmaxLatency).toEqual([rep.points[0]!.result!.id]);
     const configs = readdirSync(join(local, 'configs')).filter((f) => f.endsWith('.json'));
     expect(configs).toHaveLength(3);
   });

@@ -46,13 +46,14 @@ describe('DSE spec', () => {
     const spec = loadSpecFile(join(PROJECT_ROOT, 'examples', 'dse', 'csv-folder.json'));
     expect(spec.workloads).toEqual([{ kind: 'csv', dir: join(PROJECT_ROOT, 'test', 'fixtures', 'workloads', 'eyerissv2'), seqLen: 512 }]);
     const minimal = parse({ axes: { 'peArray.lanes': [2, 3, 5] } });
-    expect(minimal).toMatchObject({ workloads: [{ kind: 'zoo', name: 'cnn', seed: 2023, samples: 200 }], loads: [0.9], sloMults: [10], seeds: [1], requests: 200, measure: { rtl: true, synth: false } });
+    expect(minimal).toMatchObject({ workloads: [{ kind: 'zoo', name: 'cnn', seed: 2023, samples: 200 }], loads: [0.9], sloMults: [10], seeds: [1], requests: 200, measure: { rtl: true, synth: false, ice40: false } });
+    expect(parse({ measure: { synth: {}, ice40: {} } }).measure).toEqual({ rtl: true, synth: { target: 'xcup', top: 'dysta_scheduler' }, ice40: { target: 'ice40-up5k', top: 'dysta_scheduler', when: {} } });
     expect(expandSpec(minimal).points.map((p) => p.config.peArray.lanes)).toEqual([2, 3, 5]);
   });
 
   it('rejects unknown keys, naming the key and the allowed ones', () => {
     expect(error({ axis: {} })).toMatch(/^spec\.json: unknown key "axis"; allowed keys: .*\baxes\b.*\bworkloads\b/);
-    expect(error({ measure: { rtl: true, sinth: {} } })).toMatch(/measure: unknown key "sinth"; allowed keys: rtl, synth/);
+    expect(error({ measure: { rtl: true, sinth: {} } })).toMatch(/measure: unknown key "sinth"; allowed keys: rtl, synth, ice40/);
     expect(error({ measure: { synth: { target: 'xc7', part: 'x' } } })).toMatch(/measure\.synth: unknown key "part"; allowed keys: target, top/);
     expect(error({ workloads: [{ zoo: 'cnn', sample: 3 }] })).toMatch(/workloads\[0\]: unknown key "sample"; allowed keys: zoo, seed, samples/);
     expect(error({ axes: { 'scheduler.log2Task': [1] } })).toMatch(/"scheduler\.log2Task" is not a config key; allowed scheduler keys: log2Tasks, /);
@@ -72,6 +73,10 @@ describe('DSE spec', () => {
     expect(error({ workloads: ['cnnn'] })).toMatch(/workloads\[0\]: unknown zoo workload "cnnn"; the built-in ones are cnn, attention/);
     expect(error({ workloads: [{ csvDir: 'no/such/folder' }] })).toMatch(/csvDir no\/such\/folder is not a folder/);
     expect(error({ measure: { rtl: false } })).toMatch(/nothing to measure/);
+    expect(error({ measure: { synth: { target: 'ice40-up5k' } } })).toMatch(/measure\.synth\.target: Invalid option: expected one of "xcup"\|"xc7"/);
+    expect(error({ measure: { ice40: { target: 'xcup' } } })).toMatch(/measure\.ice40\.target/);
+    expect(error({ measure: { ice40: { when: { 'scheduler.log2Tasks': [0] } } } })).toMatch(/measure\.ice40\.when\."scheduler\.log2Tasks": scheduler\.log2Tasks = 0 is out of range/);
+    expect(error({ measure: { ice40: { when: { 'scheduler.lanes': [1] } } } })).toMatch(/"scheduler\.lanes" is not a config key/);
     expect(error({ axes: { 'scheduler.log2Tasks': [1], both: { x: { 'scheduler.log2Tasks': 2 } } } })).toMatch(/"scheduler\.log2Tasks" is set by both axis "scheduler\.log2Tasks" and axis "both"/);
   });
 
