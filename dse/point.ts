@@ -15,7 +15,7 @@ import { generateDesign, writeDesign } from '../hwgen/index.ts';
 import { writeOutputFile, ensureOutputDir } from '../output/index.ts';
 import { loadWorkload, type Workload } from '../sw-scheduler/index.ts';
 import { pointHash, pointPaths, projectSourcesHash, readPlan, toolVersions, type Plan, type PlannedPoint, type ToolVersions, type WorkloadRef } from './plan.ts';
-import { runTraceOnRtl, type RunMetrics, type TraceRunResult } from './rtl-trace.ts';
+import { openRtl, prepareTrace, runTraceOnRtl, type RunMetrics, type TraceRunResult } from './rtl-trace.ts';
 import { measureSynthesis, type SynthMeasurement } from './synth.ts';
 import { configMatches } from './spec.ts';
 
@@ -157,7 +157,7 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
   };
   log(`point ${point.index} ${point.id}: ${point.label} on ${hostname()} (executor ${options.executor})`);
   const seconds: PointSeconds = { generate: 0, build: 0, simulate: 0, check: 0, synth: 0, ice40: 0, total: 0 };
-  const cached = { build: true, synth: false, ice40: false };
+  const cached = { build: false, synth: false, ice40: false };
   const measurements: PointResult['measurements'] = {};
   let status: PointStatus = 'ok';
   let error: string | undefined;
@@ -175,39 +175,49 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
     if (plan.measure.rtl) {
       const runs: RtlRun[] = [];
       const workloads = new Map<number, Workload>();
-      for (const s of plan.scenarios) {
-        const ref = plan.workloads[s.workload]!;
+      // Every scenario is encoded first: one that does not fit the configuration fails the point
+      // before anything is built.
+      const prepared = plan.scenarios.map((s) => {
         let workload = workloads.get(s.workload);
-        if (!workload) workloads.set(s.workload, (workload = loadRef(ref)));
-        log(`rtl: ${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}, ${plan.requests} requests`);
-        const r = await runTraceOnRtl({ rtlDir, config: point.config, workload, load: s.load, sloMult: s.sloMult, seed: s.seed, requests: plan.requests, logDir: sessions, log });
-        seconds.build += r.seconds.build;
-        seconds.simulate += r.seconds.simulate;
-        seconds.check += r.seconds.check;
-        cached.build &&= r.buildReused;
-        runs.push({
-          workload: ref.label,
-          load: s.load,
-          sloMult: s.sloMult,
-          seed: s.seed,
-          requests: plan.requests,
-          decisions: r.decisions,
-          agreement: r.agreement,
-          logsIdentical: r.logsIdentical,
-          ...(r.firstMismatch ? { firstMismatch: r.firstMismatch } : {}),
-          metrics: r.metrics,
-          decisionLatency: r.decisionLatency,
-          refusals: r.refusals,
-          simCycles: r.simCycles,
-        });
-        const m: RunMetrics = r.metrics.rtl;
-        log(`rtl: ${r.decisions} decisions, RTL = golden ${r.logsIdentical ? 'yes' : 'NO'}, violation rate ${m.violationRate.toFixed(4)} (float ${r.metrics.float.violationRate.toFixed(4)}), ANTT ${m.antt.toFixed(3)}, decision latency max ${r.decisionLatency.maxCycles} cycles`);
-        if (!r.logsIdentical) {
-          status = 'mismatch';
-          const mm = r.firstMismatch!;
-          error ??= `RTL differs from the golden model (${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}) at log line ${mm.line}: rtl "${mm.rtl}", golden "${mm.golden}"`;
-          log(`MISMATCH: ${error}; session log ${r.sessionLog}`);
+        if (!workload) workloads.set(s.workload, (workload = loadRef(plan.workloads[s.workload]!)));
+        return prepareTrace({ config: point.config, workload, load: s.load, sloMult: s.sloMult, seed: s.seed, requests: plan.requests });
+      });
+      const rtl = await openRtl(rtlDir, sessions, log);
+      seconds.build = rtl.buildSeconds;
+      cached.build = rtl.reused;
+      try {
+        for (const [k, s] of plan.scenarios.entries()) {
+          const ref = plan.workloads[s.workload]!;
+          log(`rtl: ${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}, ${plan.requests} requests`);
+          const r = await runTraceOnRtl(rtl, prepared[k]!, log);
+          seconds.simulate += r.seconds.simulate;
+          seconds.check += r.seconds.check;
+          runs.push({
+            workload: ref.label,
+            load: s.load,
+            sloMult: s.sloMult,
+            seed: s.seed,
+            requests: plan.requests,
+            decisions: r.decisions,
+            agreement: r.agreement,
+            logsIdentical: r.logsIdentical,
+            ...(r.firstMismatch ? { firstMismatch: r.firstMismatch } : {}),
+            metrics: r.metrics,
+            decisionLatency: r.decisionLatency,
+            refusals: r.refusals,
+            simCycles: r.simCycles,
+          });
+          const m: RunMetrics = r.metrics.rtl;
+          log(`rtl: ${r.decisions} decisions, RTL = golden ${r.logsIdentical ? 'yes' : 'NO'}, violation rate ${m.violationRate.toFixed(4)} (float ${r.metrics.float.violationRate.toFixed(4)}), ANTT ${m.antt.toFixed(3)}, decision latency max ${r.decisionLatency.maxCycles} cycles`);
+          if (!r.logsIdentical) {
+            status = 'mismatch';
+            const mm = r.firstMismatch!;
+            error ??= `RTL differs from the golden model (${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}) at log line ${mm.line}: rtl "${mm.rtl}", golden "${mm.golden}"`;
+            log(`MISMATCH: ${error}; session log ${r.sessionLog}`);
+          }
         }
+      } finally {
+        await rtl.close();
       }
       measurements.rtl = { runs, summary: summarise(runs) };
     }
@@ -229,7 +239,6 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
     log(`FAILED: ${(err as Error).stack ?? String(err)}`);
   }
   seconds.total = (performance.now() - started) / 1000;
-  if (!plan.measure.rtl) cached.build = false;
   // Keep the simulator sessions (command logs, scripts, RTL logs) of a point that did not pass.
   if (status !== 'ok' && existsSync(sessions)) {
     try {

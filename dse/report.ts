@@ -172,18 +172,19 @@ function paretoChart(points: ReportPoint[], front: ReportPoint[], f: FrontSpec, 
 
 const PHASES = ['generate', 'build', 'simulate', 'check', 'synth', 'ice40'] as const;
 
-function timeChart(points: ReportPoint[]): TopLevelSpec {
-  const values = points.flatMap((p) => (p.result ? PHASES.map((phase) => ({ label: `${p.index}: ${p.label}`, index: p.index, phase, seconds: p.result!.seconds[phase] ?? 0 })) : []));
+function timeChart(points: ReportPoint[], plan: Plan): TopLevelSpec {
+  const phases = PHASES.filter((k) => k !== 'ice40' || plan.measure.ice40);
+  const values = points.flatMap((p) => (p.result ? phases.map((phase) => ({ label: `${p.index}: ${p.label}`, index: p.index, phase, seconds: p.result!.seconds[phase] ?? 0 })) : []));
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title: { text: 'Time per point', subtitle: 'wall seconds by phase (build: Verilator; check: golden + float models; ice40: synthesis, place and route)' },
+    title: { text: 'Time per point', subtitle: `wall seconds by phase (build: Verilator; check: golden + float models${plan.measure.ice40 ? '; ice40: synthesis, place and route' : ''})` },
     width: 480,
     data: { values },
     mark: 'bar',
     encoding: {
       y: { field: 'label', type: 'nominal', sort: { field: 'index' }, title: null, axis: { labelLimit: 360 } },
       x: { field: 'seconds', type: 'quantitative', stack: 'zero', title: 'seconds' },
-      color: { field: 'phase', type: 'nominal', sort: [...PHASES], scale: { domain: [...PHASES] }, title: 'phase' },
+      color: { field: 'phase', type: 'nominal', sort: [...phases], scale: { domain: [...phases] }, title: 'phase' },
       order: { field: 'phase', sort: 'ascending' },
     },
   } as TopLevelSpec;
@@ -315,7 +316,7 @@ export async function writeReport(outDir: string, input: ReportInput): Promise<s
         1,
       ) + '\n',
     ],
-    ['time-split.svg', await renderSvg(timeChart(input.points))],
+    ['time-split.svg', await renderSvg(timeChart(input.points, input.plan))],
   ];
   for (const f of frontList) files.push([f.spec.file, await renderSvg(paretoChart(input.points, f.front, f.spec, subtitle))]);
   for (const [name, text] of files) await writeOutputFile(join(outDir, name), text, `report file ${name}`);

@@ -5,17 +5,33 @@
 //   cosim/scheduler/driver   SchedulerSim (the whole run is one `sched_run` transaction, trace NPU),
 //   compare/scheduler-harness-model  expectedLog (the golden model driven as the harness drives the RTL).
 // Its result has the shape the issue names for the trace suite, plus the decision latency the DSE
-// needs; the rest of dse/ sees only `runTraceOnRtl` and `TraceRunResult`.
+// needs; the rest of dse/ sees only `openRtl`, `prepareTrace`, `runTraceOnRtl` and their types.
 import { SchedulerSim } from '../cosim/scheduler/driver.ts';
 import type { SchedScript } from '../cosim/scheduler/driver.ts';
-import { encodeTrace, lockstep, type EncodedTrace, type PlainRequests, type PlainVariant } from '../compare/hw-agreement.ts';
+import { encodeTrace, lockstep, type EncodedTrace, type FloatDecision, type PlainRequests, type PlainVariant } from '../compare/hw-agreement.ts';
 import { expectedLog } from '../compare/scheduler-harness-model.ts';
 import { layersRun, type HwConfig } from '../hwgen/index.ts';
 import { compileTrace, computeDeadlines, computeMetrics, generatePoissonTrace, getPolicy, simulateWithDecisionLog, workloadCapacity, type Workload } from '../sw-scheduler/index.ts';
 
-export interface TraceRunRequest {
-  /** Generated design folder (files.f + manifest.json) of `config`. */
-  rtlDir: string;
+/** The scheduler RTL of one design, built (or taken from the cache) and running: one per point. */
+export interface RtlHandle {
+  sim: SchedulerSim;
+  /** Wall seconds of the build step (Verilator, or the cache lookup and XML check). */
+  buildSeconds: number;
+  /** True when the simulator came from the content-addressed cache. */
+  reused: boolean;
+  close(): Promise<void>;
+}
+
+/** Builds (or reuses) the scheduler simulator of a generated design folder and starts it. */
+export async function openRtl(rtlDir: string, logDir: string, log: (line: string) => void = () => {}): Promise<RtlHandle> {
+  const t0 = performance.now();
+  const sim = await SchedulerSim.open(rtlDir, { trace: 'none', log, start: { logDir, timeoutMs: 1_800_000 } });
+  return { sim, buildSeconds: (performance.now() - t0) / 1000, reused: sim.simulator.reused, close: () => sim.close() };
+}
+
+/** One trace of a scenario: what the workload, load, SLO multiplier and seed make of it. */
+export interface TraceInput {
   config: HwConfig;
   workload: Workload;
   /** Arrival rate as a fraction of the workload's capacity. */
@@ -23,9 +39,18 @@ export interface TraceRunRequest {
   sloMult: number;
   seed: number;
   requests: number;
-  /** Folder for the simulator session's command log, script and RTL log. */
-  logDir: string;
-  log?: (line: string) => void;
+}
+
+/** A trace ready for the RTL: the script in cycles, and the float model's run of the same trace. */
+export interface PreparedTrace {
+  config: HwConfig;
+  script: SchedScript;
+  encoded: EncodedTrace;
+  variants: PlainVariant[];
+  requests: PlainRequests;
+  floatDecisions: FloatDecision[];
+  float: RunMetrics;
+  seconds: number;
 }
 
 export interface RunMetrics {
@@ -53,9 +78,8 @@ export interface TraceRunResult {
   /** Admissions the full task table refused (the request waited). */
   refusals: number;
   simCycles: number;
-  /** Wall seconds: Verilator build (0 when cached), the RTL run, the golden/float models. */
-  seconds: { build: number; simulate: number; check: number };
-  buildReused: boolean;
+  /** Wall seconds: the RTL run, the golden/float models. */
+  seconds: { simulate: number; check: number };
   /** The session's command log (replay: `<binary> < <log>`). */
   sessionLog: string;
 }
@@ -162,8 +186,12 @@ function decisionLatency(lines: readonly string[], script: SchedScript): TraceRu
   return { meanCycles: samples ? sum / samples : 0, maxCycles: max, samples };
 }
 
-export async function runTraceOnRtl(q: TraceRunRequest): Promise<TraceRunResult> {
-  const log = q.log ?? (() => {});
+/**
+ * Builds the trace, runs the float model on it and encodes it for the hardware. Pure TypeScript, so
+ * a point checks that every scenario fits its configuration before anything is built; an error names
+ * the config key to change.
+ */
+export function prepareTrace(q: TraceInput): PreparedTrace {
   const t0 = performance.now();
   const rate = q.load * workloadCapacity(q.workload);
   const trace = generatePoissonTrace(q.workload, { rate, count: q.requests, seed: q.seed, sloMult: q.sloMult });
@@ -171,35 +199,39 @@ export async function runTraceOnRtl(q: TraceRunRequest): Promise<TraceRunResult>
   const { result, decisions: floatDecisions } = simulateWithDecisionLog(compiled, getPolicy('dysta'));
   const float = computeMetrics(result);
   const variants: PlainVariant[] = q.workload.variants.map((v) => ({ layers: v.layers, suffix: v.patSuffix, avgDensity: v.avgDensity, latency: v.latency, sparsity: v.sparsity }));
-  const req: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled) };
+  const requests: PlainRequests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled) };
   let encoded: EncodedTrace;
   try {
-    encoded = encodeTrace(q.config.scheduler, variants, req);
+    encoded = encodeTrace(q.config.scheduler, variants, requests);
   } catch (err) {
     throw new Error(`the workload does not fit this configuration: ${(err as Error).message}`);
   }
   checkFits(q.config, encoded);
-  const script = scriptOf(encoded, compiled.variantIndex);
-  const prepSeconds = (performance.now() - t0) / 1000;
+  return {
+    config: q.config,
+    script: scriptOf(encoded, compiled.variantIndex),
+    encoded,
+    variants,
+    requests,
+    floatDecisions,
+    float: { violationRate: float.violationRate, antt: float.antt, stp: float.stp },
+    seconds: (performance.now() - t0) / 1000,
+  };
+}
 
-  const tb = performance.now();
-  const sim = await SchedulerSim.open(q.rtlDir, { trace: 'none', log, start: { logDir: q.logDir, timeoutMs: 1_800_000 } });
-  const buildSeconds = (performance.now() - tb) / 1000;
-  let rtlLines: string[];
-  let simCycles: bigint;
+/** Plays a prepared trace on the RTL and checks it against the golden model, line for line. */
+export async function runTraceOnRtl(rtlHandle: RtlHandle, t: PreparedTrace, log: (line: string) => void = () => {}): Promise<TraceRunResult> {
+  const { script, encoded, config } = t;
+  const sim = rtlHandle.sim;
   const ts = performance.now();
-  try {
-    const run = await sim.run(script);
-    rtlLines = run.lines;
-    simCycles = run.endTime;
-  } finally {
-    await sim.close();
-  }
+  const run = await sim.run(script);
+  const rtlLines = run.lines;
+  const simCycles = run.endTime;
   const simulateSeconds = (performance.now() - ts) / 1000;
   log(`rtl: ${rtlLines.length} log lines, ${simCycles} cycles in ${simulateSeconds.toFixed(2)} s`);
 
   const tc = performance.now();
-  const golden = expectedLog(q.config.scheduler, script);
+  const golden = expectedLog(config.scheduler, script);
   const rtl = parseLog(rtlLines, script.requests.length);
   const gold = parseLog(golden, script.requests.length);
   let same = 0;
@@ -211,8 +243,8 @@ export async function runTraceOnRtl(q: TraceRunRequest): Promise<TraceRunResult>
     return { line: i, rtl: rtlLines[i] ?? '(end of log)', golden: golden[i] ?? '(end of log)' };
   })();
   const clockHz = encoded.f.clockHz;
-  const ls = lockstep(q.config.scheduler, variants, req, floatDecisions);
-  const checkSeconds = (performance.now() - tc) / 1000 + prepSeconds;
+  const ls = lockstep(config.scheduler, t.variants, t.requests, t.floatDecisions);
+  const checkSeconds = (performance.now() - tc) / 1000 + t.seconds;
   return {
     decisions: rtl.decisions.length,
     agreement: { rtlVsGolden: same / Math.max(1, gold.decisions.length, rtl.decisions.length), goldenVsFloat: ls.identical / Math.max(1, ls.decisions) },
@@ -221,13 +253,12 @@ export async function runTraceOnRtl(q: TraceRunRequest): Promise<TraceRunResult>
     metrics: {
       rtl: rtl.finish.every((f) => f >= 0n) ? metricsOf(script, rtl.finish, clockHz) : { violationRate: NaN, antt: NaN, stp: NaN },
       golden: metricsOf(script, gold.finish, clockHz),
-      float: { violationRate: float.violationRate, antt: float.antt, stp: float.stp },
+      float: t.float,
     },
     decisionLatency: decisionLatency(rtlLines, script),
     refusals: rtl.refusals,
     simCycles: Number(simCycles - script.start),
-    seconds: { build: buildSeconds, simulate: simulateSeconds, check: checkSeconds },
-    buildReused: sim.simulator.reused,
+    seconds: { simulate: simulateSeconds, check: checkSeconds },
     sessionLog: sim.session.logPath,
   };
 }

@@ -3,7 +3,7 @@
 // beta = 0.01 (same widths, other scores), naming the first differing line.
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runTraceOnRtl } from '../../dse/index.ts';
+import { openRtl, prepareTrace, runTraceOnRtl } from '../../dse/index.ts';
 import { generateDesign, parseConfig, writeDesign } from '../../hwgen/index.ts';
 import { zooWorkload } from '../../sw-scheduler/index.ts';
 import { tempDir } from '../helpers.ts';
@@ -14,8 +14,9 @@ describe('dse RTL trace adapter', () => {
     const built = parseConfig({ scheduler: { log2Tasks: 1, betaPpm: 20000 } });
     const rtlDir = join(dir, 'rtl');
     writeDesign(generateDesign(built), rtlDir);
-    const q = { rtlDir, workload: zooWorkload('cnn'), load: 1.1, sloMult: 6, seed: 3, requests: 25, logDir: join(dir, 'logs') };
-    const same = await runTraceOnRtl({ ...q, config: built });
+    const rtl = await openRtl(rtlDir, join(dir, 'logs'));
+    const q = { workload: zooWorkload('cnn'), load: 1.1, sloMult: 6, seed: 3, requests: 25 };
+    const same = await runTraceOnRtl(rtl, prepareTrace({ ...q, config: built }));
     expect(same.logsIdentical).toBe(true);
     expect(same.agreement.rtlVsGolden).toBe(1);
     expect(same.metrics.rtl).toEqual(same.metrics.golden);
@@ -24,8 +25,8 @@ describe('dse RTL trace adapter', () => {
     expect(same.decisions).toBeGreaterThan(25);
     expect(same.decisionLatency.maxCycles).toBeGreaterThanOrEqual(same.decisionLatency.meanCycles);
 
-    const other = await runTraceOnRtl({ ...q, config: parseConfig({ scheduler: { log2Tasks: 1, betaPpm: 10000 } }) });
-    expect(other.buildReused).toBe(true);
+    const other = await runTraceOnRtl(rtl, prepareTrace({ ...q, config: parseConfig({ scheduler: { log2Tasks: 1, betaPpm: 10000 } }) }));
+    await rtl.close();
     expect(other.logsIdentical).toBe(false);
     expect(other.firstMismatch).toMatchObject({ rtl: expect.stringMatching(/^[DS] /), golden: expect.stringMatching(/^[DS] /) });
     expect(other.firstMismatch!.rtl).not.toBe(other.firstMismatch!.golden);
