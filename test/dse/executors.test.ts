@@ -99,9 +99,10 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(readFileSync(join(local, failed.log), 'utf8')).toMatch(/FAILED: Error: the workload does not fit/);
     // The report: table, front, CSV, SVGs, one config per point.
     const summary = readFileSync(join(local, 'summary.md'), 'utf8');
-    expect(summary).toMatch(/## Pareto front: area vs SLO violation rate/);
+    expect(summary).toMatch(/## Pareto front: Area vs SLO violation rate\n/);
+    expect(summary).toMatch(/## Pareto front: Fmax \(placed and routed, ice40-up5k\) vs decision latency\n/);
     expect(summary).toMatch(/## Failed points\n\n- 2 design=D=1, 8 variants \(failed\): the workload does not fit .*; log: `logs\/[0-9a-f]{16}\.log`/);
-    expect(summary).toMatch(/\| # \| point \| generate \| build \| simulate \| check \| synth \| total \|/);
+    expect(summary).toMatch(/\| # \| point \| generate \| build \| simulate \| check \| synth \| ice40 \| total \|/);
     expect(rep.pareto.areaViolation.length).toBeGreaterThan(0);
     expect(readFileSync(join(local, 'points.csv'), 'utf8').trim().split('\n')).toHaveLength(4);
     for (const svg of ['pareto-area-violation.svg', 'pareto-fmax-latency.svg', 'pareto-ice40-fmax-latency.svg', 'time-split.svg']) expect(readFileSync(join(local, svg), 'utf8')).toMatch(/^<svg/);
