@@ -14,5 +14,5 @@ export type { DseOptions, DseOutcome } from './run.ts';
 export { paretoFront } from './pareto.ts';
 export type { Objective } from './pareto.ts';
 export { SlurmError } from './slurm.ts';
-export { openRtl, prepareTrace, runTraceOnRtl } from './rtl-trace.ts';
+export { openRtl, prepareTrace, runTraceOnRtl, decisionLatency } from './rtl-trace.ts';
 export type { RtlHandle, TraceInput, PreparedTrace, TraceRunResult } from './rtl-trace.ts';

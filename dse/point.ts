@@ -30,7 +30,7 @@ export interface RtlRun {
   decisions: number;
   agreement: TraceRunResult['agreement'];
   logsIdentical: boolean;
-  firstMismatch?: TraceRunResult['firstMismatch'];
+  firstDifference?: string;
   metrics: TraceRunResult['metrics'];
   decisionLatency: TraceRunResult['decisionLatency'];
   refusals: number;
@@ -201,7 +201,7 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
             decisions: r.decisions,
             agreement: r.agreement,
             logsIdentical: r.logsIdentical,
-            ...(r.firstMismatch ? { firstMismatch: r.firstMismatch } : {}),
+            ...(r.firstDifference !== undefined ? { firstDifference: r.firstDifference } : {}),
             metrics: r.metrics,
             decisionLatency: r.decisionLatency,
             refusals: r.refusals,
@@ -211,9 +211,9 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
           log(`rtl: ${r.decisions} decisions, RTL = golden ${r.logsIdentical ? 'yes' : 'NO'}, violation rate ${m.violationRate.toFixed(4)} (float ${r.metrics.float.violationRate.toFixed(4)}), ANTT ${m.antt.toFixed(3)}, decision latency max ${r.decisionLatency.maxCycles} cycles`);
           if (!r.logsIdentical) {
             status = 'mismatch';
-            const mm = r.firstMismatch!;
-            error ??= `RTL differs from the golden model (${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}) at log line ${mm.line}: rtl "${mm.rtl}", golden "${mm.golden}"`;
-            log(`MISMATCH: ${error}; session log ${r.sessionLog}`);
+            const where = r.firstDifference!.split('\n').slice(0, 3).map((l) => l.trim()).join(' | ');
+            error ??= `RTL differs from the golden model (${ref.label}, load ${s.load}, SLO x${s.sloMult}, seed ${s.seed}): ${where}`;
+            log(`MISMATCH: ${r.firstDifference}; session log ${r.sessionLog}`);
           }
         }
       } finally {

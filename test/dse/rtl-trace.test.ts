@@ -20,7 +20,7 @@ describe('dse RTL trace adapter', () => {
     expect(same.logsIdentical).toBe(true);
     expect(same.agreement.rtlVsGolden).toBe(1);
     expect(same.metrics.rtl).toEqual(same.metrics.golden);
-    expect(same.firstMismatch).toBeUndefined();
+    expect(same.firstDifference).toBeUndefined();
     // Every request ran every layer: decisions = sum of layers over the trace.
     expect(same.decisions).toBeGreaterThan(25);
     expect(same.decisionLatency.maxCycles).toBeGreaterThanOrEqual(same.decisionLatency.meanCycles);
@@ -28,7 +28,6 @@ describe('dse RTL trace adapter', () => {
     const other = await runTraceOnRtl(rtl, prepareTrace({ ...q, config: parseConfig({ scheduler: { log2Tasks: 1, betaPpm: 10000 } }) }));
     await rtl.close();
     expect(other.logsIdentical).toBe(false);
-    expect(other.firstMismatch).toMatchObject({ rtl: expect.stringMatching(/^[DS] /), golden: expect.stringMatching(/^[DS] /) });
-    expect(other.firstMismatch!.rtl).not.toBe(other.firstMismatch!.golden);
+    expect(other.firstDifference).toMatch(/line \d+/);
   });
 });
