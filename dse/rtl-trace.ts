@@ -94,7 +94,8 @@ export function prepareTrace(q: TraceInput): PreparedTrace {
   try {
     script = traceScript(q.config.scheduler, q.workload, compiled);
   } catch (err) {
-    throw new Error(`the workload does not fit this configuration: ${(err as Error).message}`);
+    // The message names the key to change; here it is set in the spec, not a --config file.
+    throw new Error(`the workload does not fit this configuration: ${(err as Error).message.replace(/ in the --config file/g, '')}`);
   }
   return { config: q.config, workload: q.workload, compiled, script, seconds: (performance.now() - t0) / 1000 };
 }

@@ -58,7 +58,7 @@ describe('dysta dse: local and Slurm executors', () => {
     const r = await runCli(['dse', '--spec', spec, '--out', local, '-j', '2'], { env });
     expect(r.exitCode, r.stderr).toBe(1);
     expect(r.stderr).toMatch(/running 3 point\(s\) on 2 local worker\(s\)/);
-    expect(r.stderr).toMatch(/\[\d\/3\] design=D=1, 8 variants: FAILED: the workload does not fit this configuration: 12 variants; raise scheduler\.log2Variants; log: /);
+    expect(r.stderr).toMatch(/\[\d\/3\] design=D=1, 8 variants: FAILED: the workload does not fit this configuration: workload 'cnn' has 12 variants, but scheduler\.log2Variants = 3 holds 8 variant tables; set scheduler\.log2Variants to at least 4; log: /);
     const rep = report(local);
     expect(rep.points.map((p) => [p.label, p.status])).toEqual([
       ['design=D=1', 'ok'],
@@ -95,7 +95,7 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(d2!.rtl!.summary.decisionLatencyMaxCycles).toBeGreaterThan(d1!.rtl!.summary.decisionLatencyMaxCycles);
     expect(d2!.rtl!.summary.refusals).toBeLessThan(d1!.rtl!.summary.refusals);
     const failed = rep.points[2]!;
-    expect(failed.error).toMatch(/12 variants; raise scheduler\.log2Variants/);
+    expect(failed.error).toMatch(/12 variants, but scheduler\.log2Variants = 3 holds 8 variant tables; set scheduler\.log2Variants to at least 4$/);
     expect(readFileSync(join(local, failed.log), 'utf8')).toMatch(/FAILED: Error: the workload does not fit/);
     // The report: table, front, CSV, SVGs, one config per point.
     const summary = readFileSync(join(local, 'summary.md'), 'utf8');
