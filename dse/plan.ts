@@ -12,6 +12,7 @@ import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireTool } from '../cosim/tools.ts';
 import type { HwConfig } from '../hwgen/index.ts';
+import { loadWorkload, type Workload } from '../sw-scheduler/index.ts';
 import { expandSpec, SpecError, type AxisValue, type DseSpec, type MeasureSpec, type WorkloadSpec } from './spec.ts';
 
 /** Bump when what a point measures changes in a way the hashed inputs do not show. */
@@ -27,7 +28,8 @@ export interface ToolVersions {
   nextpnr?: string;
 }
 
-export type WorkloadRef = WorkloadSpec & { label: string; contentSha256?: string };
+/** A workload of the plan: its spec, its label in tables, and the content hash that identifies it. */
+export type WorkloadRef = WorkloadSpec & { label: string; contentSha256: string };
 
 export interface Scenario {
   /** Index into plan.workloads. */
@@ -120,12 +122,35 @@ export function csvFolderHash(dir: string): string {
 }
 
 export function workloadLabel(w: WorkloadSpec): string {
-  return w.kind === 'zoo' ? w.name : relative(process.cwd(), w.dir) || w.dir;
+  if (w.kind === 'csv') return relative(process.cwd(), w.dir) || w.dir;
+  const options = [w.seed !== undefined ? `seed ${w.seed}` : '', w.samples !== undefined ? `${w.samples} samples` : ''].filter(Boolean);
+  return options.length ? `${w.name} (${options.join(', ')})` : w.name;
 }
 
-/** What identifies a workload in a hash: a zoo by name and options, a CSV folder by its content. */
+/** Loads a workload of the spec (the zoo's own defaults for what the spec leaves out). */
+export function loadWorkloadOf(w: WorkloadSpec): Workload {
+  if (w.kind === 'csv') return loadWorkload({ kind: 'csv', dir: w.dir, seqLen: w.seqLen });
+  return loadWorkload({ kind: 'zoo', name: w.name, ...(w.seed !== undefined ? { seed: w.seed } : {}), ...(w.samples !== undefined ? { samples: w.samples } : {}) });
+}
+
+/**
+ * Content hash of a built workload's tables (every variant's samples, per-layer latency and
+ * sparsity): a zoo entry is identified by what it produces, so a change to the zoo's statistics or
+ * to a measured profile it reads measures the points again.
+ */
+export function workloadTablesHash(w: Workload): string {
+  const h = createHash('sha256').update(`${w.name}\0${w.flavour}\n`);
+  for (const v of w.variants) {
+    h.update(`${v.name}\0${v.layers}\0${v.sampleIds.join(',')}\n`);
+    h.update(new Uint8Array(v.latency.buffer, v.latency.byteOffset, v.latency.byteLength));
+    h.update(new Uint8Array(v.sparsity.buffer, v.sparsity.byteOffset, v.sparsity.byteLength));
+  }
+  return h.digest('hex');
+}
+
+/** What identifies a workload in a hash: a zoo entry by the tables it builds, a CSV folder by its files. */
 function workloadIdentity(w: WorkloadRef): unknown {
-  return w.kind === 'zoo' ? { zoo: w.name, seed: w.seed, samples: w.samples } : { csvSha256: w.contentSha256, seqLen: w.seqLen };
+  return w.kind === 'zoo' ? { zoo: w.name, tablesSha256: w.contentSha256 } : { csvSha256: w.contentSha256, seqLen: w.seqLen };
 }
 
 /** The versions of the tools the measurements use (requireTool: a missing tool says what to install). */
@@ -165,7 +190,7 @@ export function pointHash(config: HwConfig, h: HashInputs): string {
 /** Expands the spec, resolves the workloads and tool versions, and hashes every point. */
 export async function makePlan(spec: DseSpec, specPath: string): Promise<Plan> {
   const { points, skipped } = expandSpec(spec);
-  const workloads: WorkloadRef[] = spec.workloads.map((w) => ({ ...w, label: workloadLabel(w), ...(w.kind === 'csv' ? { contentSha256: csvFolderHash(w.dir) } : {}) }));
+  const workloads: WorkloadRef[] = spec.workloads.map((w) => ({ ...w, label: workloadLabel(w), contentSha256: w.kind === 'csv' ? csvFolderHash(w.dir) : workloadTablesHash(loadWorkloadOf(w)) }));
   const scenarios: Scenario[] = [];
   workloads.forEach((_, workload) => {
     for (const load of spec.loads) for (const sloMult of spec.sloMults) for (const seed of spec.seeds) scenarios.push({ workload, load, sloMult, seed });

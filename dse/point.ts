@@ -13,8 +13,8 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateDesign, writeDesign } from '../hwgen/index.ts';
 import { writeOutputFile, ensureOutputDir } from '../output/index.ts';
-import { loadWorkload, type Workload } from '../sw-scheduler/index.ts';
-import { pointHash, pointPaths, projectSourcesHash, readPlan, toolVersions, type Plan, type PlannedPoint, type ToolVersions, type WorkloadRef } from './plan.ts';
+import type { Workload } from '../sw-scheduler/index.ts';
+import { csvFolderHash, loadWorkloadOf, pointHash, pointPaths, projectSourcesHash, readPlan, toolVersions, workloadTablesHash, type Plan, type PlannedPoint, type ToolVersions, type WorkloadRef } from './plan.ts';
 import { openRtl, prepareTrace, runTraceOnRtl, type RunMetrics, type TraceRunResult } from './rtl-trace.ts';
 import { measureSynthesis, type SynthMeasurement } from './synth.ts';
 import { configMatches } from './spec.ts';
@@ -115,10 +115,6 @@ function summarise(runs: RtlRun[]): RtlSummary {
   };
 }
 
-function loadRef(w: WorkloadRef): Workload {
-  return w.kind === 'zoo' ? loadWorkload({ kind: 'zoo', name: w.name, seed: w.seed, samples: w.samples }) : loadWorkload({ kind: 'csv', dir: w.dir, seqLen: w.seqLen });
-}
-
 /** Checks that this machine measures what the plan hashed: same sources and tool versions. */
 async function checkSameEnvironment(plan: Plan, point: PlannedPoint): Promise<ToolVersions> {
   const tools = await toolVersions(plan.measure);
@@ -133,6 +129,16 @@ async function checkSameEnvironment(plan: Plan, point: PlannedPoint): Promise<To
   }
   if (pointHash(point.config, plan) !== point.hash) throw new Error('the point does not match its hash in the plan; the plan file was edited');
   return tools;
+}
+
+/** Loads a workload of the plan, checking that it is still what the plan hashed (a node sees the same data). */
+function loadPlannedWorkload(ref: WorkloadRef): Workload {
+  const workload = loadWorkloadOf(ref);
+  const now = ref.kind === 'csv' ? csvFolderHash(ref.dir) : workloadTablesHash(workload);
+  if (now !== ref.contentSha256) {
+    throw new Error(`workload ${ref.label} differs from the one the plan hashed (content ${now.slice(0, 12)} here, ${ref.contentSha256.slice(0, 12)} in the plan); run \`dysta dse\` again so the plan measures what is there now`);
+  }
+  return workload;
 }
 
 export interface RunPointOptions {
@@ -164,6 +170,14 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
   let tools: ToolVersions = {};
   const work = mkdtempSync(join(tmpdir(), `dysta-dse-${point.id}-`));
   const sessions = join(work, 'sessions');
+  // Interrupted (Ctrl-C, the local executor stopping, scancel): no result is written, and the
+  // scratch folder goes (the simulator and tool processes end with this one).
+  const interrupted = (signal: NodeJS.Signals) => {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(signal === 'SIGINT' ? 130 : 143);
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
   try {
     tools = await checkSameEnvironment(plan, point);
     const t0 = performance.now();
@@ -179,7 +193,7 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
       // before anything is built.
       const prepared = plan.scenarios.map((s) => {
         let workload = workloads.get(s.workload);
-        if (!workload) workloads.set(s.workload, (workload = loadRef(plan.workloads[s.workload]!)));
+        if (!workload) workloads.set(s.workload, (workload = loadPlannedWorkload(plan.workloads[s.workload]!)));
         return prepareTrace({ config: point.config, workload, load: s.load, sloMult: s.sloMult, seed: s.seed, requests: plan.requests });
       });
       const rtl = await openRtl(rtlDir, sessions, log);
@@ -238,6 +252,8 @@ export async function runPoint(planPath: string, index: number, options: RunPoin
     error = (err as Error).message.split('\n')[0];
     log(`FAILED: ${(err as Error).stack ?? String(err)}`);
   }
+  process.off('SIGINT', interrupted);
+  process.off('SIGTERM', interrupted);
   seconds.total = (performance.now() - started) / 1000;
   // Keep the simulator sessions (command logs, scripts, RTL logs) of a point that did not pass.
   if (status !== 'ok' && existsSync(sessions)) {

@@ -7,7 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { CONFIG_SECTIONS, ConfigError, checkParam, loadConfigFile, parseConfig, readJsonFile, type HwConfig } from '../hwgen/index.ts';
-import { ZOO, ZOO_DEFAULT_SAMPLES, ZOO_DEFAULT_SEED } from '../sw-scheduler/index.ts';
+import { ZOO } from '../sw-scheduler/index.ts';
 
 /** A spec (or plan file) the user must fix: one line, exit code 2. */
 export class SpecError extends Error {
@@ -19,8 +19,11 @@ export class SpecError extends Error {
   }
 }
 
-/** Where a point's workload comes from (a CSV folder is resolved to an absolute path). */
-export type WorkloadSpec = { kind: 'zoo'; name: string; seed: number; samples: number } | { kind: 'csv'; dir: string; seqLen: number };
+/**
+ * Where a point's workload comes from (a CSV folder is resolved to an absolute path). A zoo entry's
+ * seed and sample count are kept only when the spec sets them: a measured entry takes neither.
+ */
+export type WorkloadSpec = { kind: 'zoo'; name: string; seed?: number; samples?: number } | { kind: 'csv'; dir: string; seqLen: number };
 
 /** Targets of `dysta synth` (fpga/): Xilinx for resources and the estimated worst path... */
 export const SYNTH_TARGETS = ['xcup', 'xc7'] as const;
@@ -187,7 +190,7 @@ function parseWorkload(raw: unknown, where: string, dir: string): WorkloadSpec {
   };
   if (typeof raw === 'string') {
     checkZoo(raw);
-    return { kind: 'zoo', name: raw, seed: ZOO_DEFAULT_SEED, samples: ZOO_DEFAULT_SAMPLES };
+    return { kind: 'zoo', name: raw };
   }
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return fail('a workload is a zoo name ("cnn"), {"zoo": "cnn", "seed": 2023, "samples": 200} or {"csvDir": "folder", "seqLen": 512}');
   const schema = 'csvDir' in raw ? csvSchema : 'zoo' in raw ? zooSchema : undefined;
@@ -200,7 +203,8 @@ function parseWorkload(raw: unknown, where: string, dir: string): WorkloadSpec {
   }
   if ('zoo' in r.data) {
     checkZoo(r.data.zoo);
-    return { kind: 'zoo', name: r.data.zoo, seed: r.data.seed ?? ZOO_DEFAULT_SEED, samples: r.data.samples ?? ZOO_DEFAULT_SAMPLES };
+    const { seed, samples } = r.data;
+    return { kind: 'zoo', name: r.data.zoo, ...(seed !== undefined ? { seed } : {}), ...(samples !== undefined ? { samples } : {}) };
   }
   const csv = r.data as { csvDir: string; seqLen?: number };
   const abs = resolve(dir, csv.csvDir);

@@ -4,15 +4,16 @@
 // is reported with its log and does not stop the others; Slurm resubmits it once and cleans up; a task
 // that dies without a result keeps its output; --resume skips the points already done.
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execa } from 'execa';
 import { comparableResult, type PointResult } from '../../dse/index.ts';
-import { runCli, tempDir } from '../helpers.ts';
+import { PROJECT_ROOT, runCli, tempDir } from '../helpers.ts';
 import { slurmInstalled, startSlurmCluster, type SlurmCluster } from './slurm-cluster.ts';
 
 interface Report {
-  points: { index: number; label: string; status: string; error?: string; log: string; reused: boolean; result?: PointResult }[];
+  points: { index: number; id: string; label: string; status: string; error?: string; log: string; reused: boolean; result?: PointResult }[];
   pareto: Record<string, string[]>;
 }
 const report = (dir: string) => JSON.parse(readFileSync(join(dir, 'points.json'), 'utf8')) as Report;
@@ -162,6 +163,57 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(after.map((p) => p.reused)).toEqual([true, true, false]);
     for (let i = 0; i < 2; i++) expect(after[i]!.result).toEqual(before[i]!.result);
     expect(after[2]!.result!.finishedAt).not.toBe(before[2]!.result!.finishedAt);
+  });
+
+  it('Ctrl-C stops the run and keeps what is done; --resume measures the rest', async () => {
+    const two = join(dir, 'two.json');
+    // The RTL of the first test's D=1 and D=2 points (the PE array is not in the scheduler): cached builds.
+    writeFileSync(two, JSON.stringify({ name: 'two', axes: { 'scheduler.log2Tasks': [1, 2] }, requests: 30 }));
+    const out = join(dir, 'interrupted');
+    // A terminal's Ctrl-C reaches the whole process group: the command and the point it runs.
+    const child = execa('node', [join(PROJECT_ROOT, 'bin', 'dysta.js'), 'dse', '--spec', two, '--out', out, '-j', '1'], {
+      cwd: PROJECT_ROOT,
+      env,
+      detached: true,
+      reject: false,
+    });
+    let stderr = '';
+    await new Promise<void>((started) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += String(d);
+        // The second point has started once the first one's line is out.
+        if (/\[1\/2\] .*: ok/.test(stderr)) started();
+      });
+    });
+    process.kill(-child.pid!, 'SIGINT');
+    const r = await child;
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/dse: interrupted; stopping the points that run/);
+    expect(r.stderr).toMatch(/\[2\/2\] log2Tasks=\d: no result \(interrupted\)/);
+    const rep = report(out).points;
+    expect(rep.map((p) => p.status).sort()).toEqual(['missing', 'ok']);
+    const cut = rep.find((p) => p.status === 'missing')!;
+    expect(cut.error).toBe('interrupted');
+    // Nothing half-written: no result for the interrupted point, no scratch folder, no process left.
+    expect(readdirSync(join(out, 'points')).filter((f) => f.endsWith('.json'))).toHaveLength(1);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith(`dysta-dse-${cut.id}-`))).toEqual([]);
+    const alive = readdirSync('/proc')
+      .filter((f) => /^\d+$/.test(f))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(out);
+        } catch {
+          return false;
+        }
+      });
+    expect(alive).toEqual([]);
+
+    const again = await runCli(['dse', '--spec', two, '--out', out, '--resume'], { env });
+    expect(again.exitCode, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/2 point\(s\), 1 already done \(--resume\), 1 to run/);
+    const after = report(out).points;
+    expect(after.map((p) => p.status)).toEqual(['ok', 'ok']);
+    expect(after.map((p) => p.reused)).toEqual(rep.map((p) => p.status === 'ok'));
   });
 
   it('slurm without a cluster: one line, exit code 2, nothing written', async () => {
