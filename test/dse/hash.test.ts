@@ -1,10 +1,10 @@
 // A point's identity: the content hash covers its config, workloads (a CSV folder by content, not by
 // path), loads, SLO multipliers, seeds, requests, measurements, tool versions and the project's
 // sources; nothing else (key order, folder location) moves it.
-import { appendFileSync, cpSync } from 'node:fs';
+import { appendFileSync, cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, makePlan, parseSpec, pointHash, type Plan } from '../../dse/index.ts';
+import { canonicalJson, makePlan, parseSpec, pointHash, runPoint, type Plan } from '../../dse/index.ts';
 import { PROJECT_ROOT, tempDir } from '../helpers.ts';
 
 const plan = (raw: object, dir = PROJECT_ROOT): Promise<Plan> => makePlan(parseSpec(raw, 'spec.json', dir), 'spec.json');
@@ -63,7 +63,21 @@ describe('DSE point hash', () => {
     const spec = (d: string) => ({ ...base, workloads: [{ csvDir: d }] });
     const a = await hashes(spec('a'), dir);
     expect(await hashes(spec('b'), dir)).toEqual(a);
+    // A point checks the data against its plan (a node sees the folder as it is when the task runs).
+    const planned = await plan(spec('b'), dir);
+    const planPath = join(dir, 'plan.json');
+    writeFileSync(planPath, JSON.stringify(planned));
     appendFileSync(join(dir, 'b', 'vgg16_block4_sparse60.csv'), '\n');
     expect(await hashes(spec('b'), dir)).not.toEqual(a);
+    const r = await runPoint(planPath, 0, { executor: 'test' });
+    expect(r.status).toBe('failed');
+    expect(r.error).toMatch(/^workload .*b differs from the one the plan hashed \(content [0-9a-f]{12} here, [0-9a-f]{12} in the plan\); run `dysta dse` again/);
+  });
+
+  it('identifies a zoo workload by the tables it builds', async () => {
+    const [h] = await hashes(base);
+    expect((await hashes({ ...base, workloads: [{ zoo: 'cnn', seed: 2023, samples: 200 }] }))[0]).toBe(h);
+    expect((await hashes({ ...base, workloads: [{ zoo: 'cnn', seed: 7 }] }))[0]).not.toBe(h);
+    expect((await plan({ ...base, workloads: ['cnn', { zoo: 'cnn', seed: 7, samples: 50 }] })).workloads.map((w) => w.label)).toEqual(['cnn', 'cnn (seed 7, 50 samples)']);
   });
 });
