@@ -154,6 +154,34 @@ describe('dysta dse: local and Slurm executors', () => {
     expect(existsSync(join(out, 'slurm'))).toBe(false);
   });
 
+  it('slurm: if the command dies, the tasks still write their results and --resume takes them', async () => {
+    const spec1 = join(dir, 'killed.json');
+    writeFileSync(spec1, JSON.stringify({ name: 'killed', axes: { 'scheduler.log2Tasks': [1] }, requests: 10 }));
+    const out = join(dir, 'killed');
+    const child = execa('node', [join(PROJECT_ROOT, 'bin', 'dysta.js'), 'dse', '--spec', spec1, '--out', out, '--executor', 'slurm', '--cpus', '1', '--poll', '0.3'], {
+      cwd: PROJECT_ROOT,
+      env: { ...env, ...cluster!.env },
+      reject: false,
+    });
+    let stderr = '';
+    await new Promise<void>((submitted) => {
+      child.stderr!.on('data', (d: Buffer) => {
+        stderr += String(d);
+        if (/submitted Slurm job array \d+/.test(stderr)) submitted();
+      });
+    });
+    child.kill('SIGKILL');
+    await child;
+    const results = join(out, 'points');
+    for (let i = 0; i < 1200 && readdirSync(results).filter((f) => f.endsWith('.json')).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    const r = await runCli(['dse', '--spec', spec1, '--out', out, '--resume'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stderr).toMatch(/1 point\(s\), 1 already done \(--resume\), 0 to run/);
+    const [p] = report(out).points;
+    expect(p).toMatchObject({ status: 'ok', reused: true });
+    expect(p!.result!.executor).toBe('slurm');
+  });
+
   it('--resume skips the points already done and measures the rest', async () => {
     const before = report(local).points;
     const r = await runCli(['dse', '--spec', spec, '--out', local, '--resume'], { env });
