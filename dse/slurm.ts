@@ -18,16 +18,11 @@ import { execa } from 'execa';
 import { OUTPUT_MARKER, ensureOutputDir, writeOutputFile } from '../output/index.ts';
 import { costOrder, pointCommand, type ExecutorContext } from './executors.ts';
 import { pointPaths } from './plan.ts';
+import { SpecError } from './spec.ts';
 
-export class SlurmError extends Error {
-  readonly userError = true as const;
-  constructor(
-    message: string,
-    readonly exitCode = 2,
-  ) {
-    super(message);
-    this.name = 'SlurmError';
-  }
+/** The Slurm side cannot take the run (no client commands, no cluster, sbatch refused): one line, exit code 2, like a spec error. */
+export class SlurmError extends SpecError {
+  override readonly name = 'SlurmError';
 }
 
 export interface SlurmOptions {
