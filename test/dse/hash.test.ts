@@ -11,6 +11,8 @@ const plan = (raw: object, dir = PROJECT_ROOT): Promise<Plan> => makePlan(parseS
 const hashes = async (raw: object, dir?: string) => (await plan(raw, dir)).points.map((p) => p.hash);
 
 describe('DSE point hash', () => {
+  // Made here, not inside a test: tempDir's clean-up hook only runs when registered at this level.
+  const dir = tempDir('dysta-dse-hash-');
   const base = { axes: { 'scheduler.log2Tasks': [2, 3] }, requests: 50 };
 
   it('is stable, independent of key order, and names files by its first 16 hex digits', async () => {
@@ -58,7 +60,6 @@ describe('DSE point hash', () => {
   });
 
   it('identifies a CSV workload by the content of its files, not by its folder', async () => {
-    const dir = tempDir('dysta-dse-hash-');
     for (const d of ['a', 'b']) cpSync(join(PROJECT_ROOT, 'test', 'fixtures', 'workloads', 'eyerissv2'), join(dir, d), { recursive: true });
     const spec = (d: string) => ({ ...base, workloads: [{ csvDir: d }] });
     const a = await hashes(spec('a'), dir);

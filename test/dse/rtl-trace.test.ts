@@ -9,8 +9,9 @@ import { zooWorkload } from '../../sw-scheduler/index.ts';
 import { tempDir } from '../helpers.ts';
 
 describe('dse RTL trace adapter', () => {
+  // Made here, not inside a test: tempDir's clean-up hook only runs when registered at this level.
+  const dir = tempDir('dysta-dse-rtl-');
   it('checks the RTL against the golden model on every line, and reports the first difference', async () => {
-    const dir = tempDir('dysta-dse-rtl-');
     const built = parseConfig({ scheduler: { log2Tasks: 1, betaPpm: 20000 } });
     const rtlDir = join(dir, 'rtl');
     writeDesign(generateDesign(built), rtlDir);

@@ -19,6 +19,8 @@ const error = (raw: unknown): string => {
 };
 
 describe('DSE spec', () => {
+  // Made here, not inside a test: tempDir's clean-up hook only runs when registered at this level.
+  const dir = tempDir('dysta-dse-spec-');
   it('every example in examples/dse parses and expands', () => {
     const dir = join(PROJECT_ROOT, 'examples', 'dse');
     const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
@@ -93,7 +95,6 @@ describe('DSE spec', () => {
   });
 
   it('the CLI exits 2 with one line for a bad spec, and --list runs nothing', async () => {
-    const dir = tempDir('dysta-dse-spec-');
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ axes: { 'scheduler.log2Tasks': [0] } }));
     const r = await runCli(['dse', '--spec', bad, '--list']);
