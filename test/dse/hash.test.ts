@@ -79,6 +79,10 @@ describe('DSE point hash', () => {
     const [h] = await hashes(base);
     expect((await hashes({ ...base, workloads: [{ zoo: 'cnn', seed: 2023, samples: 200 }] }))[0]).toBe(h);
     expect((await hashes({ ...base, workloads: [{ zoo: 'cnn', seed: 7 }] }))[0]).not.toBe(h);
+    // The measured MNIST profile (a CSV folder behind a zoo name) is hashed by its tables too.
+    const mnist = await plan({ ...base, workloads: ['mnist'] });
+    expect(mnist.workloads[0]).toMatchObject({ kind: 'zoo', name: 'mnist', label: 'mnist', contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(mnist.points[0]!.hash).not.toBe(h);
     expect((await plan({ ...base, workloads: ['cnn', { zoo: 'cnn', seed: 7, samples: 50 }] })).workloads.map((w) => w.label)).toEqual(['cnn', 'cnn (seed 7, 50 samples)']);
   });
 });
