@@ -11,6 +11,7 @@ import { synthCommand } from './synth.ts';
 import { systemCommand } from './system.ts';
 import { profileCommand } from './profile.ts';
 import { hwAgreementCommand } from '../compare/hw-agreement-command.ts';
+import { dseCommand, dsePointCommand } from './dse.ts';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const commands: CommandModule<any, any>[] = [
@@ -24,4 +25,6 @@ export const commands: CommandModule<any, any>[] = [
   hwAgreementCommand,
   systemCommand,
   profileCommand,
+  dseCommand,
+  dsePointCommand,
 ];

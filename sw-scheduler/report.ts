@@ -79,11 +79,16 @@ export function tradeoffChart(values: SettingMean[]): TopLevelSpec {
 
 export const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
+/** CSV with a header from the first row's keys; a field with a comma, quote or line break is quoted (RFC 4180). */
 export function csvOf(rows: readonly object[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]);
-  const lines = [columns.join(',')];
-  for (const r of rows) lines.push(columns.map((c) => String((r as Record<string, unknown>)[c])).join(','));
+  const field = (v: unknown) => {
+    const s = v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [columns.map(field).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => field((r as Record<string, unknown>)[c])).join(','));
   return lines.join('\n') + '\n';
 }
 

@@ -133,17 +133,22 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
   }
 }
 
-export function loadConfigFile(path: string): HwConfig {
+/** Reads and parses a JSON input file strictly; `what` ("config file") names it in the one-line errors. */
+export function readJsonFile(path: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new ConfigError(`cannot read config file ${excerpt(path)}: ${why}`);
+    throw new ConfigError(`cannot read ${what} ${excerpt(path)}: ${why}`);
   }
   // Strict: BOM accepted; duplicate or prototype keys, numbers overflowing to Infinity refused.
-  return parseConfig(parseJsonStrict(text, `config file ${excerpt(path)}`), excerpt(path));
+  return parseJsonStrict(text, `${what} ${excerpt(path)}`);
+}
+
+export function loadConfigFile(path: string): HwConfig {
+  return parseConfig(readJsonFile(path, 'config file'), excerpt(path));
 }
 
 export function configMarkdown(): string {
