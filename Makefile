@@ -2,10 +2,11 @@
 # `make setup` is idempotent: it installs only the Debian packages that are missing and skips
 # `npm ci` when node_modules already matches package-lock.json.
 
-APT_PACKAGES := verilator yosys iverilog ccache gtkwave g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl
+# slurm-wlm and munge: the DSE's Slurm executor is tested on a private single-node cluster.
+APT_PACKAGES := verilator yosys iverilog ccache gtkwave lcov g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup apt npm demo test gen-rtl cosim bench typecheck clean
+.PHONY: setup apt npm demo test gen-rtl cosim dse bench typecheck clean
 
 setup: apt npm
 
@@ -36,8 +37,11 @@ gen-rtl:
 cosim:
 	node bin/dysta.js cosim
 
+dse:
+	node bin/dysta.js dse --spec examples/dse/default.json
+
 typecheck:
 	npm run typecheck
 
 clean:
-	rm -rf rtl-out .cache/verilator reports
+	rm -rf rtl-out reports .cache/verilator .cache/cosim-sessions

@@ -84,17 +84,21 @@ async function measure(label: string, args: string[], target: number): Promise<v
   }
   await dysta(args); // make sure the default cache holds every simulator
   const warm: Run[] = [];
+  const replays: { replay: number; nodeSessions: number }[] = [];
   for (let i = 0; i < WARM; i++) {
     warm.push(await dysta(args));
+    // Replayed now: the next run prunes old session logs (cosim keeps the newest few per design).
+    replays.push(await replay(warm.at(-1)!.sessionLogs));
     process.stderr.write(`  warm ${i + 1}: ${fmt(warm.at(-1)!.wall)} s\n`);
   }
-  const best = warm.reduce((a, r) => (r.wall < a.wall ? r : a));
+  const bestIndex = warm.reduce((bi, r, i) => (r.wall < warm[bi]!.wall ? i : bi), 0);
+  const best = warm[bestIndex]!;
   const cases = best.report.cases;
   const simCycles = cases.reduce((a, c) => a + c.simCycles, 0);
   const evaluated = cases.reduce((a, c) => a + (c.data?.evaluatedCycles ?? 0), 0);
   const decisions = cases.filter((c) => c.unit === 'decisions').reduce((a, c) => a + c.checked, 0);
   const layers = cases.filter((c) => c.unit === 'layers').reduce((a, c) => a + c.checked, 0);
-  const { replay: replaySeconds, nodeSessions } = await replay(best.sessionLogs);
+  const { replay: replaySeconds, nodeSessions } = replays[bestIndex]!;
   const walls = warm.map((r) => r.wall);
   console.log(`\n## ${label}\n`);
   console.log(`command: dysta cosim ${args.join(' ')}\n`);

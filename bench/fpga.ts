@@ -6,7 +6,7 @@
 //      measured Fmax of a 2-lane NPU tile on UP5K and HX8K and of a narrowed D = 1 scheduler on UP5K.
 //   npm run bench:fpga [-- --only xcup|ice40] [-- --json FILE]
 // Takes tens of minutes on a shared 2-core machine (the D = 10 synthesis and nextpnr dominate).
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,8 +14,16 @@ import { synthesizeTop, type SynthReport } from '../fpga/flow.ts';
 import type { TargetName } from '../fpga/devices.ts';
 import { pathCells } from '../fpga/timing.ts';
 import { generateDesign, parseConfig, writeDesign } from '../hwgen/index.ts';
+import { checkOutputFile, writeOutputFile } from '../output/index.ts';
 
 const { values } = parseArgs({ options: { only: { type: 'string' }, json: { type: 'string' } } });
+// Before tens of minutes of work: an unwritable --json is one line and exit code 2, as in the CLI.
+try {
+  if (values.json) checkOutputFile(values.json, '--json');
+} catch (err) {
+  process.stderr.write(`bench:fpga: ${(err as Error).message}\n`);
+  process.exit(2);
+}
 
 /** The narrowed D = 1 scheduler that fits an iCE40 UP5K (7 of its 8 SB_MAC16). */
 export const NARROW_D1 = {
@@ -95,5 +103,5 @@ if (iRows.length) {
   }
 }
 if (values.json) {
-  writeFileSync(values.json, JSON.stringify(results.map(({ run, report }) => ({ config: run.name, raw: run.raw, ...report, bitstream: undefined, pnr: report.pnr })), null, 2) + '\n');
+  await writeOutputFile(values.json, JSON.stringify(results.map(({ run, report }) => ({ config: run.name, raw: run.raw, ...report, bitstream: undefined, pnr: report.pnr })), null, 2) + '\n', '--json');
 }

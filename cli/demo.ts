@@ -1,10 +1,12 @@
-// `dysta demo`: the newcomer's first run. Generates the RTL, runs one convolution layer (lowered by
-// im2col) on the sparse PE array in Verilator, checks it against the golden model and prints the
-// cycles, the activation density and the sparsity monitor's counts.
+// `dysta demo`: the newcomer's first run. Uses (or generates) the RTL, runs one convolution layer
+// (lowered by im2col) on the sparse PE array in Verilator, checks it against the golden model and
+// prints the cycles, the activation density and the sparsity monitor's counts.
 import type { CommandModule } from 'yargs';
-import { UserError } from './errors.ts';
+import { designFolderHelp, planDesignFromArgs } from './design-folder.ts';
+import { CheckFailed, UserError } from './errors.ts';
 import { openNpu } from './npu-run.ts';
-import { defaultConfig, loadConfigFile, randomConvTile, runLayerGolden, type ConvShape } from '../hwgen/index.ts';
+import { checkWaveOption } from './wave-option.ts';
+import { randomConvTile, runLayerGolden, type ConvShape } from '../hwgen/index.ts';
 
 interface Args {
   density: number;
@@ -18,23 +20,24 @@ interface Args {
 
 export const demoCommand: CommandModule<object, Args> = {
   command: 'demo',
-  describe: 'Generate the RTL and run a sparse 3x3 conv layer on the PE array in Verilator',
+  describe: 'Run a sparse 3x3 conv layer on the PE array RTL in Verilator (generating the RTL if needed)',
   builder: (y) =>
     y
       .option('density', { type: 'number', default: 0.5, describe: 'fraction of non-zero input activations (0..1)' })
       .option('seed', { type: 'number', default: 1, describe: 'seed of the random layer' })
       .option('channels', { type: 'number', default: 16, describe: 'input channels (K = channels x 9)' })
       .option('size', { type: 'number', default: 8, describe: 'input height = width (rows = size^2 with padding 1)' })
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'where the RTL is generated' })
-      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (see `dysta gen-rtl --list-params`)' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'RTL folder: used if it matches, generated if missing or empty' })
+      .option('config', { alias: 'c', type: 'string', describe: 'hardware config JSON (`dysta gen-rtl --list-params`): the design in --out must match it; without it, the design there is used as it is' })
       .option('wave', { type: 'string', describe: 'record a waveform (.fst, or .vcd) plus a .gtkw save file' })
       .example('$0 demo', 'density 0.5 on the default 16-lane array')
-      .example('$0 demo --density 0.2 --wave demo.fst', 'then: gtkwave demo.gtkw') as never,
+      .example('$0 demo --density 0.2 --wave demo.fst', 'then: gtkwave demo.gtkw')
+      .epilog(designFolderHelp('demo')) as never,
   handler: async (args) => {
     if (!(args.density >= 0 && args.density <= 1)) throw new UserError(`--density ${args.density} must be from 0 to 1`);
     if (!Number.isSafeInteger(args.seed) || args.seed < 0) throw new UserError(`--seed ${args.seed} must be a non-negative integer`);
-    const config = args.config ? loadConfigFile(args.config) : defaultConfig();
-    const cfg = config.peArray;
+    const plan = planDesignFromArgs(args);
+    const cfg = plan.config.peArray;
     const shape: ConvShape = { inChannels: args.channels, height: args.size, width: args.size, kernel: 3, stride: 1, pad: 1 };
     const k = shape.inChannels * 9;
     if (!(Number.isInteger(args.channels) && args.channels >= 1) || k > cfg.weightDepth) {
@@ -43,8 +46,9 @@ export const demoCommand: CommandModule<object, Args> = {
     if (!(Number.isInteger(args.size) && args.size >= 1) || args.size * args.size > cfg.maxRows) {
       throw new UserError(`--size ${args.size}: rows = size^2 must be from 1 to peArray.maxRows (${cfg.maxRows})`);
     }
+    const waveFormat = await checkWaveOption(args.wave);
     const tile = randomConvTile(cfg, shape, args.density, args.seed);
-    const { sim, finish } = await openNpu({ config, rtlDir: args.out, wave: args.wave });
+    const { sim, finish } = await openNpu({ plan, wave: args.wave, waveFormat });
     let hw;
     let gtkw: string | undefined;
     try {
@@ -67,6 +71,6 @@ export const demoCommand: CommandModule<object, Args> = {
     ];
     if (gtkw) lines.push(`waveform: ${args.wave}  (open with: gtkwave ${gtkw})`);
     process.stdout.write(lines.join('\n') + '\n');
-    if (!match) throw new UserError('the RTL disagreed with the golden model; run `dysta cosim` for details', 3);
+    if (!match) throw new CheckFailed('the RTL disagreed with the golden model; run `dysta cosim` for details');
   },
 };

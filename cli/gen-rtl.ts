@@ -13,11 +13,16 @@ export const genRtlCommand: CommandModule<object, Args> = {
   describe: 'Generate the Verilog (+ manifest.json, files.f) for the configured hardware',
   builder: (y) =>
     y
-      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'output folder (replaced as a whole, atomically)' })
+      .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'output folder: created, or replaced atomically if dysta wrote it' })
       .option('config', { alias: 'c', type: 'string', describe: 'JSON config file (unknown keys are rejected); defaults apply otherwise' })
       .option('list-params', { type: 'boolean', default: false, describe: 'print every config key with its default and range, then exit' })
       .example('$0 gen-rtl', 'default configuration into rtl-out/')
-      .example('$0 gen-rtl --config my.json --out build/rtl', '{"peArray": {"lanes": 8}}') as never,
+      .example('$0 gen-rtl --config my.json --out build/rtl', '{"peArray": {"lanes": 8}}')
+      .epilog(
+        'Folders: writes --out (default rtl-out/): creates it, or replaces it as a whole only if dysta wrote it (it holds a .dysta-output marker); ' +
+          'files you added to it (a testbench) are kept; a folder you made, the working folder and its parents are never replaced. ' +
+          '`dysta demo`, `cosim` and `system` then use this design when their configuration matches.',
+      ) as never,
   handler: (args) => {
     if (args['list-params']) {
       process.stdout.write(configMarkdown() + '\n');

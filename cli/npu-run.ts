@@ -1,18 +1,20 @@
-// Shared by `dysta demo`, `dysta cosim` and the PE-array benchmark: generate the RTL for a config,
-// open the NPU tile in Verilator (cached build), and optionally record a waveform with a GTKWave
-// save file whose groups show the array's control, stream, MAC, output and monitor signals.
+// Shared by `dysta demo` and `dysta cosim`: prepare the RTL folder by the design-folder rule, open
+// the NPU tile in Verilator (cached build), and optionally record a waveform with a GTKWave save file
+// whose groups show the array's control, stream, MAC, output and monitor signals.
 import { resolve } from 'node:path';
+import { outputFilePath } from '../output/index.ts';
 import { NpuTileSim, npuWaveGroups } from '../cosim/npu/driver.ts';
 import { waveScope, writeGtkw } from '../cosim/gtkw.ts';
 import { requireTool } from '../cosim/tools.ts';
-import { generateDesign, writeDesign, type HwConfig } from '../hwgen/index.ts';
+import { applyDesign, type DesignPlan } from './design-folder.ts';
+import type { WaveFormat } from './wave-option.ts';
 
 export interface OpenOptions {
-  config: HwConfig;
-  /** Folder the RTL is written to (replaced atomically). */
-  rtlDir: string;
-  /** Record a waveform here (.fst, or .vcd for VCD). */
+  /** The RTL folder and its configuration (planDesign, checked before any work). */
+  plan: DesignPlan;
+  /** Record a waveform here (checked by checkWaveOption). */
   wave?: string;
+  waveFormat?: WaveFormat | 'none';
   quiet?: boolean;
 }
 
@@ -21,13 +23,13 @@ export async function openNpu(o: OpenOptions): Promise<{ sim: NpuTileSim; finish
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   await requireTool('verilator'); // before any output is written: one clear line if it is missing
-  writeDesign(generateDesign(o.config), o.rtlDir);
-  say(`generated RTL in ${o.rtlDir}/`);
-  const trace = o.wave ? (/\.vcd$/i.test(o.wave) ? 'vcd' : 'fst') : 'none';
+  applyDesign(o.plan, say);
+  const trace = o.waveFormat ?? 'none';
   say('building the Verilator model (cached by content; the first build takes a few seconds)...');
-  const sim = await NpuTileSim.open(o.rtlDir, { trace, log: (l) => say(l) });
+  const sim = await NpuTileSim.open(o.plan.dir, { trace, log: (l) => say(l) });
   const wave = o.wave ? resolve(o.wave) : undefined;
-  if (wave) await sim.session.waveOn(wave);
+  // The simulator writes the file itself: give it the symlink's target, so a link stays a link.
+  if (wave) await sim.session.waveOn(outputFilePath(wave, '--wave'));
   const finish = async () => {
     await sim.close();
     if (!wave) return undefined;

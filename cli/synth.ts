@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { CommandModule } from 'yargs';
-import { UserError } from './errors.ts';
+import { CheckFailed, UserError } from './errors.ts';
 
 const TARGETS = ['xc7', 'xcup', 'ice40-up5k', 'ice40-hx8k'] as const;
 
@@ -36,7 +36,12 @@ export const synthCommand: CommandModule<object, Args> = {
       .option('out', { type: 'string', default: '.', describe: 'folder for bitstreams' })
       .option('lint', { type: 'boolean', default: true, describe: 'run verilator --lint-only -Wall first (--no-lint to skip)' })
       .example('$0 synth --all --target xcup --json synth.json', 'every top on UltraScale+: resources and the worst path')
-      .example('$0 synth --top npu_tile --target ice40-up5k --config small.json --bitstream', 'place and route a small NPU tile, measured Fmax, bitstream') as never,
+      .example('$0 synth --top npu_tile --target ice40-up5k --config small.json --bitstream', 'place and route a small NPU tile, measured Fmax, bitstream')
+      .epilog(
+        'Folders: reads the design in --rtl (default rtl-out/), or with --config generates one into a temporary folder that is removed; ' +
+          'writes nothing else there. Writes --json (- for standard output) and, with --bitstream, <top>.<target>.bin into --out, by the output rule ' +
+          '(atomic, through symlinks, checked before any work). Tools (verilator, yosys, nextpnr-ice40) are checked before the first run.',
+      ) as never,
   handler: async (args) => {
     const { synthesizeTop, readManifest, reportJson } = await import('../fpga/flow.ts');
     const { describePath, pathCells } = await import('../fpga/timing.ts');
@@ -65,6 +70,11 @@ export const synthCommand: CommandModule<object, Args> = {
       }
 
       if (args.bitstream) for (const t of tops) checkOutputFile(join(args.out, `${t}.${args.target}.bin`), '--out');
+      // Every tool before any work: a missing Yosys is named before a lint run that would be wasted.
+      const { requireTool } = await import('../cosim/tools.ts');
+      if (args.lint) await requireTool('verilator');
+      await requireTool('yosys');
+      if (args.target.startsWith('ice40')) await requireTool('nextpnr-ice40');
 
       const results: Record<string, unknown> = {};
       let failed = false;
@@ -100,7 +110,7 @@ export const synthCommand: CommandModule<object, Args> = {
         if (!r.fits) failed = true;
       }
       if (args.json) await writeOutputFile(args.json, JSON.stringify(results, null, 2) + '\n', '--json');
-      if (failed) throw new UserError('a top does not fit its target or lint reported warnings (see above)', 1);
+      if (failed) throw new CheckFailed('a top does not fit its target or lint reported warnings (see above)');
     } finally {
       if (temp) rmSync(temp, { recursive: true, force: true });
     }

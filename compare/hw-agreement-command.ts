@@ -18,6 +18,7 @@ import {
   type TaskTable,
 } from '../sw-scheduler/index.ts';
 import { ConfigError, MHG_RESET, MHG_VIO, loadConfigFile, mhgParamsQ, parseConfig, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
+import { checkOutputFile, namesStandardOutput, writeOutputFile } from '../output/index.ts';
 import { freeRun, lockstep, type Flip } from './hw-agreement.ts';
 import { lockstepMhg, type FloatMhgView, type MhgFlip } from './mhg-agreement.ts';
 import { plainTrace } from './trace-script.ts';
@@ -153,7 +154,7 @@ interface Args {
   predictor?: string;
   policy: HwPolicy;
   config?: string;
-  json: boolean;
+  json?: string;
 }
 
 export const hwAgreementCommand: CommandModule<object, Args> = {
@@ -161,7 +162,7 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
   describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a zoo trace',
   builder: (y) =>
     y
-      .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention'], describe: 'built-in zoo workload' })
+      .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention', 'mnist'], describe: 'built-in workload (mnist: the measured MNIST profile)' })
       .option('requests', { type: 'number', default: 1000, describe: 'requests in the Poisson trace' })
       .option('load', { type: 'number', default: 0.9, describe: 'arrival rate as a fraction of the zoo\'s capacity' })
       .option('slo-mult', { type: 'number', default: 10, describe: 'deadline = arrival + Tarch x this' })
@@ -170,8 +171,10 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
       .option('policy', { type: 'string', choices: [...HW_POLICIES], default: 'dysta', describe: 'dysta, or mhg / mhg_vio (scheduler.policy = mhg with their sigma, lambda, tau; default predictor regression, as the float mhg)' })
       .option('predictor', { type: 'string', choices: ['gamma', 'regression'], describe: 'scheduler.predictor (default: the config\'s, else gamma for dysta and regression for mhg); regression compares with the float --predictor regression' })
       .option('config', { type: 'string', describe: 'JSON config; its scheduler section sets the formats' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the full report as JSON' }) as never,
-  handler: (args) => {
+      .option('json', { type: 'string', describe: 'write the full report as JSON to this file (- for standard output, instead of the text)' })
+      .epilog('Outputs: --json follows the output rule (a regular file is replaced atomically, a symlink is written through, - is standard output); it is checked before the work starts.') as never,
+  handler: async (args) => {
+    if (args.json !== undefined) checkOutputFile(args.json, '--json');
     const positive = (flag: string, v: number) => {
       if (!(v > 0) || !Number.isFinite(v)) throw new ConfigError(`--${flag} ${v} must be a positive number`);
     };
@@ -188,6 +191,11 @@ export const hwAgreementCommand: CommandModule<object, Args> = {
     const predictor = args.predictor ?? (fromFile.predictor as unknown as string | undefined) ?? (mhg ? 'regression' : undefined);
     const scheduler = parseConfig({ scheduler: { ...fromFile, log2Tasks, ...(predictor ? { predictor } : {}), ...(mhg ? { policy: 'mhg', selectorUnits: 1 } : { policy: 'dysta' }) } }, args.config ?? '--log2-tasks').scheduler;
     const report = runAgreement({ policy: args.policy, workload: args.workload, requests: args.requests, load: args.load, sloMult: args['slo-mult'], seed: args.seed, scheduler });
-    process.stdout.write(args.json ? JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n' : formatAgreement(report));
+    const jsonToStdout = args.json !== undefined && namesStandardOutput(args.json);
+    if (!jsonToStdout) process.stdout.write(formatAgreement(report));
+    if (args.json !== undefined) {
+      await writeOutputFile(args.json, JSON.stringify(report, (_, v) => (typeof v === 'bigint' ? v.toString() : v), 2) + '\n', '--json');
+      if (!jsonToStdout) process.stdout.write(`wrote ${args.json}\n`);
+    }
   },
 };

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { requireTool } from './tools.ts';
+import { pidAlive } from '../output/index.ts';
 import { loadDesign, sha256Hex, type Design } from './design.ts';
 import { BuildError, CosimError } from './errors.ts';
 import { generateBindings, staticHarnessSources, type TraceFlavour } from './harness.ts';
@@ -37,6 +38,17 @@ export interface BuildOptions {
   trace?: TraceFlavour;
   /** Extra Verilator arguments (e.g. ['-GLANES=8']); part of the cache key. */
   verilatorArgs?: readonly string[];
+  /**
+   * Line and toggle coverage (`--coverage-line --coverage-toggle`): a session started with
+   * `coverageFile` writes its counts there when it ends. A different binary (cache key) than without.
+   */
+  coverage?: boolean;
+  /**
+   * X-pessimism build (`--x-assign unique --x-initial unique`): every X assignment and every
+   * register without a reset gets a random value chosen per run by `+verilator+seed+N` when the run
+   * passes `+verilator+rand+reset+2` (StartOptions.randomSeed). A different binary than without.
+   */
+  xUnique?: boolean;
   /** Cache root; default $DYSTA_CACHE_DIR or <project>/.cache/verilator. */
   cacheDir?: string;
   /** Progress lines (build started, reused, timings). Default: none. */
@@ -54,6 +66,9 @@ export interface Simulator {
   /** Wall time of this call's Verilator build in seconds (0 when reused). */
   buildSeconds: number;
   trace: TraceFlavour;
+  /** Built with line and toggle coverage / with X values randomised (see BuildOptions). */
+  coverage: boolean;
+  xUnique: boolean;
   design: Design;
   /** Top-level ports as Verilator elaborated them (the order of the harness's port table). */
   ports: XmlPort[];
@@ -109,9 +124,17 @@ async function collectHarness(
   return files;
 }
 
+/** How the binary is instrumented besides waveforms. */
+interface Instrumentation {
+  coverage: boolean;
+  xUnique: boolean;
+}
+
 /** Flags that shape the binary, whatever the design's location (part of the key, verbatim). */
-function buildFlags(trace: TraceFlavour): string[] {
+function buildFlags(trace: TraceFlavour, inst: Instrumentation): string[] {
   const traceArgs = trace === 'fst' ? ['--trace-fst'] : trace === 'vcd' ? ['--trace'] : [];
+  const coverageArgs = inst.coverage ? ['--coverage-line', '--coverage-toggle'] : [];
+  const xArgs = inst.xUnique ? ['--x-assign', 'unique', '--x-initial', 'unique'] : [];
   return [
     '--cc',
     '--exe',
@@ -126,14 +149,16 @@ function buildFlags(trace: TraceFlavour): string[] {
     '--timescale',
     '1ns/1ps',
     ...traceArgs,
+    ...coverageArgs,
+    ...xArgs,
     '-CFLAGS',
     '-std=c++17',
   ];
 }
 
-function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly string[], srcDir: string, sources: string[]): string[] {
+function verilatorBuildArgs(design: Design, trace: TraceFlavour, inst: Instrumentation, user: readonly string[], srcDir: string, sources: string[]): string[] {
   return [
-    ...buildFlags(trace),
+    ...buildFlags(trace, inst),
     '--top-module',
     design.top.name,
     '--Mdir',
@@ -151,28 +176,19 @@ function verilatorBuildArgs(design: Design, trace: TraceFlavour, user: readonly 
 }
 
 /** The inputs the key covers, in a fixed order; kept in the cache entry as key.txt for debugging. */
-function keyText(banner: string, design: Design, trace: TraceFlavour, args: readonly string[], harness: HarnessFile[]): string {
+function keyText(banner: string, design: Design, trace: TraceFlavour, inst: Instrumentation, args: readonly string[], harness: HarnessFile[]): string {
   return [
     RECIPE_VERSION,
     `verilator ${banner}`,
     `top ${design.top.name}`,
     `trace ${trace}`,
-    `flags ${JSON.stringify(buildFlags(trace))}`,
+    `flags ${JSON.stringify(buildFlags(trace, inst))}`,
     `args ${JSON.stringify(args)}`,
     // Every hashed file of the folder, not only files.f: `include files change the binary too.
     ...design.manifest.files.map((f) => `verilog ${f.path} ${f.sha256.toLowerCase()}`),
     ...harness.map((h) => `harness ${h.name} ${sha256Hex(h.text)}`),
     '',
   ].join('\n');
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 let ccache: Promise<boolean> | undefined;
@@ -222,6 +238,7 @@ async function acquireLock(lockPath: string, entry: string, log: (l: string) => 
 async function compile(
   design: Design,
   trace: TraceFlavour,
+  inst: Instrumentation,
   userArgs: readonly string[],
   harness: HarnessFile[],
   keyTextValue: string,
@@ -234,7 +251,7 @@ async function compile(
   await mkdir(srcDir, { recursive: true });
   for (const h of harness) await writeFile(path.join(srcDir, h.name), h.text);
   const sources = harness.filter((h) => CPP_SOURCE.test(h.name)).map((h) => path.join(srcDir, h.name));
-  const args = verilatorBuildArgs(design, trace, userArgs, srcDir, sources);
+  const args = verilatorBuildArgs(design, trace, inst, userArgs, srcDir, sources);
   const logPath = path.join(tmp, 'build.log');
   const env: Record<string, string> = (await hasCcache())
     ? {
@@ -262,7 +279,7 @@ async function compile(
   await writeFile(path.join(tmp, 'key.txt'), keyTextValue);
   await writeFile(
     path.join(tmp, 'build.json'),
-    JSON.stringify({ key, top: design.top.name, trace, verilator: banner, rtlDir: design.dir, builtAt: new Date().toISOString() }, null, 2) + '\n',
+    JSON.stringify({ key, top: design.top.name, trace, ...inst, verilator: banner, rtlDir: design.dir, builtAt: new Date().toISOString() }, null, 2) + '\n',
   );
   const entry = path.join(cacheRoot, key);
   try {
@@ -309,6 +326,7 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
   const trace = options.trace ?? 'fst';
   if (!['fst', 'vcd', 'none'].includes(trace)) throw new CosimError(`trace must be 'fst', 'vcd' or 'none', not '${trace}'.`);
   const userArgs = options.verilatorArgs ?? [];
+  const inst: Instrumentation = { coverage: options.coverage ?? false, xUnique: options.xUnique ?? false };
   const { banner } = await requireTool('verilator');
 
   const design = await loadDesign(options.rtlDir, options.top);
@@ -317,7 +335,7 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
   crossCheck(design, xml);
 
   const harness = await collectHarness(design, xml.ports, trace, options.extraSources ?? []);
-  const text = keyText(banner, design, trace, userArgs, harness);
+  const text = keyText(banner, design, trace, inst, userArgs, harness);
   const key = sha256Hex(text);
   const dir = path.join(cacheRoot, key);
   const binary = path.join(dir, 'sim');
@@ -330,10 +348,15 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
     if (release) {
       try {
         if (!existsSync(binary)) {
+          // Verilator's --build runs make and the C++ compiler: name them if missing, rather than
+          // "build failed (exit 127)".
+          await requireTool('make');
+          await requireTool('g++');
           const cc = (await hasCcache()) ? 'ccache' : 'no ccache: install it with `apt-get install ccache` for faster cold builds';
-          log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace}, ${cc})`);
+          const extras = [inst.coverage ? 'coverage' : '', inst.xUnique ? 'X randomised' : ''].filter(Boolean).map((e) => `, ${e}`).join('');
+          log(`cosim: building simulator for ${design.top.name} (key ${key.slice(0, 12)}, trace ${trace}${extras}, ${cc})`);
           const t0 = performance.now();
-          await compile(design, trace, userArgs, harness, text, key, cacheRoot, banner);
+          await compile(design, trace, inst, userArgs, harness, text, key, cacheRoot, banner);
           buildSeconds = (performance.now() - t0) / 1000;
           reused = false;
         }
@@ -355,6 +378,7 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
     reused,
     buildSeconds,
     trace,
+    ...inst,
     design,
     ports: xml.ports,
     start: (startOptions) => startSession(sim, startOptions),

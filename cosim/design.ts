@@ -105,7 +105,7 @@ export async function loadDesign(rtlDir: string, top?: string): Promise<Design> 
 
   const topName = top ?? (manifest.tops.length === 1 ? manifest.tops[0] : undefined);
   if (topName === undefined) {
-    throw new DesignError(`manifest ${manifestPath} lists several tops (${manifest.tops.join(', ')}); choose one.`);
+    throw new DesignError(`${rtlDir} has several top modules (${manifest.tops.join(', ')}); choose one with --top, e.g. --top ${manifest.tops[0]}.`);
   }
   if (!manifest.tops.includes(topName)) {
     throw new DesignError(`top "${topName}" is not a top in ${manifestPath} (tops: ${manifest.tops.join(', ')}).`);

@@ -4,6 +4,8 @@
 /** Base class of every error the cosim driver raises on purpose. */
 export class CosimError extends Error {
   readonly userError = true as const;
+  /** CLI exit code: 2 (the design folder, a file or an option must be fixed) unless a subclass says otherwise. */
+  readonly exitCode: number = 2;
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
@@ -31,6 +33,8 @@ export type SimulatorFailure = 'err' | 'crash' | 'timeout' | 'closed' | 'protoco
  * names the command, the command log and how to replay it without Node.
  */
 export class SimulatorError extends CosimError {
+  /** The simulated design failed or misbehaved: a failed verification run (exit code 1). */
+  override readonly exitCode: number = 1;
   constructor(
     message: string,
     readonly kind: SimulatorFailure,

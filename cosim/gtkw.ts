@@ -3,11 +3,12 @@
 // wave's own hierarchy (reading a VCD header directly, an FST one through gtkwave's `fst2vcd`), so a
 // typo is an error here and not an empty row in GTKWave. Cost: reading the wave header only.
 import { createReadStream, existsSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { execa } from 'execa';
+import { writeOutputFile } from '../output/index.ts';
 import { CosimError } from './errors.ts';
+import { requireTool } from './tools.ts';
 
 export type GtkwFormat = 'hex' | 'dec' | 'signed' | 'bin';
 
@@ -84,6 +85,8 @@ async function* headerLines(wave: string): AsyncGenerator<string> {
 /** Reads the signal hierarchy of an FST or VCD file (header only). */
 export async function readWaveSignals(wave: string): Promise<Map<string, WaveSignal>> {
   if (!existsSync(wave)) throw new CosimError(`waveform ${wave} does not exist.`);
+  // Without fst2vcd an FST would look empty ("no signal named ..."): name the missing tool instead.
+  if (!/\.vcd$/i.test(wave)) await requireTool('fst2vcd');
   const signals = new Map<string, WaveSignal>();
   const scope: string[] = [];
   let tokens: string[] = [];
@@ -156,6 +159,6 @@ export async function writeGtkw(options: GtkwOptions): Promise<string> {
   const tree = [...opened].sort().map((t) => `[treeopen] ${t}`);
   lines.splice(8, 0, ...tree);
   lines.push('[pattern_trace] 1', '[pattern_trace] 0', '');
-  await writeFile(out, lines.join('\n'));
+  await writeOutputFile(out, lines.join('\n'), '.gtkw save file');
   return out;
 }

@@ -9,6 +9,8 @@ import { requireTool } from './tools.ts';
 
 export class CheckError extends Error {
   readonly userError = true as const;
+  /** A check that ran and failed (latch, multiple drivers): exit code 1. */
+  readonly exitCode = 1;
   constructor(message: string) {
     super(message);
     this.name = 'CheckError';

@@ -6,11 +6,17 @@
 // reply to `<name>.replies`, so `<binary> < <name>.cmds` reproduces a session without Node and its
 // output can be diffed against the replies. The design's own output ($display, $stop messages) goes
 // to `<name>.stderr`.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+//
+// The log folder is bounded: when a session starts, the sessions of processes that have ended are
+// pruned to the newest KEEP_PER_TOP per top module and to a total of MAX_LOG_BYTES (logs of running
+// processes are never touched; nor are sessions given a custom name).
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { execa, type ResultPromise } from 'execa';
+import { ensureOutputDir, excerpt } from '../output/index.ts';
+import { pidAlive } from '../output/index.ts';
 import { defaultLogDir, type Simulator } from './build.ts';
-import { SimulatorError, type SimulatorFailure } from './errors.ts';
+import { CosimError, SimulatorError, type SimulatorFailure } from './errors.ts';
 
 export interface StartOptions {
   /** Folder for the command log, replies and stderr; default `<project>/.cache/cosim-sessions`. */
@@ -21,6 +27,38 @@ export interface StartOptions {
   timeoutMs?: number;
   /** Extra arguments for the binary (e.g. Verilator plusargs such as `+verilator+seed+7`). */
   args?: readonly string[];
+  /**
+   * X-pessimism run (simulator built with `xUnique`): every X and every register without a reset
+   * starts at a value drawn from this seed (>= 1): `+verilator+rand+reset+2 +verilator+seed+N`.
+   */
+  randomSeed?: number;
+  /** Coverage run (simulator built with `coverage`): the counts are written to this file when the session ends. */
+  coverageFile?: string;
+  /**
+   * Inputs set right after start, before any other command (logged, so a replay sets them too):
+   * e.g. a mutant selector that stays constant for the whole run. Every other input starts at 0.
+   */
+  pokes?: Readonly<Record<string, bigint | number>>;
+}
+
+/** The binary's arguments for `options` (plusargs for the seed and the coverage file). */
+function runArgs(simulator: Simulator, options: StartOptions): string[] {
+  const args = [...(options.args ?? [])];
+  if (options.randomSeed !== undefined) {
+    if (!simulator.xUnique) throw new CosimError('randomSeed needs a simulator built with xUnique (--x-assign/--x-initial unique)');
+    if (!(Number.isInteger(options.randomSeed) && options.randomSeed >= 1 && options.randomSeed < 2 ** 31)) {
+      throw new CosimError(`randomSeed must be an integer from 1 to 2^31-1, not ${options.randomSeed} (0 would make Verilator pick a seed of its own)`);
+    }
+    args.push('+verilator+rand+reset+2', `+verilator+seed+${options.randomSeed}`);
+  }
+  if (options.coverageFile !== undefined) {
+    if (!simulator.coverage) throw new CosimError('coverageFile needs a simulator built with coverage');
+    const abs = path.resolve(options.coverageFile);
+    if (/\s/.test(abs)) throw new CosimError(`coverage file path must not contain whitespace: "${abs}"`);
+    mkdirSync(path.dirname(abs), { recursive: true });
+    args.push(`+cosim+coverage=${abs}`);
+  }
+  return args;
 }
 
 interface Pending {
@@ -43,6 +81,61 @@ function installExitHook(): void {
 }
 
 let sessionCounter = 0;
+
+/** Sessions kept per top module (of processes that have ended), newest first. */
+export const KEEP_PER_TOP = 5;
+/** Size cap of a session log folder; the oldest finished sessions go first. */
+export const MAX_LOG_BYTES = 100 * 1024 * 1024;
+
+/** `<top>-<yyyymmdd>-<hhmmss>-<pid>-<n>.<ext>...`: the files of an automatically named session. */
+const SESSION_FILE = /^(?<base>(?<top>[\w$]+)-(?<stamp>\d{8}-\d{6})-(?<pid>\d+)-(?<n>\d+))\.(cmds|replies|stderr)(\..*)?$/;
+
+/**
+ * Removes old sessions of ended processes from `logDir`: beyond the newest KEEP_PER_TOP per top, then
+ * the oldest until the folder holds at most MAX_LOG_BYTES. Best effort: a file that vanished or
+ * cannot be removed is skipped (another process may be pruning too).
+ */
+export function pruneSessionLogs(logDir: string, keepPerTop = KEEP_PER_TOP, maxBytes = MAX_LOG_BYTES): void {
+  interface Entry { base: string; top: string; order: string; alive: boolean; files: string[]; bytes: number }
+  const sessions = new Map<string, Entry>();
+  let total = 0;
+  for (const name of readdirSync(logDir)) {
+    const m = SESSION_FILE.exec(name);
+    let bytes = 0;
+    try {
+      bytes = statSync(path.join(logDir, name)).size;
+    } catch {
+      continue;
+    }
+    total += bytes;
+    if (!m?.groups) continue;
+    const g = m.groups;
+    let e = sessions.get(g.base!);
+    if (!e) {
+      const order = `${g.stamp}-${g.pid!.padStart(10, '0')}-${g.n!.padStart(10, '0')}`;
+      e = { base: g.base!, top: g.top!, order, alive: pidAlive(Number(g.pid)), files: [], bytes: 0 };
+      sessions.set(g.base!, e);
+    }
+    e.files.push(name);
+    e.bytes += bytes;
+  }
+  const newestFirst = [...sessions.values()].sort((a, b) => (a.order < b.order ? 1 : a.order > b.order ? -1 : 0));
+  const remove = (e: Entry) => {
+    for (const f of e.files) rmSync(path.join(logDir, f), { force: true });
+    total -= e.bytes;
+    sessions.delete(e.base);
+  };
+  const seen = new Map<string, number>();
+  for (const e of newestFirst) {
+    const n = (seen.get(e.top) ?? 0) + 1;
+    seen.set(e.top, n);
+    if (n > keepPerTop && !e.alive) remove(e);
+  }
+  for (const e of newestFirst.reverse()) {
+    if (total <= maxBytes) break;
+    if (sessions.has(e.base) && !e.alive) remove(e);
+  }
+}
 
 function stamp(): string {
   return new Date().toISOString().replace(/[-:]/g, '').replace(/\..*$/, '').replace('T', '-');
@@ -83,16 +176,21 @@ export class Session {
     readonly simulator: Simulator,
     options: StartOptions = {},
   ) {
-    const logDir = path.resolve(options.logDir ?? defaultLogDir());
-    mkdirSync(logDir, { recursive: true });
+    const logDir = ensureOutputDir(path.resolve(options.logDir ?? defaultLogDir()), 'cosim-sessions', 'session log folder', SESSION_FILE);
     const base = options.name ?? `${simulator.design.top.name}-${stamp()}-${process.pid}-${++sessionCounter}`;
     this.logPath = path.join(logDir, `${base}.cmds`);
     this.repliesPath = path.join(logDir, `${base}.replies`);
     this.stderrPath = path.join(logDir, `${base}.stderr`);
     this.timeoutMs = options.timeoutMs ?? 60_000;
-    this.replayCommand = [simulator.binary, ...(options.args ?? [])].join(' ') + ` < ${this.logPath}`;
+    const args = runArgs(simulator, options);
+    this.replayCommand = [simulator.binary, ...args].join(' ') + ` < ${this.logPath}`;
     this.logFd = openSync(this.logPath, 'w');
     this.repliesFd = openSync(this.repliesPath, 'w');
+    try {
+      pruneSessionLogs(logDir); // this session counts as one of the newest
+    } catch {
+      // pruning is housekeeping; a failure must not stop the session
+    }
     writeSync(
       this.logFd,
       `# dysta cosim session: top ${simulator.design.top.name}, trace ${simulator.trace}, started ${new Date().toISOString()}\n` +
@@ -100,7 +198,7 @@ export class Session {
     );
 
     installExitHook();
-    this.child = execa(simulator.binary, [...(options.args ?? [])], {
+    this.child = execa(simulator.binary, args, {
       stdin: 'pipe',
       stdout: 'pipe',
       stderr: { file: this.stderrPath },
@@ -140,7 +238,7 @@ export class Session {
 
   private enqueue(command: string, raw: boolean): Promise<string> {
     if (/[\r\n]/.test(command)) {
-      return Promise.reject(this.error('protocol', command, `a command must be one line: ${JSON.stringify(command)}`));
+      return Promise.reject(this.error('protocol', command, `a command must be one line: ${excerpt(JSON.stringify(command))}`));
     }
     const line = command.trim();
     if (this.failure) return Promise.reject(this.failure);
@@ -188,8 +286,8 @@ export class Session {
   async waveOn(file: string): Promise<string> {
     const abs = path.resolve(file);
     // The protocol splits on whitespace; a path with a space would arrive as two tokens.
-    if (/\s/.test(abs)) throw this.error('protocol', `wave on ${abs}`, `waveform path must not contain whitespace: "${abs}"`);
-    mkdirSync(path.dirname(abs), { recursive: true });
+    if (/\s/.test(abs)) throw this.error('protocol', `wave on ${abs}`, `waveform path must not contain whitespace: "${excerpt(abs)}"`);
+    mkdirSync(path.dirname(abs), { recursive: true }); // creates a missing folder; replaces nothing
     await this.send(`wave on ${abs}`);
     return abs;
   }
@@ -201,6 +299,20 @@ export class Session {
   /** True until the process has exited. */
   get running(): boolean {
     return !this.exited;
+  }
+
+  /**
+   * Sends `quit` as a command and resolves with its reply (`ok`) once the simulator has exited; for a
+   * REPL that prints every reply. Rejects like send() if the simulator already failed.
+   */
+  async quit(graceMs = 5_000): Promise<string> {
+    const reply = this.enqueue('quit', true);
+    this.closing = true;
+    this.flush();
+    this.child.stdin!.end();
+    const line = await reply;
+    await this.close(graceMs);
+    return line;
   }
 
   /**
@@ -294,7 +406,7 @@ export class Session {
         this.error(
           'timeout',
           head.command,
-          `simulator did not reply to \`${head.command}\` within ${this.timeoutMs} ms (hung, or the command runs too long); the process was killed`,
+          `simulator did not reply to \`${excerpt(head.command, 80)}\` within ${this.timeoutMs} ms (hung, or the command runs too long); the process was killed`,
         ),
       );
       this.kill();
@@ -311,16 +423,16 @@ export class Session {
       const head = this.shiftPending();
       if (!head) {
         if (this.closing) continue; // the reply to `quit`
-        this.fail(this.error('protocol', undefined, `unexpected output from the simulator: ${JSON.stringify(line)}`));
+        this.fail(this.error('protocol', undefined, `unexpected output from the simulator: ${excerpt(JSON.stringify(line), 200)}`));
         this.kill();
         return;
       }
       if (head.raw && (line === 'ok' || line.startsWith('ok ') || line.startsWith('err '))) head.resolve(line);
       else if (line === 'ok' || line.startsWith('ok ')) head.resolve(line.slice(3));
       else if (line.startsWith('err ')) {
-        head.reject(this.error('err', head.command, `simulator replied to \`${head.command}\`: ${line.slice(4)}`));
+        head.reject(this.error('err', head.command, `simulator replied to \`${excerpt(head.command, 80)}\`: ${excerpt(line.slice(4), 300)}`));
       } else {
-        this.fail(this.error('protocol', head.command, `malformed reply to \`${head.command}\`: ${JSON.stringify(line)}`));
+        this.fail(this.error('protocol', head.command, `malformed reply to \`${excerpt(head.command, 80)}\`: ${excerpt(JSON.stringify(line), 200)}`));
         head.reject(this.failure!);
         this.kill();
         return;
@@ -337,12 +449,13 @@ export class Session {
     const expected = this.closing && this.waiting === 0;
     if (!expected && !this.failure) {
       const how = spawnError
-        ? `could not be started (${spawnError.split('\n')[0]}; rebuild it with buildSimulator)`
+        ? `could not be started (${excerpt(spawnError.split('\n')[0] ?? '', 200)}; rebuild it with buildSimulator)`
         : signal
           ? `was killed by ${signal}`
           : `exited with code ${code ?? 'unknown'}`;
       const head = this.pending[this.head];
-      const what = head ? `before replying to \`${head.command}\`` : 'while idle';
+      // Quote a short excerpt: a layer command can be 12 KB long; the command log has it whole.
+      const what = head ? `before replying to \`${excerpt(head.command, 80)}\`` : 'while idle';
       this.fail(this.error('crash', head?.command, `simulator ${how} ${what}${this.stderrTail()}`));
     } else if (this.failure) {
       this.fail(this.failure);
@@ -364,7 +477,7 @@ export class Session {
   private stderrTail(): string {
     try {
       if (!existsSync(this.stderrPath)) return '';
-      const lines = readFileSync(this.stderrPath, 'utf8').trimEnd().split('\n').filter(Boolean).slice(-8);
+      const lines = readFileSync(this.stderrPath, 'utf8').trimEnd().split('\n').filter(Boolean).slice(-8).map((l) => excerpt(l, 200));
       return lines.length ? `; its last stderr lines:\n  ${lines.join('\n  ')}\n` : '';
     } catch {
       return '';
@@ -387,5 +500,6 @@ export async function startSession(sim: Simulator, options?: StartOptions): Prom
   const s = new Session(sim, options);
   // Fail fast if the binary cannot run at all (missing, not executable, bad loader).
   await s.send('info');
+  for (const [port, value] of Object.entries(options?.pokes ?? {})) await s.poke(port, value);
   return s;
 }

@@ -4,6 +4,8 @@ import { execa } from 'execa';
 
 export class ToolError extends Error {
   readonly userError = true as const;
+  /** A missing tool is fixed by installing it: a usage error (2), not a failed check. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'ToolError';
@@ -15,12 +17,14 @@ export interface ToolSpec {
   command: string;
   /** Arguments that print the version. */
   versionArgs: string[];
-  /** Extracts "major.minor[.patch]" from the version output. */
+  /** Extracts "major.minor[.patch]" from the version output (no group: the tool has no version). */
   pattern: RegExp;
-  /** Oldest version known to work. */
-  minimum: string;
+  /** Oldest version known to work; undefined for a tool that prints no version. */
+  minimum?: string;
   /** Debian package that provides it. */
   aptPackage: string;
+  /** What it is needed for, in the message when it is missing. */
+  neededFor?: string;
 }
 
 export const TOOLS = {
@@ -51,6 +55,45 @@ export const TOOLS = {
     pattern: /Icarus Verilog version\s+(\d+\.\d+)/,
     minimum: '11.0',
     aptPackage: 'iverilog',
+  },
+  make: {
+    command: 'make',
+    versionArgs: ['--version'],
+    pattern: /GNU Make\s+(\d+\.\d+)/,
+    minimum: '3.81',
+    aptPackage: 'make',
+    neededFor: 'Verilator builds the simulator with it',
+  },
+  'g++': {
+    command: 'g++',
+    versionArgs: ['--version'],
+    pattern: /\)\s+(\d+\.\d+)/,
+    minimum: '7.0',
+    aptPackage: 'g++',
+    neededFor: 'Verilator compiles the simulator with it',
+  },
+  fst2vcd: {
+    command: 'fst2vcd',
+    versionArgs: ['-h'],
+    pattern: /fst2vcd/,
+    aptPackage: 'gtkwave',
+    neededFor: 'it reads the signal names of an FST waveform for the .gtkw save file; or record a .vcd instead',
+  },
+  verilator_coverage: {
+    command: 'verilator_coverage',
+    versionArgs: ['--version'],
+    pattern: /Verilator\s+(\d+\.\d+)/,
+    minimum: '5.006',
+    aptPackage: 'verilator',
+    neededFor: 'it merges the coverage counters (dysta cosim --coverage)',
+  },
+  genhtml: {
+    command: 'genhtml',
+    versionArgs: ['--version'],
+    pattern: /LCOV version\s+(\d+\.\d+)/,
+    minimum: '1.14',
+    aptPackage: 'lcov',
+    neededFor: 'it writes the HTML coverage report (dysta cosim --coverage)',
   },
 } satisfies Record<string, ToolSpec>;
 
@@ -88,16 +131,19 @@ export function requireTool(name: ToolName): Promise<ToolInfo> {
 async function probe(name: ToolName): Promise<ToolInfo> {
   const spec: ToolSpec = TOOLS[name];
   const fix = `install it with \`make setup\` (or \`apt-get install ${spec.aptPackage}\`)`;
+  const why = spec.neededFor ? ` (${spec.neededFor})` : '';
+  const wanted = spec.minimum ? `${spec.command} ${spec.minimum} or newer` : spec.command;
   let output: string;
   try {
     const r = await execa(spec.command, spec.versionArgs, { reject: false, timeout: 30_000 });
     if (r.failed && r.exitCode === undefined) throw r;
     output = `${r.stdout}\n${r.stderr}`;
   } catch {
-    throw new ToolError(`${spec.command} ${spec.minimum} or newer is required but was not found on PATH: ${fix}.`);
+    throw new ToolError(`${wanted} is required${why} but was not found on PATH: ${fix}.`);
   }
   const m = spec.pattern.exec(output);
   if (!m) throw new ToolError(`could not read the version of ${spec.command} from "${output.trim().split('\n')[0]}": ${fix}.`);
+  if (!spec.minimum) return { name, version: '', banner: output.trim().split('\n')[0]! };
   const version = m[1]!;
   if (compareVersions(version, spec.minimum) < 0) {
     throw new ToolError(`${spec.command} ${version} is too old; ${spec.minimum} or newer is required: ${fix}.`);

@@ -36,6 +36,9 @@ const parser = new XMLParser({
   ignoreAttributes: false,
   attributeNamePrefix: '@',
   isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
+  // The XML holds the whole elaborated AST: a flattened netlist nests expressions far deeper than
+  // the parser's default limit of 100.
+  maxNestedTags: 100_000,
 });
 
 function children(node: XmlNode | undefined, tag: string): XmlNode[] {

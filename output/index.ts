@@ -6,12 +6,14 @@
 //     or does not exist; through a symlink the link's target is written and the link stays; a
 //     character device, FIFO or socket is written directly; `-` means standard output;
 //   * a failure says what and where in one line (OutputError: userError, exit code 2) and leaves no
-//     temporary file behind.
+//     temporary file behind;
+//   * a closed standard output (`dysta ... | head`) never cancels the files a command writes
+//     (keepWorkingWhenStdoutCloses).
 //
 // `checkOutputFile` / `checkOutputDir` run the same checks without writing, so a command can refuse
 // a bad path before it starts long work. A leaf module: it imports nothing from the project.
 import {
-  createWriteStream,
+  closeSync,
   existsSync,
   lstatSync,
   mkdirSync,
@@ -26,8 +28,8 @@ import {
   rmdirSync,
   statSync,
   writeFileSync,
+  writeSync,
   type Stats,
-  type WriteStream,
 } from 'node:fs';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -48,6 +50,38 @@ export class OutputError extends Error {
 export function excerpt(text: string, max = 120): string {
   const oneLine = text.replace(/\s+/g, ' ');
   return oneLine.length <= max ? oneLine : `${oneLine.slice(0, max - 20)}... (${text.length} characters)`;
+}
+
+/**
+ * A short rendering of any value from a user's file (a config entry, a trace field) for an error
+ * message: JSON-like, cut at `max` characters, and safe on values nested a million levels deep (where
+ * JSON.stringify overflows the stack).
+ */
+export function describeValue(value: unknown, max = 80): string {
+  let out = '';
+  const put = (text: string) => {
+    out += text;
+    return out.length <= max;
+  };
+  const walk = (v: unknown, depth: number): boolean => {
+    if (typeof v === 'string') return put(JSON.stringify(v.length > max ? v.slice(0, max) : v));
+    if (typeof v === 'number') return put(Number.isFinite(v) ? String(v) : v > 0 ? 'Infinity' : v < 0 ? '-Infinity' : 'NaN');
+    if (v === null || typeof v !== 'object') return put(String(v));
+    if (depth > 8) return put('...');
+    if (Array.isArray(v)) {
+      if (!put('[')) return false;
+      for (let i = 0; i < v.length; i++) if ((i > 0 && !put(',')) || !walk(v[i], depth + 1)) return false;
+      return put(']');
+    }
+    if (!put('{')) return false;
+    let first = true;
+    for (const [k, x] of Object.entries(v)) {
+      if ((!first && !put(',')) || !put(`${JSON.stringify(k.length > max ? k.slice(0, max) : k)}:`) || !walk(x, depth + 1)) return false;
+      first = false;
+    }
+    return put('}');
+  };
+  return walk(value, 0) ? out : `${out.slice(0, Math.max(0, max - 3))}...`;
 }
 
 function describeErrno(err: unknown): string {
@@ -85,12 +119,28 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** Follows symlinks at `path` to the path that is really written (the target may not exist yet). */
-function followLinks(path: string, what: string): string {
+// Paths that name this process's own file descriptors. /dev/stdout and /dev/stderr are written
+// through the process's streams (opening them would truncate a file the shell redirected to, or
+// replace the shell's file by a rename); other descriptor paths are opened directly.
+const OWN_FD = /^\/(?:dev\/fd|proc\/self\/fd|proc\/thread-self\/fd)\/(\d+)$/;
+function ownDescriptor(path: string): number | undefined {
+  if (path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const m = OWN_FD.exec(path) ?? new RegExp(`^/proc/${process.pid}/fd/(\\d+)$`).exec(path);
+  return m ? Number(m[1]) : undefined;
+}
+
+/**
+ * Follows symlinks at `path` hop by hop to the path that is really written (the target may not exist
+ * yet), stopping at a path that names one of our own file descriptors.
+ */
+function followLinks(path: string, what: string): { path: string; fd?: number } {
   let current = resolve(path);
   for (let hops = 0; hops < 40; hops++) {
+    const fd = ownDescriptor(current);
+    if (fd !== undefined) return { path: current, fd };
     const st = lstatOrUndefined(current);
-    if (!st?.isSymbolicLink()) return current;
+    if (!st?.isSymbolicLink()) return { path: current };
     current = resolve(dirname(current), readlinkSync(current));
   }
   throw new OutputError(`${what} ${excerpt(path)}: too many levels of symbolic links`);
@@ -120,16 +170,23 @@ function probeWritableFolder(dir: string, what: string, shown: string): void {
   }
 }
 
-type FileTarget = { kind: 'stdout' } | { kind: 'device'; path: string } | { kind: 'file'; path: string };
+type FileTarget = { kind: 'stdout' } | { kind: 'stderr' } | { kind: 'device'; path: string } | { kind: 'file'; path: string };
 
 function fileTarget(path: string, what: string): FileTarget {
   if (path === '-') return { kind: 'stdout' };
   if (path.trim() === '') throw new OutputError(`${what}: the path is empty; name a file, or - for standard output`);
   const real = followLinks(path, what);
-  const st = statSync(real, { throwIfNoEntry: false });
+  if (real.fd === 1) return { kind: 'stdout' };
+  if (real.fd === 2) return { kind: 'stderr' };
+  let st: Stats | undefined;
+  try {
+    st = statSync(real.path, { throwIfNoEntry: false });
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(path)}: cannot inspect (${describeErrno(err)})`);
+  }
   if (st?.isDirectory()) throw new OutputError(`${what} ${excerpt(path)} is a folder; name a file inside it`);
-  if (st && isDevice(st)) return { kind: 'device', path: real };
-  return { kind: 'file', path: real };
+  if (real.fd !== undefined || (st && isDevice(st))) return { kind: 'device', path: real.path };
+  return { kind: 'file', path: real.path };
 }
 
 /** Checks, before any work, that `path` can be written as `what` (e.g. "--json"). Writes nothing. */
@@ -138,8 +195,55 @@ export function checkOutputFile(path: string, what = 'output file'): void {
   if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
 }
 
+/** True if writing `path` writes standard output (`-`, /dev/stdout, a symlink to it). */
+export function namesStandardOutput(path: string): boolean {
+  try {
+    return fileTarget(path, 'output').kind === 'stdout';
+  } catch {
+    return false; // the real check reports it
+  }
+}
+
+/**
+ * The path that writing `path` really writes: symlinks followed (the target may not exist yet).
+ * For a file another program writes itself (the simulator's waveform: its FST writer would replace
+ * a symlink with a plain file), so the link stays a link. Standard output is refused.
+ */
+export function outputFilePath(path: string, what = 'output file'): string {
+  const t = fileTarget(path, what);
+  if (t.kind === 'stdout' || t.kind === 'stderr') throw new OutputError(`${what}: standard output cannot be used here; name a file`);
+  return t.path;
+}
+
+/** True if a process with this pid exists (EPERM: it does, owned by someone else). */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A temporary sibling of `path`, named after this process. Temporaries of `path` left by a process
+ * that no longer exists (killed while streaming a long decision log: a synchronous simulation gives a
+ * signal handler no chance to run) are removed first, so an interrupted run costs no disk for long.
+ */
 function tempSibling(path: string): string {
-  return join(dirname(path), `.${basename(path)}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.tmp-`;
+  let entries: string[] = [];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    // the write that follows reports the folder
+  }
+  for (const name of entries) {
+    const pid = name.startsWith(prefix) ? Number(/^(\d+)-[a-z0-9]+$/.exec(name.slice(prefix.length))?.[1]) : NaN;
+    if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && !pidAlive(pid)) rmSync(join(dir, name), { force: true });
+  }
+  return join(dir, `${prefix}${process.pid}-${Math.random().toString(36).slice(2, 8)}`);
 }
 
 /**
@@ -148,8 +252,8 @@ function tempSibling(path: string): string {
  */
 export async function writeOutputFile(path: string, data: string | Uint8Array, what = 'output file'): Promise<void> {
   const t = fileTarget(path, what);
-  if (t.kind === 'stdout') {
-    await writeToStdout(data);
+  if (t.kind === 'stdout' || t.kind === 'stderr') {
+    await writeToStd(t.kind, data);
     return;
   }
   if (t.kind === 'device') {
@@ -171,70 +275,135 @@ export async function writeOutputFile(path: string, data: string | Uint8Array, w
   }
 }
 
-function writeToStdout(data: string | Uint8Array): Promise<void> {
-  return new Promise((done, fail) => {
-    process.stdout.write(data, (err) => (err ? fail(new OutputError(`standard output: cannot write (${describeErrno(err)})`)) : done()));
+let stdoutClosed = false;
+let guardInstalled = false;
+
+/**
+ * Makes a closed standard output (`dysta predictors | head`, `| true`) harmless: later writes to it
+ * are dropped and the command carries on, so the files it writes are still written. Installed once
+ * by the CLI; idempotent.
+ */
+export function keepWorkingWhenStdoutCloses(): void {
+  if (guardInstalled) return;
+  guardInstalled = true;
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE' || err.code === 'ERR_STREAM_DESTROYED') {
+      stdoutClosed = true;
+      return;
+    }
+    throw err;
   });
 }
 
-/** A file written piece by piece (a decision log): memory stays bounded whatever its length. */
+/** True once standard output was found closed by its reader. */
+export function isStdoutClosed(): boolean {
+  return stdoutClosed;
+}
+
+function writeToStd(which: 'stdout' | 'stderr', data: string | Uint8Array): Promise<void> {
+  const stream = which === 'stdout' ? process.stdout : process.stderr;
+  if (which === 'stdout' && stdoutClosed) return Promise.resolve();
+  return new Promise((done, fail) => {
+    stream.write(data, (err) => {
+      if (!err || (which === 'stdout' && stdoutClosed) || (err as NodeJS.ErrnoException).code === 'EPIPE') done();
+      else fail(new OutputError(`standard ${which === 'stdout' ? 'output' : 'error'}: cannot write (${describeErrno(err)})`));
+    });
+  });
+}
+
+/**
+ * A file written piece by piece (a decision log of many gigabytes): chunks are collected up to
+ * 1 MB and written synchronously, so memory stays bounded whatever the length and a synchronous
+ * producer (a simulation callback) can write as it goes.
+ */
 export interface OutputStream {
-  /** Resolves once the chunk is handed to the OS (waits for drain: backpressure). */
-  write(chunk: string): Promise<void>;
+  write(chunk: string): void;
   /** Finishes the file and, for a regular file, renames it into place. */
   commit(): Promise<void>;
   /** Stops and removes the temporary file; the target is left as it was. Safe to call twice. */
   abort(): void;
 }
 
+const STREAM_CHUNK = 1 << 20;
+
 /** Opens `path` for streaming, by the same rule as writeOutputFile (atomic only for regular files). */
 export function openOutputStream(path: string, what = 'output file'): OutputStream {
   const t = fileTarget(path, what);
-  if (t.kind === 'stdout') {
-    return { write: (chunk) => writeToStdout(chunk), commit: async () => {}, abort: () => {} };
+  let pending: string[] = [];
+  let pendingLength = 0;
+  let finished = false;
+  if (t.kind === 'stdout' || t.kind === 'stderr') {
+    const stream = t.kind === 'stdout' ? process.stdout : process.stderr;
+    // process.stdout/stderr write synchronously to files and pipes on Linux: memory stays bounded.
+    const flush = () => {
+      if (pendingLength > 0 && !(t.kind === 'stdout' && stdoutClosed)) stream.write(pending.join(''));
+      pending = [];
+      pendingLength = 0;
+    };
+    return {
+      write(chunk) {
+        pending.push(chunk);
+        pendingLength += chunk.length;
+        if (pendingLength >= STREAM_CHUNK) flush();
+      },
+      async commit() {
+        flush();
+        finished = true;
+      },
+      abort() {
+        pending = [];
+        finished = true;
+      },
+    };
   }
   if (t.kind === 'file') probeWritableFolder(dirname(t.path), what, path);
   const tmp = t.kind === 'file' ? tempSibling(t.path) : undefined;
-  let stream: WriteStream;
+  let fd: number;
   try {
-    const fd = openSync(tmp ?? t.path, tmp ? 'wx' : 'w');
-    stream = createWriteStream('', { fd });
+    fd = openSync(tmp ?? t.path, tmp ? 'wx' : 'w');
   } catch (err) {
     throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
   }
-  let failure: Error | undefined;
-  stream.on('error', (err) => (failure = new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`)));
-  let finished = false;
   const abort = () => {
     if (finished) return;
     finished = true;
-    stream.destroy();
+    pending = [];
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed
+    }
     if (tmp) rmSync(tmp, { force: true });
+  };
+  const flush = () => {
+    if (pendingLength === 0) return;
+    const data = Buffer.from(pending.join(''));
+    pending = [];
+    pendingLength = 0;
+    try {
+      for (let off = 0; off < data.length; ) off += writeSync(fd, data, off, data.length - off);
+    } catch (err) {
+      abort();
+      throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
+    }
   };
   return {
     write(chunk) {
-      if (failure) return Promise.reject(failure);
-      if (stream.write(chunk)) return Promise.resolve();
-      return new Promise((done, fail) => {
-        const onError = () => fail(failure);
-        stream.once('error', onError);
-        stream.once('drain', () => {
-          stream.off('error', onError);
-          done();
-        });
-      });
+      if (finished) throw new OutputError(`${what} ${excerpt(path)}: written after it was closed`);
+      pending.push(chunk);
+      pendingLength += chunk.length;
+      if (pendingLength >= STREAM_CHUNK) flush();
     },
     async commit() {
       if (finished) return;
-      await new Promise<void>((done, fail) => stream.end((err?: Error | null) => (err || failure ? fail(failure ?? err) : done())));
+      flush();
       finished = true;
-      if (tmp) {
-        try {
-          renameSync(tmp, t.path);
-        } catch (err) {
-          rmSync(tmp, { force: true });
-          throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
-        }
+      try {
+        closeSync(fd);
+        if (tmp) renameSync(tmp, t.path);
+      } catch (err) {
+        if (tmp) rmSync(tmp, { force: true });
+        throw new OutputError(`${what} ${excerpt(path)}: cannot write (${describeErrno(err)})`);
       }
     },
     abort,
@@ -244,7 +413,7 @@ export function openOutputStream(path: string, what = 'output file'): OutputStre
 /** The folder `path` really names (through a symlink), and why it may or may not be replaced. */
 function dirTarget(path: string, what: string): string {
   if (path.trim() === '') throw new OutputError(`${what}: the path is empty; name a folder`);
-  const real = followLinks(path, what);
+  const { path: real } = followLinks(path, what);
   const realOfExisting = existsSync(real) ? realpathSync(real) : real;
   if (dirname(realOfExisting) === realOfExisting) throw new OutputError(`${what} ${excerpt(path)} is the file system root; choose another folder`);
   const cwd = realpathSync(process.cwd());
@@ -258,6 +427,28 @@ function dirTarget(path: string, what: string): string {
 /** True if `dir` is a folder that this tool wrote (it holds our marker). */
 export function isOurOutputDir(dir: string): boolean {
   return existsSync(join(dir, OUTPUT_MARKER));
+}
+
+/** Options of the whole-folder writers. */
+export interface OutputDirOptions {
+  /**
+   * Create missing parent folders (mkdir -p). For default paths such as `reports/sweep-cnn`; a path
+   * the user typed is better refused than created deep down a typo.
+   */
+  parents?: boolean;
+}
+
+/** The nearest existing ancestor of `dir` (itself if it exists). */
+function nearestExisting(dir: string): string {
+  let d = dir;
+  while (!existsSync(d) && dirname(d) !== d) d = dirname(d);
+  return d;
+}
+
+/** Proves that `dir`'s parent can receive it (or, with `parents`, that it can be created). */
+function probeParent(dir: string, what: string, shown: string, options: OutputDirOptions): void {
+  const parent = dirname(dir);
+  probeWritableFolder(options.parents ? nearestExisting(parent) : parent, what, shown);
 }
 
 function checkReplaceable(dir: string, what: string, shown: string): void {
@@ -277,10 +468,10 @@ function checkReplaceable(dir: string, what: string, shown: string): void {
 }
 
 /** Checks, before any work, that `path` may be written as a whole output folder. Writes nothing. */
-export function checkOutputDir(path: string, what = 'output folder'): void {
+export function checkOutputDir(path: string, what = 'output folder', options: OutputDirOptions = {}): void {
   const dir = dirTarget(path, what);
   checkReplaceable(dir, what, path);
-  probeWritableFolder(dirname(dir), what, path);
+  probeParent(dir, what, path, options);
 }
 
 /** Marker contents: what wrote the folder and which files are ours, so a user who finds it knows. */
@@ -322,11 +513,24 @@ function foreignEntries(dir: string, ours: Set<string>, prefix = ''): string[] {
  * folder (a name clash with a new output is refused before anything is written). The old folder is
  * removed only after the swap succeeded.
  */
-export function writeOutputDir(path: string, files: Iterable<[string, string | Uint8Array]>, kind: string, what = 'output folder'): string {
+export function writeOutputDir(
+  path: string,
+  files: Iterable<[string, string | Uint8Array]>,
+  kind: string,
+  what = 'output folder',
+  options: OutputDirOptions = {},
+): string {
   const dir = dirTarget(path, what);
   checkReplaceable(dir, what, path);
   const parent = dirname(dir);
-  probeWritableFolder(parent, what, path);
+  probeParent(dir, what, path, options);
+  if (options.parents) {
+    try {
+      mkdirSync(parent, { recursive: true });
+    } catch (err) {
+      throw new OutputError(`${what} ${excerpt(path)}: cannot create ${excerpt(parent)} (${describeErrno(err)})`);
+    }
+  }
   const entries = [...files];
   const names = entries.map(([name]) => name);
   const existed = existsSync(dir);
@@ -374,12 +578,31 @@ export function writeOutputDir(path: string, files: Iterable<[string, string | U
 }
 
 /**
- * A folder the tool fills in place over a long run (a cache, session logs): created with our
- * marker if missing; an existing folder without the marker is refused unless it is empty.
+ * Marks an existing folder as written by dysta, listing `files` (relative names) as ours: for a folder
+ * that an earlier version wrote before markers existed, once the caller has proved that (e.g. every
+ * file matches the hash in its manifest). Files not listed stay the user's. No-op if already marked.
  */
-export function ensureOutputDir(path: string, kind: string, what = 'output folder'): string {
+export function adoptOutputDir(dir: string, kind: string, files: string[], what = 'output folder'): void {
+  if (isOurOutputDir(dir)) return;
+  try {
+    writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind, files), { flag: 'wx' });
+  } catch (err) {
+    throw new OutputError(`${what} ${excerpt(dir)}: cannot mark it as dysta's (${describeErrno(err)})`);
+  }
+}
+
+/**
+ * A folder the tool fills in place over a long run (a cache, session logs): created with our
+ * marker if missing; an existing folder without the marker is refused unless it is empty, or unless
+ * every entry matches `adopt` (the names an earlier version of dysta wrote there before markers).
+ */
+export function ensureOutputDir(path: string, kind: string, what = 'output folder', adopt?: RegExp): string {
   const dir = dirTarget(path, what);
-  checkReplaceable(dir, what, path);
+  const adoptable = adopt && !isOurOutputDir(dir) && existsSync(dir) && statSync(dir).isDirectory() && readdirSync(dir).every((e) => adopt.test(e));
+  if (!adoptable) checkReplaceable(dir, what, path);
+  // A missing folder: say "cannot write in <parent>" as every other output does (mkdir -p alone
+  // reports a read-only parent as ENOENT).
+  if (!existsSync(dir)) probeParent(dir, what, path, { parents: true });
   try {
     mkdirSync(dir, { recursive: true });
     if (!isOurOutputDir(dir)) writeFileSync(join(dir, OUTPUT_MARKER), markerText(kind, []));

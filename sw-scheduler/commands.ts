@@ -2,14 +2,15 @@
 // `dysta study` (the last two in predictors-command.ts and study-command.ts). Thin wrappers over
 // the library (index.ts); all parsing of lists and checks of option values happen here, with
 // messages that say what to change.
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
 import cliProgress from 'cli-progress';
 import type { Argv, CommandModule } from 'yargs';
+import { checkOutputDir, checkOutputFile, excerpt, namesStandardOutput, openOutputStream, writeOutputFile, type OutputStream } from '../output/index.ts';
 import { exportCsvFolder } from './csv.ts';
 import { simulate, type DecisionRecord } from './engine.ts';
 import { SchedulerInputError } from './errors.ts';
-import { computeMetrics, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
+import { computeMetrics, metricWarnings, precisionWarnings, requestRecords, type Metrics, type RequestRecord } from './metrics.ts';
 import { ALL_POLICIES, ALL_POLICY_NAMES, DEFAULT_POLICY_PARAMS, parsePolicyList, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
 import { DEFAULT_LAST_N_WINDOW, getPredictor, predictorFor, PREDICTOR_NAMES } from './predictors.ts';
 import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } from './regression.ts';
@@ -17,7 +18,8 @@ import { DEFAULT_FIT_SPLIT, FIT_SPLIT_NAMES, FIT_SPLITS, regressionFallbacks } f
 // the other at load time.
 import { predictorsCommand } from './predictors-command.ts';
 import { studyCommand } from './study-command.ts';
-import { compileTrace, generatePoissonTrace, readTraceFile, writeTraceFile, type Trace } from './requests.ts';
+import type { ReportTarget } from './report.ts';
+import { compileTrace, generatePoissonTrace, readTraceFile, traceJson, type Trace } from './requests.ts';
 import { SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { loadWorkload, workloadCapacity, type SweepConfig, type WorkloadSource } from './sweep.ts';
 import { defaultThreadCount, runSweep } from './sweep-runner.ts';
@@ -139,36 +141,69 @@ function writeIgnoredOptionNotes(policies: readonly PolicyDefinition[], args: Po
 }
 
 /** Parse a comma-separated list of numbers for option `name`. */
+/** Parse a comma-separated list of numbers for option `name`; an empty item (`0.9,,1`) is an error. */
 export function parseNumberList(name: string, text: string, options: { integer?: boolean; positive?: boolean } = {}): number[] {
-  const parts = String(text).split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0) throw new SchedulerInputError(`--${name} needs at least one value (comma-separated).`);
-  return parts.map((p) => {
+  const parts = String(text).split(',').map((s) => s.trim());
+  if (parts.every((p) => p === '')) throw new SchedulerInputError(`--${name} needs at least one value (comma-separated).`);
+  return parts.map((p, i) => {
+    if (p === '') throw new SchedulerInputError(`--${name}: item ${i + 1} of '${excerpt(String(text), 80)}' is empty; remove the extra comma.`);
     const v = Number(p);
     if (!Number.isFinite(v) || (options.integer && !Number.isInteger(v)) || (options.positive && v <= 0) || (options.integer && v < 0)) {
-      throw new SchedulerInputError(`--${name}: '${p}' is not a ${options.positive ? 'positive ' : options.integer ? 'non-negative ' : ''}${options.integer ? 'whole number' : 'number'}.`);
+      throw new SchedulerInputError(`--${name}: '${excerpt(p, 40)}' is not a ${options.positive ? 'positive ' : options.integer ? 'non-negative ' : ''}${options.integer ? 'whole number' : 'number'}.`);
     }
     return v;
   });
 }
 
-/** `dysta simulate | head` closes stdout early: stop quietly instead of crashing with EPIPE. */
-export function exitQuietlyOnBrokenPipe(): void {
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code === 'EPIPE') process.exit(0);
-    throw err;
-  });
+/** Most worker threads a sweep may start: more than this only costs memory (each loads the workload). */
+export function maxThreads(): number {
+  return Math.max(16, 4 * availableParallelism());
 }
 
-export function writeFileAtomic(path: string, text: string): void {
-  mkdirSync(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text);
-  renameSync(tmp, path);
+/**
+ * The stream for a command's human-readable lines: stdout, unless one of its file outputs is `-`
+ * (standard output), then stderr, so the machine-readable output stays clean. At most one output may
+ * be `-`, and two outputs may not name the same file.
+ */
+export function textStream(outputs: Record<string, string | undefined>): NodeJS.WriteStream {
+  const given = Object.entries(outputs).filter((e): e is [string, string] => e[1] !== undefined);
+  const toStdout = given.filter(([, path]) => namesStandardOutput(path));
+  if (toStdout.length > 1) throw new SchedulerInputError(`${toStdout.map(([flag]) => flag).join(' and ')} both name standard output (-); send one of them to a file.`);
+  for (let i = 0; i < given.length; i++) {
+    for (let j = i + 1; j < given.length; j++) {
+      if (!namesStandardOutput(given[i]![1]) && resolve(given[i]![1]) === resolve(given[j]![1])) {
+        throw new SchedulerInputError(`${given[i]![0]} and ${given[j]![0]} name the same file ${excerpt(given[i]![1])}; give each its own.`);
+      }
+    }
+  }
+  return toStdout.length ? process.stderr : process.stdout;
+}
+
+/** A path for "wrote ..." lines: `-` reads as standard output. */
+export function shownPath(path: string): string {
+  return path === '-' ? 'standard output' : excerpt(path);
+}
+
+/** The --out of a report command (sweep, predictors, study): the given folder, or reports/<kind>-<workload>. */
+export function reportTarget(out: string | undefined, kind: string, workloadName: string): ReportTarget {
+  return out !== undefined ? { dir: out, isDefault: false } : { dir: `reports/${kind}-${workloadName}`, isDefault: true };
+}
+
+/** Checks a report folder before the long work starts (the write applies the same rule). */
+export function checkReportTarget(target: ReportTarget): void {
+  checkOutputDir(target.dir, '--out', { parents: target.isDefault });
 }
 
 export function pad(text: string, width: number, right = false): string {
   return right ? text.padStart(width) : text.padEnd(width);
 }
+
+/** The --help paragraph of the commands that write files: the one output rule, in a user's words. */
+export const OUTPUT_RULE_HELP =
+  'Outputs: a file option takes a path, or - for standard output (the tables then go to stderr); a regular file is replaced atomically, ' +
+  'a symlink is written through, a device or FIFO is written directly. A folder option (--out, --export-csv) creates the folder, or replaces ' +
+  'one that dysta wrote (it holds a .dysta-output marker; files you added to it are kept); any other folder, the working folder and its parents are never replaced. ' +
+  'Every output is checked before the work starts.';
 
 export function formatTable(header: string[], rows: string[][], rightAligned: boolean[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
@@ -181,14 +216,25 @@ export function formatTable(header: string[], rows: string[][], rightAligned: bo
 
 interface WorkloadsArgs extends WorkloadArgs {
   'export-csv'?: string;
-  json: boolean;
+  json?: string;
+}
+
+/** Coefficient of variation (sd / mean) of a sample's isolated latency over the variant's samples. */
+export function isolatedLatencyCv(v: Workload['variants'][number]): number {
+  const n = v.sampleIds.length;
+  const iso = Array.from({ length: n }, (_, s) => v.trueSuffix[s * (v.layers + 1)]);
+  const mean = iso.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(iso.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : 0;
+  return sd / mean;
 }
 
 function variantRows(workload: Workload): string[][] {
+  // Sub-millisecond workloads (the profiled MNIST CNNs) get more decimals.
+  const ms = (x: number) => (x * 1e3).toFixed(x < 1e-3 ? 5 : 3);
   return workload.variants.map((v) => {
     let sparsity = 0;
     for (let l = 0; l < v.layers; l++) sparsity += v.Savg[l];
-    return [v.name, v.architecture, String(v.layers), String(v.sampleIds.length), (v.Tpat * 1e3).toFixed(3), (v.Tarch * 1e3).toFixed(3), (sparsity / v.layers).toFixed(3)];
+    return [v.name, v.architecture, String(v.layers), String(v.sampleIds.length), ms(v.Tpat), ms(v.Tarch), (sparsity / v.layers).toFixed(3), `${(100 * isolatedLatencyCv(v)).toFixed(1)}%`];
   });
 }
 
@@ -197,30 +243,33 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
   describe: 'List the built-in model zoo, or describe one workload (zoo or CSV folder)',
   builder: (y) =>
     workloadOptions(y)
-      .option('export-csv', { type: 'string', describe: 'write the workload as artifact-format CSVs (Eyeriss flavour) into this folder' })
-      .option('json', { type: 'boolean', default: false, describe: 'print machine-readable JSON instead of tables' })
+      .option('export-csv', { type: 'string', describe: 'write the workload as artifact-format CSVs (Eyeriss flavour) into this new folder', group: 'Output:' })
+      .option('json', { type: 'string', describe: 'write the description as JSON to this file (- for standard output) instead of tables', group: 'Output:' })
       .example('$0 workloads', 'list the built-in workloads')
       .example('$0 workloads --workload cnn', 'per-variant latency and sparsity of the CNN zoo')
-      .example('$0 workloads --csv-dir data/eyerissv2', 'check and describe a folder of CSVs') as unknown as Argv<WorkloadsArgs>,
-  handler: (args) => {
-    exitQuietlyOnBrokenPipe();
+      .example('$0 workloads --csv-dir data/eyerissv2 --json -', 'check and describe a folder of CSVs, as JSON')
+      .epilog(OUTPUT_RULE_HELP) as unknown as Argv<WorkloadsArgs>,
+  handler: async (args) => {
+    if (args['export-csv'] !== undefined) checkOutputDir(args['export-csv'], '--export-csv');
+    if (args.json !== undefined) checkOutputFile(args.json, '--json');
     const detailed = args.workload !== undefined || args['csv-dir'] !== undefined || args['export-csv'] !== undefined || args['zoo-seed'] !== undefined || args['zoo-samples'] !== undefined;
     const workloads = detailed ? [loadWorkload(workloadSource(args))] : ZOO.map((z) => loadWorkload({ kind: 'zoo', name: z.name }));
-    if (args['export-csv']) {
+    if (args['export-csv'] !== undefined) {
       const files = exportCsvFolder(workloads[0], args['export-csv']);
-      process.stdout.write(`wrote ${files.length} CSV files to ${args['export-csv']}\n`);
-      return;
+      (args.json !== undefined && namesStandardOutput(args.json) ? process.stderr : process.stdout).write(`wrote ${files.length} CSV files to ${args['export-csv']}\n`);
     }
-    if (args.json) {
+    if (args.json !== undefined) {
       const out = workloads.map((w) => ({
         name: w.name,
         flavour: w.flavour,
         capacity: workloadCapacity(w),
-        variants: w.variants.map((v) => ({ name: v.name, architecture: v.architecture, layers: v.layers, samples: v.sampleIds.length, Tpat: v.Tpat, Tarch: v.Tarch })),
+        variants: w.variants.map((v) => ({ name: v.name, architecture: v.architecture, layers: v.layers, samples: v.sampleIds.length, Tpat: v.Tpat, Tarch: v.Tarch, latencyCv: isolatedLatencyCv(v) })),
       }));
-      process.stdout.write(JSON.stringify(out, null, 1) + '\n');
+      await writeOutputFile(args.json, JSON.stringify(out, null, 1) + '\n', '--json');
+      if (!namesStandardOutput(args.json)) process.stdout.write(`wrote ${args.json}\n`);
       return;
     }
+    if (args['export-csv'] !== undefined) return;
     for (const w of workloads) {
       const d = describeWorkload(w);
       const entry = ZOO.find((z) => z.name === w.name && !args['csv-dir']);
@@ -228,7 +277,7 @@ export const workloadsCommand: CommandModule<object, WorkloadsArgs> = {
       if (entry) process.stdout.write(`  ${entry.description}\n`);
       process.stdout.write(`  mean isolated latency ${(d.meanIsolatedLatency * 1e3).toFixed(3)} ms, capacity ${workloadCapacity(w).toFixed(2)} req/s\n\n`);
       process.stdout.write(
-        formatTable(['variant', 'architecture', 'layers', 'samples', 'Tpat (ms)', 'Tarch (ms)', 'mean sparsity'], variantRows(w), [false, false, true, true, true, true, true]) + '\n\n',
+        formatTable(['variant', 'architecture', 'layers', 'samples', 'Tpat (ms)', 'Tarch (ms)', 'mean sparsity', 'latency CV'], variantRows(w), [false, false, true, true, true, true, true, true]) + '\n\n',
       );
     }
     if (!detailed) process.stdout.write('Use --workload NAME with simulate/sweep; see sw-scheduler/README.md for the latency model and statistics.\n');
@@ -266,15 +315,24 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
       .option('requests', { type: 'number', describe: 'number of generated requests (default 1000)', group: 'Requests:' })
       .option('seed', { type: 'number', describe: 'seed of the request generator (default 1)', group: 'Requests:' })
       .option('slo-mult', { type: 'number', describe: "SLO multiplier: deadline = arrival + Tarch * M (default: the trace's, or 10)", group: 'Requests:' })
-      .option('json', { type: 'string', describe: 'write metrics and per-request records of every policy to this JSON file', group: 'Output:' })
-      .option('trace-out', { type: 'string', describe: 'save the requests (generated or replayed) as a trace JSON', group: 'Output:' })
-      .option('decision-log', { type: 'string', describe: 'write every decision (time, ready set, chosen, P, score) as JSON lines', group: 'Output:' })
+      .option('json', { type: 'string', describe: 'write metrics and per-request records of every policy to this JSON file (- for standard output)', group: 'Output:' })
+      .option('trace-out', { type: 'string', describe: 'save the requests (generated or replayed) as a trace JSON file (- for standard output)', group: 'Output:' })
+      .option('decision-log', {
+        type: 'string',
+        describe: 'stream every decision (time, ready set, chosen, P, score) as JSON lines to this file (- for standard output); grows with the ready set, so overloaded runs write gigabytes',
+        group: 'Output:',
+      })
       .conflicts('trace', ['rate', 'load', 'requests', 'seed'])
       .conflicts('rate', 'load')
       .example('$0 simulate --workload cnn --rate 10 --requests 1000 --seed 1', 'all policies on a generated CNN trace')
-      .example('$0 simulate --trace t.json --policies dysta,sjf --json out.json', 'replay a trace') as unknown as Argv<SimulateArgs>,
-  handler: (args) => {
-    exitQuietlyOnBrokenPipe();
+      .example('$0 simulate --trace t.json --policies dysta,sjf --json out.json', 'replay a trace')
+      .epilog(OUTPUT_RULE_HELP) as unknown as Argv<SimulateArgs>,
+  handler: async (args) => {
+    // Every output is checked before any work, and the human-readable lines move to stderr when an
+    // output is standard output.
+    const outputs = { '--json': args.json, '--trace-out': args['trace-out'], '--decision-log': args['decision-log'] };
+    const text = textStream(outputs);
+    for (const [flag, path] of Object.entries(outputs)) if (path !== undefined) checkOutputFile(path, flag);
     checkPolicyArgs(args);
     const policies = parsePolicyList(args.policies);
     writeIgnoredOptionNotes(policies, args);
@@ -283,7 +341,7 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     let origin: string;
     if (args.trace !== undefined) {
       trace = readTraceFile(args.trace, workload);
-      origin = `trace ${args.trace} (${trace.requests.length} requests)`;
+      origin = `trace ${excerpt(args.trace)} (${trace.requests.length} requests)`;
     } else {
       const capacity = workloadCapacity(workload);
       if (args.load !== undefined) checkFinite('load', args.load, true);
@@ -295,34 +353,54 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
     }
     const sloMult = args['slo-mult'] ?? trace.sloMult;
     const compiled = compileTrace(workload, trace, sloMult);
-    if (args['trace-out']) writeTraceFile(args['trace-out'], { sloMult, requests: trace.requests });
+    const warnings = precisionWarnings(compiled);
 
     const report: SimulationReport = { policies: {} };
     const rows: string[][] = [];
-    const logLines: string[] = [];
-    for (const policy of policies) {
-      const onDecision = args['decision-log'] ? (d: DecisionRecord) => logLines.push(JSON.stringify({ policy: policy.name, ...d })) : undefined;
-      const predictor = predictorFor(policy, args.predictor, args['last-n'], args['fit-split']);
-      const result = simulate(compiled, policy, { params: policyParams(args), predictor, switchCost: args['switch-cost'], onDecision });
-      const metrics = computeMetrics(result);
-      const dispatchesPerRequest = result.dispatches / compiled.count;
-      report.policies[policy.name] = { ...metrics, dispatchesPerRequest, requests: requestRecords(result) };
-      rows.push([policy.name, metrics.violationRate.toFixed(4), metrics.antt.toFixed(3), metrics.stp.toFixed(2), dispatchesPerRequest.toFixed(3)]);
+    // The decision log is streamed as the simulation runs: memory stays bounded however many
+    // gigabytes it grows to (a 10000-request overloaded trace writes tens of GB for all policies).
+    const log: OutputStream | undefined = args['decision-log'] !== undefined ? openOutputStream(args['decision-log'], '--decision-log') : undefined;
+    let decisions = 0;
+    let logBytes = 0;
+    try {
+      for (const policy of policies) {
+        const onDecision = log
+          ? (d: DecisionRecord) => {
+              decisions++;
+              const line = JSON.stringify({ policy: policy.name, ...d }) + '\n';
+              logBytes += line.length;
+              log.write(line);
+            }
+          : undefined;
+        const predictor = predictorFor(policy, args.predictor, args['last-n'], args['fit-split']);
+        const result = simulate(compiled, policy, { params: policyParams(args), predictor, switchCost: args['switch-cost'], onDecision });
+        const metrics = computeMetrics(result);
+        warnings.push(...metricWarnings(policy.name, metrics));
+        const dispatchesPerRequest = result.dispatches / compiled.count;
+        report.policies[policy.name] = { ...metrics, dispatchesPerRequest, requests: requestRecords(result) };
+        rows.push([policy.name, metrics.violationRate.toFixed(4), metrics.antt.toFixed(3), metrics.stp.toFixed(2), dispatchesPerRequest.toFixed(3)]);
+        if (log && policies.length > 1) process.stderr.write(`simulate: ${policy.name} done; decision log so far: ${decisions} decisions, ${(logBytes / 1e6).toFixed(1)} MB\n`);
+      }
+      await log?.commit();
+    } catch (err) {
+      log?.abort();
+      throw err;
     }
     const switchNote = args['switch-cost'] > 0 ? `; switch cost ${args['switch-cost']} s` : '';
-    process.stdout.write(`workload ${workload.name}; ${origin}; SLO multiplier ${sloMult}${switchNote}\n`);
-    for (const note of regressionNotes(workload, policies, args)) process.stdout.write(`note: ${note}\n`);
-    process.stdout.write('\n');
-    process.stdout.write(formatTable(['policy', 'violation rate', 'ANTT', 'STP (inf/s)', 'dispatches/req'], rows, [false, true, true, true, true]) + '\n');
-    if (args.json) {
-      writeFileAtomic(args.json, JSON.stringify(report) + '\n');
-      process.stdout.write(`\nwrote ${args.json}\n`);
+    text.write(`workload ${workload.name}; ${origin}; SLO multiplier ${sloMult}${switchNote}\n`);
+    for (const note of regressionNotes(workload, policies, args)) text.write(`note: ${note}\n`);
+    for (const w of warnings) process.stderr.write(`warning: ${w}\n`);
+    text.write('\n');
+    text.write(formatTable(['policy', 'violation rate', 'ANTT', 'STP (inf/s)', 'dispatches/req'], rows, [false, true, true, true, true]) + '\n');
+    if (args.json !== undefined) {
+      await writeOutputFile(args.json, JSON.stringify(report) + '\n', '--json');
+      text.write(`\nwrote ${shownPath(args.json)}\n`);
     }
-    if (args['decision-log']) {
-      writeFileAtomic(args['decision-log'], logLines.join('\n') + '\n');
-      process.stdout.write(`wrote ${logLines.length} decisions to ${args['decision-log']}\n`);
+    if (log) text.write(`wrote ${decisions} decisions to ${shownPath(args['decision-log']!)}\n`);
+    if (args['trace-out'] !== undefined) {
+      await writeOutputFile(args['trace-out'], traceJson({ sloMult, requests: trace.requests }), '--trace-out');
+      text.write(`wrote trace ${shownPath(args['trace-out'])}\n`);
     }
-    if (args['trace-out']) process.stdout.write(`wrote trace ${args['trace-out']}\n`);
   },
 };
 
@@ -330,13 +408,29 @@ export const simulateCommand: CommandModule<object, SimulateArgs> = {
 // dysta sweep
 
 interface SweepArgs extends GridArgs {
-  seeds: string;
+  seeds: number;
+  'first-seed': number;
   out?: string;
 }
 
 export const DEFAULT_SWEEP_LOADS = '0.5,0.7,0.9,1.1,1.3';
 export const DEFAULT_SWEEP_SLO_MULTS = '2,4,6,8,10,12';
-export const DEFAULT_SWEEP_SEEDS = '1,2,3,4,5';
+export const DEFAULT_SWEEP_SEEDS = 5;
+export const DEFAULT_SWEEP_FIRST_SEED = 1;
+
+/**
+ * `--seeds N --first-seed S` -> [S, S+1, ..., S+N-1]. `--seeds` is a count in every command (sweep,
+ * study, cosim); a list such as `1,2,3` is refused by the CLI with the equivalent count.
+ */
+export function seedRange(count: number, first: number, least = 1): number[] {
+  if (!(Number.isInteger(count) && count >= least && count <= 100_000)) {
+    throw new SchedulerInputError(`--seeds must be a whole number from ${least} to 100000${least > 1 ? ` (intervals need ${least})` : ''}, got ${count}.`);
+  }
+  if (!(Number.isInteger(first) && first >= 0 && first + count - 1 <= 0x7fffffff)) {
+    throw new SchedulerInputError(`--first-seed must be a whole number >= 0 (and the last seed <= 2147483647), got ${first}.`);
+  }
+  return Array.from({ length: count }, (_, i) => first + i);
+}
 
 export function progressReporter(total: number, label = 'sweep'): { update: (done: number) => void; stop: () => void } {
   if (process.stderr.isTTY) {
@@ -370,19 +464,21 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .option('rates', { type: 'string', describe: 'arrival rates in requests/s, comma-separated (overrides --loads)', group: 'Sweep:' })
       .option('loads', { type: 'string', default: DEFAULT_SWEEP_LOADS, describe: 'arrival rates as fractions of the workload capacity', group: 'Sweep:' })
       .option('slo-mults', { type: 'string', default: DEFAULT_SWEEP_SLO_MULTS, describe: 'SLO multipliers, comma-separated', group: 'Sweep:' })
-      .option('seeds', { type: 'string', default: DEFAULT_SWEEP_SEEDS, describe: 'request-generator seeds, comma-separated', group: 'Sweep:' })
+      .option('seeds', { type: 'number', default: DEFAULT_SWEEP_SEEDS, describe: 'number of request-generator seeds (traces) per setting', group: 'Sweep:' })
+      .option('first-seed', { type: 'number', default: DEFAULT_SWEEP_FIRST_SEED, describe: 'seeds are first-seed, first-seed + 1, ...', group: 'Sweep:' })
       .option('requests', { type: 'number', default: 1000, describe: 'requests per trace', group: 'Sweep:' })
       .option('threads', { type: 'number', default: defaultThreadCount(), describe: 'worker threads (0 = run on the main thread)', group: 'Sweep:' })
-      .option('out', { type: 'string', describe: 'report folder (default reports/sweep-<workload>); replaced when the sweep succeeds', group: 'Output:' })
+      .option('out', { type: 'string', describe: 'report folder (default reports/sweep-<workload>); created, or replaced if dysta wrote it, when the sweep succeeds', group: 'Output:' })
       .example('$0 sweep --workload cnn --policies fcfs,sjf,sjf_sparse,prema,prema_sparse,planaria,sdrm3,sdrm3_sparse,dysta,dysta_naive,dysta_oracle', "the paper's CNN study: 5 loads x 6 SLO multipliers x 5 seeds x 11 policies")
-      .example('$0 sweep --workload attention --rates 100,150,200 --seeds 1,2 --out reports/att', 'a smaller custom sweep') as unknown as Argv<SweepArgs>,
+      .example('$0 sweep --workload attention --rates 100,150,200 --seeds 2 --out reports/att', 'a smaller custom sweep (seeds 1 and 2)')
+      .epilog(OUTPUT_RULE_HELP) as unknown as Argv<SweepArgs>,
   handler: async (args) => {
-    exitQuietlyOnBrokenPipe();
     checkPolicyArgs(args);
-    const seeds = parseNumberList('seeds', args.seeds, { integer: true });
+    const seeds = seedRange(args.seeds, args['first-seed']);
     const { config, workload, capacity } = gridConfig(args, seeds);
     const { rates, sloMults, policies } = config;
-    const out = args.out ?? `reports/sweep-${workload.name}`;
+    const out = reportTarget(args.out, 'sweep', workload.name);
+    checkReportTarget(out); // before the long work: an unwritable or foreign folder fails now, not after it
     const total = rates.length * sloMults.length * seeds.length;
     process.stderr.write(
       `sweep ${workload.name}: ${rates.length} rates x ${sloMults.length} SLO multipliers x ${seeds.length} seeds x ${policies.length} policies, ${args.requests} requests each, ${args.threads} threads\n`,
@@ -399,7 +495,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     // vega and vega-lite take ~0.5 s to load: only the sweep needs them.
     const { writeSweepReport } = await import('./report.ts');
     const files = await writeSweepReport(out, { config, workloadName: workload.name, capacity, points, elapsedSeconds, threads: args.threads });
-    process.stdout.write(`${points.length} points in ${elapsedSeconds.toFixed(1)} s; report in ${out}/ (${files.length} files, start with summary.md)\n`);
+    process.stdout.write(`${points.length} points in ${elapsedSeconds.toFixed(1)} s; report in ${out.dir}/ (${files.length} files, start with summary.md)\n`);
     for (const note of regressionNotes(workload, parsePolicyList(args.policies), args)) process.stdout.write(`note: ${note}\n`);
   },
 };
@@ -424,7 +520,9 @@ export function gridConfig(args: GridArgs, seeds: number[]): { config: SweepConf
   const rates = args.rates !== undefined ? parseNumberList('rates', args.rates, { positive: true }) : parseNumberList('loads', args.loads, { positive: true }).map((l) => l * capacity);
   const sloMults = parseNumberList('slo-mults', args['slo-mults'], { positive: true });
   if (!(Number.isInteger(args.requests) && args.requests >= 1)) throw new SchedulerInputError(`--requests must be a whole number >= 1, got ${args.requests}.`);
-  if (!(Number.isInteger(args.threads) && args.threads >= 0)) throw new SchedulerInputError(`--threads must be a whole number >= 0, got ${args.threads}.`);
+  if (!(Number.isInteger(args.threads) && args.threads >= 0 && args.threads <= maxThreads())) {
+    throw new SchedulerInputError(`--threads must be a whole number from 0 to ${maxThreads()} (this machine has ${availableParallelism()} cores), got ${args.threads}.`);
+  }
   const config: SweepConfig = {
     source,
     rates,

@@ -1,9 +1,10 @@
 // CSV import and export in the published artifact's format (ALGORITHMS.md section 1): a folder of
 // CSV files, one per variant (variant = file stem), flavour detected from the header. Every error
 // names the file, the line and the column, so a user can go straight to the bad cell.
-import { readdirSync, readFileSync, statSync, writeFileSync, mkdirSync, renameSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join, extname } from 'node:path';
 import { parse } from 'csv-parse/sync';
+import { excerpt, writeOutputDir } from '../output/index.ts';
 import { SchedulerInputError } from './errors.ts';
 import { sangerLayerLatency, SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
 import { buildWorkload, findLayerCountMismatch, type Flavour, type VariantTable, type Workload } from './workload.ts';
@@ -33,7 +34,7 @@ function parseNumberCell(raw: string | undefined, at: CellSource): number {
   const text = (raw ?? '').trim();
   const value = text === '' ? NaN : Number(text);
   if (!Number.isFinite(value)) {
-    throw new SchedulerInputError(`${where(at)}: '${raw ?? ''}' is not a number.`);
+    throw new SchedulerInputError(`${where(at)}: '${excerpt(raw ?? '', 60)}' is not a number.`);
   }
   return value;
 }
@@ -41,7 +42,7 @@ function parseNumberCell(raw: string | undefined, at: CellSource): number {
 function parseIndexCell(raw: string | undefined, at: CellSource): number {
   const value = parseNumberCell(raw, at);
   if (!Number.isInteger(value) || value < 0) {
-    throw new SchedulerInputError(`${where(at)}: '${raw}' is not a non-negative whole number.`);
+    throw new SchedulerInputError(`${where(at)}: '${excerpt(raw ?? '', 60)}' is not a non-negative whole number.`);
   }
   return value;
 }
@@ -76,7 +77,7 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
   try {
     rows = parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as typeof rows;
   } catch (err) {
-    throw new SchedulerInputError(`${file}: not valid CSV: ${(err as Error).message}`);
+    throw new SchedulerInputError(`${file}: not valid CSV: ${excerpt((err as Error).message, 200)}`);
   }
   if (rows.length === 0) throw new SchedulerInputError(`${file} line 1: the file is empty; expected a header row.`);
   const header = rows[0].record;
@@ -98,6 +99,11 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
   for (let r = 1; r < rows.length; r++) {
     const { record, info } = rows[r];
     const line = info.lines;
+    if (record.length !== header.length) {
+      throw new SchedulerInputError(
+        `${file} line ${line}: ${record.length} fields, but the header has ${header.length} (${header.join(', ')}); ${record.length > header.length ? 'remove the extra fields (a stray comma?)' : 'fill in the missing fields'}.`,
+      );
+    }
     const sample = parseIndexCell(record[iSample], cell(line, iSample));
     const layer = parseIndexCell(record[iLayer], cell(line, iLayer));
     const sparsityCell = parseNumberCell(record[iSparsity], cell(line, iSparsity));
@@ -196,24 +202,24 @@ export function importCsvFolder(dir: string, options: CsvImportOptions = {}): Wo
   return buildWorkload(options.name ?? basename(dir), flavour!, tables, dir);
 }
 
-/**
- * Write a workload as Eyeriss-flavour CSVs (sim_lat, overall-sparsity = S, batch-indx, layer-indx),
- * which represents any workload's tables exactly (numbers are written with full double precision).
- */
-export function exportCsvFolder(workload: Workload, dir: string): string[] {
-  mkdirSync(dir, { recursive: true });
-  const written: string[] = [];
-  for (const v of workload.variants) {
+/** The Eyeriss-flavour CSV files of a workload (file name -> text), one per variant. */
+export function csvFilesOf(workload: Workload): [string, string][] {
+  return workload.variants.map((v) => {
     const lines = ['sim_lat,overall-sparsity,batch-indx,layer-indx'];
     v.sampleIds.forEach((id, s) => {
       for (let l = 0; l < v.layers; l++) lines.push(`${v.latency[s * v.layers + l]},${v.sparsity[s * v.layers + l]},${id},${l}`);
     });
-    const path = join(dir, `${v.name}.csv`);
-    // Temp file then rename: an interrupted export never leaves a truncated CSV behind.
-    const tmp = `${path}.tmp-${process.pid}`;
-    writeFileSync(tmp, lines.join('\n') + '\n');
-    renameSync(tmp, path);
-    written.push(path);
-  }
-  return written;
+    return [`${v.name}.csv`, lines.join('\n') + '\n'];
+  });
+}
+
+/**
+ * Write a workload as Eyeriss-flavour CSVs (sim_lat, overall-sparsity = S, batch-indx, layer-indx),
+ * which represents any workload's tables exactly (numbers are written with full double precision).
+ * The folder follows the output rule (output/index.ts): created, or replaced only if dysta wrote it.
+ */
+export function exportCsvFolder(workload: Workload, dir: string, what = '--export-csv'): string[] {
+  const files = csvFilesOf(workload);
+  writeOutputDir(dir, files, 'workload-csv', what);
+  return files.map(([name]) => join(dir, name));
 }

@@ -3,6 +3,8 @@
 // and how to fix it.
 export class SchedulerInputError extends Error {
   readonly userError = true as const;
+  /** A usage or input error: CLI exit code 2. */
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'SchedulerInputError';

@@ -2,7 +2,8 @@
 // on stdout and a report folder (summary.md, rmse.csv, by-fraction.csv, error-vs-fraction.svg)
 // written atomically. Takes well under a second on the built-in zoo, plus ~0.5 s to load vega.
 import type { Argv, CommandModule } from 'yargs';
-import { exitQuietlyOnBrokenPipe, formatTable, workloadOptions, workloadSource, type WorkloadArgs } from './commands.ts';
+import { checkOutputFile, namesStandardOutput, writeOutputFile } from '../output/index.ts';
+import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, reportTarget, workloadOptions, workloadSource, type WorkloadArgs } from './commands.ts';
 import { SchedulerInputError } from './errors.ts';
 import { EVAL_FRACTIONS, evaluatePredictors, type PredictorEvaluation, type PredictorRow } from './predictor-eval.ts';
 import { DEFAULT_LAST_N_WINDOW } from './predictors.ts';
@@ -13,7 +14,7 @@ interface PredictorsArgs extends WorkloadArgs {
   'last-n': number;
   'fit-split': string;
   out?: string;
-  json: boolean;
+  json?: string;
 }
 
 const pct = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '-');
@@ -59,19 +60,22 @@ export const predictorsCommand: CommandModule<object, PredictorsArgs> = {
     workloadOptions(y)
       .option('last-n', { type: 'number', default: DEFAULT_LAST_N_WINDOW, describe: 'window of the last-n predictor (layers)' })
       .option('fit-split', { type: 'string', choices: FIT_SPLIT_NAMES, default: DEFAULT_FIT_SPLIT, describe: "regression's training split; samples it holds out are the ones evaluated ('all': in-sample)" })
-      .option('out', { type: 'string', describe: 'report folder (default reports/predictors-<workload>)' })
-      .option('json', { type: 'boolean', default: false, describe: 'print the whole evaluation as JSON instead of tables' })
+      .option('out', { type: 'string', describe: 'report folder (default reports/predictors-<workload>); created, or replaced if dysta wrote it', group: 'Output:' })
+      .option('json', { type: 'string', describe: 'also write the whole evaluation as JSON to this file (- for standard output, instead of the tables)', group: 'Output:' })
       .example('$0 predictors --workload attention', "where dysta's gamma * sum(E) goes wrong on Sanger's model")
-      .example('$0 predictors --csv-dir data/eyerissv2 --fit-split halves', 'your own tables, fitted on the other half') as unknown as Argv<PredictorsArgs>,
+      .example('$0 predictors --csv-dir data/eyerissv2 --fit-split halves', 'your own tables, fitted on the other half')
+      .epilog(OUTPUT_RULE_HELP) as unknown as Argv<PredictorsArgs>,
   handler: async (args) => {
-    exitQuietlyOnBrokenPipe();
     if (!(Number.isInteger(args['last-n']) && args['last-n'] >= 1)) throw new SchedulerInputError(`--last-n must be a whole number >= 1, got ${args['last-n']}.`);
+    if (args.json !== undefined) checkOutputFile(args.json, '--json');
     const workload = loadWorkload(workloadSource(args));
+    const out = reportTarget(args.out, 'predictors', workload.name);
+    checkReportTarget(out);
     const e = evaluatePredictors(workload, { lastN: args['last-n'], fitSplit: args['fit-split'] });
     const notes = regressionFallbacks(workload, args['fit-split']);
-    if (args.json) {
-      process.stdout.write(JSON.stringify({ ...e, notes }, null, 1) + '\n');
-    } else {
+    const jsonToStdout = args.json !== undefined && namesStandardOutput(args.json);
+    if (args.json !== undefined) await writeOutputFile(args.json, JSON.stringify({ ...e, notes }, null, 1) + '\n', '--json');
+    if (!jsonToStdout) {
       process.stdout.write(`workload ${workload.name}: RMSE in % of the variant's mean isolated latency, ${e.samplesEvaluated} ${e.heldOut ? 'held-out' : 'in-sample (split all)'} samples, regression split ${e.fitSplit}\n`);
       for (const n of notes) process.stdout.write(`note: ${n}\n`);
       process.stdout.write('\n' + formatTable(HEADER, e.rows.map(rowCells), HEADER.map((_, i) => i > 0)) + '\n\n');
@@ -80,17 +84,18 @@ export const predictorsCommand: CommandModule<object, PredictorsArgs> = {
       const perVariant = e.perVariant.map((v) => [v.variant, String(v.layers), ...v.rows.map((r) => pct(r.overall))]);
       process.stdout.write('per variant, overall RMSE (%):\n' + formatTable(header, perVariant, header.map((_, i) => i > 0)) + '\n');
     }
-    const out = args.out ?? `reports/predictors-${workload.name}`;
-    const { renderSvg, writeFolderAtomic, csvOf } = await import('./report.ts');
+    const { renderSvg, writeReportFolder, csvOf } = await import('./report.ts');
     const command = `dysta predictors ${process.argv.slice(3).join(' ')}`.trim();
     const rmseRows = [{ variant: 'all', layers: '', samples: e.samplesEvaluated, rows: e.rows }, ...e.perVariant].flatMap((v) => v.rows.map((r) => ({ variant: v.variant, predictor: r.predictor, overall: r.overall, afterFirstLayer: r.afterFirstLayer, at25: r.at25, at50: r.at50, at75: r.at75 })));
-    const files = writeFolderAtomic(out, {
+    const files = writeReportFolder(out, {
       'summary.md': summary(e, notes, command),
       'rmse.csv': csvOf(rmseRows),
       'by-fraction.csv': csvOf(e.byFraction),
       // eslint-disable-next-line @typescript-eslint/no-explicit-any
       'error-vs-fraction.svg': await renderSvg(errorCurveSpec(e) as any),
-    });
-    if (!args.json) process.stdout.write(`\nreport in ${out}/ (${files.length} files: summary.md, rmse.csv, by-fraction.csv, error-vs-fraction.svg)\n`);
+    }, 'predictors-report');
+    const text = jsonToStdout ? process.stderr : process.stdout;
+    if (args.json !== undefined && !jsonToStdout) text.write(`\nwrote ${args.json}`);
+    text.write(`\nreport in ${out.dir}/ (${files.length} files: summary.md, rmse.csv, by-fraction.csv, error-vs-fraction.svg)\n`);
   },
 };

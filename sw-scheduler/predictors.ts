@@ -32,6 +32,24 @@ export interface PredictorDefinition {
   create(tasks: TaskTable, capacity: number, context?: PredictorContext): PredictorState;
 }
 
+/** No monitor: gamma stays 1, P = sum(E) of the profile (what a monitor policy does without the monitor hardware). */
+const none: PredictorDefinition = {
+  name: 'none',
+  description: 'no monitor: gamma stays 1, P = the profile\'s remaining latency (to measure what the monitor adds)',
+  create(tasks) {
+    const { gamma, predicted, estRemaining } = tasks;
+    return {
+      admit(task) {
+        gamma[task] = 1;
+        predicted[task] = estRemaining[task];
+      },
+      observe(task) {
+        predicted[task] = estRemaining[task];
+      },
+    };
+  },
+};
+
 /** ALGORITHMS.md: gamma = mean of all measured ratios (running sum, left to right, divided by k). */
 const average: PredictorDefinition = {
   name: 'average',
@@ -99,7 +117,7 @@ function lastN(window: number): PredictorDefinition {
   };
 }
 
-export const PREDICTOR_NAMES = ['average', 'last', 'last-n', 'regression'] as const;
+export const PREDICTOR_NAMES = ['average', 'last', 'last-n', 'regression', 'none'] as const;
 export type PredictorName = (typeof PREDICTOR_NAMES)[number];
 export const DEFAULT_LAST_N_WINDOW = 3;
 
@@ -115,6 +133,8 @@ export function getPredictor(name: string, window = DEFAULT_LAST_N_WINDOW, fitSp
       return lastN(window);
     case 'regression':
       return regressionPredictor(fitSplit);
+    case 'none':
+      return none;
     default:
       throw new SchedulerInputError(`unknown predictor '${name}'; choose one of ${PREDICTOR_NAMES.join(', ')}.`);
   }

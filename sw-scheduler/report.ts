@@ -1,11 +1,12 @@
 // The sweep report folder: summary.md (settings, ranking, tables), points.csv / points.json (every
 // point), means.csv (per setting, mean over seeds) and SVG plots rendered headless by vega-lite.
-// Everything is written to a temporary sibling folder first and renamed into place at the end, so a
-// failed run never leaves a half-written report.
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+// The folder follows the one output rule (output/index.ts): written to a temporary sibling and swapped
+// in whole, so a failed run never leaves a half-written report, and an existing folder is replaced
+// only if dysta wrote it.
+import { join } from 'node:path';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { writeOutputDir } from '../output/index.ts';
 import { policyColor } from './plot-style.ts';
 import { meanOverSeeds, type SettingMean, type SweepConfig, type SweepPoint } from './sweep.ts';
 
@@ -78,11 +79,16 @@ export function tradeoffChart(values: SettingMean[]): TopLevelSpec {
 
 export const fmt = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : String(x));
 
+/** CSV with a header from the first row's keys; a field with a comma, quote or line break is quoted (RFC 4180). */
 export function csvOf(rows: readonly object[]): string {
   if (rows.length === 0) return '';
   const columns = Object.keys(rows[0]);
-  const lines = [columns.join(',')];
-  for (const r of rows) lines.push(columns.map((c) => String((r as Record<string, unknown>)[c])).join(','));
+  const field = (v: unknown) => {
+    const s = v === undefined ? '' : String(v);
+    return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  };
+  const lines = [columns.map(field).join(',')];
+  for (const r of rows) lines.push(columns.map((c) => field((r as Record<string, unknown>)[c])).join(','));
   return lines.join('\n') + '\n';
 }
 
@@ -153,32 +159,21 @@ export function describeSettings(config: SweepConfig): string {
     .join('; ');
 }
 
-/** Write files into a folder atomically (temp sibling folder, then rename; an existing one is replaced). */
-export function writeFolderAtomic(outDir: string, files: Record<string, string>): string[] {
-  const parent = dirname(outDir);
-  mkdirSync(parent, { recursive: true });
-  const tmp = join(parent, `.${basename(outDir)}.tmp-${process.pid}`);
-  rmSync(tmp, { recursive: true, force: true });
-  try {
-    mkdirSync(tmp);
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(tmp, name), text);
-    if (existsSync(outDir)) {
-      const old = join(parent, `.${basename(outDir)}.old-${process.pid}`);
-      renameSync(outDir, old);
-      renameSync(tmp, outDir);
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(tmp, outDir);
-    }
-  } catch (err) {
-    rmSync(tmp, { recursive: true, force: true });
-    throw err;
-  }
-  return Object.keys(files).map((f) => join(outDir, f));
+/** Where a report folder goes and how it is named in messages (`--out`). */
+export interface ReportTarget {
+  readonly dir: string;
+  /** The folder was not given (reports/<kind>-<workload>): its parent `reports/` may be created. */
+  readonly isDefault: boolean;
 }
 
-/** Write the report folder atomically (temp folder, then rename; an existing folder is replaced). */
-export async function writeSweepReport(outDir: string, input: ReportInput): Promise<string[]> {
+/** Writes a report folder by the output rule; returns the paths of the files written. */
+export function writeReportFolder(target: ReportTarget, files: Record<string, string>, kind: string): string[] {
+  writeOutputDir(target.dir, Object.entries(files), kind, '--out', { parents: target.isDefault });
+  return Object.keys(files).map((f) => join(target.dir, f));
+}
+
+/** Write the sweep's report folder (see the header for the rule). */
+export async function writeSweepReport(target: ReportTarget, input: ReportInput): Promise<string[]> {
   const means = meanOverSeeds(input.config, input.points);
   const files: Record<string, string> = {
     'summary.md': markdownSummary(input, means),
@@ -190,5 +185,5 @@ export async function writeSweepReport(outDir: string, input: ReportInput): Prom
     'violation-vs-slo.svg': await renderSvg(lineChart(means, 'violationRate', 'sloMult', 'rate', 'SLO violation rate vs SLO multiplier')),
     'tradeoff.svg': await renderSvg(tradeoffChart(means)),
   };
-  return writeFolderAtomic(outDir, files);
+  return writeReportFolder(target, files, 'sweep-report');
 }

@@ -1,9 +1,11 @@
 // Requests and traces (ALGORITHMS.md section 2): Poisson generation from a seed, trace files in
 // JSON with validation, and the compiled form the engine runs on (variant and sample resolved to
 // indices once, so the 11 policies of a point share one compiled trace).
-import { readFileSync, writeFileSync, renameSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
 import { z } from 'zod';
+import { InputError, parseJsonStrict } from '../input/index.ts';
+import { excerpt, writeOutputFile } from '../output/index.ts';
 import { SchedulerInputError } from './errors.ts';
 import type { Workload } from './workload.ts';
 
@@ -108,7 +110,7 @@ export function parseTrace(value: unknown, workload: Workload, source: string): 
     const issue = result.error.issues[0];
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw new SchedulerInputError(
-      `${source}: ${path || 'top level'}: ${issue.message}. A trace is {"sloMult": 10, "requests": [{"arrival": 0.0123, "variant": "...", "sample": 17, "priority": 3}, ...]}.`,
+      `${source}: ${path || 'top level'}: ${excerpt(issue.message, 200)}. A trace is {"sloMult": 10, "requests": [{"arrival": 0.0123, "variant": "...", "sample": 17, "priority": 3}, ...]}.`,
     );
   }
   const { sloMult, requests } = result.data;
@@ -121,12 +123,12 @@ export function parseTrace(value: unknown, workload: Workload, source: string): 
     if (!v) {
       const names = workload.variants.map((x) => x.name);
       throw new SchedulerInputError(
-        `${source}: requests[${i}].variant '${r.variant}' is not in workload '${workload.name}' (variants: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', ...' : ''}).`,
+        `${source}: requests[${i}].variant '${excerpt(r.variant, 60)}' is not in workload '${workload.name}' (variants: ${names.slice(0, 12).join(', ')}${names.length > 12 ? ', ...' : ''}).`,
       );
     }
     if (!v.sampleIndexById.has(r.sample)) {
       throw new SchedulerInputError(
-        `${source}: requests[${i}].sample ${r.sample} does not exist for '${r.variant}' (its samples are ${v.sampleIds[0]}..${v.sampleIds[v.sampleIds.length - 1]}, ${v.sampleIds.length} in all).`,
+        `${source}: requests[${i}].sample ${r.sample} does not exist for '${excerpt(r.variant, 60)}' (its samples are ${v.sampleIds[0]}..${v.sampleIds[v.sampleIds.length - 1]}, ${v.sampleIds.length} in all).`,
       );
     }
     if (r.arrival < previous) {
@@ -142,23 +144,26 @@ export function readTraceFile(path: string, workload: Workload): Trace {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new SchedulerInputError(`cannot read trace ${path}: ${(err as Error).message}`);
+    throw new SchedulerInputError(`cannot read trace ${excerpt(path)}: ${excerpt((err as Error).message, 200)}`);
   }
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonStrict(text, excerpt(path));
   } catch (err) {
-    throw new SchedulerInputError(`${path}: not valid JSON: ${(err as Error).message}`);
+    if (err instanceof InputError) throw new SchedulerInputError(err.message);
+    throw err;
   }
-  return parseTrace(json, workload, path);
+  return parseTrace(json, workload, excerpt(path));
 }
 
-/** Write a trace as JSON (temp file then rename, so a failure never leaves half a file). */
-export function writeTraceFile(path: string, trace: Trace): void {
-  const text = JSON.stringify({ sloMult: trace.sloMult, requests: trace.requests.map((r) => ({ arrival: r.arrival, variant: r.variant, sample: r.sample, priority: r.priority })) }, null, 1);
-  const tmp = `${path}.tmp-${process.pid}`;
-  writeFileSync(tmp, text + '\n');
-  renameSync(tmp, path);
+/** The trace file format: {"sloMult", "requests": [{arrival, variant, sample, priority}, ...]}. */
+export function traceJson(trace: Trace): string {
+  return JSON.stringify({ sloMult: trace.sloMult, requests: trace.requests.map((r) => ({ arrival: r.arrival, variant: r.variant, sample: r.sample, priority: r.priority })) }, null, 1) + '\n';
+}
+
+/** Writes a trace as JSON by the output rule (atomic for a regular file; `-` is stdout). */
+export async function writeTraceFile(path: string, trace: Trace, what = '--trace-out'): Promise<void> {
+  await writeOutputFile(path, traceJson(trace), what);
 }
 
 /** Resolve a (validated) trace against the workload. `sloMult` overrides the trace's own. */

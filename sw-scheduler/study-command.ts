@@ -5,7 +5,8 @@
 // points.csv and SVG plots. Default size: 3 loads x 6 SLO multipliers x 20 seeds x 1000 requests x 13
 // policies (360 traces), about 25-40 s on this 2-core machine (README: 37.9 s CNN, 22.1 s attention).
 import type { Argv, CommandModule } from 'yargs';
-import { exitQuietlyOnBrokenPipe, formatTable, gridConfig, policyOptions, progressReporter, regressionNotes, workloadOptions, type GridArgs } from './commands.ts';
+import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, gridConfig, policyOptions, progressReporter, regressionNotes, reportTarget, seedRange, workloadOptions, type GridArgs } from './commands.ts';
+import type { ReportTarget } from './report.ts';
 import { SchedulerInputError } from './errors.ts';
 import { policyColor } from './plot-style.ts';
 import { parsePolicyList, POLICY_NAMES } from './policies/index.ts';
@@ -146,9 +147,9 @@ function diffChart(analysis: StudyAnalysis, capacity: number, policies: readonly
 // Loaded with the report (vega is slow to import); set in the handler.
 let reportHelpers: typeof import('./report.ts') | undefined;
 
-export async function writeStudyReport(outDir: string, input: StudyReportInput): Promise<string[]> {
+export async function writeStudyReport(target: ReportTarget, input: StudyReportInput): Promise<string[]> {
   reportHelpers ??= await import('./report.ts');
-  const { renderSvg, lineChart, tradeoffChart, csvOf, writeFolderAtomic } = reportHelpers;
+  const { renderSvg, lineChart, tradeoffChart, csvOf, writeReportFolder } = reportHelpers;
   const means = meanOverSeeds(input.config, input.points);
   const shown = input.config.policies.filter((p) => !POLICY_NAMES.includes(p) || p === 'dysta_oracle');
   /* eslint-disable @typescript-eslint/no-explicit-any */
@@ -161,7 +162,7 @@ export async function writeStudyReport(outDir: string, input: StudyReportInput):
     'tradeoff.svg': await renderSvg(tradeoffChart(means)),
     'diff-vs-dysta.svg': await renderSvg(diffChart(input.analysis, input.capacity, shown) as any),
   };
-  return writeFolderAtomic(outDir, files);
+  return writeReportFolder(target, files, 'study-report');
 }
 
 export const studyCommand: CommandModule<object, StudyArgs> = {
@@ -176,22 +177,19 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
       .option('first-seed', { type: 'number', default: DEFAULT_STUDY_FIRST_SEED, describe: 'seeds are first-seed, first-seed + 1, ... (fresh: not the sweep defaults 1-5)', group: 'Study:' })
       .option('requests', { type: 'number', default: 1000, describe: 'requests per trace', group: 'Study:' })
       .option('threads', { type: 'number', default: defaultThreadCount(), describe: 'worker threads (0 = run on the main thread)', group: 'Study:' })
-      .option('out', { type: 'string', describe: 'report folder (default reports/study-<workload>); replaced when the study succeeds', group: 'Output:' })
+      .option('out', { type: 'string', describe: 'report folder (default reports/study-<workload>); created, or replaced if dysta wrote it, when the study succeeds', group: 'Output:' })
       .example('$0 study --workload cnn', '3 loads x 6 SLO multipliers x 20 seeds, all 13 policies')
-      .example('$0 study --workload attention --seeds 10 --switch-cost 0.0002', 'with a context-switch cost of 0.2 ms') as unknown as Argv<StudyArgs>,
+      .example('$0 study --workload attention --seeds 10 --switch-cost 0.0002', 'with a context-switch cost of 0.2 ms')
+      .epilog(OUTPUT_RULE_HELP) as unknown as Argv<StudyArgs>,
   handler: async (args) => {
-    exitQuietlyOnBrokenPipe();
-    if (!(Number.isInteger(args.seeds) && args.seeds >= 2)) throw new SchedulerInputError(`--seeds must be a whole number >= 2 (intervals need two), got ${args.seeds}.`);
-    if (!(Number.isInteger(args['first-seed']) && args['first-seed'] >= 0 && args['first-seed'] + args.seeds - 1 <= 0x7fffffff)) {
-      throw new SchedulerInputError(`--first-seed must be a whole number >= 0 (and the last seed <= 2147483647), got ${args['first-seed']}.`);
-    }
+    const seeds = seedRange(args.seeds, args['first-seed'], 2);
     const policies = parsePolicyList(args.policies).map((p) => p.name);
     if (!policies.includes(STUDY_BASELINE) || !policies.some((p) => POLICY_NAMES.includes(p))) {
       throw new SchedulerInputError(`--policies must include '${STUDY_BASELINE}' (the reference of the paired differences).`);
     }
-    const seeds = Array.from({ length: args.seeds }, (_, i) => args['first-seed'] + i);
     const { config, workload, capacity } = gridConfig(args, seeds);
-    const out = args.out ?? `reports/study-${workload.name}`;
+    const out = reportTarget(args.out, 'study', workload.name);
+    checkReportTarget(out); // before the long work: an unwritable or foreign folder fails now, not after it
     const total = config.rates.length * config.sloMults.length * seeds.length;
     process.stderr.write(
       `study ${workload.name}: ${config.rates.length} rates x ${config.sloMults.length} SLO multipliers x ${seeds.length} seeds x ${policies.length} policies, ${args.requests} requests each, ${args.threads} threads\n`,
@@ -230,6 +228,6 @@ export const studyCommand: CommandModule<object, StudyArgs> = {
     const header = ['policy', 'violation', 'ANTT', 'ANTT/dysta', 'disp/req', 'vio - dysta [95% CI]', 'vio - best published [95% CI]', 'settings < dysta', 'settings < best published'];
     process.stdout.write(formatTable(header, rows, header.map((_, i) => i > 0)) + '\n\n');
     process.stdout.write('95% CI: t-interval of paired per-seed differences (averaged over settings per seed).\n');
-    process.stdout.write(`report in ${out}/ (${files.length} files, start with summary.md)\n`);
+    process.stdout.write(`report in ${out.dir}/ (${files.length} files, start with summary.md)\n`);
   },
 };

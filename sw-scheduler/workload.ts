@@ -139,6 +139,13 @@ export function buildWorkload(name: string, flavour: Flavour, tables: readonly V
       sumTotals += trueSuffix[s * (layers + 1)];
     }
     const Tpat = sumTotals / samples;
+    // Seconds so large that sums overflow (or so small that 1/T does) would turn every metric into
+    // Infinity or 0 without a word: refuse them here, where the variant can be named.
+    if (!(Number.isFinite(sumTotals) && Lpat.every(Number.isFinite) && Number.isFinite(1 / Tpat))) {
+      throw new SchedulerInputError(
+        `${source}: variant '${table.name}': its layer latencies (seconds) are so ${Number.isFinite(sumTotals) ? 'small' : 'large'} that their sums ${Number.isFinite(sumTotals) ? 'underflow' : 'overflow'} in double precision (mean isolated latency ${Tpat} s); check the unit of the latency column.`,
+      );
+    }
     const avgDensity = new Float64Array(layers);
     for (let l = 0; l < layers; l++) avgDensity[l] = 1 - Savg[l];
     const patSuffix = new Float64Array(layers + 1);

@@ -18,8 +18,8 @@ export function tempDir(prefix = 'dysta-test-'): string {
 }
 
 /** Runs `dysta ...args`; never throws, returns exit code and output. */
-export async function runCli(args: string[], opts: { cwd?: string } = {}) {
-  const r = await execa('node', [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, reject: false });
+export async function runCli(args: string[], opts: { cwd?: string; env?: Record<string, string> } = {}) {
+  const r = await execa('node', [BIN, ...args], { cwd: opts.cwd ?? PROJECT_ROOT, reject: false, ...(opts.env ? { env: opts.env } : {}) });
   return { exitCode: r.exitCode ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
 

@@ -117,6 +117,8 @@ export async function runOnSimulator<S extends OpenSimulator, C extends PlannedC
     onCase: (r: CaseResult) => void;
     /** After a failed case, before the next (e.g. a reset). */
     afterFailure?: (sim: S) => Promise<void>;
+    /** Skip the cases after the first failure (a mutation run). */
+    stopAfterFailure?: boolean;
   },
 ): Promise<CaseResult[]> {
   let sim: S;
@@ -126,18 +128,36 @@ export async function runOnSimulator<S extends OpenSimulator, C extends PlannedC
     return unopened(suite, cases, unit, err, o.onCase);
   }
   const results: CaseResult[] = [];
+  let stopped: string | undefined;
   try {
     for (const c of cases) {
+      if (stopped) {
+        const r = skipped(suite, c, unit, `not run: stopped after the first failure (${stopped})`);
+        results.push(r);
+        o.onCase(r);
+        continue;
+      }
       const result = await runCase(suite, c, unit, sim.session, () => o.run(sim, c), async () => {
         await sim.close().catch(() => {});
         sim = await o.open();
       });
       results.push(result);
       o.onCase(result);
+      if (o.stopAfterFailure && (result.status === 'fail' || result.status === 'error')) stopped = c.name;
       if (result.status === 'fail' && o.afterFailure) await o.afterFailure(sim).catch(() => {});
     }
   } finally {
     await sim.close();
   }
   return results;
+}
+
+/** Fails the case (a Mismatch) unless `actual === expected`. */
+export function expectEqual<T extends bigint | number | string | boolean>(actual: T, expected: T, what: string): void {
+  if (actual !== expected) throw new Mismatch(`${what}: RTL ${String(actual)}, expected ${String(expected)}`);
+}
+
+/** Fails the case (a Mismatch) with `what` unless `cond`. */
+export function check(cond: boolean, what: string): void {
+  if (!cond) throw new Mismatch(what);
 }

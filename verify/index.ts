@@ -14,6 +14,6 @@ export { planScheduler } from './scheduler.ts';
 export { TRACE_DEFAULTS, defaultTraceSources, planTrace, prepareTraces, workloadForTraceFile } from './trace.ts';
 export type { PreparedTrace, TraceSource } from './trace.ts';
 export { SMALL_SYSTEM, planSystem } from './system.ts';
-export { SelectionError, runRegression, selectCases } from './regression.ts';
+export { SelectionError, mergeResults, runRegression, selectCases } from './regression.ts';
 export type { RegressionOptions, RegressionResult, SuiteSummary } from './regression.ts';
 export { caseLine, failureReport, jsonReport, junitXml, summaryTable } from './report.ts';

@@ -5,10 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { HwConfig } from '../hwgen/index.ts';
-import { SUITE_NAMES, type CaseResult, type PlannedSuite, type SuiteName } from './types.ts';
+import { SUITE_NAMES, type CaseResult, type Instrument, type PlannedSuite, type SuiteName } from './types.ts';
 
 export interface SuiteSummary {
   suite: SuiteName;
+  /** The pass, when not the normal one (an X-pessimism pass). */
+  pass?: string;
   cases: number;
   passed: number;
   failed: number;
@@ -38,6 +40,12 @@ export interface RegressionOptions {
   waveFor?: (suite: SuiteName, name: string) => string | undefined;
   progress?: (line: string) => void;
   onCase?: (result: CaseResult) => void;
+  /** Coverage, X values, held inputs, timeout (see Instrument); none by default. */
+  instrument?: Instrument;
+  /** A label for the results of this run (`X seed 1`). */
+  pass?: string;
+  /** Stop each suite at its first failing case. */
+  stopAfterFailure?: boolean;
 }
 
 /** Error for a case selection that names no case (a usage error, exit code 2). */
@@ -63,13 +71,14 @@ export function selectCases(suites: readonly PlannedSuite[], only: readonly stri
   return selected;
 }
 
-export function summarise(suite: PlannedSuite, results: readonly CaseResult[], wallSeconds: number): SuiteSummary {
+export function summarise(suite: PlannedSuite, results: readonly CaseResult[], wallSeconds: number, pass?: string): SuiteSummary {
   const n = (status: CaseResult['status']) => results.filter((r) => r.status === status).length;
   const failed = n('fail');
   const errors = n('error');
   const skippedCount = n('skipped');
   return {
     suite: suite.suite,
+    ...(pass ? { pass } : {}),
     cases: results.length,
     passed: n('pass'),
     failed,
@@ -94,22 +103,37 @@ export async function runRegression(o: RegressionOptions): Promise<RegressionRes
       const chosen = selected.get(suite.suite)!;
       if (!chosen.size) continue;
       const t0 = performance.now();
-      const results = await suite.run(
-        {
-          rtlDir: o.rtlDir,
-          config: o.config,
-          workDir,
-          waveFor: o.waveFor ?? (() => undefined),
-          progress: o.progress ?? (() => {}),
-          onCase: o.onCase ?? (() => {}),
-        },
-        chosen,
-      );
+      const label = (r: CaseResult): CaseResult => (o.pass ? { ...r, pass: o.pass } : r);
+      const results = (
+        await suite.run(
+          {
+            rtlDir: o.rtlDir,
+            config: o.config,
+            workDir,
+            waveFor: o.waveFor ?? (() => undefined),
+            progress: o.progress ?? (() => {}),
+            onCase: (r) => o.onCase?.(label(r)),
+            instrument: o.instrument ?? {},
+            stopAfterFailure: o.stopAfterFailure ?? false,
+          },
+          chosen,
+        )
+      ).map(label);
       cases.push(...results);
-      suites.push(summarise(suite, results, (performance.now() - t0) / 1000));
+      suites.push(summarise(suite, results, (performance.now() - t0) / 1000, o.pass));
     }
   } finally {
     rmSync(workDir, { recursive: true, force: true });
   }
   return { cases, suites, wallSeconds: (performance.now() - started) / 1000, passed: cases.every((c) => c.status === 'pass' || c.status === 'skipped') };
+}
+
+/** Several runs (a normal pass and X-pessimism passes) as one result, for the summary and the reports. */
+export function mergeResults(results: readonly RegressionResult[]): RegressionResult {
+  return {
+    cases: results.flatMap((r) => r.cases),
+    suites: results.flatMap((r) => r.suites),
+    wallSeconds: results.reduce((a, r) => a + r.wallSeconds, 0),
+    passed: results.every((r) => r.passed),
+  };
 }

@@ -14,7 +14,7 @@ const STATUS = { pass: 'ok  ', fail: 'FAIL', error: 'ERR ', skipped: 'skip' } as
 
 /** The line printed as soon as a case finishes. */
 export function caseLine(r: CaseResult): string {
-  const id = `${r.suite}/${r.name}`.padEnd(30);
+  const id = `${r.suite}/${r.name}${r.pass ? ` [${r.pass}]` : ''}`.padEnd(30);
   if (r.status === 'skipped') return `${STATUS.skipped} ${id} ${r.message ?? ''}`;
   const figures = `${thousands(r.checked).padStart(7)} ${r.unit.padEnd(9)} ${seconds(r.wallSeconds).padStart(8)}`;
   return `${STATUS[r.status]} ${id} ${figures}${r.message ? `  ${r.message}` : ''}`;
@@ -24,7 +24,7 @@ export function caseLine(r: CaseResult): string {
 export function summaryTable(result: RegressionResult): string {
   const head = ['suite', 'cases', 'checked', 'simulated cycles', 'wall time', 'result'];
   const row = (s: SuiteSummary) => [
-    s.suite,
+    s.pass ? `${s.suite} (${s.pass})` : s.suite,
     s.skipped ? `${s.cases} (${s.skipped} skipped)` : String(s.cases),
     `${thousands(s.checked)} ${s.unit}`,
     thousands(s.simCycles),
@@ -69,15 +69,15 @@ export function junitXml(result: RegressionResult, o: { timestamp: Date; rerun: 
   const skipped = result.cases.filter((c) => c.status === 'skipped').length;
   out.push(`<testsuites name="dysta cosim" tests="${result.cases.length}" failures="${failures}" errors="${errors}" skipped="${skipped}" time="${result.wallSeconds.toFixed(3)}">`);
   for (const s of result.suites) {
-    const cases = result.cases.filter((c) => c.suite === s.suite);
-    out.push(`  <testsuite name="${xml(s.suite)}" tests="${cases.length}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped}" time="${s.wallSeconds.toFixed(3)}" timestamp="${o.timestamp.toISOString().replace(/\.\d+Z$/, '')}">`);
+    const cases = result.cases.filter((c) => c.suite === s.suite && c.pass === s.pass);
+    out.push(`  <testsuite name="${xml(s.pass ? `${s.suite} (${s.pass})` : s.suite)}" tests="${cases.length}" failures="${s.failed}" errors="${s.errors}" skipped="${s.skipped}" time="${s.wallSeconds.toFixed(3)}" timestamp="${o.timestamp.toISOString().replace(/\.\d+Z$/, '')}">`);
     if (o.properties) {
       out.push('    <properties>');
       for (const [k, v] of Object.entries(o.properties)) out.push(`      <property name="${xml(k)}" value="${xml(v)}"/>`);
       out.push('    </properties>');
     }
     for (const c of cases) {
-      const open = `    <testcase classname="dysta.cosim.${xml(c.suite)}" name="${xml(c.name)}" time="${c.wallSeconds.toFixed(3)}"`;
+      const open = `    <testcase classname="dysta.cosim.${xml(c.suite)}${c.pass ? `.${xml(c.pass.replace(/\s+/g, '-'))}` : ''}" name="${xml(c.name)}" time="${c.wallSeconds.toFixed(3)}"`;
       const out1: string[] = [];
       if (c.status === 'skipped') out1.push(`      <skipped message="${xml(c.message ?? '')}"/>`);
       else if (c.status === 'fail' || c.status === 'error') {
@@ -99,6 +99,7 @@ export function jsonReport(result: RegressionResult, o: { seed: number; command:
   const cases = result.cases.map((c) => ({
     suite: c.suite,
     name: c.name,
+    ...(c.pass ? { pass: c.pass } : {}),
     result: c.status,
     about: c.about,
     checked: c.checked,

@@ -4,7 +4,7 @@
 // independent of the golden model: they say the case exercised what it is named after (a full
 // table, refusals, a tie decided by admission order...) and that every decision took the minimum
 // of the scores the RTL reported, ties to the earliest admission.
-import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
+import type { SchedScript, SchedulerSim, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 import { minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
@@ -20,6 +20,12 @@ export interface SchedulerCase {
   evStall?: number;
   /** Independent checks of the RTL's log; returns what is wrong, or undefined. */
   check?: (lines: readonly string[]) => string | undefined;
+  /** Checks of documented numbers on the RTL's log (verify/scheduler-literal.ts); throws Mismatch. */
+  verify?: (lines: readonly string[]) => void;
+  /** The log must also show the README's decision timing, as literals (no event stalls). */
+  timed?: boolean;
+  /** A cycle-level case of its own instead of a script (verify/scheduler-contract.ts). */
+  run?: (sim: SchedulerSim) => Promise<{ checked: number; simCycles: number }>;
 }
 
 export interface ParsedDecision {
@@ -96,14 +102,18 @@ export function uniformVariant(cfg: SchedulerConfig, index: number, layers: numb
 }
 
 /**
- * Clamps a script's table values to the configured widths (suffix sums to latencyWidth), so that a
- * generated scenario stays a valid host program on a narrow configuration. Default widths hold them.
+ * Clamps a script's values to the configured widths (suffix sums to latencyWidth, penalty scales,
+ * non-zero counts), so that a case stays a valid host program on a narrow configuration. The
+ * default widths hold them unchanged.
  */
 export function fitScript(cfg: SchedulerConfig, script: SchedScript): SchedScript {
   const f = schedulerFormats(cfg);
-  const lat = maxOf(f.latencyWidth);
-  const clamp = (x: bigint) => (x > lat ? lat : x);
-  return { ...script, variants: script.variants.map((v) => ({ ...v, suffix0: clamp(v.suffix0), layers: v.layers.map((l) => ({ ...l, suffixNext: clamp(l.suffixNext) })) })) };
+  const fit = (x: bigint, width: number) => (x > maxOf(width) ? maxOf(width) : x);
+  return {
+    ...script,
+    variants: script.variants.map((v) => ({ ...v, suffix0: fit(v.suffix0, f.latencyWidth), layers: v.layers.map((l) => ({ ...l, suffixNext: fit(l.suffixNext, f.latencyWidth) })) })),
+    requests: script.requests.map((r) => ({ ...r, scale: fit(r.scale, f.penaltyScaleWidth), deadline: fit(r.deadline, f.timeWidth), layers: r.layers.map((l) => ({ ...l, nnz: fit(l.nnz, f.nnzWidth) })) })),
+  };
 }
 
 function request(arrival: bigint, variant: ScriptVariant, f: ReturnType<typeof schedulerFormats>, o: { deadline: bigint; scale: bigint; cycles: (l: number) => bigint; nnz: (l: number) => bigint }): ScriptRequest {
@@ -126,9 +136,9 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
 
   const random = (k: number, options: Omit<ScenarioOptions, 'seed'>) => fitScript(cfg, randomScenario(cfg, { seed: seed(k), lanes: o.lanes, ...options }));
   for (let k = 1; k <= 3; k++) {
-    cases.push({ name: `random-${k}`, about: 'random arrivals (bursts, idle gaps), deadlines, penalty scales and non-zero counts', script: random(k, { requests: 250 }) });
+    cases.push({ name: `random-${k}`, about: 'random arrivals (bursts, idle gaps), deadlines, penalty scales and non-zero counts', script: random(k, { requests: 250 }), timed: true });
   }
-  cases.push({ name: 'random-busy', about: 'random scenario at a high arrival rate: the queue stays long', script: random(4, { requests: 250, meanGap: Number(min) / 2 }) });
+  cases.push({ name: 'random-busy', about: 'random scenario at a high arrival rate: the queue stays long', script: random(4, { requests: 250, meanGap: Number(min) / 2 }), timed: true });
 
   {
     // Request 0 has two layers; during its first all other slots fill, so its second decision
@@ -265,5 +275,5 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     about: 'real-NPU mode: every layer streams its output rows through the sparsity monitor',
     script: random(6, { requests: 40, monitorFraction: 1 }),
   });
-  return cases;
+  return cases.map((c) => (c.script ? { ...c, script: fitScript(cfg, c.script) } : c));
 }

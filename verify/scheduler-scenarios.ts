@@ -6,7 +6,7 @@ import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pu
 import type { SchedScript, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import type { SchedulerConfig } from '../hwgen/config/index.ts';
 import { encodeInvIso, encodePenaltyScale, encodeReciprocal, layersRun, mhgParamsQ, schedulerFormats, type SchedulerFormats } from '../hwgen/index.ts';
-import { maxOf } from '../hwgen/scheduler/formats.ts';
+import { maxOf, sat } from '../hwgen/scheduler/formats.ts';
 
 export class Rng {
   private readonly g: RandomGenerator;
@@ -61,7 +61,9 @@ export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, ma
     const nlayers = rng.int(1, Math.min(maxLayers, f.maxLayers));
     const avg = Array.from({ length: nlayers }, () => rng.big(minCycles, minCycles * 40n));
     const suffix = (from: number) => avg.slice(from).reduce((a, b) => a + b, 0n);
-    const expected = avg.map(() => (rng.chance(0.1) ? rng.int(1, 50) : rng.int(50, 2_000_000)));
+    // Expectations large enough for a recipWidth-bit reciprocal (no effect at the default widths).
+    const least = Math.floor(2 ** f.gammaFrac / Number(maxOf(f.recipWidth))) + 1; // 1 at the default widths
+    const expected = avg.map(() => Math.max(least, rng.chance(0.1) ? rng.int(1, 50) : rng.int(50, 2_000_000)));
     expectedAll.push(expected);
     out.push({
       variant: v,
@@ -147,7 +149,7 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
         continue;
       }
       const nmode = rng.int(0, 19);
-      const nnz = nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n;
+      const nnz = sat(nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n, f.nnzWidth);
       layers.push({ cycles: rng.big(minCycles, minCycles * 50n), nnz });
     }
     requests.push({ arrival: t, variant: v.variant, deadline, scale, layers, ...(f.regression ? { bank: rng.int(0, 1) } : {}) });

@@ -1,7 +1,10 @@
 // Suite `scheduler`: the scheduler RTL (dysta_scheduler, the configured table size and score path)
-// on the seeded random scenarios and corner cases of scheduler-cases.ts. Each case is one `sched_run`
-// transaction; its log must equal the golden model's line for line (every decision, score, gamma,
-// P, time, admission, refusal, completion and counter), and the case's own independent checks hold.
+// on the seeded random scenarios and corner cases of scheduler-cases.ts, the documented numbers of
+// scheduler-literal.ts and the hostile host of scheduler-contract.ts. A script case is one
+// `sched_run` transaction; its log must equal the golden model's line for line (every decision,
+// score, gamma, P, time, admission, refusal, completion and counter), and the case's own independent
+// checks hold (selection rule, literal timing, tables by an independent formula). A hostile case
+// drives the ports cycle by cycle and checks the interface contract at every edge.
 import { resolve } from 'node:path';
 import { SchedulerSim } from '../cosim/scheduler/driver.ts';
 import type { HwConfig } from '../hwgen/index.ts';
@@ -10,10 +13,14 @@ import { expectedLog } from '../compare/scheduler-harness-model.ts';
 import { runBeside } from '../compare/trace-cosim.ts';
 import { Mismatch, ScenarioError, runOnSimulator, skipped } from './case-run.ts';
 import { checkSelectionRule, parseDecisions, schedulerCases } from './scheduler-cases.ts';
-import { traceFlavour, type PlannedSuite } from './types.ts';
+import { hostileCases } from './scheduler-contract.ts';
+import { checkDocumentedTiming, literalCases } from './scheduler-literal.ts';
+import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
+import { schedulerFormats } from '../hwgen/index.ts';
 
 export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSuite {
-  const cases = schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes });
+  const cases = [...schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes }), ...literalCases(config.scheduler), ...hostileCases(config.scheduler, o.seed)];
+  const units = schedulerFormats(config.scheduler).units;
   return {
     suite: 'scheduler',
     cases: cases.map(({ name, about }) => ({ name, about })),
@@ -21,13 +28,25 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
       const chosen = cases.filter((c) => selected.has(c.name));
       const runnable = chosen.filter((c) => !c.skip);
       const trace = traceFlavour(runnable.map((c) => ctx.waveFor('scheduler', c.name)));
+      const { build, start } = instrumented(ctx, 'scheduler');
       if (runnable.length) ctx.progress(`scheduler: opening the dysta_scheduler simulator (D = ${config.scheduler.log2Tasks}; built once per design, then cached)`);
       const ran = runnable.length
         ? await runOnSimulator('scheduler', 'decisions', runnable, {
-            open: () => SchedulerSim.open(ctx.rtlDir, { trace, log: ctx.progress }),
+            open: () => SchedulerSim.open(ctx.rtlDir, { trace, log: ctx.progress, ...build, start: { timeoutMs: 600_000, ...start } }),
             onCase: ctx.onCase,
+            stopAfterFailure: ctx.stopAfterFailure,
+            // A cycle-level case may have stopped anywhere: start the next case from reset.
+            afterFailure: (sim) => sim.session.reset(2).then(() => {}),
             run: async (sim, c) => {
               const wave = ctx.waveFor('scheduler', c.name);
+              if (c.run) {
+                if (wave) await sim.session.waveOn(resolve(wave));
+                try {
+                  return { ...(await c.run(sim)), ...(wave ? { waveform: wave } : {}) };
+                } finally {
+                  if (wave) await sim.session.waveOff();
+                }
+              }
               const { run, value: golden } = await runBeside(sim, c.script!, { evStall: c.evStall ?? 0, ...(wave ? { wave: resolve(wave) } : {}) }, () => expectedLog(config.scheduler, c.script!, c.evStall ?? 0));
               const cmp = compareLogs(run.lines, golden);
               const figures = { checked: run.decisions, simCycles: Number(run.endTime), ...(wave ? { waveform: wave } : {}), ...(run.gtkw ? { gtkw: run.gtkw } : {}) };
@@ -37,6 +56,8 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
               }
               const rule = checkSelectionRule(parseDecisions(run.lines));
               if (rule) return { ...figures, mismatch: new Mismatch(`selection rule: ${rule}`) };
+              if (c.timed) checkDocumentedTiming(c.script!, run.lines, units);
+              c.verify?.(run.lines);
               const own = c.check?.(run.lines);
               if (own) throw new ScenarioError(`the case did not exercise what it is for: ${own}`);
               return figures;

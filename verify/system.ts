@@ -1,32 +1,50 @@
 // Suite `system`: the integrated loop (`dysta system`) on a few configurations: the design under
-// test at two loads, and a variant of it with an 8-lane array, a 4-entry task table (admissions are
-// refused and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
+// test at two loads on the tiny random CNNs, the trained MNIST networks on real test digits (layers
+// wider than the lanes run as several passes, the widest classifier's reduction is split over the
+// weight buffer), and a variant with an 8-lane array, a 4-entry task table (admissions are refused
+// and retried), 2 score units and no time-skip ports. The scheduler RTL decides, the PE
 // array RTL computes each decided layer from the RTL's own outputs of the previous one; the whole
 // log (decisions, scores, read-backs, layer cycles, monitor counts, completions, counters) and every
-// output value must equal the system golden model's.
+// output value must equal the system golden model's. Two contract cases drive the design under test
+// cycle by cycle (system-contract.ts): npu_go without a decision, and time skips requested in every
+// cycle (npu_busy must gate them) with beats offered after every layer's last row.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { SystemSim } from '../cosim/system/driver.ts';
 import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
+import { schedulerFormats } from '../hwgen/scheduler/formats.ts';
+import { VARIANTS } from '../models/architectures.ts';
+import { buildMnistWorkload } from '../models/system.ts';
 import { Mismatch, runOnSimulator } from './case-run.ts';
-import { traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
+import { goWithoutDecision, skipsAndExtraBeats } from './system-contract.ts';
+import { instrumented, traceFlavour, type CaseResult, type PlannedCase, type PlannedSuite } from './types.ts';
 
 interface SystemCase extends PlannedCase {
   /** Overrides of the design under test; none = that design itself. */
   variant?: { peArray?: Record<string, number>; scheduler?: Record<string, number> };
   requests: number;
   load: number;
+  /** The trained MNIST variants on test digits instead of the tiny random CNNs. */
+  mnist?: boolean;
+  /** A cycle-level contract case instead of a workload run. */
+  run?: (sim: SystemSim, config: HwConfig) => Promise<{ checked: number; simCycles: number }>;
 }
 
 /** The small-table variant: the same as test/system's, so the suite and the tests share a build. */
 export const SMALL_SYSTEM = { peArray: { lanes: 8, weightDepth: 128, maxRows: 1024 }, scheduler: { log2Tasks: 2, selectorUnits: 2, timeSkip: 0 } };
 
-function systemCases(config: HwConfig): SystemCase[] {
+function systemCases(config: HwConfig, seed: number): SystemCase[] {
   const d = config.scheduler.log2Tasks;
   return [
     { name: 'configured', about: `the design under test (${config.peArray.lanes} lanes, ${2 ** d}-entry table): 20 requests at load 1.1`, requests: 20, load: 1.1 },
     { name: 'configured-light', about: 'the design under test at load 0.6: the table empties and refills', requests: 12, load: 0.6 },
+    // The nine MNIST variants need nine variant slots; a design with fewer cannot run them.
+    ...(schedulerFormats(config.scheduler).variants >= VARIANTS.length
+      ? [{ name: 'mnist', about: `the ${VARIANTS.length} trained MNIST CNNs on real test digits (multi-pass layers, a split classifier reduction): 12 requests at load 1.0`, requests: 12, load: 1.0, mnist: true }]
+      : []),
+    { name: 'go-without-decision', about: 'npu_go with no decision pending starts nothing', requests: 0, load: 0, run: (sim) => goWithoutDecision(sim) },
+    { name: 'skips-and-extra-beats', about: 'a time skip requested in every cycle, honoured only while the scheduler waits and the PE array is idle; beats after every last row refused', requests: 2, load: 2, run: (sim, cfg) => skipsAndExtraBeats(sim, cfg, seed + 2) },
     { name: 'small-table', about: '8 lanes, 4-entry table, 2 score units, no time skip: 24 requests at load 1.3, admissions refused and retried', variant: SMALL_SYSTEM, requests: 24, load: 1.3 },
   ];
 }
@@ -35,7 +53,7 @@ function systemCases(config: HwConfig): SystemCase[] {
 const count = (lines: readonly string[], kind: string) => lines.reduce((n, l) => (l.startsWith(kind + ' ') ? n + 1 : n), 0);
 
 export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite {
-  const cases = systemCases(config);
+  const cases = systemCases(config, o.seed);
   return {
     suite: 'system',
     cases: cases.map(({ name, about }) => ({ name, about })),
@@ -58,14 +76,27 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
               cfg = parseConfig({ peArray: { ...config.peArray, ...variant.peArray }, scheduler: { ...config.scheduler, ...variant.scheduler } }, `the system suite's ${key} configuration`);
               if (!existsSync(rtlDir)) writeDesign(generateDesign(cfg), rtlDir);
             }
-            return SystemSim.open(rtlDir, { trace, log: ctx.progress });
+            const { build, start } = instrumented(ctx, 'system', !variant);
+            return SystemSim.open(rtlDir, { trace, log: ctx.progress, ...build, start });
           },
           onCase: ctx.onCase,
+          stopAfterFailure: ctx.stopAfterFailure,
+          afterFailure: (sim) => sim.session.reset(2).then(() => {}),
           run: async (sim, c) => {
             const wave = ctx.waveFor('system', c.name);
-            const wl = buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
+            if (c.run) {
+              if (wave) await sim.session.waveOn(resolve(wave));
+              try {
+                return { ...(await c.run(sim, cfg)), ...(wave ? { waveform: wave } : {}) };
+              } finally {
+                if (wave) await sim.session.waveOff();
+              }
+            }
+            const wl = c.mnist
+              ? buildMnistWorkload(cfg, { variants: VARIANTS.map((v) => v.name), requests: c.requests, seed: o.seed, load: c.load })
+              : buildWorkload(cfg, { requests: c.requests, seed: o.seed, load: c.load });
             const gold = runSystemGolden(wl);
-            const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous), wave ? { wave: resolve(wave) } : {});
+            const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous), wave ? { wave: resolve(wave) } : {});
             const cmp = compareLogs(run.lines, gold.lines);
             const last = run.lines.at(-1) ?? '';
             const figures = {

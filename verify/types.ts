@@ -11,6 +11,8 @@ export type CaseStatus = 'pass' | 'fail' | 'error' | 'skipped';
 export interface CaseResult {
   suite: SuiteName;
   name: string;
+  /** The pass it ran in, when not the normal one (`X seed 2`: an X-pessimism pass). */
+  pass?: string;
   /** What the case exercises. */
   about: string;
   status: CaseStatus;
@@ -50,6 +52,43 @@ export interface SuiteContext {
   progress(line: string): void;
   /** Called as soon as a case is done (the per-case line). */
   onCase(result: CaseResult): void;
+  /** How the simulators of the design under test are built and started (coverage, X values, held inputs). */
+  instrument: Instrument;
+  /** Stop a suite at its first failing case (the rest are skipped): a mutation run needs one failure. */
+  stopAfterFailure: boolean;
+}
+
+/** Builds and runs beyond the plain one; each is a different binary (cache key) or run option. */
+export interface Instrument {
+  /** Line and toggle coverage: every session on the design under test writes a .dat into this folder. */
+  coverageDir?: string;
+  /** X-pessimism: build with --x-assign/--x-initial unique, start every register without a reset from this seed. */
+  xSeed?: number;
+  /** Inputs held for the whole run (a mutant selector). */
+  pokes?: Readonly<Record<string, bigint | number>>;
+  /** Milliseconds one simulator command may take before it counts as hung. */
+  timeoutMs?: number;
+}
+
+let sessions = 0;
+
+/**
+ * Build and start options of a simulator of `suite` on the design under test (`ownDesign`), or on a
+ * variant design the suite generated itself (then only the held inputs and the timeout apply: its
+ * coverage would not belong to the design under test, and its X pass is the design's own).
+ */
+export function instrumented(ctx: Pick<SuiteContext, 'instrument'>, suite: SuiteName, ownDesign = true) {
+  const i = ctx.instrument;
+  const coverage = ownDesign && i.coverageDir !== undefined;
+  return {
+    build: { coverage, xUnique: ownDesign && i.xSeed !== undefined },
+    start: {
+      ...(i.timeoutMs ? { timeoutMs: i.timeoutMs } : {}),
+      ...(ownDesign && i.xSeed !== undefined ? { randomSeed: i.xSeed } : {}),
+      ...(coverage ? { coverageFile: `${i.coverageDir}/${suite}-${process.pid}-${++sessions}.dat` } : {}),
+      ...(i.pokes ? { pokes: i.pokes } : {}),
+    },
+  };
 }
 
 export interface PlannedSuite {

@@ -20,6 +20,10 @@
 #include <sys/prctl.h>
 #endif
 
+#if VM_COVERAGE
+#include "verilated_cov.h"
+#endif
+
 #if VM_TRACE_FST
 #include "verilated_fst_c.h"
 using TraceFile = VerilatedFstC;
@@ -205,6 +209,11 @@ void Harness::init(Vtop* model, VerilatedContext* ctx) {
     // Waveform time is counted in the design's time precision; a cycle is 10 ns whatever that is.
     m_halfPeriod = 5;
     for (int e = ctx->timeprecision(); e < -9; ++e) m_halfPeriod *= 10;
+    // Every input is driven from time 0 (all zero, so reset, valids and enables are inactive): a
+    // model built with --x-initial unique starts its inputs at random values too, and nothing may
+    // depend on Verilator's zero initialisation.
+    for (const Port& p : m_ports)
+        if (p.input) p.set(std::vector<uint32_t>(static_cast<size_t>(p.words()), 0));
     gen::setClock(top, false);
     top->eval();
 }
@@ -297,6 +306,11 @@ void Harness::waveOff() {
 void Harness::shutdown() {
     waveOff();
     top->final();
+#if VM_COVERAGE
+    // +cosim+coverage=FILE: the run's coverage counts (merged across runs with verilator_coverage).
+    const std::string arg = context->commandArgsPlusMatch("cosim+coverage=");
+    if (!arg.empty()) context->coveragep()->write(arg.substr(std::string("+cosim+coverage=").size()).c_str());
+#endif
 }
 
 }  // namespace cosim
@@ -335,6 +349,23 @@ cosim::Command cmdPeek("peek", "PORT: read a port; replies zero-padded hex", [](
     a.expect(1, 1);
     h.eval();
     return h.portOrThrow(a.str(0)).hex();
+});
+
+cosim::Command cmdSample("sample", "N PORT...: run N cycles; replies the ports as each rising edge sees them (cycles comma-separated)",
+                         [](Harness& h, const Args& a) {
+    if (a.size() < 2) throw Error("sample: expected N and at least one port");
+    const uint64_t n = a.u64(0);
+    std::vector<const cosim::Port*> ports;
+    for (size_t i = 1; i < a.size(); ++i) ports.push_back(&h.portOrThrow(a.str(i)));
+    std::string out;
+    for (uint64_t c = 0; c < n; ++c) {
+        // The values the edge samples: inputs as poked, combinational outputs settled.
+        h.eval();
+        if (c) out += ',';
+        for (size_t i = 0; i < ports.size(); ++i) out += (i ? " " : "") + ports[i]->hex();
+        h.step();
+    }
+    return out;
 });
 
 cosim::Command cmdCycle("cycle", ": replies the number of clock cycles run so far", [](Harness& h, const Args& a) {

@@ -23,6 +23,13 @@ export interface NpuBeat {
   last: boolean;
 }
 
+/** A weight-buffer write in place of a beat (the stream pauses for that cycle). */
+export interface NpuWrite {
+  kind: 'write';
+  addr: number;
+  row: readonly number[];
+}
+
 export interface NpuLayerRun {
   /** Requantised outputs [row][lane] as signed integers. */
   outputs: number[][];
@@ -40,6 +47,25 @@ function toSigned(v: bigint, width: number): number {
   return Number(BigInt.asIntN(width, v));
 }
 
+/**
+ * Splits one output row (hex, lane 0 in the low bits) into signed lane values. Lanes of a whole
+ * number of hex digits are cut out of the text (a 65,535-row layer parses in milliseconds); other
+ * widths go through one bigint.
+ */
+export function unpackLanes(hex: string, lanes: number, width: number): number[] {
+  if (width % 4 === 0 && width <= 48 && hex.length === (lanes * width) / 4) {
+    const digits = width / 4;
+    const half = 2 ** (width - 1);
+    return Array.from({ length: lanes }, (_, j) => {
+      const v = parseInt(hex.slice(hex.length - (j + 1) * digits, hex.length - j * digits), 16);
+      return v >= half ? v - 2 * half : v;
+    });
+  }
+  const word = BigInt(`0x${hex}`);
+  const mask = (1n << BigInt(width)) - 1n;
+  return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * width)) & mask, width));
+}
+
 /** Packs one weight row (lane 0 in the low bits) as hex. */
 export function packRow(values: readonly number[], width: number): string {
   let word = 0n;
@@ -52,7 +78,7 @@ export function npuWaveGroups(): GtkwGroup[] {
   return [
     { name: 'control', signals: ['clk', 'rst', 'start', 'busy', 'done', { name: 'cycles', format: 'dec' }] },
     { name: 'activation stream', signals: ['act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last'] },
-    { name: 'MAC (lane 0)', signals: ['u_array.mac_valid', 'u_array.mac_first', 'u_array.mac_last', { name: 'u_array.acc_0', format: 'signed' }] },
+    { name: 'MAC (lane 0)', signals: ['u_array.mac_valid', 'u_array.mac_first', 'u_array.mac_last', { name: 'u_array.lane[0].u_mac.acc', format: 'signed' }] },
     { name: 'outputs', signals: ['out_valid', 'out_data', { name: 'u_array.rows_out', format: 'dec' }] },
     { name: 'sparsity monitor', signals: [{ name: 'mon_nonzero', format: 'dec' }, { name: 'mon_total', format: 'dec' }, 'mon_valid'] },
   ];
@@ -86,17 +112,12 @@ export class NpuTileSim {
     await this.session.send(`npu_weights ${rows.length} ${rows.join(' ')}`);
   }
 
-  /** Runs one layer tile on the loaded weights. */
-  async runLayer(tile: { beats: readonly NpuBeat[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
-    const beatText = tile.beats.map((b) => `${b.index} ${b.value} ${b.last ? 1 : 0}`).join(' ');
+  /** Runs one layer tile on the loaded weights; writes among the beats reload weight rows mid-stream. */
+  async runLayer(tile: { beats: readonly (NpuBeat | NpuWrite)[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
+    const beatText = tile.beats.map((b) => ('kind' in b && b.kind === 'write' ? `w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : `${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`)).join(' ');
     const reply = await this.session.send(`npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`);
     const [cycles, measured, nonzero, total, stalls, ...rowHex] = reply.split(' ');
-    const { lanes, actWidth } = this.shape;
-    const mask = (1n << BigInt(actWidth)) - 1n;
-    const outputs = rowHex.map((h) => {
-      const word = BigInt(`0x${h}`);
-      return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * actWidth)) & mask, actWidth));
-    });
+    const outputs = rowHex.map((h) => unpackLanes(h, this.shape.lanes, this.shape.actWidth));
     return {
       outputs,
       cycles: Number(cycles),

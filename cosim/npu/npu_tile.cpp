@@ -5,7 +5,9 @@
 //       writes weight rows 0..K-1 (one hex word per row: lane 0 in the low bits). Reply: ok K
 //   npu_layer ROWS RELU SHIFT NBEATS  I0 V0 L0  I1 V1 L1 ...
 //       starts a layer, offers one stream beat (index, signed value, last flag) every cycle the
-//       array is ready, collects every output row, waits for the monitor. Reply:
+//       array is ready, collects every output row, waits for the monitor. An op `w ADDR HEX` in place
+//       of a beat writes weight row ADDR in that cycle with the stream paused (how the host swaps the
+//       chunks of a reduction longer than the buffer, hwgen/pe-array/passes.ts). Reply:
 //       ok CYCLES MEASURED NONZERO TOTAL STALLS ROWHEX0 ROWHEX1 ...
 //       CYCLES = the array's own cycle counter, MEASURED = cycles the harness counted from the start
 //       edge to the done edge, STALLS = cycles a beat was offered but not accepted.
@@ -49,8 +51,13 @@ std::string npuLayer(cosim::Harness& h, const cosim::Args& a) {
     const cosim::Port& outValid = P(h, "out_valid");
     const cosim::Port& outData = P(h, "out_data");
     const cosim::Port& done = P(h, "done");
+    const cosim::Port& wEn = P(h, "w_wr_en");
+    const cosim::Port& wAddr = P(h, "w_wr_addr");
+    const cosim::Port& wData = P(h, "w_wr_data");
     const uint64_t valueMask = value.width >= 64 ? ~uint64_t(0) : (uint64_t(1) << value.width) - 1;
 
+    P(h, "w_wr_en").setU64(0);
+    valid.setU64(0);
     h.eval();
     if (busy.u64()) throw cosim::Error("the array is busy; a layer is still running");
     start.setU64(1);
@@ -65,7 +72,13 @@ std::string npuLayer(cosim::Harness& h, const cosim::Args& a) {
     const uint64_t limit = 4 * (nbeats + rows) + 64;
     bool finished = false;
     while (!finished) {
-        if (next < nbeats) {
+        const bool isWrite = next < nbeats && a.str(4 + 3 * next) == "w";
+        if (isWrite) {
+            valid.setU64(0);
+            wEn.setU64(1);
+            wAddr.setU64(a.u64(5 + 3 * next));
+            wData.setHex(a.str(6 + 3 * next));
+        } else if (next < nbeats) {
             valid.setU64(1);
             index.setU64(a.u64(4 + 3 * next));
             value.setU64(uint64_t(a.i64(5 + 3 * next)) & valueMask);
@@ -74,9 +87,10 @@ std::string npuLayer(cosim::Harness& h, const cosim::Args& a) {
             valid.setU64(0);
         }
         h.eval();
-        const bool accepted = next < nbeats && ready.u64();
+        const bool accepted = next < nbeats && (isWrite || ready.u64());
         if (next < nbeats && !accepted) stalls++;
         h.step();
+        wEn.setU64(0);
         measured++;
         if (accepted) next++;
         if (outValid.u64()) outRows.push_back(outData.hex());
@@ -94,6 +108,6 @@ std::string npuLayer(cosim::Harness& h, const cosim::Args& a) {
 }
 
 cosim::Command weightsCmd("npu_weights", "K HEX...", npuWeights);
-cosim::Command layerCmd("npu_layer", "ROWS RELU SHIFT NBEATS (INDEX VALUE LAST)...", npuLayer);
+cosim::Command layerCmd("npu_layer", "ROWS RELU SHIFT NOPS (INDEX VALUE LAST | w ADDR HEX)...", npuLayer);
 
 }  // namespace

@@ -93,12 +93,16 @@ public:
         }
     }
 
-    /** Reset, program the tables (one command per cycle), then wait for the script's start time. */
+    /**
+     * Reset, program the tables (one command per cycle), then wait for the script's start time.
+     * The caller sets its own NPU-side inputs idle first.
+     */
     void setup(const Program& program) {
-        // Every handshake input idle, whatever an earlier (failed) run left on the ports.
-        evReady.setU64(1);
+        // Every host input idle through reset and after it, whatever an earlier command left
+        // behind (an admission still offered by a run that stopped with an error, a skip enabled).
         cmdValid.setU64(0);
         admValid.setU64(0);
+        evReady.setU64(1);
         if (skipEn) skipEn->setU64(0);
         h.reset(2);
         for (const auto& [op, addr, data] : program.cmds) command(op, addr, data);

@@ -76,6 +76,9 @@ public:
           laneValid(h.portOrThrow("npu_lane_valid")), laneData(h.portOrThrow("npu_lane_data")) {}
 
     std::string run(const Script& s) {
+        layerDone.setU64(0);
+        countExt.setU64(0);
+        laneValid.setU64(0);
         host.setup(s.program);
 
         const size_t n = s.reqs.size();

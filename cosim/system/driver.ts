@@ -2,7 +2,8 @@
 // host loads the decided layer's weights and compressed activations into the PE array, the array's
 // outputs flow into the scheduler's monitor, and the loop goes on until every request completed.
 // Each step of the loop is one C++ transaction (cosim/system/system_txn.cpp): `sys_next` (to the
-// next decision, with completions, admissions and read-backs) and `sys_layer` (one whole layer).
+// next decision, with completions, admissions and read-backs) and `sys_pass` (one whole pass of the
+// decided layer on the PE array; a layer wider than the lanes is several passes).
 // Plain numbers in and out; it knows the design only through its manifest and port names.
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -39,10 +40,20 @@ export interface SystemBeat {
   last: boolean;
 }
 
-/** One layer tile for the PE array: weights W[k][lane], the compressed activation stream, cfg. */
-export interface SystemTile {
-  weights: readonly (readonly number[])[];
-  beats: readonly SystemBeat[];
+/** A weight-buffer write in the stream (the stream pauses for that cycle). */
+export interface SystemWrite {
+  kind: 'write';
+  addr: number;
+  row: readonly number[];
+}
+
+/**
+ * One pass of a layer on the PE array: weight rows W[k][lane] loaded before it starts, then one op
+ * per cycle (a compressed activation beat, or a weight write when a long reduction is split), cfg.
+ */
+export interface SystemPass {
+  initial: readonly (readonly number[])[];
+  ops: readonly (SystemBeat | SystemWrite)[];
   rows: number;
   relu: boolean;
   shift: number;
@@ -74,17 +85,17 @@ export interface SystemDecision {
 export interface SystemRun {
   /** The whole log, one fact per line (format: cosim/system/README.md). */
   lines: string[];
-  /** outputs[req][layer] = the PE array's requantised outputs [row][lane]. */
-  outputs: number[][][][];
+  /** outputs[req][layer][pass] = the PE array's requantised outputs [row][lane]. */
+  outputs: number[][][][][];
   decisions: number;
   gtkw?: string;
 }
 
 /**
- * Supplies the tile of `layer` of request `req`; `previous` holds the request's earlier layers'
- * outputs as the RTL produced them, so the next layer's input is computed from real RTL outputs.
+ * Supplies the passes of `layer` of request `req`; `previous[l][pass]` holds the request's earlier
+ * layers' outputs as the RTL produced them, so the next layer's input is computed from real RTL outputs.
  */
-export type TileProvider = (req: number, layer: number, previous: readonly number[][][]) => SystemTile;
+export type PassProvider = (req: number, layer: number, previous: readonly number[][][][]) => readonly SystemPass[];
 
 export function packWeightRow(values: readonly number[], width: number): string {
   let word = 0n;
@@ -181,12 +192,12 @@ export class SystemSim {
     return { lines, decision: { slot: Number(d[3]), req: Number(d[4]), layer: Number(d[5]) } };
   }
 
-  /** Runs the decided layer on the PE array: log lines and the output rows. */
-  async layer(tile: SystemTile): Promise<{ lines: string[]; outputs: number[][] }> {
+  /** Runs one pass of the decided layer on the PE array (`final`: its last): log lines and the output rows. */
+  async pass(pass: SystemPass, final: boolean): Promise<{ lines: string[]; outputs: number[][] }> {
     const { lanes, actWidth, weightWidth } = this.shape;
-    const words = tile.weights.map((r) => packWeightRow(r, weightWidth));
-    const beats = tile.beats.map((b) => `${b.index} ${b.value} ${b.last ? 1 : 0}`).join(' ');
-    const cmd = `sys_layer ${words.length}${words.length ? ' ' + words.join(' ') : ''} ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beats ? ' ' + beats : ''}`;
+    const words = pass.initial.map((r) => packWeightRow(r, weightWidth));
+    const ops = pass.ops.map((o) => ('kind' in o && o.kind === 'write' ? `w ${o.addr} ${packWeightRow(o.row, weightWidth)}` : `${(o as SystemBeat).index} ${(o as SystemBeat).value} ${(o as SystemBeat).last ? 1 : 0}`)).join(' ');
+    const cmd = `sys_pass ${final ? 1 : 0} ${words.length}${words.length ? ' ' + words.join(' ') : ''} ${pass.rows} ${pass.relu ? 1 : 0} ${pass.shift} ${pass.ops.length}${ops ? ' ' + ops : ''}`;
     const reply = (await this.session.send(cmd)).trim();
     const [logPart, rowPart] = reply.split(' |');
     const mask = (1n << BigInt(actWidth)) - 1n;
@@ -202,10 +213,15 @@ export class SystemSim {
   }
 
   /** The whole loop: setup, then decision -> layer until every request completed. */
-  async run(setup: SystemSetup, provider: TileProvider, options: { wave?: string; zoom?: number; limitCycles?: number } = {}): Promise<SystemRun> {
-    if (options.wave) await this.session.waveOn(options.wave);
+  async run(
+    setup: SystemSetup,
+    provider: PassProvider,
+    options: { wave?: string; waveFile?: string; zoom?: number; limitCycles?: number } = {},
+  ): Promise<SystemRun> {
+    // waveFile: where the simulator writes the wave (a symlink's target); default `wave`.
+    if (options.wave) await this.session.waveOn(options.waveFile ?? options.wave);
     const lines: string[] = [];
-    const outputs: number[][][][] = setup.requests.map(() => []);
+    const outputs: number[][][][][] = setup.requests.map(() => []);
     let decisions = 0;
     await this.setup(setup, options.limitCycles);
     for (;;) {
@@ -214,9 +230,15 @@ export class SystemSim {
       if (!step.decision) break;
       decisions++;
       const { req, layer } = step.decision;
-      const res = await this.layer(provider(req, layer, outputs[req]!));
-      lines.push(...res.lines);
-      outputs[req]![layer] = res.outputs;
+      const passes = provider(req, layer, outputs[req]!);
+      if (passes.length === 0) throw new RangeError(`request ${req} layer ${layer}: no passes to run`);
+      const results: number[][][] = [];
+      for (let p = 0; p < passes.length; p++) {
+        const res = await this.pass(passes[p]!, p === passes.length - 1);
+        lines.push(...res.lines);
+        results.push(res.outputs);
+      }
+      outputs[req]![layer] = results;
     }
     let gtkw: string | undefined;
     if (options.wave) {

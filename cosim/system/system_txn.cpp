@@ -10,17 +10,21 @@
 //       (A, after reading back the slot that ran last), waits for the decision event (D), reads back
 //       the slot that ran the previous layer (G) and every valid slot's score (S), then opens the
 //       admission window. Reply: ok decision LINE,LINE,...   or   ok end LINE,...,K-line
-//   sys_layer K W0..W{K-1} ROWS RELU SHIFT NBEATS (INDEX VALUE LAST)...
-//       runs the decided layer on the PE array: writes K weight rows (one per cycle), pulses npu_go
-//       with cfg, offers one stream beat per cycle, collects every output row, and passes the cycle
-//       in which npu_done is visible (the scheduler samples npu_layer_done there). Admissions in
-//       arrival order, one per cycle, in every cycle of the window except the done cycle (A; a
-//       refusal B closes the window: a full table cannot free a slot while a layer runs).
+//   sys_pass FINAL K W0..W{K-1} ROWS RELU SHIFT NOPS OP...
+//       runs one pass of the decided layer on the PE array (a layer is one pass, or several when it
+//       has more output channels than lanes; FINAL = 1 on its last pass): writes K weight rows (one
+//       per cycle), pulses npu_go with npu_final = FINAL and cfg, then one op per cycle: a stream beat
+//       `INDEX VALUE LAST` (offered until accepted) or a weight-buffer write `w ADDR HEX` with the
+//       stream paused (how a reduction longer than the buffer is split, hwgen/pe-array/passes.ts);
+//       collects every output row and passes the cycle in which npu_done is visible (on the final
+//       pass the scheduler samples npu_layer_done there). Admissions in arrival order, one per cycle,
+//       in every cycle of the layer's passes except the done cycles (A; a refusal B closes the
+//       window: a full table cannot free a slot while a layer runs).
 //       Reply: ok LINE,LINE,...,L-line | ROWHEX0 ROWHEX1 ...
 //
 // Log lines (decimal): A req slot t | B req t | D t_sel t_event slot req layer score |
 // G slot valid next_layer gamma P ratio_sum last_run seq | S slot score |
-// L req layer t_go t_done cycles mon_nonzero mon_total | C slot req finish |
+// L req layer pass t_go t_done cycles mon_nonzero mon_total | C slot req finish |
 // K decisions completions admissions stall_cycles last_latency valid last_t_sel now.
 // The TS mirror of this host is hwgen/system/golden.ts (runSystemGolden).
 #include <map>
@@ -66,7 +70,7 @@ public:
     System(cosim::Harness& h, Script script, uint64_t limit, int lcw, int vw)
         : host(h, limit, lcw, vw), h(h), s(std::move(script)),
           wEn(P("w_wr_en")), wAddr(P("w_wr_addr")), wData(P("w_wr_data")), cfgRows(P("cfg_rows")), cfgRelu(P("cfg_relu")),
-          cfgShift(P("cfg_shift")), go(P("npu_go")), pending(P("npu_pending")), actValid(P("act_valid")), actReady(P("act_ready")),
+          cfgShift(P("cfg_shift")), go(P("npu_go")), final(P("npu_final")), pending(P("npu_pending")), actValid(P("act_valid")), actReady(P("act_ready")),
           actValue(P("act_value")), actIndex(P("act_index")), actLast(P("act_last")), outValid(P("npu_out_valid")),
           outData(P("npu_out_data")), done(P("npu_done")), npuCycles(P("npu_cycles")), monNonzero(P("npu_mon_nonzero")),
           monTotal(P("npu_mon_total")), monValid(P("npu_mon_valid")) {
@@ -74,12 +78,15 @@ public:
     }
 
     uint64_t setup() {
+        go.setU64(0);
+        wEn.setU64(0);
+        actValid.setU64(0);
         host.setup(s.program);
         return host.now();
     }
 
     std::string next() {
-        if (decided) throw cosim::Error("sys_next: the decided layer has not run yet (send sys_layer)");
+        if (decided) throw cosim::Error("sys_next: the decided layer has not run yet (send sys_pass)");
         std::vector<std::string> out;
         const size_t n = s.reqs.size();
         for (;;) {
@@ -130,62 +137,81 @@ public:
         }
     }
 
-    std::string layer(const cosim::Args& a) {
-        if (!decided) throw cosim::Error("sys_layer without a decision (send sys_next first)");
-        const uint64_t k = a.u64(0);
+    std::string pass(const cosim::Args& a) {
+        if (!decided) throw cosim::Error("sys_pass without a decision (send sys_next first)");
+        const bool isFinal = a.u64(0) != 0;
+        const uint64_t k = a.u64(1);
         if (k > (uint64_t(1) << wAddr.width)) throw cosim::Error("K = " + std::to_string(k) + " exceeds the weight buffer depth");
-        const uint64_t rows = a.u64(1 + k), relu = a.u64(2 + k), shift = a.u64(3 + k), nbeats = a.u64(4 + k);
-        const size_t b0 = 5 + k;
-        a.expect(b0 + 3 * nbeats, b0 + 3 * nbeats);
+        const uint64_t rows = a.u64(2 + k), relu = a.u64(3 + k), shift = a.u64(4 + k), nops = a.u64(5 + k);
+        const size_t o0 = 6 + k;
+        a.expect(o0 + 3 * nops, o0 + 3 * nops);
         std::vector<std::string> out;
         // Weights, one row per cycle.
         for (uint64_t i = 0; i < k; i++) {
             wEn.setU64(1);
             wAddr.setU64(i);
-            wData.setHex(a.str(1 + i));
+            wData.setHex(a.str(2 + i));
             windowStep(out);
         }
         wEn.setU64(0);
-        // Launch the pending decision with this layer's cfg.
+        // Start the pass (the first one launches the pending decision) with this pass's cfg.
         cfgRows.setU64(rows);
         cfgRelu.setU64(relu);
         cfgShift.setU64(shift);
         go.setU64(1);
+        final.setU64(isFinal ? 1 : 0);
         const uint64_t tGo = host.now();
         windowStep(out);
         go.setU64(0);
-        // Stream; collect rows until done is visible.
+        final.setU64(0);
+        // One op per cycle (a beat until accepted, or a weight write); collect rows until done is visible.
         const uint64_t valueMask = actValue.width >= 64 ? ~uint64_t(0) : (uint64_t(1) << actValue.width) - 1;
         std::vector<std::string> outRows;
         uint64_t next = 0, spent = 0;
-        const uint64_t lim = 4 * (nbeats + rows) + 64;
+        const uint64_t lim = 4 * (nops + rows) + 64;
         for (;;) {
-            if (next < nbeats) {
-                actValid.setU64(1);
-                actIndex.setU64(a.u64(b0 + 3 * next));
-                actValue.setU64(uint64_t(a.i64(b0 + 1 + 3 * next)) & valueMask);
-                actLast.setU64(a.u64(b0 + 2 + 3 * next));
+            bool isWrite = false;
+            if (next < nops) {
+                const size_t at = o0 + 3 * next;
+                isWrite = a.str(at) == "w";
+                if (isWrite) {
+                    actValid.setU64(0);
+                    wEn.setU64(1);
+                    wAddr.setU64(a.u64(at + 1));
+                    wData.setHex(a.str(at + 2));
+                } else {
+                    actValid.setU64(1);
+                    actIndex.setU64(a.u64(at));
+                    actValue.setU64(uint64_t(a.i64(at + 1)) & valueMask);
+                    actLast.setU64(a.u64(at + 2));
+                }
             } else {
                 actValid.setU64(0);
             }
             h.eval();
-            const bool accepted = next < nbeats && actReady.u64();
+            const bool taken = next < nops && (isWrite || actReady.u64());
             windowStep(out);
-            if (accepted) next++;
+            wEn.setU64(0);
+            if (taken) next++;
             if (outValid.u64()) outRows.push_back(outData.hex());
             if (done.u64()) break;
-            if (++spent > lim) throw cosim::Error("layer did not finish within " + std::to_string(lim) + " cycles");
+            if (++spent > lim) throw cosim::Error("pass did not finish within " + std::to_string(lim) + " cycles");
         }
         actValid.setU64(0);
+        if (next < nops) throw cosim::Error("the array finished with " + std::to_string(nops - next) + " ops not taken");
         const uint64_t tDone = host.now();
-        h.step();  // the scheduler samples npu_layer_done; both monitors fold in the last row
-        admitOpen = false;
+        h.step();  // on the final pass the scheduler samples npu_layer_done; the monitors fold in the last row
         if (!monValid.u64()) throw cosim::Error("npu_tile monitor counts not valid after done");
-        out.push_back("L " + std::to_string(runReq) + " " + std::to_string(runLayer) + " " + std::to_string(tGo) + " " + std::to_string(tDone) + " " +
-                      std::to_string(npuCycles.u64()) + " " + std::to_string(monNonzero.u64()) + " " + std::to_string(monTotal.u64()));
-        decided = false;
-        prevG = runSlot;
-        if (++layerOf[runReq] == s.reqs[runReq].nlayers) awaitCompletion = true;
+        out.push_back("L " + std::to_string(runReq) + " " + std::to_string(runLayer) + " " + std::to_string(passIndex) + " " + std::to_string(tGo) + " " +
+                      std::to_string(tDone) + " " + std::to_string(npuCycles.u64()) + " " + std::to_string(monNonzero.u64()) + " " + std::to_string(monTotal.u64()));
+        passIndex++;
+        if (isFinal) {
+            admitOpen = false;
+            decided = false;
+            passIndex = 0;
+            prevG = runSlot;
+            if (++layerOf[runReq] == s.reqs[runReq].nlayers) awaitCompletion = true;
+        }
         std::string reply = joinLines(out) + " |";
         for (const auto& r : outRows) reply += " " + r;
         return reply;
@@ -225,8 +251,9 @@ private:
     int prevG = -1, runSlot = -1;
     size_t runReq = 0;
     uint64_t runLayer = 0;
+    uint64_t passIndex = 0;
     bool decided = false, admitOpen = false, awaitCompletion = false;
-    const cosim::Port &wEn, &wAddr, &wData, &cfgRows, &cfgRelu, &cfgShift, &go, &pending;
+    const cosim::Port &wEn, &wAddr, &wData, &cfgRows, &cfgRelu, &cfgShift, &go, &final, &pending;
     const cosim::Port &actValid, &actReady, &actValue, &actIndex, &actLast, &outValid, &outData, &done, &npuCycles;
     const cosim::Port &monNonzero, &monTotal, &monValid;
 };
@@ -252,8 +279,8 @@ cosim::Command nextCmd("sys_next", "", [](cosim::Harness&, const cosim::Args& a)
     return current().next();
 });
 
-cosim::Command layerCmd("sys_layer", "K W... ROWS RELU SHIFT NBEATS (INDEX VALUE LAST)...", [](cosim::Harness&, const cosim::Args& a) -> std::string {
-    return current().layer(a);
+cosim::Command passCmd("sys_pass", "FINAL K W... ROWS RELU SHIFT NOPS (INDEX VALUE LAST | w ADDR HEX)...", [](cosim::Harness&, const cosim::Args& a) -> std::string {
+    return current().pass(a);
 });
 
 }  // namespace

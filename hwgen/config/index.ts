@@ -1,6 +1,8 @@
 // The one configuration object that drives the generated Verilog and the constants the software
 // uses (golden models, cosim), so the two can never disagree silently.
 import { readFileSync } from 'node:fs';
+import { parseJsonStrict } from '../../input/index.ts';
+import { excerpt } from '../../output/index.ts';
 import { ConfigError, defaultsOf, paramsMarkdown, parseSection, type ParamTable } from './params.ts';
 
 export { ConfigError, checkParam, paramsMarkdown, type ChoiceParam, type IntParam, type Param, type ParamTable } from './params.ts';
@@ -132,15 +134,15 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
     throw new ConfigError(`${source}: the configuration must be a JSON object with sections ${Object.keys(CONFIG_SECTIONS).join(', ')}`);
   }
   for (const key of Object.keys(raw)) {
-    if (!(key in CONFIG_SECTIONS)) {
-      throw new ConfigError(`${source}: unknown section "${key}"; allowed sections: ${Object.keys(CONFIG_SECTIONS).join(', ')}`);
+    if (!Object.hasOwn(CONFIG_SECTIONS, key)) {
+      throw new ConfigError(`${source}: unknown section "${excerpt(key, 60)}"; allowed sections: ${Object.keys(CONFIG_SECTIONS).join(', ')}`);
     }
   }
   const r = raw as Record<string, unknown>;
   try {
-    const peArray = parseSection<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS, r.peArray, 'peArray');
+    const peArray = parseSection<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS, Object.hasOwn(r, 'peArray') ? r.peArray : undefined, 'peArray');
     checkPeArray(peArray, 'peArray');
-    const scheduler = parseSection<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS, r.scheduler, 'scheduler');
+    const scheduler = parseSection<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS, Object.hasOwn(r, 'scheduler') ? r.scheduler : undefined, 'scheduler');
     checkScheduler(scheduler, 'scheduler');
     return { peArray, scheduler };
   } catch (err) {
@@ -149,22 +151,22 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
   }
 }
 
-export function loadConfigFile(path: string): HwConfig {
+/** Reads and parses a JSON input file strictly; `what` ("config file") names it in the one-line errors. */
+export function readJsonFile(path: string, what: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'it does not exist' : code === 'EISDIR' ? 'it is a folder' : code === 'EACCES' ? 'permission denied' : (code ?? String(err));
-    throw new ConfigError(`cannot read config file ${path}: ${why}`);
+    throw new ConfigError(`cannot read ${what} ${excerpt(path)}: ${why}`);
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch (err) {
-    throw new ConfigError(`config file ${path} is not valid JSON: ${(err as Error).message}`);
-  }
-  return parseConfig(raw, path);
+  // Strict: BOM accepted; duplicate or prototype keys, numbers overflowing to Infinity refused.
+  return parseJsonStrict(text, `${what} ${excerpt(path)}`);
+}
+
+export function loadConfigFile(path: string): HwConfig {
+  return parseConfig(readJsonFile(path, 'config file'), excerpt(path));
 }
 
 export function configMarkdown(): string {

@@ -2,8 +2,12 @@
 // the key, the default, the allowed range and what it means; the same table validates config files,
 // documents them (`dysta gen-rtl --list-params`, README) and names the offending key in errors.
 
+import { describeValue, excerpt } from '../../output/index.ts';
+
+/** A configuration the user can fix: one line, exit code 2 (an input error). */
 export class ConfigError extends Error {
   readonly userError = true as const;
+  readonly exitCode = 2;
   constructor(message: string) {
     super(message);
     this.name = 'ConfigError';
@@ -49,7 +53,7 @@ export function checkParam(p: Param, value: unknown, path: string): number | str
     return value;
   }
   if (typeof value !== 'number' || !Number.isInteger(value)) {
-    throw new ConfigError(`${path} = ${JSON.stringify(value)} is not valid: it must be ${describeRange(p)} (${p.doc})`);
+    throw new ConfigError(`${path} = ${describeValue(value)} is not valid: it must be ${describeRange(p)} (${p.doc})`);
   }
   if (value < p.min || value > p.max || (p.powerOfTwo && (value & (value - 1)) !== 0)) {
     throw new ConfigError(`${path} = ${value} is out of range: it must be ${describeRange(p)} (${p.doc})`);
@@ -69,11 +73,11 @@ export function parseSection<T extends Record<string, number | string>>(table: P
   const out: Record<string, number | string> = {};
   for (const key of Object.keys(raw)) {
     if (!table.some((p) => p.key === key)) {
-      throw new ConfigError(`${path}.${key} is not a known parameter; allowed keys: ${table.map((p) => p.key).join(', ')}`);
+      throw new ConfigError(`${path}.${excerpt(key, 60)} is not a known parameter; allowed keys: ${table.map((p) => p.key).join(', ')}`);
     }
   }
   for (const p of table) {
-    const v = (raw as Record<string, unknown>)[p.key];
+    const v = Object.hasOwn(raw, p.key) ? (raw as Record<string, unknown>)[p.key] : undefined;
     out[p.key] = v === undefined ? p.default : checkParam(p, v, `${path}.${p.key}`);
   }
   return out as T;

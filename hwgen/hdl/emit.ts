@@ -10,7 +10,7 @@ function range(width: number): string {
   return width === 1 ? '' : `[${width - 1}:0]`;
 }
 
-function typeText(kind: 'wire' | 'reg', s: { width: number; signed: boolean }): string {
+function typeText(kind: 'wire' | 'reg' | '', s: { width: number; signed: boolean }): string {
   return [kind, s.signed ? 'signed' : '', range(s.width)].filter(Boolean).join(' ');
 }
 
@@ -64,12 +64,17 @@ export function emitVerilog(m: ModuleDef, ctx: EmitContext): string {
 
   if (m.localparams.length) out.push('');
   for (const c of m.localparams) {
-    const rng = c.width === 1 ? '' : `${range(c.width)} `;
-    out.push(`${IND}localparam ${rng}${c.name} = ${lit(c.value, c.width).text};${c.doc ? ` // ${c.doc}` : ''}`);
+    const v = c.signed ? slit(c.value, c.width) : lit(c.value, c.width);
+    const type = typeText('', c);
+    out.push(`${IND}localparam ${type ? `${type} ` : ''}${c.name} = ${v.text};${c.doc ? ` // ${c.doc}` : ''}`);
   }
 
   if (m.signals.length || m.memories.length) out.push('');
   for (const s of m.signals) {
+    if (s.kind === 'integer') {
+      out.push(`${IND}integer ${s.name};${s.doc ? ` // ${s.doc}` : ''}`);
+      continue;
+    }
     const kind = s.kind === 'reg' ? 'reg' : 'wire';
     const decl = `${IND}${typeText(kind, s)} ${s.name};${s.doc ? ` // ${s.doc}` : ''}`;
     for (const line of lintWaiver(s, decl)) out.push(line.startsWith('/*') ? IND + line : line);
@@ -115,9 +120,7 @@ function emitInstance(inst: Instance, depth: number): string[] {
   const out = [`${ind}${inst.module.name} ${inst.name} (`];
   const entries = [...inst.connections.entries()];
   const w = Math.max(...entries.map(([k]) => k.length));
-  entries.forEach(([k, e], i) => {
-    out.push(`${ind}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`);
-  });
+  entries.forEach(([k, e], i) => out.push(`${ind}${IND}.${k.padEnd(w)} (${e.text})${i === entries.length - 1 ? '' : ','}`));
   out.push(`${ind});`);
   return out;
 }
@@ -179,6 +182,13 @@ function emitStmts(stmts: Stmt[], depth: number, op: string, out: string[]): voi
       case 'comment':
         out.push(`${ind}// ${s.text}`);
         break;
+      case 'for': {
+        const v = s.variable.name;
+        out.push(`${ind}for (${v} = 0; ${v} < ${s.count}; ${v} = ${v} + 1) begin`);
+        emitStmts(s.body, depth + 1, op, out);
+        out.push(`${ind}end`);
+        break;
+      }
       case 'case': {
         out.push(`${ind}case (${s.subject.text})`);
         for (const a of s.arms) {

@@ -75,6 +75,11 @@ export class Expr {
     return undefined;
   }
 
+  /** True for the integer variable of a `for` loop (it may index any vector). */
+  get loopIndex(): boolean {
+    return false;
+  }
+
   /** Text as the left operand of (or operand of a unary) operator at `level`. */
   private wrap(level: number): string {
     return this.prec < level ? `(${this.text})` : this.text;
@@ -224,14 +229,19 @@ export class Expr {
     return this.bits(i, i);
   }
   /**
-   * The bit selected by a run-time value (`x[i]`): an unsigned index exactly wide enough to address
-   * every bit (log2 of a power-of-two width).
+   * `x[i]`, one bit selected by
+   * - a loop variable (Block.loop) that runs over the bits of x, or
+   * - a run-time value: an unsigned index exactly wide enough to address every bit (log2 of a
+   *   power-of-two width), so no index is ever out of range.
    */
   bitAt(index: Expr): Expr {
-    if (index.signed) throw new HdlError(`bitAt: index ${describe(index)} must be unsigned`);
+    if (index.loopIndex) {
+      if (this.width === 1) return this.asUnsigned(); // a scalar cannot be indexed; the loop runs once
+      return new Expr(1, false, `${this.named().name}[${index.text}]`, PREC.atom);
+    }
+    if (index.signed) throw new HdlError(`bitAt: index ${describe(index)} must be unsigned or a loop variable`);
     if (2 ** index.width !== this.width) throw new HdlError(`bitAt: a ${index.width}-bit index does not address exactly the ${this.width} bits of ${describe(this)}`);
-    const n = this.named();
-    return new Expr(1, false, `${n.name}[${index.text}]`, PREC.atom);
+    return new Expr(1, false, `${this.named().name}[${index.text}]`, PREC.atom);
   }
   msb(): Expr {
     return this.bit(this.width - 1);
@@ -318,23 +328,6 @@ export function cat(...parts: Expr[]): Expr {
   if (parts.length === 1) return parts[0]!.asUnsigned();
   const width = parts.reduce((w, p) => w + p.width, 0);
   return new Expr(width, false, `{${parts.map((p) => p.text).join(', ')}}`);
-}
-
-/** Sum of 1-bit values as an unsigned number of `width` bits (a population count). */
-export function popcount(bits: Expr[], width: number): Expr {
-  if (bits.length === 0) return lit(0, width);
-  let terms = bits.map((b) => {
-    if (b.width !== 1) throw new HdlError(`popcount takes 1-bit values, got ${describe(b)}`);
-    return width === 1 ? b : cat(lit(0, width - 1), b);
-  });
-  // A balanced adder tree: log2(n) adder levels instead of a chain of n.
-  while (terms.length > 1) {
-    const next: Expr[] = [];
-    for (let i = 0; i + 1 < terms.length; i += 2) next.push(terms[i]!.add(terms[i + 1]!));
-    if (terms.length % 2) next.push(terms[terms.length - 1]!);
-    terms = next;
-  }
-  return terms[0]!;
 }
 
 /** Number of bits needed to represent values 0..n (n >= 0). */

@@ -5,7 +5,7 @@ import { Expr, HdlError, closeModule, describe, lit, openModule, slit, type Name
 
 export type PortDir = 'input' | 'output';
 export type PortRole = 'clock' | 'reset' | 'data';
-export type SignalKind = 'input' | 'output' | 'wire' | 'reg';
+export type SignalKind = 'input' | 'output' | 'wire' | 'reg' | 'integer';
 
 export class Signal extends Expr implements Named {
   /** Value loaded by the synchronous reset (registers only). */
@@ -28,17 +28,24 @@ export class Signal extends Expr implements Named {
   override get ref(): Named {
     return this;
   }
+  override get loopIndex(): boolean {
+    return this.kind === 'integer';
+  }
 }
 
 /** A named constant (`localparam`): reads as its name, and the generator knows its value. */
-export class Const extends Expr {
+export class Const extends Expr implements Named {
   constructor(
     readonly name: string,
     readonly value: bigint,
     width: number,
+    signed: boolean,
     readonly doc?: string,
   ) {
-    super(width, false, name);
+    super(width, signed, name);
+  }
+  override get ref(): Named {
+    return this;
   }
 }
 
@@ -68,6 +75,7 @@ export type Stmt =
   | { kind: 'write'; memory: Memory; addr: Expr; value: Expr }
   | { kind: 'if'; cond: Expr; then: Stmt[]; else: Stmt[] }
   | { kind: 'case'; subject: Expr; arms: { value: bigint; label?: string; body: Stmt[] }[]; default: Stmt[] }
+  | { kind: 'for'; variable: Signal; count: number; body: Stmt[] }
   | { kind: 'comment'; text: string };
 
 export interface Process {
@@ -187,6 +195,19 @@ export class Block {
   comment(text: string): void {
     this.cur.push({ kind: 'comment', text });
   }
+  /**
+   * `for (i = 0; i < count; i = i + 1) begin ... end` over an integer declared with
+   * `loopVariable()`; the body may select bits with it (`bitAt`).
+   */
+  loop(variable: Signal, count: number, body: (i: Signal) => void): void {
+    if (variable.kind !== 'integer') throw new HdlError(`loop variable ${variable.name} must be declared with loopVariable()`);
+    if (!Number.isInteger(count) || count < 1) throw new HdlError(`loop over ${variable.name}: count must be a positive integer, got ${count}`);
+    const stmt: Stmt = { kind: 'for', variable, count, body: [] };
+    this.cur.push(stmt);
+    this.stack.push(stmt.body);
+    body(variable);
+    this.stack.pop();
+  }
 }
 
 /** A generate-loop index expression: its Verilog text and its value for given genvar values. */
@@ -239,7 +260,8 @@ export class GenerateBody {
       const at = index.valueAt(env);
       if (at < 0 || (at + 1) * width > vec.width) throw new HdlError(`${this.owner.name}: generate ${this.loop.label}: part ${at} of ${width} bits is outside ${describe(vec)}`);
     }
-    const text = width === 1 ? `${vec.name}[${index.text}]` : `${vec.name}[${index.times(width).text} +: ${width}]`;
+    // A part as wide as the vector is all of it (index 0, checked above); a scalar cannot be indexed.
+    const text = width === vec.width ? vec.name : width === 1 ? `${vec.name}[${index.text}]` : `${vec.name}[${index.times(width).text} +: ${width}]`;
     const e = new Expr(width, vec.signed, text);
     if (vec instanceof Signal) partBase.set(e, vec);
     return e;
@@ -307,6 +329,7 @@ export class ModuleBuilder {
   private readonly genvars = new Set<string>();
   private readonly names = new Set<string>();
   private readonly drivers = new Map<Signal, string>();
+  private readonly memoryWriters = new Map<Memory, string>();
   private readonly temps = new Map<string, Signal>();
   private tempCount = 0;
   private built = false;
@@ -364,11 +387,11 @@ export class ModuleBuilder {
     return m;
   }
 
-  /** A named constant (`localparam [width-1:0] NAME = value;`). */
-  localparam(name: string, value: number | bigint, width: number, doc?: string): Const {
+  /** A named constant, `localparam [width-1:0] NAME = value;` (signed: `localparam signed ...`). */
+  localparam(name: string, value: number | bigint, width: number, doc?: string, signed = false): Const {
     this.claim(name);
-    lit(value, width); // checks that it fits
-    const c = new Const(name, BigInt(value), width, doc);
+    (signed ? slit : lit)(value, width); // checks that it fits
+    const c = new Const(name, BigInt(value), width, signed, doc);
     this.localparams.push(c);
     return c;
   }
@@ -377,6 +400,14 @@ export class ModuleBuilder {
   named(name: string, value: Expr, doc?: string): Signal {
     const s = this.wire(name, value.width, { signed: value.signed, doc });
     this.assign(s, value);
+    return s;
+  }
+
+  /** An `integer` for `for` loops in processes (Block.loop). */
+  loopVariable(name: string): Signal {
+    this.claim(name);
+    const s = new Signal(name, 'integer', 32, true, 'data');
+    this.signals.push(s);
     return s;
   }
 
@@ -406,6 +437,7 @@ export class ModuleBuilder {
   /** A vector driven (in parts) by one generate loop; a second loop or any other driver is refused. */
   claimGenerated(target: Signal, label: string, how: 'assign' | 'instance'): void {
     if (target.kind === 'input') throw new HdlError(`${this.name}: cannot drive input ${target.name}`);
+    if (target.kind === 'integer') throw new HdlError(`${this.name}: generate ${label}: loop variable ${target.name} cannot be driven by ${how}`);
     if (how === 'assign' && target.kind === 'reg') throw new HdlError(`${this.name}: register ${target.name} cannot be driven by assign; declare it with wire()`);
     if (!this.ports.includes(target) && !this.signals.includes(target)) throw new HdlError(`${this.name}: ${target.name} does not belong to this module`);
     this.claimDriver(target, `generate ${label}`);
@@ -441,16 +473,16 @@ export class ModuleBuilder {
     if (how === 'assign' && target.kind === 'reg') throw new HdlError(`${this.name}: register ${target.name} cannot be driven by assign; declare it with wire()`);
   }
 
-  private claimDriver(target: Signal, owner: string): void {
+  claimDriver(target: Signal, owner: string): void {
     const prev = this.drivers.get(target);
     if (prev !== undefined && prev !== owner) throw new HdlError(`${this.name}: ${target.name} has two drivers (${prev} and ${owner})`);
     this.drivers.set(target, owner);
   }
 
-  /** Continuous assignment. */
+  /** Continuous assignment. Each `assign` is a driver of its own: a second one to the same target is refused. */
   assign(target: Signal, value: Expr): void {
     this.checkAssign(target, value, 'assign');
-    this.claimDriver(target, 'assign');
+    this.claimDriver(target, `assign ${this.assigns.length}`);
     this.assigns.push({ target, value });
   }
 
@@ -481,6 +513,11 @@ export class ModuleBuilder {
     body(new Block(this, 'seq', root));
     const owner = `always block ${this.processes.length}`;
     const resets: Signal[] = [];
+    for (const mem of writtenMemories(root)) {
+      const prev = this.memoryWriters.get(mem);
+      if (prev !== undefined) throw new HdlError(`${this.name}: memory ${mem.name} is written by two processes (${prev} and ${owner})`);
+      this.memoryWriters.set(mem, owner);
+    }
     for (const t of targets(root)) {
       this.claimDriver(t, owner);
       if (t.resetValue !== undefined) {
@@ -532,7 +569,7 @@ export class ModuleBuilder {
     this.built = true;
     closeModule(this.hooks);
     for (const s of [...this.ports, ...this.signals]) {
-      if (s.kind !== 'input' && !this.drivers.has(s)) throw new HdlError(`${this.name}: ${s.name} is never driven`);
+      if (s.kind !== 'input' && s.kind !== 'integer' && !this.drivers.has(s)) throw new HdlError(`${this.name}: ${s.name} is never driven`);
     }
     return {
       name: this.name,
@@ -550,17 +587,32 @@ export class ModuleBuilder {
   }
 }
 
+/** Calls `visit` on every statement of a list, nested ones included. */
+function eachStmt(stmts: readonly Stmt[], visit: (s: Stmt) => void): void {
+  for (const s of stmts) {
+    visit(s);
+    if (s.kind === 'if') {
+      eachStmt(s.then, visit);
+      eachStmt(s.else, visit);
+    } else if (s.kind === 'case') {
+      for (const a of s.arms) eachStmt(a.body, visit);
+      eachStmt(s.default, visit);
+    } else if (s.kind === 'for') eachStmt(s.body, visit);
+  }
+}
+
+/** Every memory a statement list writes (at any depth). */
+function writtenMemories(stmts: readonly Stmt[], out = new Set<Memory>()): Set<Memory> {
+  eachStmt(stmts, (s) => {
+    if (s.kind === 'write') out.add(s.memory);
+  });
+  return out;
+}
+
 /** Every signal a statement list assigns (at any depth). */
 export function targets(stmts: readonly Stmt[], out = new Set<Signal>()): Set<Signal> {
-  for (const s of stmts) {
+  eachStmt(stmts, (s) => {
     if (s.kind === 'set') out.add(s.target);
-    else if (s.kind === 'if') {
-      targets(s.then, out);
-      targets(s.else, out);
-    } else if (s.kind === 'case') {
-      for (const a of s.arms) targets(a.body, out);
-      targets(s.default, out);
-    }
-  }
+  });
   return out;
 }

@@ -67,10 +67,14 @@ export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult
   let acc = new Array<number>(L).fill(0);
   let rowStart = true;
   let nonzero = 0;
+  const limit = 2 ** (cfg.accWidth - 1);
   for (const beat of tile.beats) {
     if (rowStart) acc = new Array<number>(L).fill(0);
     const w = tile.weights[beat.index];
-    for (let j = 0; j < L; j++) acc[j] = wrapSigned(acc[j]! + beat.value * (w?.[j] ?? 0), cfg.accWidth);
+    for (let j = 0; j < L; j++) {
+      const sum = acc[j]! + beat.value * (w?.[j] ?? 0);
+      acc[j] = sum < limit && sum >= -limit ? sum : wrapSigned(sum, cfg.accWidth);
+    }
     rowStart = beat.last;
     if (beat.last) {
       const out = acc.map((a) => requantise(a, tile.relu, tile.shift, cfg.actWidth));

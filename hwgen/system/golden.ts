@@ -9,13 +9,15 @@
 //  - otherwise the selection starts 8 cycles after the last layer's done cycle (UPDATE_TO_SELECT);
 //  - decision event at t_ev (GoldenScheduler.select); the host takes it (1 cycle), reads back the
 //    previous slot (G, 6 cycles) and every valid slot's score (S, 1 cycle each);
-//  - window: K weight rows (1 cycle each), the start cycle g, B beats: npu_done is visible at
-//    t_done = g + B + 3 and the scheduler samples npu_layer_done in that cycle; admissions happen in
-//    arrival order, one per cycle, from the window's first cycle to t_done - 1 (a refusal, B, ends them);
-//  - the predictor uses the layer's output non-zeros; a request's last layer shows its completion
-//    event at t_done + 8, taken in that cycle.
+//  - each pass of the layer: K weight rows (1 cycle each), the start cycle g, B stream ops (beats
+//    and mid-stream weight reloads): npu_done is visible at t_done = g + B + 3; the next pass starts
+//    at t_done + 1; the final pass's t_done is when the scheduler samples npu_layer_done. Admissions
+//    happen in arrival order, one per cycle, in every cycle of the passes except their done cycles
+//    (a refusal, B, ends them for the layer);
+//  - the predictor uses the output non-zeros of all the layer's passes; a request's last layer shows
+//    its completion event at t_done + 8, taken in that cycle.
 import type { HwConfig } from '../config/index.ts';
-import { runLayerGolden, type LayerResult } from '../pe-array/golden.ts';
+import { runPassGolden, type PassResult } from '../pe-array/passes.ts';
 import { GoldenScheduler } from '../scheduler/golden.ts';
 import { TIMING } from '../scheduler/formats.ts';
 import type { SystemWorkload } from './workload.ts';
@@ -31,9 +33,13 @@ export interface LayerRecord {
   slot: number;
   tSel: bigint;
   tEvent: bigint;
+  /** Start of the first pass and done of the last. */
   tGo: bigint;
   tDone: bigint;
-  result: LayerResult;
+  /** One result per pass. */
+  results: PassResult[];
+  /** Output non-zeros over the passes (the scheduler monitor's count). */
+  nonzero: number;
   /** Predictor state after the layer (what the host reads back). */
   gamma: bigint;
   pred: bigint;
@@ -50,8 +56,8 @@ export interface RequestRecord {
 
 export interface SystemGoldenRun {
   lines: string[];
-  /** outputs[req][layer] = [row][lane]. */
-  outputs: number[][][][];
+  /** outputs[req][layer][pass] = [row][lane]. */
+  outputs: number[][][][][];
   layers: LayerRecord[];
   requests: RequestRecord[];
 }
@@ -63,7 +69,7 @@ export function runSystemGolden(wl: SystemWorkload): SystemGoldenRun {
   const reqs = wl.requests;
   const n = reqs.length;
   const lines: string[] = [];
-  const outputs: number[][][][] = reqs.map(() => []);
+  const outputs: number[][][][][] = reqs.map(() => []);
   const layers: LayerRecord[] = [];
   const records: RequestRecord[] = reqs.map((r, i) => ({ req: i, variant: r.variant, arrival: r.arrival, deadline: r.deadline }));
   const occ = new Map<number, number>();
@@ -122,29 +128,39 @@ export function runSystemGolden(wl: SystemWorkload): SystemGoldenRun {
       lines.push(`S ${slot} ${g.lastScore(slot)}`);
       now += 1n;
     }
-    // The layer: weights, start, stream.
-    const tile = wl.tile(req, d.layer, outputs[req]!);
-    const result = runLayerGolden(cfg.peArray, tile);
-    const tGo = now + BigInt(tile.weights.length);
-    const tDone = tGo + BigInt(tile.beats.length) + GO_TO_DONE;
-    // Admissions in the window [now, tDone - 1].
-    let cursor = now;
-    while (next < n) {
-      const t = reqs[next]!.arrival > cursor ? reqs[next]!.arrival : cursor;
-      if (t > tDone - 1n) break;
-      if (g.full) {
-        lines.push(`B ${next} ${t}`);
-        stalls++;
-        break;
+    // The layer's passes: weights, start, stream; admissions in each pass's cycles but its done cycle.
+    const passes = wl.passes(req, d.layer, outputs[req]!);
+    const results: PassResult[] = [];
+    let tGo0 = 0n;
+    let tDone = 0n;
+    let admitting = true;
+    passes.forEach((pass, p) => {
+      const result = runPassGolden(cfg.peArray, pass);
+      const tGo = now + BigInt(pass.initial.length);
+      tDone = tGo + BigInt(pass.ops.length) + GO_TO_DONE;
+      if (p === 0) tGo0 = tGo;
+      let cursor = now;
+      while (admitting && next < n) {
+        const t = reqs[next]!.arrival > cursor ? reqs[next]!.arrival : cursor;
+        if (t > tDone - 1n) break;
+        if (g.full) {
+          lines.push(`B ${next} ${t}`);
+          stalls++;
+          admitting = false;
+          break;
+        }
+        admit(next, t);
+        next++;
+        cursor = t + 1n;
       }
-      admit(next, t);
-      next++;
-      cursor = t + 1n;
-    }
-    lines.push(`L ${req} ${d.layer} ${tGo} ${tDone} ${result.cycles} ${result.nonzero} ${result.total}`);
-    outputs[req]![d.layer] = result.outputs;
-    const outcome = g.layerDone(tDone, BigInt(result.nonzero));
-    layers.push({ req, layer: d.layer, slot: d.slot, tSel: d.tSel, tEvent: d.tEvent, tGo, tDone, result, gamma: outcome.step.gamma, pred: outcome.step.pred });
+      lines.push(`L ${req} ${d.layer} ${p} ${tGo} ${tDone} ${result.cycles} ${result.nonzero} ${result.total}`);
+      results.push(result);
+      now = tDone + 1n;
+    });
+    outputs[req]![d.layer] = results.map((r) => r.outputs);
+    const nonzero = results.reduce((a, r) => a + r.nonzero, 0);
+    const outcome = g.layerDone(tDone, BigInt(nonzero));
+    layers.push({ req, layer: d.layer, slot: d.slot, tSel: d.tSel, tEvent: d.tEvent, tGo: tGo0, tDone, results, nonzero, gamma: outcome.step.gamma, pred: outcome.step.pred });
     lastDone = tDone;
     prevG = d.slot;
     layerOf[req]!++;

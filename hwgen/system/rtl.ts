@@ -5,14 +5,17 @@
 //   host ── cmd/adm ──► dysta_scheduler ── ev ──► host (decision: task, layer)
 //                        │ npu_start                 │ the host (a DMA in a real system) loads the
 //                        ▼                            ▼ chosen layer's weights and cfg, then npu_go
-//                 layer_pending ── & npu_go ──► npu_tile.start
+//          npu_pending | layer_open ── & npu_go ──► npu_tile.start
 //   host ── w_wr / act stream ─────────────────► npu_tile ── out_valid/out_data ──► scheduler monitor
-//                                                        └── done ──────────────► npu_layer_done
+//                                                        └── done & final_pass ──► npu_layer_done
 //
 // Timing contract (checked by the system cosim, see README.md):
-//  - npu_start (with the decision event) clears the scheduler's monitor and sets layer_pending;
+//  - npu_start (with the decision event) clears the scheduler's monitor and sets npu_pending;
 //    the array starts on the first npu_go while a layer is pending (a go without a decision is
-//    ignored), so the PE array only ever runs what the scheduler chose.
+//    ignored), so the PE array only ever runs what the scheduler chose. A layer with more output
+//    channels than lanes runs as several passes: layer_open lets the host start the further passes,
+//    npu_final (with npu_go) marks the last one, and only that pass's done is npu_layer_done. The
+//    scheduler's monitor, cleared by npu_start only, counts the outputs of every pass of the layer.
 //  - the array raises `done` in the same cycle as its last output row; the scheduler's monitor
 //    folds that row in at the same edge at which the scheduler samples npu_layer_done, and the
 //    predictor reads the count one cycle later (update stage 0). So every output row of the layer
@@ -93,28 +96,39 @@ export function buildSystem(config: HwConfig, blocks?: { npu: ModuleDef; schedul
     npuPorts.set(p.name, s);
     npuConn[p.name] = s;
   }
-  const go = m.input('npu_go', 1, { doc: 'the decided layer\'s weights and cfg are loaded: start the PE array (ignored unless npu_pending)' });
+  const go = m.input('npu_go', 1, { doc: 'the pass\'s weights and cfg are loaded: start the PE array (ignored unless a decided layer is pending or open)' });
+  const final = m.input('npu_final', 1, { doc: 'with npu_go: this pass completes the decided layer (a layer wider than the lanes runs as several passes)' });
   const pending = m.output('npu_pending', 1, { reset: 0, doc: 'a decision is waiting for its layer to start' });
+  const open = m.reg('layer_open', 1, { reset: 0, doc: 'the decided layer has started and its final pass has not finished' });
+  const finalPass = m.reg('final_pass', 1, { reset: 0, doc: 'the running pass is the decided layer\'s last' });
 
-  // Glue: the layer the scheduler decided starts when the host has loaded its data.
-  const launch = m.wire('npu_launch', 1, { doc: 'start the PE array on the pending decision' });
-  m.assign(launch, go.land(pending));
+  // Glue: the layer the scheduler decided starts when the host has loaded its first pass; its
+  // further passes may start until the final pass is done, and only that pass's done ends the layer.
+  const npuBusy = npuPorts.get('busy')!;
+  const done = npuPorts.get('done')!;
+  const launch = m.wire('npu_launch', 1, { doc: 'start the PE array on a pass of the decided layer' });
+  m.assign(launch, go.land(pending.lor(open)).land(npuBusy.lnot()));
+  const layerDone = m.wire('npu_layer_done', 1, { doc: 'the decided layer\'s final pass finished' });
+  m.assign(layerDone, done.land(finalPass));
   const npuStart = schedPorts.get('npu_start')!;
   m.seq((b) => {
     b.if(npuStart, () => b.set(pending, lit(1, 1)), () => b.if(launch, () => b.set(pending, lit(0, 1))));
-  }, 'A decision (npu_start) is pending until the host launches it with npu_go.');
+    b.if(launch, () => {
+      b.set(open, lit(1, 1));
+      b.set(finalPass, final);
+    }, () => b.if(layerDone, () => b.set(open, lit(0, 1))));
+  }, 'A decision (npu_start) is pending until the host launches its first pass with npu_go; the layer is open until its final pass is done.');
   npuConn.start = launch;
 
-  const done = npuPorts.get('done')!;
   schedConn.npu_lane_valid = npuPorts.get('out_valid')!;
   schedConn.npu_lane_data = npuPorts.get('out_data')!;
-  schedConn.npu_layer_done = done;
+  schedConn.npu_layer_done = layerDone;
   schedConn.npu_count_ext = lit(0, 1);
   const countPort = sched.ports.find((p) => p.name === 'npu_count')!;
   schedConn.npu_count = lit(0, countPort.width);
   if (skipEn) {
     const gated = m.wire('time_skip_gated', 1, { doc: 'time skips only while the PE array is idle' });
-    m.assign(gated, skipEn.land(npuPorts.get('busy')!.lnot()));
+    m.assign(gated, skipEn.land(npuBusy.lnot()));
     schedConn.time_skip_en = gated;
   }
 

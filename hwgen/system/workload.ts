@@ -1,31 +1,42 @@
 // A workload of real sparse DNN requests for the integrated system, and the host's static level.
 //
-// Models: tiny int8 CNNs (3-5 3x3 conv layers, `lanes` output channels each, ReLU, requantised by
-// an arithmetic shift) lowered with im2col onto the PE array: one layer = one tile with
-// rows = output pixels, K = in_channels x 9 <= weightDepth. Each request carries its own input
-// image at its own activation density, so the compressed stream (hence the cycles) and the output
-// non-zeros the monitor counts differ per request and layer, and the scheduler's gamma moves.
+// Models: int8 CNNs lowered with im2col onto the PE array (rows = output pixels, K = in_channels x
+// kernel^2): the real MNIST networks of models/ (built there into a CnnModel), or the built-in tiny
+// CNNs with random weights (3-5 3x3 convs, `lanes` output channels each). A layer runs as one pass
+// per `lanes` output channels, and a reduction longer than weightDepth is split within the pass
+// (hwgen/pe-array/passes.ts). Each request carries its own input image, so the compressed stream
+// (hence the cycles) and the output non-zeros the monitor counts differ per request and layer, and
+// the scheduler's gamma moves.
 //
 // Static level (what the host programs, as cosim/scheduler does): per variant, the expected
 // non-zero outputs of each layer = the mean over a few profiling inputs of the golden PE-array
 // model's count, encoded as a reciprocal; and the suffix sums of the mean layer latency in cycles
-// from the golden cycle model. A layer's latency in the system loop is K (weight load, one row per
-// cycle) + B + 3 (start cycle, B stream beats, two pipeline cycles), B = sum over rows of max(nnz, 1).
+// from the golden cycle model. A pass's latency in the system loop is K (weight load, one row per
+// cycle) + B + 3 (start cycle, B stream ops, two pipeline cycles), B = sum over rows of max(nnz, 1)
+// plus any mid-stream weight reloads; a layer's passes run back to back with one cycle between them.
 import type { HwConfig, PeArrayConfig } from '../config/index.ts';
-import { compressRows, runLayerGolden, type Beat, type LayerTile } from '../pe-array/golden.ts';
+import { runLayerGolden } from '../pe-array/golden.ts';
 import { SeededInts, im2col, lowerConvWeights, type ConvShape } from '../pe-array/layers.ts';
+import { joinPassOutputs, layerPasses, runPassGolden, type Pass, type PassResult } from '../pe-array/passes.ts';
 import { encodeInvIso, encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type CoefficientBank, type SchedulerFormats, type VariantTables } from '../scheduler/golden.ts';
 import { encodeCoefficient } from '../scheduler/formats.ts';
 
-/** Cycles of one layer in the system loop, from its first weight write to npu_done. */
-export function layerLoopCycles(k: number, beats: number): number {
-  return k + beats + 3;
+/** Cycles of one pass in the system loop, from its first weight write to npu_done: K + ops + 3. */
+export function passLoopCycles(pass: Pick<Pass, 'initial' | 'ops'>): number {
+  return pass.initial.length + pass.ops.length + 3;
+}
+
+/** Cycles of a layer in the system loop: its passes back to back, the done cycle of each between them. */
+export function layerLoopCycles(passes: readonly Pick<Pass, 'initial' | 'ops'>[]): number {
+  return passes.reduce((a, p) => a + passLoopCycles(p), 0) + passes.length - 1;
 }
 
 export interface ConvLayer {
   shape: ConvShape;
-  /** Lowered weights W[K][lanes]. */
+  /** Lowered weights W[K][outChannels]. */
   weights: number[][];
+  outChannels: number;
+  relu: boolean;
   shift: number;
 }
 
@@ -71,10 +82,11 @@ function outSize(n: number, s: ConvShape): number {
   return Math.floor((n + 2 * s.pad - s.kernel) / s.stride) + 1;
 }
 
-/** The PE-array tile of one conv layer on a feature map. */
-export function convTile(layer: ConvLayer, input: number[][][]): LayerTile {
+/** The PE-array passes of one conv layer on a feature map. */
+export function convPasses(cfg: PeArrayConfig, layer: ConvLayer, input: number[][][]): Pass[] {
   const rows = im2col(input, layer.shape);
-  return { weights: layer.weights, beats: compressRows(rows), rows: rows.length, relu: true, shift: layer.shift };
+  if (rows.length > cfg.maxRows) throw new RangeError(`a layer with ${rows.length} output rows exceeds peArray.maxRows ${cfg.maxRows}`);
+  return layerPasses(cfg, { rows, weights: layer.weights, outChannels: layer.outChannels, relu: layer.relu, shift: layer.shift });
 }
 
 /**
@@ -105,14 +117,15 @@ export function buildModel(cfg: PeArrayConfig, spec: ModelSpec): CnnModel {
       ),
     );
     const weights = lowerConvWeights(filters);
+    const tileAt = (shift: number) => convPasses(cfg, { shape, weights, outChannels: cfg.lanes, relu: true, shift }, calib)[0]!.tile;
     let shift = 0;
-    let out = runLayerGolden(cfg, convTile({ shape, weights, shift }, calib));
+    let out = runLayerGolden(cfg, tileAt(shift));
     const total = out.outputs.length * cfg.lanes;
     while (shift < cfg.accWidth - 1 && out.outputs.flat().filter((v) => v >= aMax).length > 0.02 * total) {
       shift++;
-      out = runLayerGolden(cfg, convTile({ shape, weights, shift }, calib));
+      out = runLayerGolden(cfg, tileAt(shift));
     }
-    layers.push({ shape, weights, shift });
+    layers.push({ shape, weights, outChannels: cfg.lanes, relu: true, shift });
     h = outSize(h, shape);
     w = outSize(w, shape);
     c = cfg.lanes;
@@ -121,26 +134,40 @@ export function buildModel(cfg: PeArrayConfig, spec: ModelSpec): CnnModel {
   return { name: spec.name, input: spec.input, layers };
 }
 
-/** Runs a model on one input with the golden PE-array model: per layer the tile and its result. */
-export function runModelGolden(cfg: PeArrayConfig, model: CnnModel, image: number[][][]) {
+export interface LayerRun {
+  passes: Pass[];
+  results: PassResult[];
+  /** The layer's outputs [row][channel], joined from its passes. */
+  outputs: number[][];
+  /** Output non-zeros of all passes (what the scheduler's monitor counts for the layer). */
+  nonzero: number;
+  /** Cycles in the system loop (layerLoopCycles). */
+  cycles: number;
+}
+
+/** Runs a model on one input with the golden PE-array model: per layer its passes and their results. */
+export function runModelGolden(cfg: PeArrayConfig, model: CnnModel, image: number[][][]): LayerRun[] {
   let input = image;
   return model.layers.map((layer) => {
-    const tile = convTile(layer, input);
-    const result = runLayerGolden(cfg, tile);
-    const oh = outSize(layer.shape.height, layer.shape);
-    const ow = outSize(layer.shape.width, layer.shape);
-    input = rowsToMap(result.outputs, oh, ow);
-    return { tile, result, cycles: layerLoopCycles(tile.weights.length, tile.beats.length) };
+    const passes = convPasses(cfg, layer, input);
+    const results = passes.map((p) => runPassGolden(cfg, p));
+    const outputs = joinPassOutputs(cfg.lanes, layer.outChannels, results.map((r) => r.outputs));
+    input = rowsToMap(outputs, outSize(layer.shape.height, layer.shape), outSize(layer.shape.width, layer.shape));
+    return { passes, results, outputs, nonzero: results.reduce((a, r) => a + r.nonzero, 0), cycles: layerLoopCycles(passes) };
   });
 }
 
-/** The tile of layer `layer` of a model for a request, given the outputs of its earlier layers. */
-export function modelTile(model: CnnModel, image: number[][][], layer: number, previous: readonly (readonly (readonly number[])[])[]): LayerTile {
-  if (layer === 0) return convTile(model.layers[0]!, image);
+/**
+ * The passes of layer `layer` of a model for a request, given the lane outputs of every pass of its
+ * earlier layers (`previous[l][pass]`, as the RTL or the golden model produced them).
+ */
+export function modelPasses(cfg: PeArrayConfig, model: CnnModel, image: number[][][], layer: number, previous: readonly (readonly (readonly (readonly number[])[])[])[]): Pass[] {
+  if (layer === 0) return convPasses(cfg, model.layers[0]!, image);
   const prev = model.layers[layer - 1]!;
-  const rows = previous[layer - 1];
-  if (!rows) throw new Error(`model ${model.name}: layer ${layer} needs the outputs of layer ${layer - 1}`);
-  return convTile(model.layers[layer]!, rowsToMap(rows, outSize(prev.shape.height, prev.shape), outSize(prev.shape.width, prev.shape)));
+  const lanes = previous[layer - 1];
+  if (!lanes) throw new Error(`model ${model.name}: layer ${layer} needs the outputs of layer ${layer - 1}`);
+  const rows = joinPassOutputs(cfg.lanes, prev.outChannels, lanes);
+  return convPasses(cfg, model.layers[layer]!, rowsToMap(rows, outSize(prev.shape.height, prev.shape), outSize(prev.shape.width, prev.shape)));
 }
 
 export interface VariantProfile {
@@ -185,25 +212,38 @@ export function fitProfileRegression(f: SchedulerFormats, ratios: readonly (read
   return Array.from({ length: f.coeffBanks }, () => ({ a: [...a], b: [...b] }));
 }
 
-/** Densities of the profiling inputs. */
+/** Densities of the profiling inputs of the tiny CNNs. */
 export const PROFILE_DENSITIES = [0.2, 0.4, 0.6, 0.8] as const;
 
-/** Offline profiling of a variant with the golden models, and its scheduler tables. */
-export function profileVariant(config: HwConfig, variant: number, model: CnnModel): VariantProfile {
+/** The tiny CNNs' profiling inputs: random post-ReLU images at PROFILE_DENSITIES. */
+export function randomProfileImages(cfg: PeArrayConfig, variant: number, model: CnnModel): number[][][][] {
+  return PROFILE_DENSITIES.map((d, i) => randomImage(cfg, model.input.channels, model.input.height, model.input.width, d, 5000 + 97 * variant + i));
+}
+
+/**
+ * Offline profiling of a variant with the golden models on `images` (default: the tiny CNNs' random
+ * profiling inputs), and its scheduler tables.
+ */
+export function profileVariant(config: HwConfig, variant: number, model: CnnModel, images?: readonly number[][][][]): VariantProfile {
   const f = schedulerFormats(config.scheduler);
-  const runs = PROFILE_DENSITIES.map((d, i) =>
-    runModelGolden(config.peArray, model, randomImage(config.peArray, model.input.channels, model.input.height, model.input.width, d, 5000 + 97 * variant + i)),
-  );
+  const inputs = images ?? randomProfileImages(config.peArray, variant, model);
+  if (inputs.length === 0) throw new RangeError(`model ${model.name}: no profiling inputs`);
+  const runs = inputs.map((img) => runModelGolden(config.peArray, model, img));
   const n = model.layers.length;
-  const mean = (pick: (l: ReturnType<typeof runModelGolden>[number]) => number, l: number) => runs.reduce((a, r) => a + pick(r[l]!), 0) / runs.length;
-  const expectedNonzero = Array.from({ length: n }, (_, l) => mean((x) => x.result.nonzero, l));
+  const countLimit = config.peArray.maxRows * config.peArray.lanes;
+  runs[0]!.forEach((l, i) => {
+    const outputs = l.results.reduce((a, r) => a + r.total, 0);
+    if (outputs > countLimit) throw new RangeError(`model ${model.name} layer ${i}: ${outputs} outputs over its passes exceed what the scheduler's monitor counts (maxRows x lanes = ${countLimit})`);
+  });
+  const mean = (pick: (l: LayerRun) => number, l: number) => runs.reduce((a, r) => a + pick(r[l]!), 0) / runs.length;
+  const expectedNonzero = Array.from({ length: n }, (_, l) => mean((x) => x.nonzero, l));
   const avgCycles = Array.from({ length: n }, (_, l) => mean((x) => x.cycles, l));
   const suffix = (from: number) => BigInt(Math.round(avgCycles.slice(from).reduce((a, b) => a + b, 0)));
   const layers = expectedNonzero.map((e, l) => ({ recip: encodeReciprocal(f, Math.max(e, 1)), suffixNext: suffix(l + 1) }));
   const coeffs = f.regression
     ? fitProfileRegression(
         f,
-        runs.map((r) => r.map((x, l) => x.result.nonzero / Math.max(expectedNonzero[l]!, 1))),
+        runs.map((r) => r.map((x, l) => x.nonzero / Math.max(expectedNonzero[l]!, 1))),
         runs.map((r) => r.map((x) => x.cycles)),
       )
     : undefined;
@@ -220,15 +260,23 @@ export function profileVariant(config: HwConfig, variant: number, model: CnnMode
   };
 }
 
-export interface SystemRequestSpec {
+/** The input of one request. */
+export interface RequestInput {
+  image: number[][][];
+  /** Input activation density (non-zero fraction of the first layer's input). */
+  density: number;
+  /** The true class, when the input is a labelled sample (a test digit). */
+  label?: number;
+  /** Which sample of its data set the input is (e.g. the test digit's number). */
+  sample?: number;
+}
+
+export interface SystemRequestSpec extends RequestInput {
   arrival: bigint;
   variant: number;
   deadline: bigint;
   scale: bigint;
   nlayers: number;
-  /** Input activation density of this request's image (non-zero fraction of the first layer's input). */
-  density: number;
-  image: number[][][];
 }
 
 export interface SystemWorkload {
@@ -236,17 +284,20 @@ export interface SystemWorkload {
   start: bigint;
   variants: VariantProfile[];
   requests: SystemRequestSpec[];
-  /** The PE-array tile of `layer` of request `req`, from the outputs of its earlier layers. */
-  tile(req: number, layer: number, previous: readonly (readonly (readonly number[])[])[]): LayerTile & { beats: Beat[] };
+  /** The PE-array passes of `layer` of request `req`, from the lane outputs of its earlier layers' passes. */
+  passes(req: number, layer: number, previous: readonly (readonly (readonly (readonly number[])[])[])[]): Pass[];
 }
 
-export interface WorkloadOptions {
+export interface ArrivalOptions {
   requests: number;
   seed: number;
   /** Offered load: mean service time / mean inter-arrival time (default 0.9). */
   load?: number;
   /** Deadline = arrival + sloMult x isolated estimate (suffix0); per request from this list. */
   sloMults?: readonly number[];
+}
+
+export interface WorkloadOptions extends ArrivalOptions {
   /** Input densities requests draw from. */
   densities?: readonly number[];
   /** Models used (default all of MODEL_SPECS, at most 2^log2Variants). */
@@ -255,11 +306,14 @@ export interface WorkloadOptions {
 
 export const DEFAULT_DENSITIES = [0.1, 0.25, 0.4, 0.55, 0.7, 0.85, 1.0] as const;
 
-/** Seeded requests with Poisson-like arrivals over the profiled variants. */
-export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkload {
+/**
+ * Seeded requests with Poisson-like arrivals over profiled variants. Per request, from one generator:
+ * the gap, the variant, then whatever `input` draws, then the SLO multiplier.
+ */
+export function assembleWorkload(config: HwConfig, variants: VariantProfile[], o: ArrivalOptions, input: (req: number, variant: VariantProfile, r: SeededInts) => RequestInput): SystemWorkload {
   const f = schedulerFormats(config.scheduler);
-  const specs = (o.models ?? MODEL_SPECS).slice(0, f.variants);
-  const variants = specs.map((s, v) => profileVariant(config, v, buildModel(config.peArray, s)));
+  if (variants.length === 0) throw new RangeError('a workload needs at least one variant');
+  if (variants.length > f.variants) throw new RangeError(`${variants.length} variants exceed the scheduler's ${f.variants} (scheduler.log2Variants)`);
   for (const v of variants) {
     if (layersRun(f, v.tables.nlayers) !== v.model.layers.length) throw new RangeError(`model ${v.model.name} has more layers than scheduler.log2MaxLayers allows`);
   }
@@ -267,7 +321,6 @@ export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkl
   const meanService = variants.reduce((a, v) => a + Number(v.tables.suffix0), 0) / variants.length;
   const meanGap = meanService / (o.load ?? 0.9);
   const slo = o.sloMults ?? [1.5, 2, 3, 5];
-  const dens = o.densities ?? DEFAULT_DENSITIES;
   const start = 1000n;
   let t = start;
   const requests: SystemRequestSpec[] = [];
@@ -276,19 +329,16 @@ export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkl
     const u = r.unit();
     if (i > 0) t += BigInt(Math.round(-Math.log(1 - u) * meanGap));
     const v = variants[r.int(0, variants.length - 1)]!;
-    const density = dens[r.int(0, dens.length - 1)]!;
-    const m = v.model;
-    const image = randomImage(config.peArray, m.input.channels, m.input.height, m.input.width, density, o.seed * 100_003 + i);
+    const inp = input(i, v, r);
     const mult = slo[r.int(0, slo.length - 1)]!;
     const iso = v.tables.suffix0;
     requests.push({
+      ...inp,
       arrival: t,
       variant: v.variant,
       deadline: t + BigInt(Math.round(Number(iso) * mult)),
       scale: encodePenaltyScale(f, iso),
-      nlayers: m.layers.length,
-      density,
-      image,
+      nlayers: v.model.layers.length,
     });
   }
   return {
@@ -296,11 +346,24 @@ export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkl
     start,
     variants,
     requests,
-    tile: (req, layer, previous) => {
+    passes: (req, layer, previous) => {
       const q = requests[req]!;
-      return modelTile(variants[q.variant]!.model, q.image, layer, previous);
+      return modelPasses(config.peArray, variants[q.variant]!.model, q.image, layer, previous);
     },
   };
+}
+
+/** The tiny random CNNs on random images at the given densities. */
+export function buildWorkload(config: HwConfig, o: WorkloadOptions): SystemWorkload {
+  const f = schedulerFormats(config.scheduler);
+  const specs = (o.models ?? MODEL_SPECS).slice(0, f.variants);
+  const variants = specs.map((s, v) => profileVariant(config, v, buildModel(config.peArray, s)));
+  const dens = o.densities ?? DEFAULT_DENSITIES;
+  return assembleWorkload(config, variants, o, (i, v, r) => {
+    const density = dens[r.int(0, dens.length - 1)]!;
+    const m = v.model;
+    return { density, image: randomImage(config.peArray, m.input.channels, m.input.height, m.input.width, density, o.seed * 100_003 + i) };
+  });
 }
 
 /** Fraction of non-zero values in a feature map. */

@@ -1,6 +1,7 @@
 // The policy registry: the eleven policies of ALGORITHMS.md (`POLICIES`, unchanged), then the
 // policies of our own (BEYOND.md), all in the order reports list them. A new policy is one file plus
 // one entry here.
+import { excerpt } from '../../output/index.ts';
 import { SchedulerInputError } from '../errors.ts';
 import { dysta, dystaNaive, dystaOracle } from './dysta.ts';
 import { fcfs } from './fcfs.ts';
@@ -43,14 +44,17 @@ export const ALL_POLICY_NAMES: readonly string[] = ALL_POLICIES.map((p) => p.nam
 
 export function getPolicy(name: string): PolicyDefinition {
   const found = ALL_POLICIES.find((p) => p.name === name);
-  if (!found) throw new SchedulerInputError(`unknown policy '${name}'; choose from ${ALL_POLICY_NAMES.join(', ')} (or 'all').`);
+  if (!found) throw new SchedulerInputError(`unknown policy '${excerpt(name, 60)}'; choose from ${ALL_POLICY_NAMES.join(', ')} (or 'all').`);
   return found;
 }
 
 /** Parse a `--policies` value: a comma-separated list or `all`. */
 export function parsePolicyList(value: string | readonly string[]): PolicyDefinition[] {
-  const parts = (Array.isArray(value) ? value.join(',') : (value as string)).split(',').map((s) => s.trim()).filter(Boolean);
-  if (parts.length === 0 || parts.includes('all')) return [...ALL_POLICIES];
+  const parts = (Array.isArray(value) ? value.join(',') : (value as string)).split(',').map((s) => s.trim());
+  if (parts.every((p) => p === '')) throw new SchedulerInputError(`--policies needs at least one policy name, or 'all'.`);
+  const empty = parts.indexOf('');
+  if (empty >= 0) throw new SchedulerInputError(`--policies: item ${empty + 1} of '${excerpt(String(value), 80)}' is empty; remove the extra comma.`);
+  if (parts.includes('all')) return [...ALL_POLICIES];
   const unique = [...new Set(parts)];
   return unique.map(getPolicy);
 }

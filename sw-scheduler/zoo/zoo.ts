@@ -1,9 +1,13 @@
 // The built-in model zoo: the paper's CNNs on the Eyeriss-V2-like model and its attention models on
-// Sanger's model, with per-sample, per-layer activation sparsity drawn from a seed. A sample's
+// Sanger's model, with per-sample, per-layer activation sparsity drawn from a seed; and `mnist`, the
+// one measured workload: the committed `dysta profile` of the trained MNIST CNNs on real test digits
+// (a CSV folder, models/profile/, read like any --csv-dir). A sample's
 // sparsity = a depth-dependent mean + a per-sample offset shared by all its layers (so layers are
 // correlated, as the paper observes) + per-layer noise. Deterministic: the same seed gives the same
 // tables, bit for bit. Building the CNN workload takes a few milliseconds.
+import { fileURLToPath } from 'node:url';
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+import { importCsvFolder } from '../csv.ts';
 import { SchedulerInputError } from '../errors.ts';
 import { sangerLayerLatency } from '../sanger.ts';
 import { buildWorkload, type VariantTable, type Workload } from '../workload.ts';
@@ -12,6 +16,8 @@ import { mobilenetV1Layers, resnet50Layers, ssd300Resnet18Layers, vgg16Layers, t
 
 export const ZOO_DEFAULT_SEED = 2023;
 export const ZOO_DEFAULT_SAMPLES = 200;
+/** The committed profile behind `--workload mnist` (written by `dysta profile --out models/profile`). */
+export const MNIST_PROFILE_DIR = fileURLToPath(new URL('../../models/profile/', import.meta.url));
 
 /** Seeded standard normal draws (Box-Muller on 53-bit uniforms). */
 class Gaussian {
@@ -173,6 +179,16 @@ export const ZOO: readonly ZooEntry[] = [
     build(options = {}) {
       const { seed, samples } = checkZooOptions(options);
       return buildWorkload('attention', 'sanger', ATTENTION_SPECS.map((s) => attentionVariant(s, samples, seed)), 'zoo workload attention');
+    },
+  },
+  {
+    name: 'mnist',
+    description: 'measured: 3 trained int8 MNIST CNNs x {dense, unstructured 70%, filter 50%} on the 16-lane PE array, 200 real test digits each (models/profile)',
+    build(options = {}) {
+      if (options.seed !== undefined || options.samples !== undefined) {
+        throw new SchedulerInputError('--zoo-seed and --zoo-samples do not apply to --workload mnist (it is measured, not drawn); for another sample count run `dysta profile --samples N --out DIR` and use --csv-dir DIR.');
+      }
+      return importCsvFolder(MNIST_PROFILE_DIR, { name: 'mnist' });
     },
   },
 ];

@@ -30,7 +30,7 @@ describe('dysta demo', () => {
     expect(gtkw).toContain('TOP.npu_tile.act_valid');
     expect(gtkw).toContain(`[dumpfile] "${wave}"`);
     expect(gtkw).toContain('TOP.npu_tile.mon_nonzero');
-    expect(gtkw).toContain('TOP.npu_tile.u_array.acc_0');
+    expect(gtkw).toContain('TOP.npu_tile.u_array.lane[0].u_mac.acc'); // a generate scope
   });
 
   it('rejects a density outside 0..1', async () => {

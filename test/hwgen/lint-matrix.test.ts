@@ -37,7 +37,7 @@ describe('lint matrix', () => {
     const config = parseConfig({ peArray: combo });
     const dir = join(root, `c${i}`);
     writeDesign(generateDesign(config), dir);
-    for (const top of ['npu_tile', 'pe_array', 'sparsity_monitor']) {
+    for (const top of ['npu_tile', 'pe_array', 'pe_lane', 'sparsity_monitor']) {
       const r = await lintVerilog(dir, top);
       expect(r.output).toBe('');
       expect(r.clean).toBe(true);

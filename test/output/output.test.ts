@@ -99,6 +99,28 @@ describe('output folders', () => {
     expect(() => writeOutputDir(join(ro, 'x'), files({ 'a.txt': 'A' }), 'test')).toThrow(OutputError);
   });
 
+  it('creates missing parents only when asked (a default path such as reports/sweep-cnn)', () => {
+    const base = fresh();
+    const deep = join(base, 'reports', 'sweep-cnn');
+    expect(() => checkOutputDir(deep)).toThrow(/does not exist/);
+    checkOutputDir(deep, '--out', { parents: true });
+    expect(existsSync(join(base, 'reports'))).toBe(false);
+    writeOutputDir(deep, files({ 'a.txt': 'A' }), 'test', '--out', { parents: true });
+    expect(readFileSync(join(deep, 'a.txt'), 'utf8')).toBe('A');
+    expect(() => checkOutputDir(join(ro, 'reports', 'x'), '--out', { parents: true })).toThrow(/cannot write in/);
+  });
+
+  it('ensureOutputDir adopts a folder of an earlier version only if every entry matches', () => {
+    const legacy = fresh();
+    writeFileSync(join(legacy, 'top-20250101-000000-1-1.cmds'), '');
+    ensureOutputDir(legacy, 'sessions', 'logs', /^top-\d{8}-\d{6}-\d+-\d+\.cmds$/);
+    expect(existsSync(join(legacy, OUTPUT_MARKER))).toBe(true);
+    const mixed = fresh();
+    writeFileSync(join(mixed, 'top-20250101-000000-1-1.cmds'), '');
+    writeFileSync(join(mixed, 'notes.txt'), 'mine');
+    expect(() => ensureOutputDir(mixed, 'sessions', 'logs', /^top-\d{8}-\d{6}-\d+-\d+\.cmds$/)).toThrow(/did not write/);
+  });
+
   it('ensureOutputDir creates a marked folder and refuses a foreign one', () => {
     const d = join(fresh(), 'cache');
     ensureOutputDir(d, 'cache');
@@ -107,9 +129,27 @@ describe('output folders', () => {
     writeFileSync(join(foreign, 'mine'), '');
     expect(() => ensureOutputDir(foreign, 'cache')).toThrow(/did not write/);
   });
+
+  it('ensureOutputDir in a read-only folder says it cannot write there (not "no such file")', () => {
+    expect(() => ensureOutputDir(join(ro, 'waves'), 'cosim waveforms', '--wave-dir')).toThrow(/^--wave-dir \S+: cannot write in \S+ \((read-only file system|permission denied)\)$/);
+    expect(readdirSync(ro)).toEqual([]);
+  });
 });
 
 describe('output files', () => {
+  it('removes the temporaries of a target left by a killed process (a synchronous run cannot clean up on a signal), and no others', async () => {
+    const d = fresh();
+    // A pid that exited (a finished child) and one that is alive (ours, as another writer would be).
+    const dead = execFileSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    writeFileSync(join(d, `.big.jsonl.tmp-${dead}-abc123`), 'x'.repeat(1000));
+    writeFileSync(join(d, `.big.jsonl.tmp-${process.ppid}-def456`), 'being written');
+    writeFileSync(join(d, `.other.jsonl.tmp-${dead}-abc123`), 'not this target');
+    const s = openOutputStream(join(d, 'big.jsonl'));
+    s.write('line\n');
+    await s.commit();
+    expect(readdirSync(d).sort()).toEqual([`.big.jsonl.tmp-${process.ppid}-def456`, `.other.jsonl.tmp-${dead}-abc123`, 'big.jsonl']);
+  });
+
   it('writes a regular file atomically and leaves no temporary file', async () => {
     const d = fresh();
     await writeOutputFile(join(d, 'out.json'), '{}');
@@ -173,14 +213,45 @@ describe('output files', () => {
     const path = join(d, 'log.jsonl');
     writeFileSync(path, 'previous');
     const s = openOutputStream(path);
-    for (let i = 0; i < 1000; i++) await s.write(`{"i":${i}}\n`);
+    for (let i = 0; i < 1000; i++) s.write(`{"i":${i}}\n`);
     s.abort();
     expect(readFileSync(path, 'utf8')).toBe('previous');
     expect(readdirSync(d)).toEqual(['log.jsonl']);
     const t = openOutputStream(path);
-    for (let i = 0; i < 1000; i++) await t.write(`{"i":${i}}\n`);
+    // Synchronous writes (a simulation callback cannot await), flushed in 1 MB pieces: 3 MB here.
+    const line = `${'x'.repeat(99)}\n`;
+    for (let i = 0; i < 30_000; i++) t.write(line);
     await t.commit();
-    expect(readFileSync(path, 'utf8').split('\n').length).toBe(1001);
+    expect(statSync(path).size).toBe(3_000_000);
     expect(readdirSync(d)).toEqual(['log.jsonl']);
+  });
+
+  it('streams through a symlink and into a FIFO without replacing either', async () => {
+    const d = fresh();
+    writeFileSync(join(d, 'target.jsonl'), '');
+    symlinkSync('target.jsonl', join(d, 'link.jsonl'));
+    const s = openOutputStream(join(d, 'link.jsonl'));
+    s.write('a\n');
+    await s.commit();
+    expect(lstatSync(join(d, 'link.jsonl')).isSymbolicLink()).toBe(true);
+    expect(readFileSync(join(d, 'target.jsonl'), 'utf8')).toBe('a\n');
+    const n = openOutputStream('/dev/null');
+    n.write('discarded');
+    await n.commit();
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+  });
+
+  it('treats a symlink to /proc/self/fd/N as that descriptor, never as a file to replace', async () => {
+    const d = fresh();
+    const file = join(d, 'opened.txt');
+    const fd = openSync(file, 'w');
+    const link = join(d, 'fd-link');
+    symlinkSync(`/proc/self/fd/${fd}`, link);
+    checkOutputFile(link);
+    await writeOutputFile(link, 'via the descriptor');
+    closeSync(fd);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(file, 'utf8')).toBe('via the descriptor');
+    expect(readdirSync(d).sort()).toEqual(['fd-link', 'opened.txt']);
   });
 });

@@ -52,7 +52,7 @@ describe('fixed point vs float dysta (CNN zoo, 1000 requests)', () => {
     const text = await execa('node', [bin, 'hw-agreement', '--requests', '150']);
     expect(text.stdout).toMatch(/lockstep decisions identical: (\d+) \/ \1 = 100\.000%/);
     expect(text.stdout).toMatch(/\| float dysta \| .* \|\n\| fixed point \(ideal timing\) \|/);
-    const json = JSON.parse((await execa('node', [bin, 'hw-agreement', '--requests', '150', '--json'])).stdout);
+    const json = JSON.parse((await execa('node', [bin, 'hw-agreement', '--requests', '150', '--json', '-'])).stdout);
     expect(json.identical).toBe(json.decisions);
     expect(json.options.scheduler.log2Tasks).toBe(10);
   });

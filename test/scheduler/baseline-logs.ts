@@ -91,7 +91,7 @@ export async function dumpBaselineLogs(out: string, log: (line: string) => void 
   const sim = await SystemSim.open(dir, { trace: 'none', start: { logDir: join(work, 'logs') } });
   try {
     const wl = buildWorkload(config, BASELINE_SYSTEM);
-    const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous));
+    const run = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous));
     const text = run.lines.join('\n') + '\n' + JSON.stringify(run.outputs) + '\n';
     writeFileSync(join(out, 'system.log'), text);
     result.system = { lines: run.lines.length, decisions: run.decisions, sha256: sha(text) };

@@ -21,7 +21,7 @@ describe('dysta workloads', () => {
   });
 
   it('describes a CSV folder', () => {
-    const r = dysta('workloads', '--csv-dir', join(FIXTURES, 'sanger'), '--json');
+    const r = dysta('workloads', '--csv-dir', join(FIXTURES, 'sanger'), '--json', '-');
     expect(r.status).toBe(0);
     const json = JSON.parse(r.stdout);
     expect(json[0].flavour).toBe('sanger');
@@ -31,8 +31,8 @@ describe('dysta workloads', () => {
 
 describe('zoo options', () => {
   it('--zoo-seed and --zoo-samples rebuild the zoo', () => {
-    const a = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--json').stdout);
-    const b = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--zoo-seed', '5', '--json').stdout);
+    const a = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--json', '-').stdout);
+    const b = JSON.parse(dysta('workloads', '--workload', 'attention', '--zoo-samples', '210', '--zoo-seed', '5', '--json', '-').stdout);
     expect(a[0].variants.map((v: { samples: number }) => v.samples)).toEqual([210, 210, 210]);
     expect(a[0].variants[0].Tpat).not.toBe(b[0].variants[0].Tpat);
   });
@@ -93,9 +93,9 @@ describe('dysta simulate', () => {
     [['simulate', '--rate', '-3'], /^dysta: --rate must be a positive number of requests per second, got -3\./],
     [['simulate', '--trace', '/nonexistent/t.json'], /^dysta: cannot read trace \/nonexistent\/t\.json/],
     [['simulate', '--csv-dir', '/nonexistent'], /^dysta: cannot read CSV folder \/nonexistent/],
-  ])('fails with a clear message: %j', (args, message) => {
+  ])('fails with a clear message and exit code 2 (input error): %j', (args, message) => {
     const r = dysta(...args);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/at .*\.ts:\d+/);
   });
@@ -115,7 +115,7 @@ describe('dysta simulate', () => {
   it('does not leave a JSON file behind when it fails', () => {
     const json = join(dir, 'never.json');
     const r = dysta('simulate', '--trace', join(dir, 'missing.json'), '--json', json);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(existsSync(json)).toBe(false);
   });
 
@@ -123,7 +123,7 @@ describe('dysta simulate', () => {
     const t = join(dir, 'bad-trace.json');
     writeFileSync(t, JSON.stringify({ sloMult: 10, requests: [{ arrival: 0, variant: 'bert', sample: 0, priority: 2 }] }));
     const r = dysta('simulate', '--workload', 'attention', '--trace', t);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe(`dysta: ${t}: requests[0].priority is 2; it must be 1, 3 or 9.\n`);
   });
 });
@@ -131,7 +131,7 @@ describe('dysta simulate', () => {
 describe('dysta sweep', () => {
   it('runs on worker threads, prints sparse progress lines when stderr is not a TTY, and writes the report', () => {
     const out = join(dir, 'sweep');
-    const r = dysta('sweep', '--workload', 'attention', '--loads', '0.6,1.0', '--slo-mults', '3,6', '--seeds', '1,2', '--requests', '80', '--threads', '2', '--out', out);
+    const r = dysta('sweep', '--workload', 'attention', '--loads', '0.6,1.0', '--slo-mults', '3,6', '--seeds', '2', '--requests', '80', '--threads', '2', '--out', out);
     expect(r.status).toBe(0);
     expect(r.stderr).toContain('sweep attention: 2 rates x 2 SLO multipliers x 2 seeds x 13 policies, 80 requests each, 2 threads');
     expect(r.stderr).toContain('sweep: 8/8 jobs (100%)');
@@ -141,7 +141,7 @@ describe('dysta sweep', () => {
 
   it('rejects a bad list value', () => {
     const r = dysta('sweep', '--slo-mults', '2,x');
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toBe("dysta: --slo-mults: 'x' is not a positive number.\n");
   });
 });

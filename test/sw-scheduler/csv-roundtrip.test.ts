@@ -20,7 +20,7 @@ describe('CSV round trip', () => {
     const original = zooWorkload('cnn', { samples: 20 });
     const dir = tempDir();
     exportCsvFolder(original, dir);
-    expect(readdirSync(dir).sort()).toEqual(original.variants.map((v) => `${v.name}.csv`));
+    expect(readdirSync(dir).filter((f) => !f.startsWith('.')).sort()).toEqual(original.variants.map((v) => `${v.name}.csv`));
     const back = importCsvFolder(dir);
     expect(back.variants.map((v) => v.name)).toEqual(original.variants.map((v) => v.name));
     back.variants.forEach((v, i) => {

@@ -21,14 +21,14 @@ describe('dysta predictors', () => {
     expect(r.stdout).toMatch(/predictor\s+overall\s+after >= 1 layer\s+at 25%\s+at 50%\s+at 75%/);
     expect(r.stdout).toMatch(/\nregression\s+\d+\.\d\d\s+\d+\.\d\d/);
     expect(r.stdout).toMatch(/\nbert\s+12\s/);
-    expect(readdirSync(out).sort()).toEqual(['by-fraction.csv', 'error-vs-fraction.svg', 'rmse.csv', 'summary.md']);
+    expect(readdirSync(out).sort()).toEqual(['.dysta-output', 'by-fraction.csv', 'error-vs-fraction.svg', 'rmse.csv', 'summary.md']);
     expect(readFileSync(join(out, 'error-vs-fraction.svg'), 'utf8')).toMatch(/^<svg[\s\S]*fraction of layers executed/);
     expect(readFileSync(join(out, 'rmse.csv'), 'utf8').split('\n')[0]).toBe('variant,predictor,overall,afterFirstLayer,at25,at50,at75');
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
   });
 
   it('--json gives the same numbers as the table', () => {
-    const r = dysta('predictors', '--workload', 'attention', '--json', '--out', join(dir, 'j'));
+    const r = dysta('predictors', '--workload', 'attention', '--json', '-', '--out', join(dir, 'j'));
     const e = JSON.parse(r.stdout);
     expect(e.predictors).toEqual(['none (avg)', 'arch', 'gamma (dysta)', 'last', 'last-3', 'regression']);
     expect(e.rows).toHaveLength(6);

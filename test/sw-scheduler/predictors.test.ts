@@ -1,5 +1,5 @@
 // Predictors: how measured/average density ratios become gamma (average = the paper's; last; last-n
-// dividing by the layers actually seen).
+// dividing by the layers actually seen; none = no monitor).
 import { describe, expect, it } from 'vitest';
 import { run, tinyTrace, tinyWorkload } from './helpers.ts';
 import { getPredictor } from '../../sw-scheduler/predictors.ts';
@@ -33,8 +33,14 @@ describe('predictors', () => {
     expect(r.decisions.map((d) => d.predicted[0])).toEqual([4, 1.5 * 3, 0.5 * 2, 1.5 * 1]);
   });
 
+  it('none: gamma stays 1 and P = sum(E), whatever the monitor measures', () => {
+    const r = run(workload, trace, 'dysta', {}, 'none');
+    expect(r.decisions.map((d) => d.gamma[0])).toEqual([1, 1, 1, 1]);
+    expect(r.decisions.map((d) => d.predicted[0])).toEqual([4, 3, 2, 1]);
+  });
+
   it('rejects an unknown predictor or window', () => {
-    expect(() => getPredictor('linear')).toThrow(/unknown predictor 'linear'; choose one of average, last, last-n, regression/);
+    expect(() => getPredictor('linear')).toThrow(/unknown predictor 'linear'; choose one of average, last, last-n, regression, none/);
     expect(() => getPredictor('last-n', 0)).toThrow(/--last-n must be a whole number >= 1/);
   });
 

@@ -21,7 +21,7 @@ describe('dysta study', () => {
     expect(r.stdout).toMatch(/^study attention: 78 runs in [\d.]+ s; mean over 2 settings, 3 seeds each/);
     expect(r.stdout).toMatch(/policy\s+violation\s+ANTT\s+ANTT\/dysta\s+disp\/req\s+vio - dysta \[95% CI\]\s+vio - best published \[95% CI\]\s+settings < dysta\s+settings < best published/);
     expect(r.stdout).toMatch(/\nmhg_vio\s+\d\.\d{4}\s+\d+\.\d{3}\s+\d\.\d{3}\s+\d\.\d{3}\s+[-+]\d\.\d{4} \[[-+]\d\.\d{4}, [-+]\d\.\d{4}\]/);
-    expect(readdirSync(out).sort()).toEqual(['antt-by-setting.svg', 'diff-vs-dysta.svg', 'points.csv', 'settings.csv', 'summary.md', 'tradeoff.svg', 'violation-by-setting.svg']);
+    expect(readdirSync(out).sort()).toEqual(['.dysta-output', 'antt-by-setting.svg', 'diff-vs-dysta.svg', 'points.csv', 'settings.csv', 'summary.md', 'tradeoff.svg', 'violation-by-setting.svg']);
     const summary = readFileSync(join(out, 'summary.md'), 'utf8');
     expect(summary).toContain('Command: `dysta study --workload attention --loads 1.0');
     expect(summary).toContain('3 fresh seeds per setting (1001..1003');
@@ -34,12 +34,12 @@ describe('dysta study', () => {
 
   it.each([
     [['study', '--policies', 'mhg,sjf'], /^dysta: --policies must include 'dysta'/],
-    [['study', '--seeds', '1'], /^dysta: --seeds must be a whole number >= 2/],
+    [['study', '--seeds', '1'], /^dysta: --seeds must be a whole number from 2 to 100000 \(intervals need 2\)/],
     [['study', '--tau', '2'], /^dysta: --tau must be a number from 0 to 1, got 2\./],
     [['study', '--switch-cost', '-1'], /^dysta: --switch-cost must be a non-negative number of seconds, got -1\./],
   ])('refuses %j', (args, message) => {
     const r = dysta(...args);
-    expect(r.status).toBe(1);
+    expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });
 });

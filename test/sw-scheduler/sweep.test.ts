@@ -57,9 +57,9 @@ describe('sweep', () => {
   it('writes the report folder atomically with summary, points and SVG plots', async () => {
     const points = await runSweep(config, { threads: 0 });
     const out = join(dir, 'report');
-    await writeSweepReport(out, { config, workloadName: 'eyerissv2', capacity: 35, points, elapsedSeconds: 1, threads: 0 });
+    await writeSweepReport({ dir: out, isDefault: false }, { config, workloadName: 'eyerissv2', capacity: 35, points, elapsedSeconds: 1, threads: 0 });
     expect(readdirSync(out).sort()).toEqual([
-      'antt-vs-rate.svg', 'means.csv', 'points.csv', 'points.json', 'summary.md', 'tradeoff.svg', 'violation-vs-rate.svg', 'violation-vs-slo.svg',
+      '.dysta-output', 'antt-vs-rate.svg', 'means.csv', 'points.csv', 'points.json', 'summary.md', 'tradeoff.svg', 'violation-vs-rate.svg', 'violation-vs-slo.svg',
     ]);
     expect(readdirSync(dir).filter((f) => f.startsWith('.'))).toEqual([]);
     const csv = readFileSync(join(out, 'points.csv'), 'utf8').trim().split('\n');
@@ -77,7 +77,7 @@ describe('sweep', () => {
     const dystaPoints = points.filter((p) => p.policy === 'dysta' && p.rate === 35 && p.sloMult === 3);
     expect(dystaMean.violationRate).toBe((dystaPoints[0].violationRate + dystaPoints[1].violationRate) / 2);
     // A second run replaces the folder.
-    await writeSweepReport(out, { config, workloadName: 'again', capacity: 35, points, elapsedSeconds: 1, threads: 0 });
+    await writeSweepReport({ dir: out, isDefault: false }, { config, workloadName: 'again', capacity: 35, points, elapsedSeconds: 1, threads: 0 });
     expect(readFileSync(join(out, 'summary.md'), 'utf8')).toContain('# Scheduling sweep: again');
     expect(existsSync(out)).toBe(true);
   });

@@ -17,8 +17,8 @@ describe('model zoo', () => {
     expect(gmacs(mobilenetV1Layers())).toBeCloseTo(0.569, 2);
   });
 
-  it('lists the CNN and attention workloads with 12 and 3 variants of >= 200 samples', () => {
-    expect(ZOO.map((z) => z.name)).toEqual(['cnn', 'attention']);
+  it('lists the CNN and attention workloads with 12 and 3 variants of >= 200 samples (and the measured mnist)', () => {
+    expect(ZOO.map((z) => z.name)).toEqual(['cnn', 'attention', 'mnist']);
     const cnn = zooWorkload('cnn');
     const att = zooWorkload('attention');
     expect(cnn.variants).toHaveLength(12);
@@ -80,6 +80,6 @@ describe('model zoo', () => {
   });
 
   it('rejects an unknown workload name with the list of known ones', () => {
-    expect(() => zooWorkload('transformers')).toThrow("unknown workload 'transformers'; the built-in ones are cnn, attention (see `dysta workloads`), or use --csv-dir.");
+    expect(() => zooWorkload('transformers')).toThrow("unknown workload 'transformers'; the built-in ones are cnn, attention, mnist (see `dysta workloads`), or use --csv-dir.");
   });
 });

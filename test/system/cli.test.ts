@@ -1,5 +1,6 @@
 // `dysta system` through the real CLI: the per-request table, full agreement with the golden
-// model, a waveform with its GTKWave save file, and bad options.
+// model, a waveform with its GTKWave save file, the MNIST default with predicted digits, accuracy and
+// --json, and bad options.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -10,7 +11,7 @@ describe('dysta system', () => {
 
   it('runs requests through the integrated RTL, prints the table and the agreement, writes a wave + .gtkw', async () => {
     const wave = join(root, 'sys.fst');
-    const r = await runCli(['system', '-n', '8', '--seed', '2', '--out', join(root, 'rtl'), '--wave', wave, '--zoom', '-22']);
+    const r = await runCli(['system', '--workload', 'tiny', '-n', '8', '--seed', '2', '--out', join(root, 'rtl'), '--wave', wave, '--zoom', '-22']);
     expect(r.stderr).not.toMatch(/Error/);
     expect(r.exitCode).toBe(0);
     const lines = r.stdout.split('\n');
@@ -28,6 +29,24 @@ describe('dysta system', () => {
     expect(gtkw).toContain('TOP.dysta_system.u_sched.u_monitor.nonzero_count');
     expect(gtkw).toContain('TOP.dysta_system.npu_out_data');
     expect(gtkw).toMatch(/^\*-22\.0+ /m);
+  });
+
+  it('default workload: MNIST digits, the predicted class from the RTL, accuracy, --json', async () => {
+    const json = join(root, 'run.json');
+    const r = await runCli(['system', '-n', '6', '--models', 'slim_dense,deep_filter_sparse50', '--seed', '3', '--out', join(root, 'rtl3'), '--json', json]);
+    expect(r.stderr).not.toMatch(/Error/);
+    expect(r.exitCode).toBe(0);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toMatch(/^req\s+model\s+digit\s+label\s+pred\s+right\s+density\s+arrival\s+finish\s+latency\s+deadline\s+met$/);
+    for (const [i, row] of lines.slice(1, 7).entries()) expect(row).toMatch(new RegExp(`^\\s*${i}\\s+(slim_dense|deep_filter_sparse50)\\s+\\d+\\s+\\d\\s+\\d\\s+(yes|no)\\s+0\\.\\d\\d\\s+\\d+`));
+    expect(r.stdout).toMatch(/^accuracy \(argmax of the RTL's classifier outputs\): \d \/ 6 = [\d.]+%$/m);
+    expect(r.stdout).toMatch(/layer outputs identical/);
+    const report = JSON.parse(readFileSync(json, 'utf8'));
+    expect(report.rtlMatchesGolden).toBe(true);
+    expect(report.requests).toHaveLength(6);
+    const right = report.requests.filter((q: { predicted: number; label: number; correct: boolean }) => q.correct === (q.predicted === q.label) && q.correct).length;
+    expect(report.accuracy).toBe(right / 6);
+    for (const q of report.requests) expect(Object.keys(q)).toEqual(['req', 'model', 'digit', 'label', 'predicted', 'correct', 'density', 'arrival', 'finish', 'latency', 'deadline', 'met']);
   });
 
   it('rejects a bad request count', async () => {

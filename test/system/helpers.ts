@@ -24,7 +24,7 @@ export async function openSystem(raw: Record<string, unknown>, name: string): Pr
 /** Runs the workload through the RTL loop and asserts every log line and every layer's outputs equal the golden model's. */
 export async function runAndCompare(sim: SystemSim, wl: SystemWorkload): Promise<{ rtl: SystemRun; gold: SystemGoldenRun }> {
   const gold = runSystemGolden(wl);
-  const rtl = await sim.run(systemSetup(wl), (req, layer, previous) => wl.tile(req, layer, previous));
+  const rtl = await sim.run(systemSetup(wl), (req, layer, previous) => wl.passes(req, layer, previous));
   const firstDiff = gold.lines.findIndex((line, i) => rtl.lines[i] !== line);
   if (firstDiff >= 0 || rtl.lines.length !== gold.lines.length) {
     const i = firstDiff >= 0 ? firstDiff : Math.min(gold.lines.length, rtl.lines.length);

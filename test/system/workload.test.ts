@@ -9,7 +9,7 @@ import {
   PROFILE_DENSITIES,
   buildModel,
   buildWorkload,
-  convTile,
+  convPasses,
   inputDensity,
   layerLoopCycles,
   profileVariant,
@@ -44,12 +44,12 @@ describe('system workload: tiny CNNs and the static level', () => {
     const m = buildModel(pe, MODEL_SPECS[1]!); // cnn4: the second layer has stride 2
     const img = randomImage(pe, 3, 8, 8, 0.5, 42);
     const runs = runModelGolden(pe, m, img);
-    const l0 = runLayerGolden(pe, convTile(m.layers[0]!, img));
-    expect(runs[0]!.result).toEqual(l0);
-    const l1 = runLayerGolden(pe, convTile(m.layers[1]!, rowsToMap(l0.outputs, 8, 8)));
-    expect(runs[1]!.result).toEqual(l1);
+    const l0 = runLayerGolden(pe, convPasses(pe, m.layers[0]!, img)[0]!.tile);
+    expect(runs[0]!.results).toEqual([{ ...l0, reloads: 0 }]);
+    const l1 = runLayerGolden(pe, convPasses(pe, m.layers[1]!, rowsToMap(l0.outputs, 8, 8))[0]!.tile);
+    expect(runs[1]!.results).toEqual([{ ...l1, reloads: 0 }]);
     expect(l1.outputs).toHaveLength(16); // 8x8 -> 4x4
-    expect(runs[1]!.cycles).toBe(layerLoopCycles(pe.lanes * 9, runs[1]!.tile.beats.length));
+    expect(runs[1]!.cycles).toBe(layerLoopCycles(runs[1]!.passes));
     expect(runs[1]!.cycles).toBe(pe.lanes * 9 + l1.cycles + 1);
   });
 
@@ -59,8 +59,8 @@ describe('system workload: tiny CNNs and the static level', () => {
     const v = profileVariant(config, 0, m);
     const runs = PROFILE_DENSITIES.map((d, i) => runModelGolden(pe, m, randomImage(pe, 4, 8, 8, d, 5000 + i)));
     m.layers.forEach((_, l) => {
-      const nnz = runs.map((r) => r[l]!.result.nonzero);
-      const cyc = runs.map((r) => r[l]!.tile.weights.length + r[l]!.tile.beats.length + 3);
+      const nnz = runs.map((r) => r[l]!.results[0]!.nonzero);
+      const cyc = runs.map((r) => r[l]!.passes[0]!.tile.weights.length + r[l]!.passes[0]!.tile.beats.length + 3);
       expect(v.expectedNonzero[l]).toBe(nnz.reduce((a, b) => a + b, 0) / nnz.length);
       expect(v.avgCycles[l]).toBe(cyc.reduce((a, b) => a + b, 0) / cyc.length);
       expect(v.tables.layers[l]!.recip).toEqual(encodeReciprocal(f, v.expectedNonzero[l]!));
@@ -93,14 +93,14 @@ describe('system workload: tiny CNNs and the static level', () => {
     const start = wl.start;
     const tSel = start + BigInt(SCHEDULER_TIMING.ADMIT_TO_SELECT);
     const tEvent = tSel + 1n + BigInt(SCHEDULER_TIMING.SELECT_FIXED); // one valid slot
-    const t0 = wl.tile(0, 0, []);
+    const t0 = wl.passes(0, 0, [])[0]!.tile;
     const tGo = tEvent + 1n + 1n + BigInt(t0.weights.length); // take, one score read, weights
     const tDone = tGo + BigInt(t0.beats.length) + 3n;
     expect(g.lines.slice(0, 4)).toEqual([
       `A 0 0 ${start}`,
       `D ${tSel} ${tEvent} 0 0 0 ${g.lines[1]!.split(' ')[6]}`,
       `S 0 ${g.lines[1]!.split(' ')[6]}`,
-      `L 0 0 ${tGo} ${tDone} ${t0.beats.length + 2} ${runLayerGolden(cfg.peArray, t0).nonzero} ${runLayerGolden(cfg.peArray, t0).total}`,
+      `L 0 0 0 ${tGo} ${tDone} ${t0.beats.length + 2} ${runLayerGolden(cfg.peArray, t0).nonzero} ${runLayerGolden(cfg.peArray, t0).total}`,
     ]);
     // The next decision starts 8 cycles after that layer's done cycle.
     expect(g.lines[4]).toMatch(new RegExp(`^D ${tDone + BigInt(SCHEDULER_TIMING.UPDATE_TO_SELECT)} `));

@@ -19,29 +19,29 @@ function summaryRow(stdout: string, suite: string): string[] {
 describe('dysta cosim, one suite at a time', () => {
   it('npu: every density and corner case, with a JUnit file that counts them', async () => {
     const junit = join(root, 'npu.xml');
-    const r = await runCli(['cosim', '--suite', 'npu', '--seeds', '1', '--out', out, '--junit', junit]);
+    const r = await runCli(['cosim', '--suite', 'npu', '--seeds', '1', '--x-seeds', 'none', '--out', out, '--junit', junit]);
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/\[ 1\/14\] ok {3}npu\/density-0\.0-0 +1 layers/);
-    expect(summaryRow(r.stdout, 'npu')).toEqual(['14', '14 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
+    expect(r.stdout).toMatch(/\[ 1\/25\] ok {3}npu\/density-0\.0-0 +1 layers/);
+    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '64 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
     expect(r.stdout).toMatch(/^suite\s+cases\s+checked\s+simulated cycles\s+wall time\s+result$/m);
     const j = readJunit(junit);
-    expect([j.tests, j.failures, j.errors]).toEqual([14, 0, 0]);
+    expect([j.tests, j.failures, j.errors]).toEqual([25, 0, 0]);
     expect(j.cases.map((c) => c.name)).toContain('full-depth');
     expect(j.cases.every((c) => c.classname === 'dysta.cosim.npu' && !c.failure)).toBe(true);
   });
 
   it('scheduler: random scenarios and corner cases, RTL = golden line for line', async () => {
     const junit = join(root, 'scheduler.xml');
-    const r = await runCli(['cosim', '--suite', 'scheduler', '--seed', '3', '--out', out, '--junit', junit]);
+    const r = await runCli(['cosim', '--suite', 'scheduler', '--seed', '3', '--x-seeds', 'none', '--out', out, '--junit', junit]);
     expect(r.exitCode).toBe(0);
-    for (const name of ['random-1', 'random-busy', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'time-skips', 'saturation', 'monitor-rows']) {
+    for (const name of ['random-1', 'random-busy', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'time-skips', 'saturation', 'monitor-rows', 'documented-timing', 'inv-k-table', 'inv-n-table', 'clamps-by-formula', 'hostile-admissions', 'hostile-time-skips', 'hostile-events']) {
       expect(r.stdout).toMatch(new RegExp(`ok {3}scheduler/${name} +[\\d,]+ decisions`));
     }
     const [cases, checked] = summaryRow(r.stdout, 'scheduler');
-    expect(cases).toBe('12');
+    expect(cases).toBe('19');
     expect(Number(checked!.replace(/,|decisions/g, ''))).toBeGreaterThan(5000);
-    expect(readJunit(junit).tests).toBe(12);
+    expect(readJunit(junit).tests).toBe(19);
   });
 
   it('trace: a CNN-zoo trace through the RTL, the golden model and the float policy, with the JSON report', async () => {
@@ -92,10 +92,10 @@ describe('dysta cosim, one suite at a time', () => {
     expect(r.stdout).toMatch(/RTL vs golden 100% identical/);
   });
 
-  it('system: the integrated loop on the design and a small-table variant', async () => {
-    const r = await runCli(['cosim', '--suite', 'system', '--out', out]);
+  it('system: the integrated loop on the design (tiny CNNs, MNIST networks), its contract cases and a small-table variant', async () => {
+    const r = await runCli(['cosim', '--suite', 'system', '--x-seeds', 'none', '--out', out]);
     expect(r.exitCode).toBe(0);
-    for (const name of ['configured', 'configured-light', 'small-table']) expect(r.stdout).toMatch(new RegExp(`ok {3}system/${name} +\\d+ layers`));
-    expect(summaryRow(r.stdout, 'system')[0]).toBe('3');
+    for (const name of ['configured', 'configured-light', 'mnist', 'go-without-decision', 'skips-and-extra-beats', 'small-table']) expect(r.stdout).toMatch(new RegExp(`ok {3}system/${name} +\\d+ layers`));
+    expect(summaryRow(r.stdout, 'system')[0]).toBe('6');
   });
 });

@@ -1,0 +1,100 @@
+// A cycle-by-cycle host on top of a session, for short stimulus that must react to the design in
+// every cycle (contract checks: an input held through every state, a handshake checked at every
+// edge). Inputs are set in TypeScript and sent only when they change; `step()` runs cycles with the
+// built-in `sample` command and returns the watched ports as each rising edge saw them, so a
+// handshake (valid && ready) is judged on exactly the values the design sampled.
+//
+// Cost: one pipe round trip per `step()` (about 20-50 k per second); put long waits in `tick`
+// (`idle(n)`) or in a C++ transaction.
+import type { Session } from './session.ts';
+
+/** The watched ports at one rising edge (outputs settled for the inputs then applied). */
+export type Edge = Readonly<Record<string, bigint>>;
+
+export class CycleHost {
+  private readonly inputs = new Map<string, bigint>();
+  private readonly changed = new Map<string, bigint>();
+  /** Edges seen so far (every cycle run through step()). */
+  cycles = 0;
+
+  constructor(
+    readonly session: Session,
+    /** Ports recorded at every edge (inputs and outputs). */
+    readonly watch: readonly string[],
+  ) {
+    if (watch.length === 0) throw new RangeError('CycleHost: watch at least one port');
+  }
+
+  /** Drives an input from the next edge on (sent with the next step). */
+  set(port: string, value: bigint | number | boolean): void {
+    const v = typeof value === 'boolean' ? (value ? 1n : 0n) : BigInt(value);
+    if (this.inputs.get(port) === v && !this.changed.has(port)) return;
+    this.inputs.set(port, v);
+    this.changed.set(port, v);
+  }
+
+  /** The value last set on an input (0 if never set: every input starts at 0). */
+  input(port: string): bigint {
+    return this.inputs.get(port) ?? 0n;
+  }
+
+  /** Sends the changed inputs (pipelined with whatever follows); the promise fails if a poke does. */
+  private flush(): Promise<unknown> {
+    const pokes = [...this.changed].map(([port, v]) => this.session.poke(port, v));
+    this.changed.clear();
+    return Promise.all(pokes);
+  }
+
+  /** Runs n cycles; returns the watched ports as each of the n rising edges saw them. */
+  async step(n = 1): Promise<Edge[]> {
+    const [, reply] = await Promise.all([this.flush(), this.session.send(`sample ${n} ${this.watch.join(' ')}`)]);
+    this.cycles += n;
+    return reply.split(',').map((cycle) => {
+      const values = cycle.split(' ');
+      const edge: Record<string, bigint> = {};
+      this.watch.forEach((p, i) => (edge[p] = BigInt(`0x${values[i]}`)));
+      return edge;
+    });
+  }
+
+  /** Runs one cycle; returns the edge. */
+  async edge(): Promise<Edge> {
+    return (await this.step(1))[0]!;
+  }
+
+  /** What the next edge will see with the inputs as set now, without running a cycle. */
+  async now(): Promise<Edge> {
+    const [, values] = await Promise.all([this.flush(), Promise.all(this.watch.map((p) => this.session.send(`peek ${p}`)))]);
+    const edge: Record<string, bigint> = {};
+    this.watch.forEach((p, i) => (edge[p] = BigInt(`0x${values[i]}`)));
+    return edge;
+  }
+
+  /** Runs n cycles without recording them (inside C++). */
+  async idle(n: number | bigint): Promise<void> {
+    if (BigInt(n) <= 0n) return;
+    await Promise.all([this.flush(), this.session.send(`tick ${n}`)]);
+    this.cycles += Number(n);
+  }
+
+  /** Holds reset for n cycles (the inputs keep the values set). */
+  async reset(n = 2): Promise<void> {
+    await Promise.all([this.flush(), this.session.send(`reset ${n}`)]);
+    this.cycles += n;
+  }
+
+  /**
+   * Steps until `until(edge)` holds, at most `limit` cycles; returns every edge seen (the last one
+   * satisfies `until`). `onEdge` may set inputs for the next cycle.
+   */
+  async runUntil(until: (e: Edge) => boolean, limit: number, onEdge?: (e: Edge) => void): Promise<Edge[]> {
+    const seen: Edge[] = [];
+    for (let i = 0; i < limit; i++) {
+      const e = await this.edge();
+      seen.push(e);
+      onEdge?.(e);
+      if (until(e)) return seen;
+    }
+    throw new Error(`condition not reached within ${limit} cycles`);
+  }
+}

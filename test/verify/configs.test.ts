@@ -1,0 +1,43 @@
+// The regression suites outside the default configuration: odd lane counts (3, 5, 13: nothing
+// assumes a power of two), the narrowest and the widest formats of the PE array and of the
+// scheduler, a 2-entry table and 1024-layer variants. Every case compares the RTL with the golden
+// model or checks a documented contract (extra beats refused, reset values, the hostile host, the
+// documented numbers against independent formulas).
+import { describe, expect, it } from 'vitest';
+import { planNpu } from '../../verify/npu.ts';
+import { planScheduler } from '../../verify/scheduler.ts';
+import { tempDir } from '../helpers.ts';
+import { designFor, runSuites } from './helpers.ts';
+
+const root = tempDir('dysta-configs-');
+
+const NPU: [string, Record<string, number>][] = [
+  ['3 lanes, narrowest formats (2-bit values, 5-bit sums, K 2, 1 row)', { lanes: 3, actWidth: 2, weightWidth: 2, accWidth: 5, weightDepth: 2, maxRows: 1 }],
+  ['5 lanes, widest formats (16-bit values, 64-bit sums, K 65536)', { lanes: 5, actWidth: 16, weightWidth: 16, accWidth: 64, weightDepth: 65536, maxRows: 16777215 }],
+  ['13 lanes, odd widths (5-bit activations, 7-bit weights)', { lanes: 13, actWidth: 5, weightWidth: 7, accWidth: 24, weightDepth: 64, maxRows: 1000 }],
+];
+
+const NARROWEST = { log2Tasks: 1, log2Variants: 1, log2MaxLayers: 1, timeWidth: 48, latencyWidth: 16, nnzWidth: 8, recipWidth: 8, gammaIntBits: 1, gammaFracBits: 8, invKFracBits: 8, invNFracBits: 8, scoreWidth: 12, scoreShift: 0, idleWidth: 16, penaltyScaleWidth: 8, penaltyScaleFracBits: 0, betaFracBits: 8, seqWidth: 8 };
+const WIDEST = { log2Tasks: 3, log2Variants: 8, log2MaxLayers: 10, timeWidth: 64, latencyWidth: 48, nnzWidth: 40, recipWidth: 40, gammaIntBits: 8, gammaFracBits: 32, invKFracBits: 40, invNFracBits: 32, scoreWidth: 48, scoreShift: 16, idleWidth: 64, penaltyScaleWidth: 40, penaltyScaleFracBits: 32, betaFracBits: 40, seqWidth: 64 };
+const SCHEDULER: [string, Record<string, number>][] = [
+  ['narrowest formats, D = 1, 2-layer variants', NARROWEST],
+  ['widest formats, D = 3, 1024-layer variants', WIDEST],
+];
+
+describe('npu suite beyond the default configuration', () => {
+  it.each(NPU)('%s', async (name, peArray) => {
+    const { config, dir } = designFor({ peArray }, root, `npu-${peArray.lanes}`);
+    const r = await runSuites(dir, config, [planNpu(config.peArray, { seeds: 1, rows: 16, seed: 3 })]);
+    expect(r.failed.map((c) => `${c.name}: ${c.message}`)).toEqual([]);
+    expect(r.cases.filter((c) => c.status === 'pass').length).toBeGreaterThanOrEqual(23);
+  }, 300_000);
+});
+
+describe('scheduler suite beyond the default configuration', () => {
+  it.each(SCHEDULER)('%s', async (name, scheduler) => {
+    const { config, dir } = designFor({ scheduler }, root, `sched-${scheduler.log2Tasks}`);
+    const r = await runSuites(dir, config, [planScheduler(config, { seed: 5 })]);
+    expect(r.failed.map((c) => `${c.name}: ${c.message}`)).toEqual([]);
+    expect(r.cases.filter((c) => c.status === 'pass').length).toBe(19);
+  }, 300_000);
+});
