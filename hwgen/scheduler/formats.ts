@@ -184,6 +184,12 @@ export const COUNTER = { NOW: 0, DECISIONS: 1, COMPLETIONS: 2, ADMISSIONS: 3, AD
 export const EVENT = { DECISION: 1, COMPLETION: 2 } as const;
 
 /**
+ * The predictor's update stages (cycles after the layer-done cycle), read by dysta_predictor's RTL
+ * and its golden model alike; with the top's own cycles they make TIMING.UPDATE_TO_SELECT.
+ */
+export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, SUM: 2, GAMMA_PRODUCT: 3, GAMMA: 4, PRED_PRODUCT: 5, WRITE_BACK: 6 } as const;
+
+/**
  * Cycle-level timing of the block (see README): the golden model's system view uses these, the
  * cosim tests check them against the RTL.
  *  - a layer_done sampled at cycle t starts the next selection at t + UPDATE_TO_SELECT;

@@ -13,13 +13,12 @@
 // Cost: three multipliers, the 1/k ROM, the tables (block RAM). Admission reads suffix0 (the initial
 // P) of adm_variant; it shows on init_pred one cycle later.
 import { cat, lit, litHex, mux, ModuleBuilder, type Const, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
-import { invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
+import { PREDICTOR_STAGE, invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
 import { satTo } from './datapath.ts';
 
 export const PREDICTOR = 'dysta_predictor';
 
-/** Update stages (cycles after the layer-done cycle). */
-export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, SUM: 2, GAMMA_PRODUCT: 3, GAMMA: 4, PRED_PRODUCT: 5, WRITE_BACK: 6 } as const;
+export { PREDICTOR_STAGE };
 
 /** Builds dysta_predictor; `monitorCountWidth` is the sparsity monitor's count width. */
 export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): ModuleDef {
