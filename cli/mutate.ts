@@ -30,8 +30,6 @@ const SUITES_OF: Record<string, readonly string[]> = { npu_tile: ['npu'], dysta_
 const OWN_DESIGN_CASES = new Set(['system/small-table']);
 
 export const mutateCommand: CommandModule<object, Args> = {
-  command: 'mutate',
-  describe: 'Mutation coverage: plant Yosys mutations in a generated top and count how many the regression kills',
   builder: (y) =>
     y
       .option('top', { type: 'string', demandOption: true, describe: `generated top to mutate (${Object.keys(SUITES_OF).join(', ')})` })
