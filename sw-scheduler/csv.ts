@@ -2,8 +2,8 @@
 // CSV files, one per variant (variant = file stem), flavour detected from the header. Every error
 // names the file, the line and the column, so a user can go straight to the bad cell.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { basename, join, extname } from 'node:path';
-import { parse } from 'csv-parse/sync';
 import { excerpt, writeOutputDir } from '../output/index.ts';
 import { SchedulerInputError } from './errors.ts';
 import { sangerLayerLatency, SANGER_DEFAULT_SEQ_LEN } from './sanger.ts';
@@ -86,13 +86,14 @@ const PLAIN_CSV = /^[\w.,+\-% \t\r\n]*$/;
  * skipped, fields trimmed, ragged rows kept for the caller to report). The artifact's files are plain
  * tables of numbers and names: those are split directly, about ten times faster than csv-parse (a
  * 15,000-row folder is most of a `dysta simulate --csv-dir` run otherwise); anything else (quotes,
- * other characters, a lone or mixed carriage return) goes through csv-parse.
+ * other characters, a lone or mixed carriage return) goes through csv-parse, loaded then.
  * test/sw-scheduler/csv-fast-path.test.ts checks the two agree.
  */
 export function csvRows(text: string): CsvRow[] {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const crlf = body.includes('\r');
   if (!PLAIN_CSV.test(body) || (crlf && body.split('\r\n').length !== body.split('\n').length) || (crlf && body.split('\r').length !== body.split('\n').length)) {
+    const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
     return parse(text, CSV_OPTIONS) as unknown as CsvRow[];
   }
   const lines = body.split(crlf ? '\r\n' : '\n');

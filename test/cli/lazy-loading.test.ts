@@ -52,12 +52,14 @@ describe('modules loaded per command', () => {
     expect(project.filter((p) => p.startsWith('dist/hwgen/'))).toEqual([]);
   });
 
-  it('simulate (a CSV replay) loads the scheduling model only: no hardware side, no plotting', async () => {
+  it('simulate (a CSV trace replay) loads the scheduling model only: no hardware side, no plotting, no zod or csv-parse for well-formed files', async () => {
     const csv = join(PROJECT_ROOT, 'test', 'fixtures', 'workloads', 'eyerissv2');
-    const { project, packages } = await loaded(['simulate', '--csv-dir', csv, '--requests', '20', '--policies', 'fcfs,dysta', '--json', join(work, 'out.json')]);
+    const trace = join(work, 'trace.json');
+    await loaded(['simulate', '--csv-dir', csv, '--requests', '20', '--policies', 'fcfs', '--trace-out', trace]);
+    const { project, packages } = await loaded(['simulate', '--csv-dir', csv, '--trace', trace, '--policies', 'fcfs,dysta', '--json', join(work, 'out.json')]);
     expect(project).toContain('dist/sw-scheduler/simulate-command.js');
     expect(project).toContain('dist/sw-scheduler/engine.js');
     expect(project.filter((p) => HEAVY_PROJECT.test(p))).toEqual([]);
-    expect(packages.filter((p) => HEAVY_PACKAGES.includes(p))).toEqual([]);
+    expect(packages.filter((p) => HEAVY_PACKAGES.includes(p) || p === 'zod' || p === 'csv-parse')).toEqual([]);
   });
 });
