@@ -7,17 +7,15 @@ import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { csvRows } from '../../sw-scheduler/csv.ts';
-import { PROJECT_ROOT } from '../helpers.ts';
+import { PROJECT_ROOT, seededUniform } from '../helpers.ts';
 
 type Row = { record: string[]; info: { lines: number } };
 const reference = (text: string) =>
   (parse(text, { info: true, bom: true, skip_empty_lines: true, trim: true, relax_column_count: true }) as unknown as Row[]).map((r) => ({ record: r.record, info: { lines: r.info.lines } }));
 const rows = (text: string) => csvRows(text).map((r) => ({ record: r.record, info: { lines: r.info.lines } }));
 
-/** A small deterministic generator (xorshift32), so a failure is reproducible from its seed. */
 function randomText(seed: number): string {
-  let x = seed || 1;
-  const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 2 ** 32);
+  const next = seededUniform(seed);
   const alphabet = ['1', '0.5', '-2e-3', 'a_b', ',', ',', ' ', '\t', '\n', '\n', '\r\n', '\r', '"', '%', '\u00a0', '\ufeff'];
   const length = Math.floor(next() * 40);
   let text = '';

@@ -4,10 +4,10 @@
 // run here on random values near the format's edges.
 import { describe, expect, it } from 'vitest';
 import { plainTraceShape, zodTraceShape } from '../../sw-scheduler/requests.ts';
+import { seededUniform } from '../helpers.ts';
 
 function randomValue(seed: number): unknown {
-  let x = seed || 1;
-  const next = () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 2 ** 32);
+  const next = seededUniform(seed);
   const pick = <T>(xs: T[]): T => xs[Math.floor(next() * xs.length)]!;
   const numbers = [0, -0, 1, 3, 9, 0.5, -1, -0.25, 1e300, Infinity, -Infinity, NaN, 2 ** 53, 2 ** 53 - 1, 17, 1e-9];
   const anything = () => pick<unknown>([...numbers, '', 'resnet50_filter_sparse20', '1', null, true, [], {}, [1]]);
