@@ -18,7 +18,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DIST = join(ROOT, 'dist');
 const MANIFEST = join(DIST, '.sources.json');
 /** The folders whose .ts files make up the program (tests and benchmarks run from source with tsx). */
-const SOURCE_DIRS = ['cli', 'output', 'input', 'hwgen', 'cosim', 'fpga', 'sw-scheduler', 'compare', 'verify', 'models'];
+const SOURCE_DIRS = ['cli', 'output', 'input', 'hwgen', 'cosim', 'fpga', 'sw-scheduler', 'compare', 'verify', 'models', 'dse'];
 /** Bump when the compiler options below change, so every file compiles again. */
 const FORMAT = 1;
 

@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, tempDir } from '../helpers.ts';
 
 const copy = join(tempDir('dysta-build-'), 'project');
-for (const entry of ['bin', 'cli', 'output', 'input', 'hwgen', 'cosim', 'fpga', 'sw-scheduler', 'compare', 'verify', 'models', 'package.json']) {
+for (const entry of ['bin', 'cli', 'output', 'input', 'hwgen', 'cosim', 'fpga', 'sw-scheduler', 'compare', 'verify', 'models', 'dse', 'package.json']) {
   cpSync(join(PROJECT_ROOT, entry), join(copy, entry), { recursive: true });
 }
 symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(copy, 'node_modules'));
