@@ -1,14 +1,15 @@
 # Thin aliases for the `dysta` CLI and npm scripts, plus `make setup` for a fresh machine.
 # `make setup` is idempotent: it installs only the Debian packages that are missing and skips
-# `npm ci` when node_modules already matches package-lock.json.
+# `npm ci` when node_modules already matches package-lock.json; `build` compiles the TypeScript into
+# dist/ (only the files changed since the last build; `npm ci` does it too, through `prepare`).
 
 # slurm-wlm and munge: the DSE's Slurm executor is tested on a private single-node cluster.
 APT_PACKAGES := verilator yosys iverilog ccache gtkwave lcov g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl slurm-wlm munge
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: setup apt npm demo test gen-rtl cosim dse bench typecheck clean
+.PHONY: setup apt npm build demo test gen-rtl cosim dse bench typecheck clean
 
-setup: apt npm
+setup: apt npm build
 
 apt:
 	@missing=""; for p in $(APT_PACKAGES); do \
@@ -40,8 +41,11 @@ cosim:
 dse:
 	node bin/dysta.js dse --spec examples/dse/default.json
 
+build: npm
+	node bin/build.js
+
 typecheck:
 	npm run typecheck
 
 clean:
-	rm -rf rtl-out reports .cache/verilator .cache/cosim-sessions
+	rm -rf rtl-out reports dist .cache/verilator .cache/cosim-sessions

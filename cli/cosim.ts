@@ -83,8 +83,6 @@ function caseOptions(args: Args): string[] {
 }
 
 export const cosimCommand: CommandModule<object, Args> = {
-  command: 'cosim',
-  describe: 'Verify the generated hardware against its golden models in Verilator (suites npu, scheduler, trace, system)',
   builder: (y) =>
     y
       .option('suite', { type: 'string', default: SUITES.join(','), describe: 'suites to run, comma-separated: npu (PE array tile), scheduler (random scenarios + corner cases), trace (workload traces, RTL vs golden vs float), system (integrated loop)', group: 'Regression:' })

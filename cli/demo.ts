@@ -19,8 +19,6 @@ interface Args {
 }
 
 export const demoCommand: CommandModule<object, Args> = {
-  command: 'demo',
-  describe: 'Run a sparse 3x3 conv layer on the PE array RTL in Verilator (generating the RTL if needed)',
   builder: (y) =>
     y
       .option('density', { type: 'number', default: 0.5, describe: 'fraction of non-zero input activations (0..1)' })

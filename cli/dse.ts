@@ -23,8 +23,6 @@ function positiveInteger(flag: string, v: number | undefined): void {
 }
 
 export const dseCommand: CommandModule<object, DseArgs> = {
-  command: 'dse',
-  describe: 'Design-space exploration: measure hardware configurations (RTL traces, synthesis), locally or on Slurm',
   builder: (y) =>
     y
       .option('spec', { type: 'string', demandOption: true, describe: 'DSE spec (JSON; schema in dse/README.md, examples in examples/dse/)' })
@@ -74,8 +72,6 @@ interface PointArgs {
 }
 
 export const dsePointCommand: CommandModule<object, PointArgs> = {
-  command: 'dse-point',
-  describe: 'Measure one point of a DSE plan (what each `dysta dse` worker or Slurm task runs)',
   builder: (y) =>
     y
       .option('plan', { type: 'string', demandOption: true, describe: 'plan.json in a `dysta dse` output folder' })

@@ -1,6 +1,6 @@
 // `dysta gen-rtl`: generate the Verilog, manifest and file list into an output folder, atomically.
+// hwgen loads when the command runs, not for its --help.
 import type { CommandModule } from 'yargs';
-import { configMarkdown, defaultConfig, generateDesign, loadConfigFile, writeDesign } from '../hwgen/index.ts';
 
 interface Args {
   out: string;
@@ -9,8 +9,6 @@ interface Args {
 }
 
 export const genRtlCommand: CommandModule<object, Args> = {
-  command: 'gen-rtl',
-  describe: 'Generate the Verilog (+ manifest.json, files.f) for the configured hardware',
   builder: (y) =>
     y
       .option('out', { alias: 'o', type: 'string', default: 'rtl-out', describe: 'output folder: created, or replaced atomically if dysta wrote it' })
@@ -23,7 +21,8 @@ export const genRtlCommand: CommandModule<object, Args> = {
           'files you added to it (a testbench) are kept; a folder you made, the working folder and its parents are never replaced. ' +
           '`dysta demo`, `cosim` and `system` then use this design when their configuration matches.',
       ) as never,
-  handler: (args) => {
+  handler: async (args) => {
+    const { configMarkdown, defaultConfig, generateDesign, loadConfigFile, writeDesign } = await import('../hwgen/index.ts');
     if (args['list-params']) {
       process.stdout.write(configMarkdown() + '\n');
       return;

@@ -2,11 +2,20 @@
 // file only assembles them, so the parts stay independent of each other. It also owns the rules every
 // command shares: exit codes (cli/errors.ts), one-line errors without stack traces, option values
 // checked before any work, and a closed standard output that never cancels the files being written.
-import yargs from 'yargs';
-import { hideBin } from 'yargs/helpers';
+import { readFileSync } from 'node:fs';
+import { packageFile } from '../input/package-files.ts';
 import { excerpt, keepWorkingWhenStdoutCloses } from '../output/index.ts';
 import { commands } from './commands.ts';
 import { EXIT, UserError, isUserFacing } from './errors.ts';
+
+// `dysta --version` alone is answered before yargs loads: yargs and its text-layout dependencies
+// cost more start-up time than everything else this command needs (README, "Start-up time").
+if (process.argv.length === 3 && process.argv[2] === '--version') {
+  process.stdout.write(`${(JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version}\n`);
+  process.exit(EXIT.ok);
+}
+const { default: yargs } = await import('yargs');
+const { hideBin } = await import('yargs/helpers');
 
 // `dysta predictors --out r | true`: the reader of stdout is gone before the report is written; the
 // command must still write it (output/index.ts drops later writes to the closed stdout).

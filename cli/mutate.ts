@@ -6,6 +6,7 @@
 // Prints the score per generated module and every survivor with its place in the generated Verilog;
 // `--json` and `--junit` write the same as files. The builder is light; the work loads in the handler.
 import type { CommandModule } from 'yargs';
+import { packageFile } from '../input/package-files.ts';
 import { UserError } from './errors.ts';
 
 interface Args {
@@ -30,8 +31,6 @@ const SUITES_OF: Record<string, readonly string[]> = { npu_tile: ['npu'], dysta_
 const OWN_DESIGN_CASES = new Set(['system/small-table']);
 
 export const mutateCommand: CommandModule<object, Args> = {
-  command: 'mutate',
-  describe: 'Mutation coverage: plant Yosys mutations in a generated top and count how many the regression kills',
   builder: (y) =>
     y
       .option('top', { type: 'string', demandOption: true, describe: `generated top to mutate (${Object.keys(SUITES_OF).join(', ')})` })
@@ -67,7 +66,6 @@ export const mutateCommand: CommandModule<object, Args> = {
 
     const { join, resolve } = await import('node:path');
     const { rmSync } = await import('node:fs');
-    const { fileURLToPath } = await import('node:url');
     const hw = await import('../hwgen/index.ts');
     const { requireTool } = await import('../cosim/tools.ts');
     const { defaultCacheDir } = await import('../cosim/build.ts');
@@ -81,7 +79,7 @@ export const mutateCommand: CommandModule<object, Args> = {
     const config = plan.config;
     // Entries marked "config": "default" hold for the default configuration only.
     const isDefault = JSON.stringify(config) === JSON.stringify(hw.defaultConfig());
-    const equivalents = readEquivalents(args.equivalents ?? fileURLToPath(new URL('../verify/equivalent-mutants.json', import.meta.url))).filter((e) => e.config !== 'default' || isDefault);
+    const equivalents = readEquivalents(args.equivalents ?? packageFile('verify', 'equivalent-mutants.json')).filter((e) => e.config !== 'default' || isDefault);
     await requireTool('verilator');
     await requireTool('yosys');
     const say = (l: string) => process.stderr.write(`${l}\n`);

@@ -14,8 +14,6 @@ interface Args {
 }
 
 export const profileCommand: CommandModule<object, Args> = {
-  command: 'profile',
-  describe: 'Profile the trained MNIST CNNs on real test digits (golden model, --rtl: PE array RTL) into artifact-format CSVs',
   builder: (y) =>
     y
       .option('models', { type: 'string', default: 'all', describe: "comma-separated variants (see models/README.md) or 'all'" })

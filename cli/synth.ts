@@ -22,8 +22,6 @@ interface Args {
 }
 
 export const synthCommand: CommandModule<object, Args> = {
-  command: 'synth',
-  describe: 'Synthesise generated tops for an FPGA target: resources, fit, worst path; iCE40: place and route, Fmax, bitstream',
   builder: (y) =>
     y
       .option('top', { type: 'string', describe: 'top (or module) to synthesise; default npu_tile' })

@@ -26,8 +26,6 @@ interface Args {
 }
 
 export const systemCommand: CommandModule<object, Args> = {
-  command: 'system',
-  describe: 'Run requests (real MNIST digits on the trained int8 CNNs) through the integrated scheduler + PE array RTL, checked against the golden model',
   builder: (y) =>
     y
       .option('workload', { type: 'string', choices: ['mnist', 'tiny'], default: 'mnist', describe: 'mnist: trained CNNs on test digits; tiny: random tiny CNNs at random input densities' })

@@ -158,8 +158,6 @@ interface Args {
 }
 
 export const hwAgreementCommand: CommandModule<object, Args> = {
-  command: 'hw-agreement',
-  describe: 'Compare the fixed-point scheduler (= the RTL) with the float dysta policy on a zoo trace',
   builder: (y) =>
     y
       .option('workload', { type: 'string', default: 'cnn', choices: ['cnn', 'attention', 'mnist'], describe: 'built-in workload (mnist: the measured MNIST profile)' })

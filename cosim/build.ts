@@ -14,7 +14,6 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { requireTool } from './tools.ts';
 import { pidAlive } from '../output/index.ts';
@@ -23,6 +22,7 @@ import { BuildError, CosimError } from './errors.ts';
 import { generateBindings, staticHarnessSources, type TraceFlavour } from './harness.ts';
 import { crossCheck, readVerilatorXml, type XmlPort, type XmlTop } from './xml.ts';
 import { startSession, type Session, type StartOptions } from './session.ts';
+import { PACKAGE_ROOT } from '../input/package-files.ts';
 
 /** Bump when the build recipe changes in a way the hashed inputs do not show. */
 const RECIPE_VERSION = 'cosim-build-1';
@@ -76,16 +76,14 @@ export interface Simulator {
   start(options?: StartOptions): Promise<Session>;
 }
 
-const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
-
 /** Cache root: `DYSTA_CACHE_DIR`, else `<project>/.cache/verilator`. */
 export function defaultCacheDir(): string {
-  return process.env.DYSTA_CACHE_DIR ? path.resolve(process.env.DYSTA_CACHE_DIR) : path.join(PROJECT_ROOT, '.cache', 'verilator');
+  return process.env.DYSTA_CACHE_DIR ? path.resolve(process.env.DYSTA_CACHE_DIR) : path.join(PACKAGE_ROOT, '.cache', 'verilator');
 }
 
 /** Default folder for session command logs: `<project>/.cache/cosim-sessions`. */
 export function defaultLogDir(): string {
-  return path.join(PROJECT_ROOT, '.cache', 'cosim-sessions');
+  return path.join(PACKAGE_ROOT, '.cache', 'cosim-sessions');
 }
 
 const CPP_SOURCE = /\.(cpp|cc|cxx)$/;

@@ -19,8 +19,6 @@ interface CosimArgs {
 }
 
 export const simCommand: CommandModule<object, CosimArgs> = {
-  command: 'sim',
-  describe: 'Build the Verilator simulator for a design folder and run protocol commands (tick, poke, peek, wave, ...)',
   builder: (y: Argv) =>
     y
       .option('rtl', { type: 'string', default: 'rtl-out', describe: 'Design folder with files.f and manifest.json' })

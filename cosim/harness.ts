@@ -2,7 +2,7 @@
 // from Verilator's own port list. The rest of the harness is fixed C++ in cosim/harness/, shipped
 // into every build unchanged; callers add transaction commands in their own .cpp files.
 import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../input/package-files.ts';
 import type { ManifestModule } from './design.ts';
 import { DesignError } from './errors.ts';
 import type { XmlPort } from './xml.ts';
@@ -11,16 +11,15 @@ export type TraceFlavour = 'fst' | 'vcd' | 'none';
 
 /** The fixed harness sources (name → text). The header is what transaction code includes. */
 export function staticHarnessSources(): Map<string, string> {
-  const dir = new URL('./harness/', import.meta.url);
   const out = new Map<string, string>();
   for (const name of ['cosim_harness.h', 'cosim_main.cpp']) {
-    out.set(name, readFileSync(fileURLToPath(new URL(name, dir)), 'utf8'));
+    out.set(name, readFileSync(packageFile('cosim', 'harness', name), 'utf8'));
   }
   return out;
 }
 
 /** Absolute path of the header that transaction sources include (`#include "cosim_harness.h"`). */
-export const HARNESS_HEADER = fileURLToPath(new URL('./harness/cosim_harness.h', import.meta.url));
+export const HARNESS_HEADER = packageFile('cosim', 'harness', 'cosim_harness.h');
 
 // Verilator keeps plain identifiers as C++ member names; anything else would be mangled.
 const CPP_IDENT = /^[A-Za-z][A-Za-z0-9_]*$/;

@@ -9,4 +9,3 @@ export { HARNESS_HEADER, type TraceFlavour } from './harness.ts';
 export { CosimError, DesignError, BuildError, SimulatorError, type SimulatorFailure } from './errors.ts';
 export { requireTool, ToolError } from './tools.ts';
 export { writeGtkw, readWaveSignals, waveScope, type GtkwGroup, type GtkwSignal, type GtkwOptions, type GtkwFormat } from './gtkw.ts';
-export { simCommand } from './command.ts';

@@ -9,17 +9,18 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { requireTool } from '../cosim/tools.ts';
 import type { HwConfig } from '../hwgen/index.ts';
 import { loadWorkload, type Workload } from '../sw-scheduler/index.ts';
 import { expandSpec, SpecError, type AxisValue, type DseSpec, type MeasureSpec, type WorkloadSpec } from './spec.ts';
+import { PACKAGE_ROOT } from '../input/package-files.ts';
 
 /** Bump when what a point measures changes in a way the hashed inputs do not show. */
 export const DSE_RECIPE = 'dysta-dse-point-1';
 export const PLAN_FORMAT = 'dysta-dse-plan-1';
 
-export const PROJECT_ROOT = fileURLToPath(new URL('../', import.meta.url));
+/** The package root (from the sources and from dist/ alike). */
+export const PROJECT_ROOT = PACKAGE_ROOT;
 
 /** First lines of `verilator --version` / `yosys -V` / `nextpnr-ice40 --version` for the tools a point uses. */
 export interface ToolVersions {

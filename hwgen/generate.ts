@@ -3,6 +3,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { packageFile } from '../input/package-files.ts';
 import { adoptOutputDir, isOurOutputDir, writeOutputDir } from '../output/index.ts';
 import type { HwConfig } from './config/index.ts';
 import { renderDesign, type RenderedDesign } from './hdl/index.ts';
@@ -15,7 +16,7 @@ import { buildOocWrapper, vendorFiles } from './vendor/index.ts';
 export const GENERATOR = 'dysta-rtl hwgen';
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
   return pkg.version;
 }
 export const GENERATOR_VERSION = packageVersion();

@@ -12,6 +12,8 @@
 //                      what the hardware sparsity monitor counts after the layer, and the input
 //                      sparsity of the next layer
 //   batch-indx       = the test digit's number (models/data.ts), layer-indx = the layer.
+import { pathToFileURL } from 'node:url';
+import { packageFile } from '../input/package-files.ts';
 import type { HwConfig } from '../hwgen/config/index.ts';
 import type { Pass } from '../hwgen/pe-array/passes.ts';
 import type { CnnModel } from '../hwgen/system/workload.ts';
@@ -25,7 +27,7 @@ export const PROFILE_FORMAT = 'dysta-profile';
 export const PROFILE_VERSION = 1;
 export const DEFAULT_PROFILE_SAMPLES = 200;
 /** The committed profile of the default settings, which `--workload mnist` reads. */
-export const COMMITTED_PROFILE = new URL('./profile/', import.meta.url);
+export const COMMITTED_PROFILE = pathToFileURL(`${packageFile('models', 'profile')}/`);
 
 export interface LayerSample {
   cycles: number;

@@ -5,13 +5,14 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { packageFile } from '../input/package-files.ts';
 import { writeOutputFile } from '../output/index.ts';
 import { ARCHITECTURES, VARIANTS } from './architectures.ts';
 import { IMAGE_SIZE } from './data.ts';
 import { ModelError } from './errors.ts';
 import { mapSizes, type Int8Network } from './int8.ts';
 
-export const WEIGHTS_DIR = join(import.meta.dirname, 'weights');
+export const WEIGHTS_DIR = packageFile('models', 'weights');
 export const WEIGHTS_FORMAT = 'dysta-int8-cnn';
 export const WEIGHTS_VERSION = 1;
 

@@ -71,4 +71,3 @@ export type { Metrics, RequestRecord } from './metrics.ts';
 export { planJobs, runJob, meanOverSeeds, loadWorkload, workloadCapacity } from './sweep.ts';
 export type { SweepConfig, SweepJob, SweepPoint, SettingMean, WorkloadSource } from './sweep.ts';
 export { runSweep } from './sweep-runner.ts';
-export { schedulerCommands } from './commands.ts';

@@ -3,7 +3,7 @@
 // written atomically. Takes well under a second on the built-in zoo, plus ~0.5 s to load vega.
 import type { Argv, CommandModule } from 'yargs';
 import { checkOutputFile, namesStandardOutput, writeOutputFile } from '../output/index.ts';
-import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, reportTarget, workloadOptions, workloadSource, type WorkloadArgs } from './commands.ts';
+import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, reportTarget, workloadOptions, workloadSource, type WorkloadArgs } from './command-options.ts';
 import { SchedulerInputError } from './errors.ts';
 import { EVAL_FRACTIONS, evaluatePredictors, type PredictorEvaluation, type PredictorRow } from './predictor-eval.ts';
 import { DEFAULT_LAST_N_WINDOW } from './predictors.ts';
@@ -54,8 +54,6 @@ function summary(e: PredictorEvaluation, notes: string[], command: string): stri
 }
 
 export const predictorsCommand: CommandModule<object, PredictorsArgs> = {
-  command: 'predictors',
-  describe: 'Held-out RMSE of every remaining-latency predictor (none, arch, gamma, last, last-n, regression) on a workload, with a plot',
   builder: (y) =>
     workloadOptions(y)
       .option('last-n', { type: 'number', default: DEFAULT_LAST_N_WINDOW, describe: 'window of the last-n predictor (layers)' })

@@ -2,8 +2,9 @@
 // JSON with validation, and the compiled form the engine runs on (variant and sample resolved to
 // indices once, so the 11 policies of a point share one compiled trace).
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { InputError, parseJsonStrict } from '../input/index.ts';
 import { excerpt, writeOutputFile } from '../output/index.ts';
 import { SchedulerInputError } from './errors.ts';
@@ -89,25 +90,72 @@ export function validateSloMult(sloMult: number): void {
   if (!(Number.isFinite(sloMult) && sloMult > 0)) throw new SchedulerInputError(`the SLO multiplier must be a positive number, got ${sloMult}.`);
 }
 
-const traceSchema = z.object({
-  sloMult: z.number().positive().finite(),
-  requests: z
-    .array(
-      z.object({
-        arrival: z.number().finite().nonnegative(),
-        variant: z.string().min(1),
-        sample: z.number().int().nonnegative(),
-        priority: z.number(),
-      }),
-    )
-    .min(1),
-});
+/** What a trace file holds once its shape is checked (priorities, variants and order come next). */
+export interface TraceShape {
+  sloMult: number;
+  requests: { arrival: number; variant: string; sample: number; priority: number }[];
+}
+
+let traceSchema: Zod.ZodType<TraceShape> | undefined;
+
+/**
+ * The trace format as a zod schema, which names the first problem of a malformed file. zod takes about
+ * 0.1 s to load (a third of a 300-request `dysta simulate` replay), so it loads only when
+ * plainTraceShape has refused a file.
+ */
+export function zodTraceShape(value: unknown): { data: TraceShape } | { issue: Zod.core.$ZodIssue } {
+  if (!traceSchema) {
+    const { z } = createRequire(import.meta.url)('zod') as typeof Zod;
+    traceSchema = z.object({
+      sloMult: z.number().positive().finite(),
+      requests: z
+        .array(
+          z.object({
+            arrival: z.number().finite().nonnegative(),
+            variant: z.string().min(1),
+            sample: z.number().int().nonnegative(),
+            priority: z.number(),
+          }),
+        )
+        .min(1),
+    });
+  }
+  const result = traceSchema.safeParse(value);
+  return result.success ? { data: result.data } : { issue: result.error.issues[0]! };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The shape of a well-formed trace without zod: what zodTraceShape accepts, with the same result
+ * (unknown keys dropped), or undefined for anything else, which zodTraceShape then explains.
+ * test/sw-scheduler/trace-shape.test.ts checks that this never accepts what zod refuses.
+ */
+export function plainTraceShape(value: unknown): TraceShape | undefined {
+  if (!isRecord(value)) return undefined;
+  const { sloMult, requests } = value;
+  if (typeof sloMult !== 'number' || !(Number.isFinite(sloMult) && sloMult > 0)) return undefined;
+  if (!Array.isArray(requests) || requests.length === 0) return undefined;
+  const out: TraceShape['requests'] = new Array(requests.length);
+  for (let i = 0; i < requests.length; i++) {
+    const r: unknown = requests[i];
+    if (!isRecord(r)) return undefined;
+    const { arrival, variant, sample, priority } = r;
+    if (typeof arrival !== 'number' || !(Number.isFinite(arrival) && arrival >= 0)) return undefined;
+    if (typeof variant !== 'string' || variant.length === 0) return undefined;
+    if (typeof sample !== 'number' || !(Number.isSafeInteger(sample) && sample >= 0)) return undefined;
+    if (typeof priority !== 'number' || !Number.isFinite(priority)) return undefined;
+    out[i] = { arrival, variant, sample, priority };
+  }
+  return { sloMult, requests: out };
+}
 
 /** Check a parsed JSON value against the trace format and the workload; `source` names it in errors. */
 export function parseTrace(value: unknown, workload: Workload, source: string): Trace {
-  const result = traceSchema.safeParse(value);
-  if (!result.success) {
-    const issue = result.error.issues[0];
+  const plain = plainTraceShape(value);
+  const result = plain ? { data: plain } : zodTraceShape(value);
+  if ('issue' in result) {
+    const { issue } = result;
     const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
     throw new SchedulerInputError(
       `${source}: ${path || 'top level'}: ${excerpt(issue.message, 200)}. A trace is {"sloMult": 10, "requests": [{"arrival": 0.0123, "variant": "...", "sample": 17, "priority": 3}, ...]}.`,

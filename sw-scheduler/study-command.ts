@@ -5,7 +5,8 @@
 // points.csv and SVG plots. Default size: 3 loads x 6 SLO multipliers x 20 seeds x 1000 requests x 13
 // policies (360 traces), about 25-40 s on this 2-core machine (README: 37.9 s CNN, 22.1 s attention).
 import type { Argv, CommandModule } from 'yargs';
-import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, gridConfig, policyOptions, progressReporter, regressionNotes, reportTarget, seedRange, workloadOptions, type GridArgs } from './commands.ts';
+import { OUTPUT_RULE_HELP, checkReportTarget, formatTable, gridConfig, policyOptions, regressionNotes, reportTarget, seedRange, workloadOptions, type GridArgs } from './command-options.ts';
+import { progressReporter } from './progress.ts';
 import type { ReportTarget } from './report.ts';
 import { SchedulerInputError } from './errors.ts';
 import { policyColor } from './plot-style.ts';
@@ -166,8 +167,6 @@ export async function writeStudyReport(target: ReportTarget, input: StudyReportI
 }
 
 export const studyCommand: CommandModule<object, StudyArgs> = {
-  command: 'study',
-  describe: 'Compare all 13 policies on fresh seeds per setting, with paired 95% intervals vs dysta and vs the best published policy; writes a report folder',
   builder: (y) =>
     policyOptions(workloadOptions(y))
       .option('rates', { type: 'string', describe: 'arrival rates in requests/s, comma-separated (overrides --loads)', group: 'Study:' })

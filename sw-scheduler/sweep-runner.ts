@@ -1,7 +1,7 @@
 // Runs a sweep's jobs on worker threads (one per core by default), handing out jobs one at a time so
 // fast and slow jobs balance. Results come back in job order whatever the thread timing, so a sweep's
-// output is deterministic. Workers load the TypeScript sources through tsx (no build step), via a
-// plain-JS entry that registers it.
+// output is deterministic. From the compiled build (dist/) a worker runs sweep-worker.js directly;
+// from the TypeScript sources (tests, benchmarks) it starts from a plain-JS entry that registers tsx.
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { SchedulerInputError } from './errors.ts';
@@ -13,6 +13,9 @@ export interface SweepRunOptions {
   /** Called after each finished job with (done, total). */
   readonly onProgress?: (done: number, total: number) => void;
 }
+
+/** The worker's entry module: the compiled worker beside this compiled module, else the tsx entry. */
+const WORKER_ENTRY = new URL(import.meta.url.endsWith('.js') ? './sweep-worker.js' : './sweep-worker-entry.js', import.meta.url);
 
 type WorkerMessage = { kind: 'ready' } | { kind: 'points'; points: SweepPoint[] } | { kind: 'error'; message: string; userError: boolean };
 
@@ -48,7 +51,7 @@ export async function runSweep(config: SweepConfig, options: SweepRunOptions = {
         reject(err);
       };
       for (let w = 0; w < threads; w++) {
-        const worker = new Worker(new URL('./sweep-worker-entry.js', import.meta.url), {
+        const worker = new Worker(WORKER_ENTRY, {
           workerData: config,
         });
         workers.push(worker);

@@ -50,3 +50,9 @@ export function unwritableDir(): string {
     return '/sys';
   }
 }
+
+/** A small deterministic source of numbers in [0, 1) (xorshift32), so a random case is reproducible from its seed. */
+export function seededUniform(seed: number): () => number {
+  let x = seed >>> 0 || 1;
+  return () => ((x ^= x << 13), (x ^= x >>> 17), (x ^= x << 5), (x >>> 0) / 2 ** 32);
+}

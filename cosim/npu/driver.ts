@@ -1,13 +1,13 @@
 // Host-side driver of the NPU tile (npu_tile) in Verilator: loads weights and runs layer tiles as
 // single transactions (cosim/npu/npu_tile.cpp). It knows the tile only through its manifest
 // parameters and port names, never through hwgen.
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../input/package-files.ts';
 import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import type { GtkwGroup } from '../gtkw.ts';
 
-export const NPU_TRANSACTIONS = fileURLToPath(new URL('./npu_tile.cpp', import.meta.url));
+export const NPU_TRANSACTIONS = packageFile('cosim', 'npu', 'npu_tile.cpp');
 export const NPU_TOP = 'npu_tile';
 
 export interface NpuShape {

@@ -4,15 +4,15 @@
 // (`sched_run`, cosim/scheduler/scheduler_txn.cpp). This driver writes the script, sends one command
 // and parses the log. It knows the block only through its manifest parameters and port names.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../input/package-files.ts';
 import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
 
-export const SCHEDULER_TRANSACTIONS = fileURLToPath(new URL('./scheduler_txn.cpp', import.meta.url));
+export const SCHEDULER_TRANSACTIONS = packageFile('cosim', 'scheduler', 'scheduler_txn.cpp');
 /** The scheduler's host side in C++, shared with the integrated system's transactions. */
-export const SCHEDULER_HOST_HEADER = fileURLToPath(new URL('./scheduler_host.h', import.meta.url));
+export const SCHEDULER_HOST_HEADER = packageFile('cosim', 'scheduler', 'scheduler_host.h');
 export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
 
 /** Host command opcodes (mirror of the RTL's; the manifest documents cmd_op). */

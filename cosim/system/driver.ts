@@ -6,14 +6,14 @@
 // decided layer on the PE array; a layer wider than the lanes is several passes).
 // Plain numbers in and out; it knows the design only through its manifest and port names.
 import { writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../../input/package-files.ts';
 import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
 import { SCHEDULER_HOST_HEADER, tableCommands, type ScriptVariant } from '../scheduler/driver.ts';
 
-export const SYSTEM_TRANSACTIONS = fileURLToPath(new URL('./system_txn.cpp', import.meta.url));
+export const SYSTEM_TRANSACTIONS = packageFile('cosim', 'system', 'system_txn.cpp');
 export const SYSTEM_TOP_NAME = 'dysta_system';
 
 export interface SystemRequest {

@@ -5,8 +5,8 @@
 // sparsity = a depth-dependent mean + a per-sample offset shared by all its layers (so layers are
 // correlated, as the paper observes) + per-layer noise. Deterministic: the same seed gives the same
 // tables, bit for bit. Building the CNN workload takes a few milliseconds.
-import { fileURLToPath } from 'node:url';
 import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+import { packageFile } from '../../input/package-files.ts';
 import { importCsvFolder } from '../csv.ts';
 import { SchedulerInputError } from '../errors.ts';
 import { sangerLayerLatency } from '../sanger.ts';
@@ -17,7 +17,7 @@ import { mobilenetV1Layers, resnet50Layers, ssd300Resnet18Layers, vgg16Layers, t
 export const ZOO_DEFAULT_SEED = 2023;
 export const ZOO_DEFAULT_SAMPLES = 200;
 /** The committed profile behind `--workload mnist` (written by `dysta profile --out models/profile`). */
-export const MNIST_PROFILE_DIR = fileURLToPath(new URL('../../models/profile/', import.meta.url));
+export const MNIST_PROFILE_DIR = packageFile('models', 'profile');
 
 /** Seeded standard normal draws (Box-Muller on 53-bit uniforms). */
 class Gaussian {

@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ignoredOptionNotes, type PolicyArgs } from '../../sw-scheduler/commands.ts';
+import { ignoredOptionNotes, type PolicyArgs } from '../../sw-scheduler/command-options.ts';
 import { parsePolicyList } from '../../sw-scheduler/policies/index.ts';
 
 const BIN = new URL('../../bin/dysta.js', import.meta.url).pathname;

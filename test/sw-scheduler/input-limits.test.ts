@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parseNumberList } from '../../sw-scheduler/commands.ts';
+import { parseNumberList } from '../../sw-scheduler/command-options.ts';
 import { importCsvFolder } from '../../sw-scheduler/csv.ts';
 import { parsePolicyList } from '../../sw-scheduler/policies/index.ts';
 import { readTraceFile } from '../../sw-scheduler/requests.ts';
