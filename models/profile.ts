@@ -261,7 +261,7 @@ export function profileManifest(runs: readonly VariantRun[], config: HwConfig, o
     samples: { count: o.samples, split: 'test', order: 'the first N test digits, numbered round-robin over the classes (models/README.md)' },
     rtl: o.rtl,
     definitions: {
-      sim_lat: 'seconds at clockMHz: per pass, weight rows loaded + 1 start cycle + stream ops (beats and mid-stream weight reloads) + 2 pipeline cycles, up to the cycle done shows; passes back to back with that done cycle between them',
+      sim_lat: 'seconds at clockMHz: per pass, weight rows loaded + 1 start cycle + stream ops (beats and mid-stream weight reloads) + 8 pipeline cycles, up to the cycle done shows; passes back to back with that done cycle between them',
       'overall-sparsity': "fraction of zeros among the layer's outputs (what the sparsity monitor counts; the next layer's input sparsity)",
       'batch-indx': 'test digit number',
       'layer-indx': 'layer (0 = first conv, last = classifier)',

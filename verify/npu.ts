@@ -4,9 +4,9 @@
 //   layers    random layers at every density 0, 0.1, ..., 1 (`--seeds` each); saturation at both ends
 //             and with the largest shift, negative sums under ReLU, a weight per lane, every shift,
 //             the full weight depth, a 3x3 conv, one-hot outputs (every lane, every bit alone), long
-//             layers (3,600 and 37,000 rows and maxRows), back to back: outputs, cycles (B + 2),
+//             layers (3,600 and 37,000 rows and maxRows), back to back: outputs, cycles (B + 8),
 //             monitor counts equal the golden model's
-//   contract  every layer is offered one beat more than it has: refused, so exactly the two cycles
+//   contract  every layer is offered one beat more than it has: refused, so exactly the eight cycles
 //             after the last real beat see it wait; the monitor's counts hold for three cycles after
 //             the layer; beats offered while idle are refused; a start while busy is ignored; a reset
 //             in the middle of a layer gives every documented reset value, then an exact layer
@@ -42,7 +42,7 @@ const ONE_EXTRA: NpuBeat[] = [{ index: 0, value: 1, last: true }];
 
 /**
  * Runs a tile and compares it with the golden model: outputs, cycles (the array's counter and the
- * harness's count), monitor counts; the extra beats were refused (exactly two waiting cycles); the
+ * harness's count), monitor counts; the extra beats were refused (exactly eight waiting cycles: the pipeline); the
  * monitor's counts stay valid and unchanged for three cycles. Throws Mismatch naming the first difference.
  */
 export async function checkLayer(sim: NpuTileSim, cfg: PeArrayConfig, tile: LayerTile, extra: readonly NpuBeat[] = ONE_EXTRA): Promise<{ cycles: number; nonzero: number }> {
@@ -58,7 +58,7 @@ export async function checkLayer(sim: NpuTileSim, cfg: PeArrayConfig, tile: Laye
     const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== hw.outputs[at]?.[j]);
     problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(hw.outputs[at] ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
   }
-  if (extra.length && hw.stalls !== 2) problems.push(`a beat offered after the last row waited ${hw.stalls} cycles, expected 2 (it must be refused until done)`);
+  if (extra.length && hw.stalls !== 8) problems.push(`a beat offered after the last row waited ${hw.stalls} cycles, expected 8 (it must be refused until done)`);
   if (problems.length) throw new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined);
   const after = (await sim.session.send('sample 3 mon_valid mon_nonzero mon_total busy')).split(',');
   for (const [i, e] of after.entries()) {
@@ -143,13 +143,13 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
     const counts = [...new Set([3600, 37000, Math.min(cfg.maxRows, 65535)].filter((n) => n <= cfg.maxRows))];
     out.push({
       name: 'long-layers',
-      about: `layers of ${counts.join(', ')} rows, one beat each, values across the whole range: cycles = rows + 2`,
+      about: `layers of ${counts.join(', ')} rows, one beat each, values across the whole range: cycles = rows + 8`,
       run: async (sim) => {
         const kk = Math.min(4, cfg.weightDepth);
         for (const n of counts) {
           const beats = Array.from({ length: n }, (_, r) => ({ index: r % kk, value: ((r * 37) % (aMax - aMin + 1)) + aMin, last: true }));
           const r = await checkLayer(sim, cfg, { weights: ramp.slice(0, kk), beats, rows: n, relu: false, shift: 0 });
-          expectEqual(r.cycles, n + 2, `cycles of ${n} rows (rows + 2)`);
+          expectEqual(r.cycles, n + 8, `cycles of ${n} rows (rows + 8)`);
         }
         return counts.length;
       },

@@ -96,7 +96,7 @@ export function refRatio(cfg: SchedulerConfig, nnz: bigint, mant: bigint, shift:
 
 /**
  * The README's timing, in cycles, as literals: a selection starts 2 cycles after an admission into
- * an empty idle block and 8 after layer done; its decision event is visible (busiest unit's valid
- * slots) + 7 cycles after it starts; so N + 15 from layer done with one unit.
+ * an empty idle block and 17 after layer done; its decision event is visible (busiest unit's valid
+ * slots) + 18 cycles after it starts; so N + 35 from layer done with one unit.
  */
-export const DOCUMENTED_TIMING = { admitToSelect: 2, doneToSelect: 8, selectToEvent: 7, doneToEvent: 15 } as const;
+export const DOCUMENTED_TIMING = { admitToSelect: 2, doneToSelect: 17, selectToEvent: 18, doneToEvent: 35 } as const;

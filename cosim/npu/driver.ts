@@ -79,7 +79,7 @@ export function npuWaveGroups(): GtkwGroup[] {
     { name: 'control', signals: ['clk', 'rst', 'start', 'busy', 'done', { name: 'cycles', format: 'dec' }] },
     { name: 'activation stream', signals: ['act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last'] },
     { name: 'MAC (lane 0)', signals: ['u_array.mac_valid', 'u_array.mac_first', 'u_array.mac_last', { name: 'u_array.lane[0].u_mac.acc', format: 'signed' }] },
-    { name: 'outputs', signals: ['out_valid', 'out_data', { name: 'u_array.rows_out', format: 'dec' }] },
+    { name: 'outputs', signals: ['out_valid', 'out_data', { name: 'u_array.rows_left', format: 'dec' }] },
     { name: 'sparsity monitor', signals: [{ name: 'mon_nonzero', format: 'dec' }, { name: 'mon_total', format: 'dec' }, 'mon_valid'] },
   ];
 }

@@ -207,7 +207,7 @@ export function schedulerWaveGroups(shape: SchedulerShape): GtkwGroup[] {
       }
     : {
         name: `scores and selected task${shape.selectorUnits > 1 ? ' (unit 0)' : ''}`,
-        signals: [`${unit}.scan_mask`, `${unit}.s1_valid`, `${unit}.s1_row`, { name: `${unit}.urgency`, format: 'dec' }, { name: `${unit}.penalty`, format: 'dec' }, { name: `${unit}.score_data`, format: 'dec' }, `${unit}.s5_valid`, { name: `${unit}.s5_score`, format: 'dec' }, { name: `${unit}.best_score`, format: 'dec' }, { name: `${unit}.best_row`, format: 'dec' }, 'decide', { name: 'win_slot', format: 'dec' }, { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
+        signals: [`${unit}.scan_mask`, `${unit}.s1_valid`, `${unit}.s1_row`, { name: `${unit}.urgency`, format: 'dec' }, { name: `${unit}.penalty`, format: 'dec' }, { name: `${unit}.score_data`, format: 'dec' }, `${unit}.sc_valid`, { name: `${unit}.sc_score`, format: 'dec' }, { name: `${unit}.best_score`, format: 'dec' }, { name: `${unit}.best_row`, format: 'dec' }, 'decide', { name: 'win_slot', format: 'dec' }, { name: 'run_slot', format: 'dec' }, { name: 'run_layer', format: 'dec' }],
       };
   return [
     { name: 'scheduler state', signals: ['state', { name: 'now', format: 'dec' }, { name: 'num_valid', format: 'dec' }, 'u_table.valid', { name: 't_sel', format: 'dec' }, 'u_predictor.stage'] },

@@ -2,12 +2,14 @@
 // and the same monitor counts as the RTL, computed directly.
 //
 // Cycle model: the array accepts one stream beat per cycle; every row costs max(nnz, 1) beats (an
-// all-zero row is sent as one zero-valued beat so the row still ends), and the pipeline adds two
-// cycles (MAC, requantisation). With the stream offered every cycle, a layer takes
+// all-zero row is sent as one zero-valued beat so the row still ends), and the pipeline adds eight
+// cycles (weight RAM output register, multiplier input, product and output registers, accumulate,
+// ReLU, shift, saturation into out_data; pe-array/rtl.ts). With the stream offered every cycle, a
+// layer takes
 //     cycles = sum over rows of max(nnz_row, 1) + PIPELINE_CYCLES.
 import type { PeArrayConfig } from '../config/index.ts';
 
-export const PIPELINE_CYCLES = 2;
+export const PIPELINE_CYCLES = 8;
 
 /** One beat of the compressed activation stream. */
 export interface Beat {

@@ -14,7 +14,7 @@
 // per row, the chunks holding the row's non-zeros are visited cyclically starting from the chunk in
 // the buffer (integer sums do not depend on the order), each preceded by its weight writes when it is
 // not loaded; a row without non-zeros is one zero beat. Every op takes one cycle, so
-//     pass cycles (start to done) = ops + PIPELINE_CYCLES = beats + reload writes + 2.
+//     pass cycles (start to done) = ops + PIPELINE_CYCLES = beats + reload writes + 8.
 // Reloads cost (chunks - 1) x chunk rows per row at most: cheap for a classifier (one row), costly
 // for a multi-row conv; the MNIST networks only split their classifier.
 import type { PeArrayConfig } from '../config/index.ts';

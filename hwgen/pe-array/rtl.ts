@@ -7,12 +7,19 @@
 // weight W[k][j] from one shared weight buffer (one word = one row of W, all lanes) that the host
 // loads through a write port.
 //
-// Pipeline (one beat per cycle, no bubbles between rows):
-//   accept  : beat (value, index, last) accepted; weight buffer read at `index` (synchronous)
-//   mac     : acc_j = (first beat of row ? 0 : acc_j) + value * W[index][j]
-//   requant : out_j = saturate((relu && acc_j < 0 ? 0 : acc_j) >>> shift) to actWidth bits
-// A layer of B beats takes exactly B + 2 cycles from `start` to `done` (see golden.ts).
-import { bitsFor, clog2, lit, mux, slit, ModuleBuilder, type ModuleDef } from '../hdl/index.ts';
+// Pipeline (one beat per cycle, no bubbles between rows), one register stage per line, so no
+// register-to-register path holds more than one block RAM or one DSP (issue 13):
+//   accept  : beat (value, index, last) accepted; weight buffer read at `index` (synchronous read)
+//   rd      : the weight buffer's output register
+//   mac     : multiplier input registers (a DSP's A/B registers): value, this lane's weight
+//   product : value x weight (the DSP's M register)
+//   product : again (the DSP's P register)
+//   acc     : acc_j = (first beat of row ? 0 : acc_j) + product_j; the row's sum kept on its last beat
+//   relu    : rectified = ((relu && sum < 0) ? 0 : sum) >>> (shift rounded down to a multiple of 4)
+//   shift   : shifted = rectified >>> (shift mod 4)
+//   out     : out_j = saturate(shifted) to actWidth bits
+// A layer of B beats takes exactly B + 8 cycles from `start` to `done` (see golden.ts).
+import { bitsFor, cat, clog2, lit, mux, slit, ModuleBuilder, type ModuleDef } from '../hdl/index.ts';
 import type { PeArrayConfig } from '../config/index.ts';
 
 /** Widths derived from the configuration; shared with the golden model and the cosim driver. */
@@ -21,7 +28,8 @@ export function peArrayWidths(c: PeArrayConfig) {
     addrWidth: Math.log2(c.weightDepth),
     rowsWidth: bitsFor(c.maxRows),
     shiftWidth: clog2(c.accWidth),
-    cyclesWidth: bitsFor(c.maxRows * c.weightDepth + 2),
+    // A layer runs at most maxRows x weightDepth beats plus the pipeline's 8 cycles.
+    cyclesWidth: bitsFor(c.maxRows * c.weightDepth + 8),
     countWidth: bitsFor(c.maxRows * c.lanes),
     productWidth: c.actWidth + c.weightWidth,
   };
@@ -42,7 +50,7 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   const w = peArrayWidths(c);
   const m = new ModuleBuilder(
     'pe_array',
-    'zero-skipping int8 PE array: one non-zero activation per cycle, broadcast to all lanes.\nA layer of B stream beats takes B + 2 cycles from start to done.',
+    'zero-skipping int8 PE array: one non-zero activation per cycle, broadcast to all lanes.\nA layer of B stream beats takes B + 8 cycles from start to done (9 register stages, one RAM or DSP per stage).',
     peArrayParams(c),
   );
   const L = c.lanes;
@@ -78,16 +86,32 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   // none; the X-pessimism regression runs them from random values to prove it.
   const rowsTotal = m.reg('rows_total', w.rowsWidth, { doc: 'rows in the running layer (loaded by start)' });
   const rowsIn = m.reg('rows_in', w.rowsWidth, { doc: 'rows whose last beat was accepted (cleared by start)' });
-  const rowsOut = m.reg('rows_out', w.rowsWidth, { doc: 'rows written to out_data (cleared by start)' });
+  const rowsLeft = m.reg('rows_left', w.rowsWidth, { doc: 'rows still to write to out_data (loaded by start; a down counter, so the last row is a compare with 1)' });
   const reluEn = m.reg('relu_en', 1, { doc: 'loaded by start' });
   const shift = m.reg('shift', w.shiftWidth, { doc: 'loaded by start' });
   const rowStart = m.reg('row_start', 1, { doc: 'the next accepted beat starts a row (set by start)' });
 
+  // Beat pipeline: accept -> rd (the weight RAM's output register) -> mac (the multiplier's input
+  // registers) -> two product stages (DSP M and P registers) -> acc. The control bits travel beside
+  // the data; only the valid bits have a reset.
+  const rdValid = m.reg('rd_valid', 1, { reset: 0, doc: 'a beat waits in the weight RAM\'s output register' });
+  const rdFirst = m.reg('rd_first', 1, { doc: 'meaningful with rd_valid' });
+  const rdLast = m.reg('rd_last', 1, { doc: 'meaningful with rd_valid' });
+  const rdValue = m.reg('rd_value', AW, { signed: true, doc: 'activation of the beat' });
+  const rdWeights = m.reg('rd_weights', L * WW, { doc: 'weight row read for it (the RAM\'s read data)' });
   const s1Valid = m.reg('mac_valid', 1, { reset: 0 });
   const s1First = m.reg('mac_first', 1, { doc: 'meaningful with mac_valid' });
   const s1Last = m.reg('mac_last', 1, { doc: 'meaningful with mac_valid' });
   const s1Value = m.reg('mac_value', AW, { signed: true, doc: 'activation being multiplied' });
-  const s1Weights = m.reg('mac_weights', L * WW, { doc: 'weight row read for it' });
+  const s1Weights = m.reg('mac_weights', L * WW, { doc: 'weight row for it (the RAM\'s output register)' });
+  const ctl = (name: string) => ({
+    valid: m.reg(`${name}_valid`, 1, { reset: 0 }),
+    first: m.reg(`${name}_first`, 1, { doc: `meaningful with ${name}_valid` }),
+    last: m.reg(`${name}_last`, 1, { doc: `meaningful with ${name}_valid` }),
+  });
+  const mulCtl = ctl('mul');
+  const prodCtl = ctl('product');
+  const accCtl = ctl('acc');
 
   const accept = m.wire('accept', 1);
   m.assign(actReady, busy.land(rowsIn.ne(rowsTotal)));
@@ -96,15 +120,15 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   const idle = busy.lnot();
   m.seq((b) => {
     b.if(wWrEn, () => b.write(weights, wWrAddr, wWrData));
-    b.set(s1Weights, weights.at(actIndex));
+    b.set(rdWeights, weights.at(actIndex));
   }, 'Weight buffer: host write port; synchronous read at the incoming beat\'s column.');
 
   m.seq((b) => {
-    b.set(s1Valid, accept);
-    b.set(s1Value, actValue);
+    b.set(rdValid, accept);
+    b.set(rdValue, actValue);
     b.if(accept, () => {
-      b.set(s1First, rowStart);
-      b.set(s1Last, actLast);
+      b.set(rdFirst, rowStart);
+      b.set(rdLast, actLast);
       b.set(rowStart, actLast);
       b.if(actLast, () => b.set(rowsIn, rowsIn.add(lit(1, w.rowsWidth))));
     });
@@ -114,38 +138,62 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
     });
   }, 'Accept stage.');
 
-  // MAC and requantisation stages: one pe_lane per output channel, each with its weight slice.
+  m.seq((b) => {
+    b.set(s1Valid, rdValid);
+    b.set(s1First, rdFirst);
+    b.set(s1Last, rdLast);
+    b.set(s1Value, rdValue);
+    b.set(s1Weights, rdWeights);
+    // mac -> mul (A/B) -> product (M) -> acc (P): the lanes hold the data, the array the control bits.
+    b.set(mulCtl.valid, s1Valid);
+    b.set(mulCtl.first, s1First);
+    b.set(mulCtl.last, s1Last);
+    b.set(prodCtl.valid, mulCtl.valid);
+    b.set(prodCtl.first, mulCtl.first);
+    b.set(prodCtl.last, mulCtl.last);
+    b.set(accCtl.valid, prodCtl.valid);
+    b.set(accCtl.first, prodCtl.first);
+    b.set(accCtl.last, prodCtl.last);
+  }, 'RAM output register, and the control bits beside the multiplier stages.');
+
+  // Multiplier, accumulator and requantisation stages: one pe_lane per output channel, each with its
+  // weight slice.
   const laneModule = buildPeLane(c);
-  const rowValid = m.reg('row_valid', 1, { reset: 0, doc: 'the lanes hold a finished row' });
+  const rowValid = m.reg('row_valid', 1, { reset: 0, doc: 'the lanes hold a finished row (stage relu next)' });
+  const rectValid = m.reg('rect_valid', 1, { reset: 0, doc: 'the lanes hold a rectified row (stage shift next)' });
+  const shiftValid = m.reg('shift_valid', 1, { reset: 0, doc: 'the lanes hold a shifted row (saturated into out_data next)' });
   const laneOut = m.wire('lane_out', L * AW, { doc: 'requantised row, lane 0 in the low bits' });
   m.generate('lane', 'j', L, (g) => {
     g.instance(laneModule, 'u_mac', {
       clk,
-      mac_valid: s1Valid,
-      mac_first: s1First,
-      mac_last: s1Last,
       mac_value: s1Value,
       weight: g.part(s1Weights, WW),
+      acc_valid: accCtl.valid,
+      acc_first: accCtl.first,
       relu_en: reluEn,
       shift,
       requant: g.part(laneOut, AW),
     });
   });
-  m.seq((b) => b.set(rowValid, s1Valid.land(s1Last)));
+  m.seq((b) => {
+    b.set(rowValid, accCtl.valid.land(accCtl.last));
+    b.set(rectValid, rowValid);
+    b.set(shiftValid, rectValid);
+  }, 'Valid bits of the requantisation stages.');
 
   const lastRow = m.wire('last_row', 1, { doc: 'the row leaving requantisation is the layer\'s last' });
-  m.assign(lastRow, rowValid.land(rowsOut.add(lit(1, w.rowsWidth)).eq(rowsTotal)));
+  m.assign(lastRow, shiftValid.land(rowsLeft.eq(lit(1, w.rowsWidth))));
 
   m.seq((b) => {
-    b.set(outValid, rowValid);
+    b.set(outValid, shiftValid);
     b.set(done, lastRow);
-    b.if(rowValid, () => b.set(rowsOut, rowsOut.add(lit(1, w.rowsWidth))));
+    b.if(shiftValid, () => b.set(rowsLeft, rowsLeft.sub(lit(1, w.rowsWidth))));
     b.if(busy, () => b.set(cycles, cycles.add(lit(1, w.cyclesWidth))));
     b.if(lastRow, () => b.set(busy, lit(0, 1)));
     b.if(start.land(idle), () => {
       b.set(busy, lit(1, 1));
       b.set(rowsTotal, cfgRows);
-      b.set(rowsOut, lit(0, w.rowsWidth));
+      b.set(rowsLeft, cfgRows);
       b.set(reluEn, cfgRelu);
       b.set(shift, cfgShift);
       b.set(cycles, lit(0, w.cyclesWidth));
@@ -157,50 +205,70 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
 }
 
 /**
- * One lane of the array: the MAC (acc = (first ? 0 : acc) + value x weight, the finished row kept
- * on the row's last beat) and the requantisation of that row (ReLU, arithmetic shift, saturation).
- * Its registers need no reset: each row restarts the sum, and the array's row_valid says when the
- * output means something.
+ * One lane of the array: the multiplier (input registers, then the product twice: a DSP's A/B, M and
+ * P registers), the accumulator (acc = (first ? 0 : acc) + product, the finished row kept on the
+ * row's last beat) and the requantisation of that row in three stages (ReLU, arithmetic shift,
+ * saturation). Its registers need no reset: each row restarts the sum, and the array's valid bits
+ * say when a stage means something.
  */
 export function buildPeLane(c: PeArrayConfig): ModuleDef {
   const w = peArrayWidths(c);
   const AW = c.actWidth;
   const WW = c.weightWidth;
   const ACC = c.accWidth;
-  const m = new ModuleBuilder('pe_lane', 'one PE array lane: multiply-accumulate over a row, then ReLU, shift and saturation.', { ACT_WIDTH: AW, WEIGHT_WIDTH: WW, ACC_WIDTH: ACC });
+  const m = new ModuleBuilder(
+    'pe_lane',
+    'one PE array lane: a pipelined multiply (input, product and output registers), accumulation over a row,\nthen ReLU, shift and saturation, one stage each.',
+    { ACT_WIDTH: AW, WEIGHT_WIDTH: WW, ACC_WIDTH: ACC },
+  );
   m.input('clk', 1, { role: 'clock' });
-  const valid = m.input('mac_valid', 1, { doc: 'a beat is in the MAC stage' });
-  const first = m.input('mac_first', 1, { doc: 'it starts a row (the sum restarts)' });
-  const last = m.input('mac_last', 1, { doc: 'it ends a row (the sum is kept for requantisation)' });
-  const value = m.input('mac_value', AW, { signed: true, doc: 'the activation' });
-  const weight = m.input('weight', WW, { signed: true, doc: "this lane's weight for the activation's column" });
+  const value = m.input('mac_value', AW, { signed: true, doc: 'the activation (registered by the array)' });
+  const weight = m.input('weight', WW, { signed: true, doc: "this lane's weight for the activation's column (registered by the array)" });
+  const accValid = m.input('acc_valid', 1, { doc: 'the product register holds a beat: accumulate it (the array marks the end of a row with row_valid)' });
+  const first = m.input('acc_first', 1, { doc: 'it starts a row (the sum restarts)' });
   const reluEn = m.input('relu_en', 1, { doc: 'ReLU before the shift' });
   const shift = m.input('shift', w.shiftWidth, { doc: 'arithmetic right shift' });
-  const requant = m.output('requant', AW, { signed: true, doc: 'the finished row, requantised' });
+  const requant = m.output('requant', AW, { signed: true, doc: 'the row leaving the shift stage, saturated (the array registers it)' });
   const hi = 2 ** (AW - 1) - 1;
   const lo = -(2 ** (AW - 1));
-  const sumMax = m.localparam('SUM_MAX', hi, ACC, `a shifted sum above this saturates`, true);
-  const sumMin = m.localparam('SUM_MIN', lo, ACC, `a shifted sum below this saturates`, true);
   const outMax = m.localparam('OUT_MAX', hi, AW, `largest ${AW}-bit output`, true);
   const outMin = m.localparam('OUT_MIN', lo, AW, `smallest ${AW}-bit output`, true);
 
-  const acc = m.reg('acc', ACC, { signed: true, doc: 'running sum of the row' });
-  const rowAcc = m.reg('row_acc', ACC, { signed: true, doc: 'finished row, waiting for requantisation' });
-  const product = m.wire('product', AW + WW, { signed: true });
+  const mulA = m.reg('mul_value', AW, { signed: true, doc: 'multiplier input register (activation)' });
+  const mulB = m.reg('mul_weight', WW, { signed: true, doc: 'multiplier input register (weight)' });
+  const productM = m.reg('product_m', AW + WW, { signed: true, doc: 'value x weight (multiplier register)' });
+  const product = m.reg('product', AW + WW, { signed: true, doc: 'value x weight (output register)' });
+  m.seq((b) => {
+    b.set(mulA, value);
+    b.set(mulB, weight);
+    b.set(productM, mulA.mul(mulB));
+    b.set(product, productM);
+  }, 'Multiplier: input, product and output registers (they map onto a DSP\'s A/B, M and P registers).');
+
+  // In the cycle after a row's last beat, acc holds the row's sum (a next row's first beat replaces
+  // it only at the end of that cycle), and the ReLU stage takes it from there: no copy of the sum.
+  const acc = m.reg('acc', ACC, { signed: true, doc: 'running sum of the row; the finished row in the cycle after its last beat' });
   const sum = m.wire('sum', ACC, { signed: true });
-  m.assign(product, value.mul(weight));
   m.assign(sum, mux(first, slit(0, ACC), acc).add(product.resize(ACC)));
   m.seq((b) => {
-    b.if(valid, () => {
-      b.set(acc, sum);
-      b.if(last, () => b.set(rowAcc, sum));
-    });
-  }, 'MAC: restart the sum on the first beat of a row.');
-  const rectified = m.wire('rectified', ACC, { signed: true });
-  const shifted = m.wire('shifted', ACC, { signed: true });
-  m.assign(rectified, mux(reluEn.land(rowAcc.msb()), slit(0, ACC), rowAcc));
-  m.assign(shifted, rectified.shr(shift));
-  m.assign(requant, mux(shifted.gt(sumMax), outMax, mux(shifted.lt(sumMin), outMin, shifted.resize(AW))));
+    b.if(accValid, () => b.set(acc, sum));
+  }, 'Accumulator: restart the sum on the first beat of a row.');
+
+  // The shift by 0..2^SW - 1 is split in two: by a multiple of 4 together with the ReLU, then by the
+  // remaining 0..3 (floor division composes), so neither stage is a deep multiplexer tree.
+  const SW = w.shiftWidth;
+  const coarse = m.named('shift_coarse', cat(shift.bits(SW - 1, 2), lit(0, 2)), 'the shift rounded down to a multiple of 4');
+  const rectified = m.reg('rectified', ACC, { signed: true, doc: 'the finished row after ReLU, shifted right by shift_coarse' });
+  const shifted = m.reg('shifted', ACC, { signed: true, doc: 'the rectified row shifted right by the rest of the shift' });
+  m.seq((b) => {
+    b.set(rectified, mux(reluEn.land(acc.msb()), slit(0, ACC), acc).shr(coarse));
+    b.set(shifted, rectified.shr(shift.bits(1, 0)));
+  }, 'Requantisation stages: ReLU and the shift by a multiple of 4, then the rest of the shift (the saturation follows into out_data).');
+  // Saturation without a wide compare: the sum fits in AW bits when its bits above bit AW-2 all equal
+  // its sign (a reduction tree, no carry chain); otherwise it saturates towards its sign.
+  const top = m.named('shifted_top', shifted.bits(ACC - 1, AW - 1), `bits ${ACC - 1}..${AW - 1} of the shifted sum: all equal when it fits in ${AW} bits`);
+  const fits = m.named('fits', top.andReduce().lor(top.orReduce().lnot()), `the shifted sum is within OUT_MIN..OUT_MAX`);
+  m.assign(requant, mux(fits, shifted.resize(AW), mux(shifted.msb(), outMin, outMax)));
   return m.build();
 }
 
@@ -210,7 +278,12 @@ export interface MonitorShape {
   countWidth: number;
 }
 
-/** Counts non-zero and total values on the output lanes of the running layer. */
+/**
+ * Counts non-zero and total values on the output lanes of the running layer. The population count of
+ * a row is registered (row_nonzero) and added in the next cycle; the count shown is the sum so far
+ * plus that pending row, so the counts are final in the cycle after layer_done as before, and no
+ * register-to-register path holds both the population count and the wide add.
+ */
 export function buildSparsityMonitor(s: MonitorShape): ModuleDef {
   const m = new ModuleBuilder(
     'sparsity_monitor',
@@ -223,30 +296,33 @@ export function buildSparsityMonitor(s: MonitorShape): ModuleDef {
   const laneValid = m.input('lane_valid', 1, { doc: 'lane_data holds one output row' });
   const laneData = m.input('lane_data', s.lanes * s.laneWidth, { doc: 'output values, lane 0 in the low bits' });
   const layerDone = m.input('layer_done', 1, { doc: 'pulse with the layer\'s last row' });
-  const nonzero = m.output('nonzero_count', s.countWidth, { reset: 0, doc: 'non-zero outputs so far' });
+  const nonzero = m.output('nonzero_count', s.countWidth, { doc: 'non-zero outputs so far (nonzero_sum + row_nonzero)' });
   const total = m.output('total_count', s.countWidth, { reset: 0, doc: 'outputs so far' });
   const valid = m.output('counts_valid', 1, { reset: 0, doc: 'the layer completed; counts are final' });
 
   const rowWidth = bitsFor(s.lanes);
   const laneNonzero = m.wire('lane_nonzero', s.lanes, { doc: 'lane j of the row is non-zero' });
   m.generate('lane_flag', 'j', s.lanes, (g) => g.assign(g.part(laneNonzero, 1), g.part(laneData, s.laneWidth).orReduce()));
-  const rowNonzero = m.reg('row_nonzero', rowWidth, { doc: 'non-zero lanes in this row' });
+  const rowCount = m.reg('row_count', rowWidth, { doc: 'non-zero lanes in this row' });
   const lane = m.loopVariable('i');
   m.comb((b) => {
-    b.set(rowNonzero, lit(0, rowWidth));
-    b.loop(lane, s.lanes, (i) => b.set(rowNonzero, rowNonzero.add(laneNonzero.bitAt(i).resize(rowWidth))));
+    b.set(rowCount, lit(0, rowWidth));
+    b.loop(lane, s.lanes, (i) => b.set(rowCount, rowCount.add(laneNonzero.bitAt(i).resize(rowWidth))));
   }, 'Population count of the non-zero lanes.');
+  const rowNonzero = m.reg('row_nonzero', rowWidth, { reset: 0, doc: 'non-zero lanes of the row of the previous cycle (0 if none)' });
+  const nonzeroSum = m.reg('nonzero_sum', s.countWidth, { reset: 0, doc: 'non-zero outputs of the rows before it' });
+  m.assign(nonzero, nonzeroSum.add(rowNonzero.resize(s.countWidth)));
 
   m.seq((b) => {
     b.if(start, () => {
-      b.set(nonzero, lit(0, s.countWidth));
+      b.set(rowNonzero, lit(0, rowWidth));
+      b.set(nonzeroSum, lit(0, s.countWidth));
       b.set(total, lit(0, s.countWidth));
       b.set(valid, lit(0, 1));
     }, () => {
-      b.if(laneValid, () => {
-        b.set(nonzero, nonzero.add(rowNonzero.resize(s.countWidth)));
-        b.set(total, total.add(lit(s.lanes, s.countWidth)));
-      });
+      b.set(rowNonzero, mux(laneValid, rowCount, lit(0, rowWidth)));
+      b.set(nonzeroSum, nonzero);
+      b.if(laneValid, () => b.set(total, total.add(lit(s.lanes, s.countWidth))));
       b.if(layerDone, () => b.set(valid, lit(1, 1)));
     });
   });

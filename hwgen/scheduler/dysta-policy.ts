@@ -4,7 +4,7 @@
 //   start     (the selection's first cycle) sample N and the valid rows;
 //   scanning  each unit drives its bank's read row (scan_row) and writes the scores it computes back
 //             (score_we/row/data); `done` rises in the cycle the winner (win_*) is final.
-// A selection started at t_sel with at most K valid slots per bank is done at t_sel + K + 6.
+// A selection started at t_sel with at most K valid slots per bank is done at t_sel + K + 17.
 import { lit, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 import { invN, type SchedulerFormats } from './formats.ts';
 import { bankRows } from './datapath.ts';

@@ -5,7 +5,7 @@
 // adds one index bit. log2(N) levels of 2:1 muxes (good for timing, and unrolled at elaboration,
 // so it simulates as fast as flat bitwise logic); a width that is not a power of two is padded
 // with zeros. Cost: about N nodes, 2N LUT-sized muxes.
-import { cat, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
+import { cat, lit, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 
 /** Index width of an N-bit vector (at least 1). */
 export function indexWidth(n: number): number {
@@ -76,4 +76,34 @@ function buildEncoder(n: number): ModuleDef {
 export function findFirstSet(bits: bigint, n: number): { index: number; found: boolean } {
   for (let i = 0; i < n; i++) if ((bits >> BigInt(i)) & 1n) return { index: i, found: true };
   return { index: 0, found: false };
+}
+
+/** Up to this many bits, lowestSetBit uses explicit reductions; above, the index and a decoder. */
+export const LOWEST_BIT_REDUCTIONS_UP_TO = 64;
+
+/**
+ * The lowest set bit of `bits` as a one-hot vector (`<name>`), given its index from the tree above.
+ * Up to LOWEST_BIT_REDUCTIONS_UP_TO bits it does not wait for the index: bit i = bits[i] and no set
+ * bit below i, with "a set bit below i" an OR of the groups of 8 below i's group and of the bits below
+ * i in its group (about four LUT levels: the scan and free-slot loops are this, an AND and a
+ * register; issue 13). Wider, it decodes the index (the tree is shallower than reductions there).
+ */
+export function lowestSetBit(m: ModuleBuilder, name: string, bits: Signal, index: Expr, doc: string): Signal {
+  const n = bits.width;
+  if (n > LOWEST_BIT_REDUCTIONS_UP_TO) return m.named(name, lit(1, n).shl(index), doc);
+  const G = Math.min(8, n);
+  const groups = n / G;
+  const masks = (count: number) => Array.from({ length: count }, (_, j) => ((1n << BigInt(j)) - 1n) << BigInt(j * count)).reduce((x, y) => x | y, 0n);
+  const localBelow = m.localparam(`${name.toUpperCase()}_LOCAL_BELOW`, masks(G), G * G, `part j: the bits below bit j of a group of ${G}`);
+  const any = groups > 1 ? m.wire(`${name}_group_any`, groups, { doc: `${doc}: group g of ${G} bits has a set bit` }) : undefined;
+  const groupBelow = groups > 1 ? m.localparam(`${name.toUpperCase()}_GROUP_BELOW`, masks(groups), groups * groups, 'part g: the groups below group g') : undefined;
+  if (any) m.generate(`g_${name}_any`, 'g', groups, (g) => g.assign(g.part(any, 1), g.part(bits, G).orReduce()));
+  const below = m.wire(`${name}_below`, n, { doc: `${doc}: a set bit below bit i` });
+  m.generate(`g_${name}_group`, 'g', groups, (g) => {
+    g.generate(`g_${name}_bit`, 'j', G, (h) => {
+      const local = g.part(bits, G).and(h.part(localBelow, G)).orReduce();
+      h.assign(h.part(below, 1, g.index.timesPlus(G, h.index)), any && groupBelow ? local.lor(any.and(g.part(groupBelow, groups)).orReduce()) : local);
+    });
+  });
+  return m.named(name, bits.and(below.not()), doc);
 }

@@ -185,9 +185,11 @@ export const EVENT = { DECISION: 1, COMPLETION: 2 } as const;
 
 /**
  * The predictor's update stages (cycles after the layer-done cycle), read by dysta_predictor's RTL
- * and its golden model alike; with the top's own cycles they make TIMING.UPDATE_TO_SELECT.
+ * and its golden model alike; with the top's own cycles they make TIMING.UPDATE_TO_SELECT. Between
+ * RATIO and RATIO_SHIFT, SUM and GAMMA, GAMMA and WRITE_BACK a pipelined multiply runs (multiplier.ts,
+ * 3 cycles); those stages only wait.
  */
-export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, SUM: 2, GAMMA_PRODUCT: 3, GAMMA: 4, PRED_PRODUCT: 5, WRITE_BACK: 6 } as const;
+export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, RATIO_SHIFT: 5, RATIO_SAT: 6, SUM: 7, GAMMA: 11, WRITE_BACK: 15 } as const;
 
 /**
  * Cycle-level timing of the block (see README): the golden model's system view uses these, the
@@ -197,7 +199,7 @@ export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, SUM: 2, GAMMA_PRODUCT: 3, G
  *  - a selection started at t_sel shows its decision event at t_sel + max_bank_valid + SELECT_FIXED;
  *  - a completion event shows at t + UPDATE_TO_SELECT (the selection starts in the same cycle).
  */
-export const TIMING = { UPDATE_TO_SELECT: 8, ADMIT_TO_SELECT: 2, SELECT_FIXED: 7 } as const;
+export const TIMING = { UPDATE_TO_SELECT: 17, ADMIT_TO_SELECT: 2, SELECT_FIXED: 18 } as const;
 
 /**
  * Port widths of the host command port. Regression builds add WRITE_COEFF: addr {bank, variant, k},

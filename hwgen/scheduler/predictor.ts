@@ -2,19 +2,28 @@
 // tables the host programs, and the division-free update that runs after every layer.
 //
 // Update, after npu_layer_done (start) while `updating`, one stage per cycle (WRITE_BACK holds until
-// the table has taken the result):
+// the table has taken the result); the three products come from pipelined multipliers
+// (multiplier.ts), MUL_LATENCY cycles after their operand registers, so no register-to-register
+// path holds more than one multiplier or RAM (issue 13):
 //   COUNT          nnz = the trace NPU's count (count_ext) or the sparsity monitor's, saturated
-//   RATIO          ratio product nnz x 1/expected (mantissa); layer table and the task's ratio sum read
-//   SUM            ratio sum += sat((nnz x mant) >> shift)
-//   GAMMA_PRODUCT  ratio sum x 1/k (ROM, k = layers executed)
+//   RATIO          operand 1/expected (mantissa) registered beside nnz; the layer table's shift and
+//                  suffix and the task's ratio sum (table read) registered
+//   (3 cycles)     nnz x mantissa
+//   RATIO_SHIFT    (nnz x mant) >> shift
+//   RATIO_SAT      ratio = sat(that)
+//   SUM            ratio sum += ratio (the operand of x 1/k; 1/k from its ROM is registered every cycle);
+//                  regression: the coefficients a, b registered (b: the operand of b x gamma)
+//   (3 cycles)     ratio sum x 1/k (k = layers executed)
 //   GAMMA          gamma = sat(product >> invKFrac)
-//   PRED_PRODUCT   gamma x suffix sum of the layers after this one
-//   WRITE_BACK     P = sat(product >> gammaFrac); wb_we: the table writes k, last-run, sum, gamma, P
-// Cost: three multipliers, the 1/k ROM, the tables (block RAM). Admission reads suffix0 (the initial
-// P) of adm_variant; it shows on init_pred one cycle later.
+//   (3 cycles)     gamma x suffix sum of the layers after this one (regression: b x gamma)
+//   WRITE_BACK     P = sat(product >> gammaFrac) (regression: max(0, a + (b x gamma) >> gammaFrac));
+//                  wb_we: the table writes k, last-run, sum, gamma, P
+// Cost: three pipelined multipliers, the 1/k ROM, the tables (block RAM). Admission reads suffix0 (the
+// initial P) of adm_variant; it shows on init_pred one cycle later.
 import { cat, lit, litHex, mux, ModuleBuilder, type Const, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
-import { PREDICTOR_STAGE, invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
+import { PREDICTOR_STAGE, bitsFor, invK, maxOf, sat, type SchedulerFormats } from './formats.ts';
 import { satTo } from './datapath.ts';
+import { MulPipe, pipelinedMul } from './multiplier.ts';
 
 export const PREDICTOR = 'dysta_predictor';
 
@@ -75,7 +84,8 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const wbGamma = m.output('wb_gamma', GW, { doc: 'new gamma' });
   const wbPred = m.output('wb_pred', LAT, { doc: R ? 'new P = max(0, a + b x gamma), 0 after the last layer' : 'new P = gamma x suffix' });
 
-  const S = Object.fromEntries(Object.entries(PREDICTOR_STAGE).map(([k, v]) => [k, m.localparam(`STAGE_${k}`, v, 3)])) as Record<keyof typeof PREDICTOR_STAGE, Const>;
+  const STW = bitsFor(PREDICTOR_STAGE.WRITE_BACK);
+  const S = Object.fromEntries(Object.entries(PREDICTOR_STAGE).map(([k, v]) => [k, m.localparam(`STAGE_${k}`, v, STW)])) as Record<keyof typeof PREDICTOR_STAGE, Const>;
   const maxLayers = m.localparam('MAX_LAYERS', f.maxLayers, LCW, 'a task completes after at most this many layers');
 
   // Tables.
@@ -113,7 +123,7 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   // 1/k ROM.
   const kNext = m.named('k', runLayer.resize(LCW).add(lit(1, LCW)), 'layers executed including the one that finished');
   m.assign(wbNextLayer, kNext);
-  const invKVal = m.reg('inv_k', f.invKWidth, { doc: '1/k table output' });
+  const invKVal = m.reg('inv_k_rom', f.invKWidth, { doc: '1/k table output' });
   m.comb((b) => {
     b.set(invKVal, lit(0, f.invKWidth));
     b.switch(kNext, Array.from({ length: f.maxLayers }, (_, i) => [i + 1, () => b.set(invKVal, lit(invK(f, i + 1), f.invKWidth))] as const));
@@ -124,29 +134,43 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const coeff = R ? regressionTables(m, { wrCoeff: wrCoeff!, wrCoeffAddr: wrCoeffAddr!, wrCoeffA: wrCoeffA!, wrCoeffB: wrCoeffB!, updating, runBank: runBank!, runVariant, admBank: admBank!, admVariant, k: kNext, f }) : undefined;
   if (coeff) m.assign(initPred, coeff.initPred);
 
+  // The ROM may map to a block RAM whose read register is inv_k; a second register keeps that RAM
+  // and the multiplier on different paths. The running layer is fixed long before an update.
+  const invKRead = m.reg('inv_k', f.invKWidth, { doc: '1/k of the running layer (the 1/k ROM read every cycle)' });
+  const invKQ = m.reg('inv_k_q', f.invKWidth, { doc: 'inv_k again: the multiplier operand' });
+  m.seq((b) => {
+    b.set(invKRead, invKVal);
+    b.set(invKQ, invKRead);
+  }, '1/k is registered twice before it enters a multiplier.');
+
   // Update pipeline.
-  const stage = m.reg('stage', 3, { reset: S.COUNT, doc: 'update stage (STAGE_*)' });
+  const stage = m.reg('stage', STW, { reset: S.COUNT, doc: 'update stage (STAGE_*)' });
   const cntExt = m.reg('count_ext_q', 1, { reset: 0, doc: 'the layer\'s count comes from count_in' });
   const cntExtVal = m.reg('count_in_q', NW, { doc: 'count_in sampled with start' });
   const nnz = m.reg('nnz', NW, { doc: 'non-zeros of the finished layer' });
-  const ratioProduct = m.reg('ratio_product', NW + f.recipWidth, { doc: 'nnz x mantissa' });
+  const mant = m.reg('ratio_mant', f.recipWidth, { doc: '1/expected mantissa: multiplier operand (beside nnz)' });
   const shift = m.reg('ratio_shift', f.recipShiftWidth);
   const suffix = R ? undefined : m.reg('suffix', LAT, { doc: 'suffix sum after the finished layer' });
+  const coeffA = R ? m.reg('coeff_a_q', CW, { signed: true, doc: 'a of the task\'s bank, variant and k' }) : undefined;
+  const coeffB = R ? m.reg('coeff_b_q', CW, { signed: true, doc: 'b of the task\'s bank, variant and k: multiplier operand' }) : undefined;
   const sumOld = m.reg('ratio_sum_in', RSW);
+  const ratioShifted = m.reg('ratio_shifted', NW + f.recipWidth, { doc: '(nnz x mantissa) >> shift' });
+  const ratio = m.reg('ratio', GW, { doc: 'the layer\'s ratio, saturated' });
   const rsumNew = m.reg('ratio_sum', RSW);
-  const gammaProduct = m.reg('gamma_product', RSW + f.invKWidth);
   const gammaNew = m.reg('gamma', GW);
-  const predProduct = R ? m.reg('pred_product', CW + GW + 1, { signed: true, doc: 'b x gamma' }) : m.reg('pred_product', GW + LAT, { doc: 'gamma x suffix' });
+  const gammaSigned = coeff ? m.named('gamma_signed', gammaNew.resize(GW + 1).asSigned(), 'gamma as a non-negative signed operand') : undefined;
+  const ratioProduct = pipelinedMul(m, 'ratio_product', nnz, mant, 'nnz x mantissa');
+  const gammaProduct = pipelinedMul(m, 'gamma_product', rsumNew, invKQ, 'ratio sum x 1/k');
+  const predProduct = gammaSigned ? pipelinedMul(m, 'pred_product', coeffB!, gammaSigned, 'b x gamma') : pipelinedMul(m, 'pred_product', gammaNew, suffix!, 'gamma x suffix');
   const monitorNnz = m.named('monitor_nnz', satTo(monitorCount, NW), 'the monitor\'s count, saturated to nnzWidth');
-  const ratioFull = m.named('ratio_full', ratioProduct.shr(shift), '(nnz x mantissa) >> shift');
   const gammaFull = m.named('gamma_full', gammaProduct.shr(f.invKFrac), 'ratio sum / k');
   m.assign(wbRatioSum, rsumNew);
   m.assign(wbGamma, gammaNew);
-  if (coeff) {
+  if (coeffA) {
     // a + (b x gamma >> gammaFrac), floor, clamped to 0 .. 2^LAT - 1; 0 once the task is done.
     const PW = CW + GW + 1;
     const predScaled = m.named('pred_scaled', predProduct.shr(f.gammaFrac), 'b x gamma >> gammaFrac (arithmetic: floor)');
-    const predSum = m.named('pred_sum', coeff.a.resize(PW + 1).add(predScaled.resize(PW + 1)), 'a + b x gamma (signed)');
+    const predSum = m.named('pred_sum', coeffA.resize(PW + 1).add(predScaled.resize(PW + 1)), 'a + b x gamma (signed)');
     const high = m.named('pred_high', predSum.bits(PW - 1, LAT).orReduce(), 'above 2^latencyWidth - 1');
     const clamped = mux(predSum.msb(), lit(0, LAT), mux(high, litHex(maxOf(LAT), LAT), predSum.bits(LAT - 1, 0)));
     m.assign(wbPred, mux(wbLast, lit(0, LAT), clamped));
@@ -156,27 +180,33 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   }
   m.assign(wbWe, updating.land(stage.eq(S.WRITE_BACK)));
   const isLast = kNext.ge(rdNLayers).lor(kNext.eq(maxLayers));
-  const gammaSigned = coeff ? m.named('gamma_signed', gammaNew.resize(GW + 1).asSigned(), 'gamma as a non-negative signed operand') : undefined;
   m.seq((b) => {
     b.if(start, () => {
       b.set(stage, S.COUNT);
       b.set(cntExt, countExt);
       b.set(cntExtVal, countIn);
-    }, () => b.if(updating.land(stage.ne(S.WRITE_BACK)), () => b.set(stage, stage.add(lit(1, 3)))));
+    }, () => b.if(updating.land(stage.ne(S.WRITE_BACK)), () => b.set(stage, stage.add(lit(1, STW)))));
     b.if(updating, () =>
       b.switch(stage, [
         [S.COUNT, () => b.set(nnz, mux(cntExt, cntExtVal, monitorNnz))],
         [S.RATIO, () => {
-          b.set(ratioProduct, nnz.mul(rdMant));
+          b.set(mant, rdMant);
           b.set(shift, rdShift);
           if (suffix && rdSuffixNext) b.set(suffix, rdSuffixNext);
           b.set(sumOld, ratioSumOld);
           b.set(wbLast, isLast);
         }],
-        [S.SUM, () => b.set(rsumNew, sumOld.add(satTo(ratioFull, GW).resize(RSW)))],
-        [S.GAMMA_PRODUCT, () => b.set(gammaProduct, rsumNew.mul(invKVal))],
+        [S.RATIO_SHIFT, () => b.set(ratioShifted, ratioProduct.shr(shift))],
+        [S.RATIO_SAT, () => b.set(ratio, satTo(ratioShifted, GW))],
+        [S.SUM, () => {
+          b.set(rsumNew, sumOld.add(ratio.resize(RSW)));
+          // The coefficients' address holds the task's bank from stage RATIO on: read by now.
+          if (coeffA && coeffB) {
+            b.set(coeffA, coeff!.a);
+            b.set(coeffB, coeff!.b);
+          }
+        }],
         [S.GAMMA, () => b.set(gammaNew, satTo(gammaFull, GW))],
-        [S.PRED_PRODUCT, () => b.set(predProduct, gammaSigned ? coeff!.b.mul(gammaSigned) : gammaNew.mul(suffix!))],
       ]),
     );
   }, 'Update: one stage per cycle.');
@@ -350,7 +380,12 @@ export class PredictorModel {
   private r = { nlayers: 0n, suffix0: 0n, mant: 0n, shift: 0n, suffixNext: 0n, a: 0n, b: 0n };
   private stage = 0;
   private ext = { on: 0n, count: 0n };
-  private p = { nnz: 0n, ratioProduct: 0n, shift: 0n, suffix: 0n, sumOld: 0n, last: 0n, sum: 0n, gammaProduct: 0n, gamma: 0n, predProduct: 0n };
+  private p = { nnz: 0n, mant: 0n, shift: 0n, suffix: 0n, a: 0n, b: 0n, sumOld: 0n, last: 0n, shifted: 0n, ratio: 0n, sum: 0n, gamma: 0n };
+  private invKRead = 0n;
+  private invKq = 0n;
+  private readonly ratioProduct = new MulPipe();
+  private readonly gammaProduct = new MulPipe();
+  private readonly predProduct = new MulPipe();
 
   constructor(readonly f: SchedulerFormats) {
     this.nlayers = new Array<bigint>(f.variants).fill(0n);
@@ -372,8 +407,8 @@ export class PredictorModel {
       wb_pred: f.regression
         ? this.p.last
           ? 0n
-          : clampPred(f, this.r.a + (this.p.predProduct >> BigInt(f.gammaFrac)))
-        : sat(this.p.predProduct >> BigInt(f.gammaFrac), f.latencyWidth),
+          : clampPred(f, this.p.a + (this.predProduct.product >> BigInt(f.gammaFrac)))
+        : sat(this.predProduct.product >> BigInt(f.gammaFrac), f.latencyWidth),
     };
   }
 
@@ -394,27 +429,35 @@ export class PredictorModel {
           p.nnz = this.ext.on ? this.ext.count : sat(i.monitor_count, f.nnzWidth);
           break;
         case PREDICTOR_STAGE.RATIO:
-          p.ratioProduct = this.p.nnz * this.r.mant;
+          p.mant = this.r.mant;
           p.shift = this.r.shift;
           p.suffix = this.r.suffixNext;
           p.sumOld = i.ratio_sum_old;
           p.last = isLastLayer(f, k, Number(this.r.nlayers)) ? 1n : 0n;
           break;
+        case PREDICTOR_STAGE.RATIO_SHIFT:
+          p.shifted = this.ratioProduct.product >> this.p.shift;
+          break;
+        case PREDICTOR_STAGE.RATIO_SAT:
+          p.ratio = sat(this.p.shifted, f.gammaWidth);
+          break;
         case PREDICTOR_STAGE.SUM:
           // ratioSumWidth holds 2^log2MaxLayers saturated ratios: no overflow for a real task.
-          p.sum = (this.p.sumOld + sat(this.p.ratioProduct >> this.p.shift, f.gammaWidth)) & maxOf(f.ratioSumWidth);
-          break;
-        case PREDICTOR_STAGE.GAMMA_PRODUCT:
-          p.gammaProduct = this.p.sum * invK(f, k & Number(maxOf(f.layerCountWidth)));
+          p.sum = (this.p.sumOld + this.p.ratio) & maxOf(f.ratioSumWidth);
+          p.a = this.r.a;
+          p.b = this.r.b;
           break;
         case PREDICTOR_STAGE.GAMMA:
-          p.gamma = sat(this.p.gammaProduct >> BigInt(f.invKFrac), f.gammaWidth);
-          break;
-        case PREDICTOR_STAGE.PRED_PRODUCT:
-          p.predProduct = f.regression ? this.r.b * this.p.gamma : this.p.gamma * this.p.suffix;
+          p.gamma = sat(this.gammaProduct.product >> BigInt(f.invKFrac), f.gammaWidth);
           break;
       }
     }
+    // The multipliers run every cycle on their operand registers (valid where the stages read them).
+    this.ratioProduct.clock(this.p.nnz, this.p.mant);
+    this.gammaProduct.clock(this.p.sum, this.invKq);
+    this.predProduct.clock(f.regression ? this.p.b : this.p.gamma, f.regression ? this.p.gamma : this.p.suffix);
+    this.invKq = this.invKRead;
+    this.invKRead = invK(f, k & Number(maxOf(f.layerCountWidth)));
     if (i.start) {
       this.stage = PREDICTOR_STAGE.COUNT;
       this.ext = { on: i.count_ext, count: i.count_in };

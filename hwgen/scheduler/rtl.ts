@@ -12,9 +12,9 @@
 //   ADM_WAIT     one cycle after an admission into an empty scheduler (the table write lands)
 //   SEL_INIT     t_sel = now; the policy samples N and the valid bits
 //   SCAN         the policy scores every valid task; when it is done and the event register is free:
-//                decision event, npu_start. Latency t_sel -> event = max over banks of valid slots + 7.
+//                decision event, npu_start. Latency t_sel -> event = max over banks of valid slots + 18.
 //   RUN          the NPU runs the chosen layer until npu_layer_done
-//   UPDATE       the predictor's 7 stages; the write-back frees a completed slot (completion event);
+//   UPDATE       the predictor's 16 stages; the write-back frees a completed slot (completion event);
 //                then SEL_INIT, or IDLE when the table is empty.
 // Every width and constant comes from formats.ts, which the golden model (golden.ts) computes with;
 // README.md documents the interfaces, formats and timing.

@@ -1,22 +1,34 @@
 // The Dysta score unit (dysta_score_unit), with its golden model beside it. One unit serves one bank
 // of the task table during a selection:
 //   start      (the selection's first cycle) scan_mask = the bank's valid rows, no best yet;
-//   scanning   each cycle the lowest row left in scan_mask is issued (issue_row = the bank's read
-//              address) and cleared; its fields arrive one cycle later (stage 1);
-//   stages     1: slack, urgency, P in score units, idle time; 2: idle x scale; 3: x 1/N;
-//              4: + urgency, x beta, + P = score (written back to the score memory); 5: compare:
-//              the unit keeps the lowest (score, sequence number) as its best.
-// A row issued at cycle t reaches the compare at t + 5; `busy` is high while rows are left or in
-// flight. Cost: three multipliers (idle x scale, x 1/N, x beta).
-import { lit, mux, ModuleBuilder, type ModuleDef, type Signal } from '../hdl/index.ts';
-import { buildFindFirstSet, findFirstSet } from './find-first-set.ts';
+//   scanning   each cycle the lowest row left in scan_mask is picked and cleared; the pick is
+//              registered (issue_row = the bank's read address, one cycle later) and its fields
+//              arrive one cycle after that;
+//   stages     r: the fields' output register; e: slack = deadline - t_sel - P, idle = max(0, t_sel -
+//              last run) saturated, P in score units; then three pipelined multiplies (multiplier.ts,
+//              MUL_LATENCY cycles each) with one stage between them: idle x scale; penalty = that in
+//              score units, saturated, x 1/N; urgency + penalty, saturated, x beta; score = P + that,
+//              saturated (the score stage: written back to the score memory, and compared: the unit
+//              keeps the lowest (score, sequence number) as its best).
+// No register-to-register path holds more than one multiplier or the table's RAM (issue 13). A row
+// picked at cycle t reaches the compare at t + SCORE_PIPELINE; `busy` is high while rows are left or
+// in flight. Cost: three pipelined multipliers (idle x scale, x 1/N, x beta).
+import { lit, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
+import { buildFindFirstSet, findFirstSet, lowestSetBit } from './find-first-set.ts';
 import { invN, maxOf, sat, type SchedulerFormats } from './formats.ts';
 import { bankRows, satTo, shrBy } from './datapath.ts';
+import { MUL_LATENCY, MulPipe, pipelinedMul } from './multiplier.ts';
 
 export const SCORE_UNIT = 'dysta_score_unit';
 
-/** Cycles from a row's issue to its compare (stage 5). */
-export const SCORE_PIPELINE = 5;
+/**
+ * Cycles from a row's pick to its compare: the pick register, the table read, the output register,
+ * stage e, three multiplies of MUL_LATENCY with one stage after each (the last is the score stage).
+ */
+export const SCORE_PIPELINE = 4 + 3 * (MUL_LATENCY + 1);
+
+/** What a row carries from stage to stage beside the arithmetic. */
+const CARRIED = ['row', 'seq', 'variant', 'layer', 'pred'] as const;
 
 export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   const { rows, rowWidth: RW } = bankRows(f);
@@ -30,7 +42,7 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   const encoder = buildFindFirstSet(rows);
   const m = new ModuleBuilder(
     SCORE_UNIT,
-    'Dysta score unit: scans one bank\'s valid rows, scores each in a 5-stage pipeline and keeps the minimum.\n' +
+    `Dysta score unit: scans one bank's valid rows, scores each in a ${SCORE_PIPELINE}-cycle pipeline and keeps the minimum.\n` +
       'score = P + beta * (max(0, deadline - t_sel - P) + idle * scale / N); ties to the lower sequence number.',
     { ROWS: rows, SCORE_WIDTH: SW, SCORE_SHIFT: f.scoreShift, TERM_WIDTH: TW, BETA_Q: Number(f.betaQ) },
   );
@@ -40,7 +52,7 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   const scanning = m.input('scanning', 1, { doc: 'the selection runs: issue one row per cycle' });
   const validRows = m.input('valid_rows', rows, { doc: 'valid rows of this bank (sampled with start)' });
   const tSel = m.input('t_sel', T, { doc: 'selection time' });
-  const invNIn = m.input('inv_n', f.invNWidth, { doc: '1/N, N = valid tasks' });
+  const invNIn = m.input('inv_n', f.invNWidth, { doc: '1/N, N = valid tasks (a register, constant during a selection)' });
   const rd: Record<string, Signal> = {
     deadline: m.input('rd_deadline', T),
     pred: m.input('rd_pred', f.latencyWidth),
@@ -52,9 +64,9 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   };
   m.unused(rd.next_layer!, 'a valid task\'s next layer is below 2^log2MaxLayers: its top bit is always 0');
   const issueRow = m.output('issue_row', RW, { doc: 'row read this cycle (its fields arrive next cycle)' });
-  const scoreWe = m.output('score_we', 1, { doc: 'stage 4: write score_data at score_row' });
+  const scoreWe = m.output('score_we', 1, { doc: 'score stage: write score_data at score_row' });
   const scoreRow = m.output('score_row', RW);
-  const score = m.output('score_data', SW, { doc: 'score of the row in stage 4' });
+  const score = m.output('score_data', SW, { doc: 'score of the row in the score stage' });
   const busy = m.output('busy', 1, { doc: 'rows left to issue or in the pipeline' });
   const best = {
     valid: m.output('best_valid', 1, { reset: 0, doc: 'some row was scored in this selection' }),
@@ -66,80 +78,132 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   };
   const betaQ = m.localparam('BETA_Q', f.betaQ, f.betaWidth, `beta = ${f.cfg.betaPpm} ppm with ${f.betaFrac} fraction bits`);
 
-  // Scan: one valid row per cycle, lowest first.
+  // Scan: one valid row per cycle, lowest first; the pick is registered before it addresses the table.
   const scanMask = m.reg('scan_mask', rows, { reset: 0, doc: 'valid rows not yet issued in this selection' });
+  const pick = m.wire('pick_row', RW, { doc: 'lowest row left in scan_mask' });
   const rowsLeft = m.wire('rows_left', 1);
-  m.instance(encoder, 'u_next_row', { bits: scanMask, index: issueRow, found: rowsLeft });
-  const issue = m.named('issue', scanning.land(rowsLeft), 'a row is issued this cycle');
+  m.instance(encoder, 'u_next_row', { bits: scanMask, index: pick, found: rowsLeft });
+  const issue = m.named('issue', scanning.land(rowsLeft), 'a row is picked this cycle');
+  const pickBit = lowestSetBit(m, 'pick_bit', scanMask, pick, 'the picked row as a bit');
+  const issueValid = m.reg('issue_valid', 1, { reset: 0, doc: 'issue_row is a picked row (read this cycle)' });
+  const issueQ = m.reg('issue_row_q', RW, { doc: 'the picked row: the table\'s read address' });
+  m.assign(issueRow, issueQ);
 
-  // Stage registers.
-  const s1 = { valid: m.reg('s1_valid', 1, { reset: 0 }), row: m.reg('s1_row', RW) };
-  const s2 = { valid: m.reg('s2_valid', 1, { reset: 0 }), row: m.reg('s2_row', RW), seq: m.reg('s2_seq', SQ), variant: m.reg('s2_variant', VW), layer: m.reg('s2_layer', LW), pred: m.reg('s2_pred', SW), urgency: m.reg('s2_urgency', TW), product: m.reg('s2_idle_scaled', f.idleWidth + KW) };
-  const s3 = { valid: m.reg('s3_valid', 1, { reset: 0 }), row: m.reg('s3_row', RW), seq: m.reg('s3_seq', SQ), variant: m.reg('s3_variant', VW), layer: m.reg('s3_layer', LW), pred: m.reg('s3_pred', SW), urgency: m.reg('s3_urgency', TW), product: m.reg('s3_penalty_n', TW + f.invNWidth) };
-  const s4 = { valid: m.reg('s4_valid', 1, { reset: 0 }), row: m.reg('s4_row', RW), seq: m.reg('s4_seq', SQ), variant: m.reg('s4_variant', VW), layer: m.reg('s4_layer', LW), pred: m.reg('s4_pred', SW), product: m.reg('s4_beta_sum', TW + f.betaWidth) };
-  const s5 = { valid: m.reg('s5_valid', 1, { reset: 0 }), row: m.reg('s5_row', RW), seq: m.reg('s5_seq', SQ), variant: m.reg('s5_variant', VW), layer: m.reg('s5_layer', LW), score: m.reg('s5_score', SW) };
+  const widths = { row: RW, seq: SQ, variant: VW, layer: LW, pred: SW, urgency: TW } as const;
+  type Field = keyof typeof widths;
+  const stage = (name: string, fields: readonly Field[]) => {
+    const st = { valid: m.reg(`${name}_valid`, 1, { reset: 0 }) } as Record<Field | 'valid', Signal>;
+    for (const k of fields) st[k] = m.reg(`${name}_${k}`, widths[k], { doc: `meaningful with ${name}_valid` });
+    return st;
+  };
+  // s1: the table's read data (rd_*) belongs to this row; r: the RAM output register.
+  const s1 = stage('s1', ['row']);
+  const r = {
+    valid: m.reg('r_valid', 1, { reset: 0 }),
+    row: m.reg('r_row', RW),
+    deadline: m.reg('r_deadline', T),
+    pred: m.reg('r_pred', f.latencyWidth),
+    last_run: m.reg('r_last_run', T),
+    scale: m.reg('r_scale', KW),
+    seq: m.reg('r_seq', SQ),
+    variant: m.reg('r_variant', VW),
+    layer: m.reg('r_layer', LW),
+  };
+  // e: slack, idle (the first multiply's operand), scale, P in score units.
+  const e = stage('e', CARRIED);
+  const eSlack = m.reg('e_slack', T + 2, { signed: true, doc: 'deadline - t_sel - P' });
+  const eIdle = m.reg('e_idle', f.idleWidth, { doc: 'max(0, t_sel - last run), saturated: multiplier operand' });
+  const eScale = m.reg('e_scale', KW, { doc: 'penalty scale: multiplier operand' });
+  // Stages beside the multipliers: m1_* beside idle x scale, p1 (its result saturated, operand of
+  // x 1/N), m2_*, p2 (urgency + penalty, operand of x beta), m3_*, then the score stage sc.
+  const m1 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m1_${k + 1}`, [...CARRIED, 'urgency']));
+  const p1 = stage('p1', [...CARRIED, 'urgency']);
+  const p1Pen = m.reg('p1_penalty_scaled', TW, { doc: 'idle x scale in score units, saturated: multiplier operand' });
+  const m2 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m2_${k + 1}`, [...CARRIED, 'urgency']));
+  const p2 = stage('p2', CARRIED);
+  const p2Sum = m.reg('p2_urgency_penalty', TW, { doc: 'urgency + penalty, saturated: multiplier operand' });
+  const m3 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m3_${k + 1}`, CARRIED));
+  const sc = stage('sc', ['row', 'seq', 'variant', 'layer']);
+  const scScore = m.reg('sc_score', SW, { doc: 'the row\'s score' });
 
-  // Stage 1 (memory data): slack, urgency, P in score units, idle time.
-  const ext = (e: Signal) => e.resize(T + 2).asSigned();
-  const slack = m.named('slack', ext(rd.deadline!).sub(ext(tSel)).sub(ext(rd.pred!)), 'deadline - t_sel - P (signed)');
-  const slackUnits = m.named('slack_units', shrBy(slack.asUnsigned(), f.scoreShift), 'slack in score units (when positive)');
-  const urgency = m.named('urgency', mux(slack.msb(), lit(0, TW), satTo(slackUnits, TW)), 'max(0, slack) in score units');
-  const predFull = m.named('pred_units_full', shrBy(rd.pred!, f.scoreShift), 'P in score units');
+  const idleScaled = pipelinedMul(m, 'idle_scaled', eIdle, eScale, 'idle x penalty scale');
+  const penaltyN = pipelinedMul(m, 'penalty_n', p1Pen, invNIn, 'penalty x 1/N');
+  const betaSum = pipelinedMul(m, 'beta_sum', p2Sum, betaQ, 'beta x (urgency + penalty)', f.betaQ);
+
+  // Stage e (from the output register): slack, idle, P in score units.
+  const ext = (x: Signal) => x.resize(T + 2).asSigned();
+  const slack = m.named('slack', ext(r.deadline).sub(ext(tSel)).sub(ext(r.pred)), 'deadline - t_sel - P (signed)');
+  const idleFull = m.named('idle_full', tSel.resize(T + 1).sub(r.last_run.resize(T + 1)), 't_sel - last run; bit T set when the last run is later');
+  const idleDiff = m.named('idle_diff', idleFull.bits(T - 1, 0), 't_sel - last run (when not later)');
+  const idle = m.named('idle', mux(idleFull.msb(), lit(0, f.idleWidth), satTo(idleDiff, f.idleWidth)), 'max(0, t_sel - last run), saturated');
+  const predFull = m.named('pred_units_full', shrBy(r.pred, f.scoreShift), 'P in score units');
   const predUnits = m.named('pred_units', satTo(predFull, SW), 'P in score units, saturated');
-  const idleFull = m.named('idle_full', tSel.sub(rd.last_run!), 't_sel - last run');
-  const idle = m.named('idle', mux(rd.last_run!.gt(tSel), lit(0, f.idleWidth), satTo(idleFull, f.idleWidth)), 'max(0, t_sel - last run), saturated');
-  // Stage 2 -> 3: x 1/N; stage 3 -> 4: + urgency, x beta; stage 4: + P.
-  const penScaledFull = m.named('penalty_scaled_full', s2.product.shr(f.penaltyScaleFrac + f.scoreShift), 'idle x scale in score units');
+  // After the multipliers.
+  const slackUnits = m.named('slack_units', shrBy(eSlack.asUnsigned(), f.scoreShift), 'slack in score units (when positive)');
+  const urgency = m.named('urgency', mux(eSlack.msb(), lit(0, TW), satTo(slackUnits, TW)), 'max(0, slack) in score units');
+  const penScaledFull = m.named('penalty_scaled_full', idleScaled.shr(f.penaltyScaleFrac + f.scoreShift), 'idle x scale in score units');
   const penScaled = m.named('penalty_scaled', satTo(penScaledFull, TW), 'idle x scale, saturated');
-  const penaltyFull = m.named('penalty_full', s3.product.shr(f.invNFrac), 'idle x scale / N');
+  const penaltyFull = m.named('penalty_full', penaltyN.shr(f.invNFrac), 'idle x scale / N');
   const penalty = m.named('penalty', satTo(penaltyFull, TW), 'idle x scale / N, saturated');
-  const sumFull = m.named('urgency_penalty_full', s3.urgency.resize(TW + 1).add(penalty.resize(TW + 1)), 'urgency + penalty');
+  const last2 = m2[MUL_LATENCY - 1]!;
+  const sumFull = m.named('urgency_penalty_full', last2.urgency.resize(TW + 1).add(penalty.resize(TW + 1)), 'urgency + penalty');
   const sum = m.named('urgency_penalty', satTo(sumFull, TW), 'urgency + penalty, saturated');
-  const betaTermFull = m.named('beta_term_full', s4.product.shr(f.betaFrac), 'beta x (urgency + penalty)');
+  const betaTermFull = m.named('beta_term_full', betaSum.shr(f.betaFrac), 'beta x (urgency + penalty)');
   const betaTerm = m.named('beta_term', satTo(betaTermFull, SW), 'beta x (urgency + penalty), saturated');
-  const scoreFull = m.named('score_full', s4.pred.resize(SW + 1).add(betaTerm.resize(SW + 1)), 'P + beta term');
-  m.assign(score, satTo(scoreFull, SW));
-  m.assign(scoreWe, s4.valid);
-  m.assign(scoreRow, s4.row);
-  m.assign(busy, rowsLeft.lor(s1.valid).lor(s2.valid).lor(s3.valid).lor(s4.valid).lor(s5.valid));
+  const last3 = m3[MUL_LATENCY - 1]!;
+  const scoreFull = m.named('score_full', last3.pred.resize(SW + 1).add(betaTerm.resize(SW + 1)), 'P + beta term');
+  m.assign(score, scScore);
+  m.assign(scoreWe, sc.valid);
+  m.assign(scoreRow, sc.row);
+  const inFlight = [issueValid, s1.valid, r.valid, e.valid, ...m1.map((x) => x.valid), p1.valid, ...m2.map((x) => x.valid), p2.valid, ...m3.map((x) => x.valid), sc.valid];
+  m.assign(busy, inFlight.reduce<Expr>((a, x) => a.lor(x), rowsLeft));
 
   m.seq((b) => {
-    b.set(s1.valid, issue);
-    b.set(s1.row, issueRow);
-    b.set(s2.valid, s1.valid);
-    b.set(s2.row, s1.row);
-    b.set(s2.seq, rd.seq!);
-    b.set(s2.variant, rd.variant!);
-    b.set(s2.layer, rd.next_layer!.bits(LW - 1, 0));
-    b.set(s2.pred, predUnits);
-    b.set(s2.urgency, urgency);
-    b.set(s2.product, idle.mul(rd.scale!));
-    // What a task carries from stage to stage unchanged.
-    const carry = <K extends 'valid' | 'row' | 'seq' | 'variant' | 'layer' | 'pred' | 'urgency'>(to: Record<K, Signal>, from: Record<K, Signal>, keys: readonly K[]) => {
-      for (const k of keys) b.set(to[k], from[k]);
+    const copy = (to: Record<string, Signal>, from: Record<string, Signal>, keys: readonly string[]) => {
+      for (const k of keys) b.set(to[k]!, from[k]!);
     };
-    carry(s3, s2, ['valid', 'row', 'seq', 'variant', 'layer', 'pred', 'urgency']);
-    b.set(s3.product, penScaled.mul(invNIn));
-    carry(s4, s3, ['valid', 'row', 'seq', 'variant', 'layer', 'pred']);
-    b.set(s4.product, sum.mul(betaQ));
-    carry(s5, s4, ['valid', 'row', 'seq', 'variant', 'layer']);
-    b.set(s5.score, score);
-  }, 'Score pipeline: read, idle x scale, x 1/N, x beta, + P (one multiplier per stage).');
+    b.set(issueValid, issue);
+    b.set(issueQ, pick);
+    b.set(s1.valid, issueValid);
+    b.set(s1.row, issueQ);
+    b.set(r.valid, s1.valid);
+    b.set(r.row, s1.row);
+    for (const k of ['deadline', 'pred', 'last_run', 'scale', 'seq', 'variant'] as const) b.set(r[k], rd[k]!);
+    b.set(r.layer, rd.next_layer!.bits(LW - 1, 0));
+    copy(e, r, ['valid', 'row', 'seq', 'variant', 'layer']);
+    b.set(e.pred, predUnits);
+    b.set(eSlack, slack);
+    b.set(eIdle, idle);
+    b.set(eScale, r.scale);
+    copy(m1[0]!, e, ['valid', ...CARRIED]);
+    b.set(m1[0]!.urgency, urgency);
+    for (let k = 1; k < MUL_LATENCY; k++) copy(m1[k]!, m1[k - 1]!, ['valid', ...CARRIED, 'urgency']);
+    copy(p1, m1[MUL_LATENCY - 1]!, ['valid', ...CARRIED, 'urgency']);
+    b.set(p1Pen, penScaled);
+    copy(m2[0]!, p1, ['valid', ...CARRIED, 'urgency']);
+    for (let k = 1; k < MUL_LATENCY; k++) copy(m2[k]!, m2[k - 1]!, ['valid', ...CARRIED, 'urgency']);
+    copy(p2, last2, ['valid', ...CARRIED]);
+    b.set(p2Sum, sum);
+    copy(m3[0]!, p2, ['valid', ...CARRIED]);
+    for (let k = 1; k < MUL_LATENCY; k++) copy(m3[k]!, m3[k - 1]!, ['valid', ...CARRIED]);
+    copy(sc, last3, ['valid', 'row', 'seq', 'variant', 'layer']);
+    b.set(scScore, satTo(scoreFull, SW));
+  }, 'Score pipeline: pick register, read, output register, stage e, idle x scale, x 1/N, x beta, score.');
 
-  const better = m.named('better', s5.valid.land(best.valid.lnot().lor(s5.score.lt(best.score)).lor(s5.score.eq(best.score).land(s5.seq.lt(best.seq)))), 'stage 5 beats the best so far: lower score, or equal and admitted earlier');
+  const better = m.named('better', sc.valid.land(best.valid.lnot().lor(scScore.lt(best.score)).lor(scScore.eq(best.score).land(sc.seq.lt(best.seq)))), 'the score stage beats the best so far: lower score, or equal and admitted earlier');
   m.seq((b) => {
     b.if(start, () => {
       b.set(scanMask, validRows);
       b.set(best.valid, lit(0, 1));
     }, () => {
-      b.if(issue, () => b.set(scanMask, scanMask.and(lit(1, rows).shl(issueRow).not())));
+      b.if(issue, () => b.set(scanMask, scanMask.and(pickBit.not())));
       b.if(better, () => {
         b.set(best.valid, lit(1, 1));
-        b.set(best.score, s5.score);
-        b.set(best.seq, s5.seq);
-        b.set(best.row, s5.row);
-        b.set(best.variant, s5.variant);
-        b.set(best.layer, s5.layer);
+        b.set(best.score, scScore);
+        b.set(best.seq, sc.seq);
+        b.set(best.row, sc.row);
+        b.set(best.variant, sc.variant);
+        b.set(best.layer, sc.layer);
       });
     });
   }, 'Scan mask and the running minimum.');
@@ -229,49 +293,55 @@ export interface ScoreUnitOutputs {
   best_layer: bigint;
 }
 
-interface Stage {
+interface Carried {
   valid: boolean;
   row: bigint;
   seq: bigint;
   variant: bigint;
   layer: bigint;
+  /** P in score units, saturated. */
   pred: bigint;
+  /** max(0, slack) in score units (from the first multiply's stages to the second's end). */
   urgency: bigint;
-  product: bigint;
 }
+
+const EMPTY: Carried = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, pred: 0n, urgency: 0n };
 
 /**
  * dysta_score_unit cycle for cycle. Each stage is written out separately (the tests also check that
- * the stages compose to scoreOf).
+ * the stages compose to scoreOf); a multiplier is a MulPipe (its product MUL_LATENCY cycles later).
  */
 export class ScoreUnitModel {
   readonly rows: number;
   private mask = 0n;
+  private issue = { valid: false, row: 0n };
   private s1 = { valid: false, row: 0n };
-  private s2: Stage = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, pred: 0n, urgency: 0n, product: 0n };
-  private s3: Stage = { ...this.s2 };
-  private s4: Stage = { ...this.s2 };
-  private s5 = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, score: 0n };
+  private r = { valid: false, row: 0n, deadline: 0n, pred: 0n, lastRun: 0n, scale: 0n, seq: 0n, variant: 0n, layer: 0n };
+  private e = { ...EMPTY, slack: 0n, idle: 0n, scale: 0n };
+  private m1: Carried[] = new Array<Carried>(MUL_LATENCY).fill(EMPTY);
+  private p1 = { ...EMPTY, penScaled: 0n };
+  private m2: Carried[] = new Array<Carried>(MUL_LATENCY).fill(EMPTY);
+  private p2 = { ...EMPTY, sum: 0n };
+  private m3: Carried[] = new Array<Carried>(MUL_LATENCY).fill(EMPTY);
+  private sc = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, score: 0n };
+  private readonly idleScaled = new MulPipe();
+  private readonly penaltyN = new MulPipe();
+  private readonly betaSum = new MulPipe();
   private best = { valid: false, score: 0n, seq: 0n, row: 0n, variant: 0n, layer: 0n };
 
   constructor(readonly f: SchedulerFormats) {
     this.rows = f.tasks / f.units;
   }
 
-  private stage4Score(): bigint {
-    const f = this.f;
-    const betaTerm = sat(this.s4.product >> BigInt(f.betaFrac), f.scoreWidth);
-    return sat(this.s4.pred + betaTerm, f.scoreWidth);
-  }
-
   outputs(): ScoreUnitOutputs {
     const next = findFirstSet(this.mask, this.rows);
+    const inFlight = [this.issue, this.s1, this.r, this.e, ...this.m1, this.p1, ...this.m2, this.p2, ...this.m3, this.sc].some((x) => x.valid);
     return {
-      issue_row: BigInt(next.index),
-      score_we: this.s4.valid ? 1n : 0n,
-      score_row: this.s4.row,
-      score_data: this.stage4Score(),
-      busy: next.found || this.s1.valid || this.s2.valid || this.s3.valid || this.s4.valid || this.s5.valid ? 1n : 0n,
+      issue_row: this.issue.row,
+      score_we: this.sc.valid ? 1n : 0n,
+      score_row: this.sc.row,
+      score_data: this.sc.score,
+      busy: next.found || inFlight ? 1n : 0n,
       best_valid: this.best.valid ? 1n : 0n,
       best_score: this.best.score,
       best_seq: this.best.seq,
@@ -286,41 +356,54 @@ export class ScoreUnitModel {
     const s = BigInt(f.scoreShift);
     const next = findFirstSet(this.mask, this.rows);
     const issue = i.scanning !== 0n && next.found;
-    // Stage 1 -> 2.
-    const slack = i.rd_deadline - i.t_sel - i.rd_pred;
-    const urgency = slack < 0n ? 0n : sat(slack >> s, f.termWidth);
-    const idle = i.rd_last_run > i.t_sel ? 0n : sat(i.t_sel - i.rd_last_run, f.idleWidth);
-    const s2: Stage = {
-      valid: this.s1.valid,
-      row: this.s1.row,
-      seq: i.rd_seq,
-      variant: i.rd_variant,
-      layer: i.rd_next_layer & maxOf(f.layerWidth),
-      pred: sat(i.rd_pred >> s, f.scoreWidth),
-      urgency,
-      product: idle * i.rd_scale,
+    // Stage e, from the output register r.
+    const rr = this.r;
+    const e = {
+      valid: rr.valid, row: rr.row, seq: rr.seq, variant: rr.variant, layer: rr.layer,
+      pred: sat(rr.pred >> s, f.scoreWidth),
+      urgency: 0n,
+      slack: rr.deadline - i.t_sel - rr.pred,
+      idle: rr.lastRun > i.t_sel ? 0n : sat(i.t_sel - rr.lastRun, f.idleWidth),
+      scale: rr.scale,
     };
-    // Stage 2 -> 3.
-    const penScaled = sat(this.s2.product >> BigInt(f.penaltyScaleFrac + f.scoreShift), f.termWidth);
-    const s3: Stage = { ...this.s2, product: penScaled * i.inv_n };
-    // Stage 3 -> 4.
-    const penalty = sat(this.s3.product >> BigInt(f.invNFrac), f.termWidth);
-    const sum = sat(this.s3.urgency + penalty, f.termWidth);
-    const s4: Stage = { ...this.s3, product: sum * f.betaQ };
-    // Stage 4 -> 5, and the compare in stage 5.
-    const s5 = { valid: this.s4.valid, row: this.s4.row, seq: this.s4.seq, variant: this.s4.variant, layer: this.s4.layer, score: this.stage4Score() };
-    const better = this.s5.valid && (!this.best.valid || beats(this.s5, this.best));
+    // Beside idle x scale: the urgency enters the first stage.
+    const urgency = this.e.slack < 0n ? 0n : sat(this.e.slack >> s, f.termWidth);
+    const m1 = [{ valid: this.e.valid, row: this.e.row, seq: this.e.seq, variant: this.e.variant, layer: this.e.layer, pred: this.e.pred, urgency }, ...this.m1.slice(0, MUL_LATENCY - 1)];
+    const m1Last = this.m1[MUL_LATENCY - 1]!;
+    const p1 = { ...m1Last, penScaled: sat(this.idleScaled.product >> BigInt(f.penaltyScaleFrac + f.scoreShift), f.termWidth) };
+    const m2 = [{ ...this.p1 }, ...this.m2.slice(0, MUL_LATENCY - 1)];
+    const m2Last = this.m2[MUL_LATENCY - 1]!;
+    const penalty = sat(this.penaltyN.product >> BigInt(f.invNFrac), f.termWidth);
+    const p2 = { ...m2Last, urgency: 0n, sum: sat(m2Last.urgency + penalty, f.termWidth) };
+    const m3 = [{ ...this.p2, urgency: 0n }, ...this.m3.slice(0, MUL_LATENCY - 1)];
+    const m3Last = this.m3[MUL_LATENCY - 1]!;
+    const betaTerm = sat(this.betaSum.product >> BigInt(f.betaFrac), f.scoreWidth);
+    const sc = { valid: m3Last.valid, row: m3Last.row, seq: m3Last.seq, variant: m3Last.variant, layer: m3Last.layer, score: sat(m3Last.pred + betaTerm, f.scoreWidth) };
+    // The compare in the score stage.
+    const better = this.sc.valid && (!this.best.valid || beats(this.sc, this.best));
     if (i.start) {
       this.mask = i.valid_rows;
       this.best = { ...this.best, valid: false };
     } else {
       if (issue) this.mask &= ~(1n << BigInt(next.index));
-      if (better) this.best = { valid: true, score: this.s5.score, seq: this.s5.seq, row: this.s5.row, variant: this.s5.variant, layer: this.s5.layer };
+      if (better) this.best = { valid: true, score: this.sc.score, seq: this.sc.seq, row: this.sc.row, variant: this.sc.variant, layer: this.sc.layer };
     }
-    this.s1 = { valid: issue, row: BigInt(next.index) };
-    this.s2 = s2;
-    this.s3 = s3;
-    this.s4 = s4;
-    this.s5 = s5;
+    // The multipliers take this cycle's operand registers.
+    this.idleScaled.clock(this.e.idle, this.e.scale);
+    this.penaltyN.clock(this.p1.penScaled, i.inv_n);
+    this.betaSum.clock(this.p2.sum, f.betaQ);
+    this.sc = sc;
+    this.m3 = m3;
+    this.p2 = p2;
+    this.m2 = m2;
+    this.p1 = p1;
+    this.m1 = m1;
+    this.e = e;
+    this.r = {
+      valid: this.s1.valid, row: this.s1.row, deadline: i.rd_deadline, pred: i.rd_pred, lastRun: i.rd_last_run, scale: i.rd_scale, seq: i.rd_seq, variant: i.rd_variant,
+      layer: i.rd_next_layer & maxOf(f.layerWidth),
+    };
+    this.s1 = { ...this.issue };
+    this.issue = { valid: issue, row: BigInt(next.index) };
   }
 }

@@ -15,7 +15,7 @@
 //     host_slot's row) shows on rd_* at t+1;
 //   - score_we at t writes the score memory of that unit at t.
 import { cat, lit, mux, ModuleBuilder, type Expr, type Memory, type ModuleDef, type Signal } from '../hdl/index.ts';
-import { buildFindFirstSet, findFirstSet } from './find-first-set.ts';
+import { buildFindFirstSet, findFirstSet, lowestSetBit } from './find-first-set.ts';
 import { gammaOne, maxOf, type SchedulerFormats } from './formats.ts';
 import { bankRows, slotSplit } from './datapath.ts';
 
@@ -189,7 +189,8 @@ export function buildTaskTable(f: SchedulerFormats): TaskTableModules {
     coeff_bank: f.regression ? m.reg('adm_w_coeff_bank', 1) : undefined,
   };
   const slotBit = (slot: Expr) => lit(1, f.tasks).shl(slot);
-  const admSet = m.named('adm_set', mux(admFire, slotBit(freeSlot), lit(0, f.tasks)), 'the slot an admission takes');
+  const freeBit = lowestSetBit(m, 'free_bit', freeSlots, freeSlot, 'the lowest free slot as a bit');
+  const admSet = m.named('adm_set', mux(admFire, freeBit, lit(0, f.tasks)), 'the slot an admission takes');
   const wbClr = m.named('wb_clear_mask', mux(wbClear, slotBit(wbSlot), lit(0, f.tasks)), 'the slot a completion frees');
   m.seq((b) => {
     b.set(valid, valid.or(admSet).and(wbClr.not()));

@@ -10,7 +10,7 @@
 //  - decision event at t_ev (GoldenScheduler.select); the host takes it (1 cycle), reads back the
 //    previous slot (G, 6 cycles) and every valid slot's score (S, 1 cycle each);
 //  - each pass of the layer: K weight rows (1 cycle each), the start cycle g, B stream ops (beats
-//    and mid-stream weight reloads): npu_done is visible at t_done = g + B + 3; the next pass starts
+//    and mid-stream weight reloads): npu_done is visible at t_done = g + B + 9; the next pass starts
 //    at t_done + 1; the final pass's t_done is when the scheduler samples npu_layer_done. Admissions
 //    happen in arrival order, one per cycle, in every cycle of the passes except their done cycles
 //    (a refusal, B, ends them for the layer);
@@ -24,8 +24,8 @@ import type { SystemWorkload } from './workload.ts';
 
 /** Cycles the host spends reading back one slot (STATUS, GAMMA, PRED, RATIO_SUM, LAST_RUN, SEQ). */
 export const READ_BACK_CYCLES = 6n;
-/** From the cycle of the start (npu_go) to the cycle npu_done is visible: B beats + 3. */
-export const GO_TO_DONE = 3n;
+/** From the cycle of the start (npu_go) to the cycle npu_done is visible: B beats + 9 (the array's 8 pipeline cycles + 1). */
+export const GO_TO_DONE = 9n;
 
 export interface LayerRecord {
   req: number;

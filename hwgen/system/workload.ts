@@ -12,7 +12,7 @@
 // non-zero outputs of each layer = the mean over a few profiling inputs of the golden PE-array
 // model's count, encoded as a reciprocal; and the suffix sums of the mean layer latency in cycles
 // from the golden cycle model. A pass's latency in the system loop is K (weight load, one row per
-// cycle) + B + 3 (start cycle, B stream ops, two pipeline cycles), B = sum over rows of max(nnz, 1)
+// cycle) + B + 9 (start cycle, B stream ops, eight pipeline cycles), B = sum over rows of max(nnz, 1)
 // plus any mid-stream weight reloads; a layer's passes run back to back with one cycle between them.
 import type { HwConfig, PeArrayConfig } from '../config/index.ts';
 import { runLayerGolden } from '../pe-array/golden.ts';
@@ -21,9 +21,9 @@ import { joinPassOutputs, layerPasses, runPassGolden, type Pass, type PassResult
 import { encodeInvIso, encodePenaltyScale, encodeReciprocal, layersRun, schedulerFormats, type CoefficientBank, type SchedulerFormats, type VariantTables } from '../scheduler/golden.ts';
 import { encodeCoefficient } from '../scheduler/formats.ts';
 
-/** Cycles of one pass in the system loop, from its first weight write to npu_done: K + ops + 3. */
+/** Cycles of one pass in the system loop, from its first weight write to npu_done: K + ops + 9. */
 export function passLoopCycles(pass: Pick<Pass, 'initial' | 'ops'>): number {
-  return pass.initial.length + pass.ops.length + 3;
+  return pass.initial.length + pass.ops.length + 9;
 }
 
 /** Cycles of a layer in the system loop: its passes back to back, the done cycle of each between them. */

@@ -71,7 +71,7 @@ function formatsSection(config: HwConfig): string[] {
     '',
     `PE array (npu_tile): activations and requantised outputs int${pe.actWidth} (two's complement), weights`,
     `int${pe.weightWidth}, accumulators int${pe.accWidth}; output = saturate((relu && acc < 0 ? 0 : acc) >>> cfg_shift)`,
-    `to int${pe.actWidth}. A layer of B stream beats takes B + 2 cycles; \`cycles\` is ${pw.cyclesWidth} bits, the`,
+    `to int${pe.actWidth}. A layer of B stream beats takes B + 8 cycles; \`cycles\` is ${pw.cyclesWidth} bits, the`,
     `monitor counts ${pw.countWidth} bits. Full derivations: hwgen/scheduler/README.md and hwgen/README.md of dysta-rtl.`,
   ];
 }

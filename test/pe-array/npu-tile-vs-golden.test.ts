@@ -55,7 +55,7 @@ describe('npu_tile (default config) vs golden model', () => {
       const tile = randomTile(cfg, { rows: 12, k: 96, density, seed: 1000 * density + seed, relu: seed !== 1, shift: 4 + 3 * seed });
       const { gold } = await expectMatch(sim, cfg, tile);
       const nnz = tile.dense.reduce((s, r) => s + Math.max(1, r.filter((v) => v !== 0).length), 0);
-      expect(gold.cycles).toBe(nnz + 2);
+      expect(gold.cycles).toBe(nnz + 8);
     }
   });
 
@@ -65,8 +65,8 @@ describe('npu_tile (default config) vs golden model', () => {
       const tile = randomTile(cfg, { rows: 16, k: 128, density, seed: 7 });
       cycles.push((await expectMatch(sim, cfg, tile)).hw.cycles);
     }
-    expect(cycles[0]).toBe(16 + 2); // one zero beat per row
-    expect(cycles[10]).toBe(16 * 128 + 2);
+    expect(cycles[0]).toBe(16 + 8); // one zero beat per row
+    expect(cycles[10]).toBe(16 * 128 + 8);
     for (let i = 1; i < cycles.length; i++) expect(cycles[i]!).toBeGreaterThan(cycles[i - 1]!);
   });
 

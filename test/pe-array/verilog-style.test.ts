@@ -27,8 +27,8 @@ describe('PE array, monitor, tile and system Verilog style', () => {
     expect(monitor).toContain(`for (i = 0; i < ${lanes}; i = i + 1) begin`);
     expect(monitor).toContain(`assign lane_nonzero[j] = |lane_data[j*${peArray.actWidth ?? 8} +: ${peArray.actWidth ?? 8}];`);
     // Saturation bounds are named constants.
-    expect(text('pe_lane.v')).toMatch(/localparam signed \[\d+:0\] SUM_MAX = /);
-    expect(text('pe_lane.v')).toMatch(/shifted > SUM_MAX \? OUT_MAX : shifted < SUM_MIN \? OUT_MIN/);
+    expect(text('pe_lane.v')).toMatch(/localparam signed \[\d+:0\] OUT_MAX = /);
+    expect(text('pe_lane.v')).toMatch(/fits \? \$signed\(shifted\[\d+:0\]\) : shifted\[\d+\] \? OUT_MIN : OUT_MAX/);
     for (const f of MINE) {
       const v = text(f);
       expect(v, f).not.toMatch(/\b_t\d+\b/);

@@ -1,6 +1,6 @@
 // dysta_predictor against its golden model (PredictorModel), cycle for cycle: the host programs every
 // variant and layer entry, then updates run as the scheduler top drives them (start with the layer
-// done, `updating` for the 7 stages plus a random hold of the write-back, the task's ratio sum read
+// done, `updating` for the 16 stages (three multiplies of 3 cycles among them) plus a random hold of the write-back, the task's ratio sum read
 // in stage RATIO, the monitor's count in stage COUNT, other cycles' values random), with admissions'
 // initial-P reads in between. Corners: no non-zeros, a saturated count (monitor wider and narrower
 // than nnzWidth), tiny expectations (saturated ratio and gamma), saturated suffix sums (P clamps),
@@ -125,7 +125,7 @@ describe('dysta_predictor vs PredictorModel', () => {
           expect(o.wb_last).toBe(last ? 1n : 0n);
           if (last) lasts++;
           if (want.saturated.ratio || want.saturated.gamma || want.saturated.pred) saturated++;
-          expect(stage).toBe(6);
+          expect(stage).toBe(15); // COUNT, RATIO, 3 multiply cycles, RATIO_SHIFT, RATIO_SAT, SUM, 3, GAMMA, 3: cycle 16 after start
           wbSeen = true;
           // The scheduler holds the write-back while the event register is busy, then leaves.
           for (let h = rng.chance(0.2) ? rng.int(1, 3) : 0; h > 0; h--) expect(step({ ...base(), ...run, updating: 1n }).wb_we).toBe(1n);

@@ -1,6 +1,6 @@
 // The host's static level and the system golden model's timing, by hand: the expected non-zeros are
 // the mean of the golden PE-array model's output counts over the profiling inputs, the suffix sums
-// are sums of the mean layer latency (K + B + 3 cycles), the tables are encoded as the scheduler's
+// are sums of the mean layer latency (K + B + 9 cycles), the tables are encoded as the scheduler's
 // own encoders do, and the first decision/layer of a run lands on the cycles the loop implies.
 import { describe, expect, it } from 'vitest';
 import { defaultConfig, encodePenaltyScale, encodeReciprocal, parseConfig, runLayerGolden, schedulerFormats, SCHEDULER_TIMING } from '../../hwgen/index.ts';
@@ -60,7 +60,7 @@ describe('system workload: tiny CNNs and the static level', () => {
     const runs = PROFILE_DENSITIES.map((d, i) => runModelGolden(pe, m, randomImage(pe, 4, 8, 8, d, 5000 + i)));
     m.layers.forEach((_, l) => {
       const nnz = runs.map((r) => r[l]!.results[0]!.nonzero);
-      const cyc = runs.map((r) => r[l]!.passes[0]!.tile.weights.length + r[l]!.passes[0]!.tile.beats.length + 3);
+      const cyc = runs.map((r) => r[l]!.passes[0]!.tile.weights.length + r[l]!.passes[0]!.tile.beats.length + 9);
       expect(v.expectedNonzero[l]).toBe(nnz.reduce((a, b) => a + b, 0) / nnz.length);
       expect(v.avgCycles[l]).toBe(cyc.reduce((a, b) => a + b, 0) / cyc.length);
       expect(v.tables.layers[l]!.recip).toEqual(encodeReciprocal(f, v.expectedNonzero[l]!));
@@ -95,12 +95,12 @@ describe('system workload: tiny CNNs and the static level', () => {
     const tEvent = tSel + 1n + BigInt(SCHEDULER_TIMING.SELECT_FIXED); // one valid slot
     const t0 = wl.passes(0, 0, [])[0]!.tile;
     const tGo = tEvent + 1n + 1n + BigInt(t0.weights.length); // take, one score read, weights
-    const tDone = tGo + BigInt(t0.beats.length) + 3n;
+    const tDone = tGo + BigInt(t0.beats.length) + 9n;
     expect(g.lines.slice(0, 4)).toEqual([
       `A 0 0 ${start}`,
       `D ${tSel} ${tEvent} 0 0 0 ${g.lines[1]!.split(' ')[6]}`,
       `S 0 ${g.lines[1]!.split(' ')[6]}`,
-      `L 0 0 0 ${tGo} ${tDone} ${t0.beats.length + 2} ${runLayerGolden(cfg.peArray, t0).nonzero} ${runLayerGolden(cfg.peArray, t0).total}`,
+      `L 0 0 0 ${tGo} ${tDone} ${t0.beats.length + 8} ${runLayerGolden(cfg.peArray, t0).nonzero} ${runLayerGolden(cfg.peArray, t0).total}`,
     ]);
     // The next decision starts 8 cycles after that layer's done cycle.
     expect(g.lines[4]).toMatch(new RegExp(`^D ${tDone + BigInt(SCHEDULER_TIMING.UPDATE_TO_SELECT)} `));

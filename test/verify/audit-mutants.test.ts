@@ -4,7 +4,7 @@
 //   RTL outside its contract   adm_ready ignoring busy; act_ready ignoring that every row arrived;
 //                              dysta_system honouring time skips while the PE array is busy
 //   shared constants           the 1/k table floored instead of rounded, one more update stage
-//                              (a predictor stage, UPDATE_TO_SELECT 8 -> 9): the RTL and the golden model change together
+//                              (a predictor stage, UPDATE_TO_SELECT 17 -> 18): the RTL and the golden model change together
 //                              and keep agreeing, so only the independent formulas and the README's
 //                              literal numbers can catch them
 import { afterEach, describe, expect, it, vi } from 'vitest';
@@ -71,17 +71,17 @@ describe("the audit's surviving mutants are killed", () => {
     expect(r.failed[0]!.message).toMatch(/^gamma after layer \d+ \(round\(2\^\d+ \/ \d+\)/);
   }, 240_000);
 
-  it("one more update stage (an empty predictor stage before WRITE_BACK, UPDATE_TO_SELECT 9) in formats.ts: the README's t + 8 and N + 15 fail", async () => {
+  it("one more update stage (an empty predictor stage before WRITE_BACK, UPDATE_TO_SELECT 18) in formats.ts: the README's t + 17 and N + 35 fail", async () => {
     // The split scheduler's update depth is the predictor's stage list; the timing models read
     // UPDATE_TO_SELECT. Both move together here, as one shared-constant bug would move them.
     vi.doMock('../../hwgen/scheduler/formats.ts', async (orig) => {
       const real = await orig<typeof import('../../hwgen/scheduler/formats.ts')>();
-      return { ...real, PREDICTOR_STAGE: { ...real.PREDICTOR_STAGE, WRITE_BACK: 7 }, TIMING: { ...real.TIMING, UPDATE_TO_SELECT: 9 } };
+      return { ...real, PREDICTOR_STAGE: { ...real.PREDICTOR_STAGE, WRITE_BACK: 16 }, TIMING: { ...real.TIMING, UPDATE_TO_SELECT: 18 } };
     });
     const { config, dir } = await mockedDesign('stage');
     const { planScheduler } = await import('../../verify/scheduler.ts');
     const r = await runSuites(dir, config, [planScheduler(config, { seed: 2 })], { only: ['documented-timing', 'random-1'] });
     expect(r.failedNames.sort()).toEqual(['documented-timing', 'random-1']);
-    expect(r.failed[0]!.message).toMatch(/selection start after the previous layer's done \(\+8\): RTL \d+, expected \d+/);
+    expect(r.failed[0]!.message).toMatch(/selection start after the previous layer's done \(\+17\): RTL \d+, expected \d+/);
   }, 240_000);
 });
