@@ -84,8 +84,11 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   // pipeline valids mac_valid / row_valid). The layer registers below are loaded by `start` before
   // any use (act_ready needs busy; the MAC and output stages need their valid bit), so they need
   // none; the X-pessimism regression runs them from random values to prove it.
-  const rowsTotal = m.reg('rows_total', w.rowsWidth, { doc: 'rows in the running layer (loaded by start)' });
-  const rowsIn = m.reg('rows_in', w.rowsWidth, { doc: 'rows whose last beat was accepted (cleared by start)' });
+  // Input side: a down counter of the rows still to accept, and two flags kept beside it so that
+  // act_ready is a register (no compare between it and the stage registers it enables).
+  const rowsToAccept = m.reg('rows_to_accept', w.rowsWidth, { doc: 'rows whose last beat is still to come (loaded by start)' });
+  const oneRowLeft = m.reg('one_row_left', 1, { doc: 'rows_to_accept == 1 (loaded by start)' });
+  const rowsOpen = m.reg('rows_open', 1, { doc: 'some row is still to come: beats are accepted (set by start)' });
   const rowsLeft = m.reg('rows_left', w.rowsWidth, { doc: 'rows still to write to out_data (loaded by start; a down counter, so the last row is a compare with 1)' });
   const reluEn = m.reg('relu_en', 1, { doc: 'loaded by start' });
   const shift = m.reg('shift', w.shiftWidth, { doc: 'loaded by start' });
@@ -114,7 +117,7 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   const accCtl = ctl('acc');
 
   const accept = m.wire('accept', 1);
-  m.assign(actReady, busy.land(rowsIn.ne(rowsTotal)));
+  m.assign(actReady, busy.land(rowsOpen));
   m.assign(accept, actValid.land(actReady));
 
   const idle = busy.lnot();
@@ -130,10 +133,16 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
       b.set(rdFirst, rowStart);
       b.set(rdLast, actLast);
       b.set(rowStart, actLast);
-      b.if(actLast, () => b.set(rowsIn, rowsIn.add(lit(1, w.rowsWidth))));
+      b.if(actLast, () => {
+        b.set(rowsToAccept, rowsToAccept.sub(lit(1, w.rowsWidth)));
+        b.set(oneRowLeft, w.rowsWidth > 1 ? rowsToAccept.eq(lit(2, w.rowsWidth)) : lit(0, 1)); // maxRows 1: never two left
+        b.if(oneRowLeft, () => b.set(rowsOpen, lit(0, 1)));
+      });
     });
     b.if(start.land(idle), () => {
-      b.set(rowsIn, lit(0, w.rowsWidth));
+      b.set(rowsToAccept, cfgRows);
+      b.set(oneRowLeft, cfgRows.eq(lit(1, w.rowsWidth)));
+      b.set(rowsOpen, lit(1, 1));
       b.set(rowStart, lit(1, 1));
     });
   }, 'Accept stage.');
@@ -192,7 +201,6 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
     b.if(lastRow, () => b.set(busy, lit(0, 1)));
     b.if(start.land(idle), () => {
       b.set(busy, lit(1, 1));
-      b.set(rowsTotal, cfgRows);
       b.set(rowsLeft, cfgRows);
       b.set(reluEn, cfgRelu);
       b.set(shift, cfgShift);
