@@ -1,7 +1,8 @@
 // FPGA timing benchmark (issue 13): what clock the generated RTL can reach, before and after pipelining.
 //   1. UltraScale+ (Yosys synth_xilinx -family xcup): the worst register-to-register path of each top at
 //      the default configuration, and of dysta_scheduler at D = 9 and D = 10, as cells (LUT levels,
-//      carry bits, DSPs and RAMs on it) with the estimated delay of fpga/delay-model.ts.
+//      carry bits, DSPs and RAMs on it) with the estimated delay of fpga/delay-model.ts, and the most
+//      DSPs + RAMs on any one register-to-register path (issue 13's goal: at most 1).
 //   2. iCE40 (Yosys synth_ice40 of the <top>_ooc wrapper, nextpnr-ice40 at scheduler.clockMHz, icetime):
 //      measured Fmax of a 2-lane NPU tile on UP5K and HX8K and of a narrowed D = 1 scheduler on UP5K.
 //   npm run bench:fpga [-- --only xcup|ice40] [-- --json FILE]
@@ -84,14 +85,14 @@ const fmt = (x: number | null) => (x === null ? '—' : String(x));
 const xRows = results.filter((r) => r.run.target === 'xcup');
 if (xRows.length) {
   console.log('\nUltraScale+ (synth_xilinx -family xcup), worst register-to-register path, estimated:\n');
-  console.log('| config | top | LUT | FF | DSP | BRAM | path delay (ns) | est. MHz | LUT levels | carry bits | DSPs on path | RAMs on path | from -> to |');
-  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
+  console.log('| config | top | LUT | FF | DSP | BRAM | path delay (ns) | est. MHz | LUT levels | carry bits | DSPs on path | RAMs on path | most DSPs + RAMs on any path | from -> to |');
+  console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|');
   for (const { run, report: r } of xRows) {
     const p = r.worstPath!;
-    console.log(`| ${run.name} | ${run.top} | ${r.luts} | ${r.ffs} | ${r.dsps} | ${r.brams} | ${p.delayNs.toFixed(2)} | ${p.estimatedMHz} | ${p.lutLevels} | ${p.carryBits} | ${p.dsps} | ${p.brams + p.lutrams} | \`${p.from}\` -> \`${p.to}\` |`);
+    console.log(`| ${run.name} | ${run.top} | ${r.luts} | ${r.ffs} | ${r.dsps} | ${r.brams} | ${p.delayNs.toFixed(2)} | ${p.estimatedMHz} | ${p.lutLevels} | ${p.carryBits} | ${p.dsps} | ${p.brams + p.lutrams} | ${p.mostHardBlocks} | \`${p.from}\` -> \`${p.to}\` |`);
   }
   console.log('\nCells on each path:\n');
-  for (const { run, report: r } of xRows) console.log(`- ${run.name} ${run.top}: ${pathCells(r.worstPath!)}`);
+  for (const { run, report: r } of xRows) console.log(`- ${run.name} ${run.top}: ${pathCells(r.worstPath!)}; most DSPs + RAMs (${r.worstPath!.mostHardBlocks}): ${r.worstPath!.mostHardBlocksPath}`);
 }
 const iRows = results.filter((r) => r.run.target !== 'xcup');
 if (iRows.length) {

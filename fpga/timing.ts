@@ -45,6 +45,13 @@ export interface WorstPath {
   model: string;
   /** Cell types the model does not know (treated as zero-delay wires); empty normally. */
   unknownCells: string[];
+  /**
+   * The most DSPs and RAMs (block and distributed; a LUT shift register is no RAM) on any one register-to-register path of the
+   * netlist, not only on the worst one (a RAM or DSP that starts or ends the path counts).
+   */
+  mostHardBlocks: number;
+  /** One path with that many, as "cell > cell > ...": the DSPs and RAMs on it and its two ends. */
+  mostHardBlocksPath: string;
 }
 
 interface Edge {
@@ -56,6 +63,8 @@ interface Edge {
   delay: number;
   /** Carry bits this arc spans. */
   carryBits: number;
+  /** 1 when the arc runs through a DSP or RAM. */
+  hard: number;
 }
 
 type Prev = { kind: 'launch'; cell: string; port: string } | { kind: 'input'; port: string } | { kind: 'edge'; edge: Edge };
@@ -79,6 +88,17 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
   const fanout = new Map<number, number>();
   const arrival = new Map<number, number>();
   const prev = new Map<number, Prev>();
+  // Hard blocks (DSP, RAM) on the path arriving at a bit: the most over all paths, kept beside the delay.
+  const blocks = new Map<number, number>();
+  const blocksPrev = new Map<number, Prev>();
+  // A shift register in a LUT (SRL16E/SRLC32E) is timed like a LUT RAM but is no RAM: not counted.
+  const hard = (t: CellTiming | undefined, type: string) => (t && (t.kind === 'dsp' || t.kind === 'bram' || (t.kind === 'lutram' && !type.startsWith('SRL'))) ? 1 : 0);
+  const moreBlocks = (b: number, n: number, p: Prev) => {
+    if (n > (blocks.get(b) ?? -1)) {
+      blocks.set(b, n);
+      blocksPrev.set(b, p);
+    }
+  };
   const bump = (b: number) => fanout.set(b, (fanout.get(b) ?? 0) + 1);
   const offer = (b: number, t: number, p: Prev) => {
     if (t > (arrival.get(b) ?? -Infinity)) {
@@ -93,12 +113,13 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
       if (p.direction === 'input') {
         driverPort.set(b, name);
         offer(b, ffLaunch, { kind: 'input', port: name });
+        moreBlocks(b, 0, { kind: 'input', port: name });
       } else bump(b);
     }
   }
 
   const edges: Edge[] = [];
-  const captures: { bit: number; cell: string; port: string; setup: number }[] = [];
+  const captures: { bit: number; cell: string; port: string; setup: number; hard: number }[] = [];
   for (const [name, cell] of Object.entries(mod.cells)) {
     const t = timingOf(cell.type);
     const dirs = cell.port_directions ?? {};
@@ -119,16 +140,19 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
     }
     if (!t) {
       // Unknown: a zero-delay connection from every input to every output (keeps paths connected).
-      for (const o of outs) for (const i of ins) edges.push({ from: i.bit, to: o.bit, cell: name, inPort: i.port, outPort: o.port, delay: 0, carryBits: 0 });
+      for (const o of outs) for (const i of ins) edges.push({ from: i.bit, to: o.bit, cell: name, inPort: i.port, outPort: o.port, delay: 0, carryBits: 0, hard: 0 });
       continue;
     }
     for (const o of outs) {
       const l = t.launch(cell, o.port);
-      if (l !== undefined) offer(o.bit, l, { kind: 'launch', cell: name, port: o.port });
+      if (l !== undefined) {
+        offer(o.bit, l, { kind: 'launch', cell: name, port: o.port });
+        moreBlocks(o.bit, hard(t, cell.type), { kind: 'launch', cell: name, port: o.port });
+      }
     }
     for (const i of ins) {
       const s = t.capture(cell, i.port);
-      if (s !== undefined) captures.push({ bit: i.bit, cell: name, port: i.port, setup: s });
+      if (s !== undefined) captures.push({ bit: i.bit, cell: name, port: i.port, setup: s, hard: hard(t, cell.type) });
     }
     if (t.kind === 'ff' || t.kind === 'bram') continue;
     // Group inputs by port once; arcs are evaluated per (input bit, output bit).
@@ -137,7 +161,7 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
         const d = t.arc(cell, i.port, i.idx, o.port, o.idx);
         if (d === undefined) continue;
         const bits = t.kind === 'carry' ? (i.port === 'S' || i.port === 'DI' ? o.idx - i.idx + 1 : o.idx + 1) : 0;
-        edges.push({ from: i.bit, to: o.bit, cell: name, inPort: i.port, outPort: o.port, delay: d, carryBits: bits });
+        edges.push({ from: i.bit, to: o.bit, cell: name, inPort: i.port, outPort: o.port, delay: d, carryBits: bits, hard: hard(t, cell.type) });
       }
     }
   }
@@ -163,6 +187,8 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
     const tb = arrival.get(b);
     for (const e of outEdges.get(b) ?? []) {
       if (tb !== undefined) offer(e.to, tb + netDelay(b, e.inPort) + e.delay, { kind: 'edge', edge: e });
+      const nb = blocks.get(b);
+      if (nb !== undefined) moreBlocks(e.to, nb + e.hard, { kind: 'edge', edge: e });
       const left = indeg.get(e.to)! - 1;
       indeg.set(e.to, left);
       if (left === 0) queue.push(e.to);
@@ -170,6 +196,21 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
   }
 
   // Endpoints.
+  let mostHardBlocks = 0;
+  let mostAt: { bit: number; cell?: string } | undefined;
+  for (const c of captures) {
+    const nb = blocks.get(c.bit);
+    if (nb !== undefined && nb + c.hard > mostHardBlocks) {
+      mostHardBlocks = nb + c.hard;
+      mostAt = { bit: c.bit, cell: c.cell };
+    }
+  }
+  for (const [b, n] of blocks) {
+    if (n > mostHardBlocks) {
+      mostHardBlocks = n; // a path ending at an output port
+      mostAt = { bit: b };
+    }
+  }
   let best: { total: number; bit: number; cell: string; port: string } | undefined;
   for (const c of captures) {
     const t = arrival.get(c.bit);
@@ -241,6 +282,24 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
     steps.push({ name: endName, type: 'port', kind: 'port', at: best.total });
   }
   const count = (k: string) => steps.filter((s) => s.kind === k).length;
+  // The path with the most DSPs and RAMs: its ends and the blocks on it.
+  const blockPath: string[] = [];
+  if (mostAt) {
+    if (mostAt.cell) blockPath.push(`${mod.cells[mostAt.cell]!.type} ${pretty(mostAt.cell)}`);
+    let b = mostAt.bit;
+    for (let guard = 0; guard < 1_000_000; guard++) {
+      const p = blocksPrev.get(b);
+      if (!p) break;
+      if (p.kind === 'edge') {
+        if (p.edge.hard) blockPath.push(`${mod.cells[p.edge.cell]!.type} ${pretty(p.edge.cell)}`);
+        b = p.edge.from;
+        continue;
+      }
+      blockPath.push(p.kind === 'launch' ? `${mod.cells[p.cell]!.type} ${pretty(netName.get(b) ?? p.cell)}` : `input ${pretty(p.port)}`);
+      break;
+    }
+    blockPath.reverse();
+  }
   return {
     delayNs: round3(best.total),
     estimatedMHz: round1(1000 / best.total),
@@ -256,6 +315,8 @@ export function worstPath(mod: YosysModule, modelName: keyof typeof MODELS): Wor
     lutrams: count('lutram'),
     model: model.name,
     unknownCells: [...unknown].sort(),
+    mostHardBlocks,
+    mostHardBlocksPath: blockPath.join(' > '),
   };
 }
 

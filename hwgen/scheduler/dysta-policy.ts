@@ -55,8 +55,14 @@ export function buildDystaPolicy(f: SchedulerFormats): ModuleDef {
     b.set(invNValue, lit(0, f.invNWidth));
     b.switch(numValid, Array.from({ length: f.tasks }, (_, i) => [i + 1, () => b.set(invNValue, lit(invN(f, i + 1), f.invNWidth))] as const));
   }, `1/N table: round(2^${f.invNFrac} / N).`);
-  const invNReg = m.reg('inv_n', f.invNWidth, { doc: '1/N of this selection' });
-  m.seq((b) => b.if(start, () => b.set(invNReg, invNValue)), '1/N is sampled when the selection starts.');
+  const invNRead = m.reg('inv_n', f.invNWidth, { doc: '1/N of this selection' });
+  // A large 1/N ROM maps to a block RAM whose read register is inv_n: the score units multiply a
+  // second copy, so that RAM and their multipliers are on different paths (used 8 cycles later).
+  const invNReg = m.reg('inv_n_q', f.invNWidth, { doc: 'inv_n again: the multiplier operand' });
+  m.seq((b) => {
+    b.if(start, () => b.set(invNRead, invNValue));
+    b.set(invNReg, invNRead);
+  }, '1/N is sampled when the selection starts, and registered again for the multipliers.');
 
   const busy = m.wire('unit_busy', U);
   const best = {

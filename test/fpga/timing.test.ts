@@ -52,4 +52,29 @@ describe('worst register-to-register path', () => {
     expect(piped.delayNs).toBeCloseTo(FF_TCO + net(1) + 0.195 + 0.888 + 0.699 + 0.1, 3);
     expect(piped.cells.map((c) => c.type)).toEqual(['FDRE', 'DSP48E2']);
   });
+
+  it('counts the most DSPs and RAMs on any path, not only on the worst one', () => {
+    const dsp = (a: number, p: number, preg = 0): YosysCell => ({
+      type: 'DSP48E2',
+      parameters: { AREG: '0', BREG: '0', MREG: '0', PREG: String(preg) },
+      port_directions: { A: 'input', B: 'input', CLK: 'input', P: 'output' },
+      connections: { A: [a], B: [a], CLK: [1], P: [p] },
+    });
+    const ram: YosysCell = { type: 'RAMB18E2', parameters: { DOB_REG: '0' }, port_directions: { CLKBWRCLK: 'input', ADDRBWRADDR: 'input', DOUTBDOUT: 'output' }, connections: { CLKBWRCLK: [1], ADDRBWRADDR: [30], DOUTBDOUT: [31] } };
+    // A long LUT chain (the worst path) beside RAM -> DSP -> DSP -> FF (three hard blocks, shorter).
+    const chain: Record<string, YosysCell> = {};
+    for (let i = 0; i < 20; i++) chain[`l${i}`] = lut2(40 + i, 40 + i, 41 + i);
+    const mod: YosysModule = {
+      ports: { clk: { direction: 'input', bits: [1] } },
+      cells: { ...chain, s: ff(2, 40), e: ff(60, 61), a: ff(3, 30), ram, d1: dsp(31, 32), d2: dsp(32, 33), q: ff(33, 34) },
+      netnames: {},
+    };
+    const p = worstPath(mod, 'xcup')!;
+    expect(p.lutLevels).toBe(20);
+    expect(p.dsps + p.brams).toBe(0);
+    expect(p.mostHardBlocks).toBe(3);
+    // With the first DSP's output register the chain is cut in two: RAM -> DSP and DSP -> DSP -> FF.
+    const cut: YosysModule = { ...mod, cells: { ...mod.cells, d1: dsp(31, 32, 1) } };
+    expect(worstPath(cut, 'xcup')!.mostHardBlocks).toBe(2);
+  });
 });
