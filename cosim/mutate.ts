@@ -22,6 +22,18 @@ export const MUTANT_SELECT = 'mutsel';
 /** Memory ports Yosys 0.23 cannot write as logic (a mutation there aborts `write_verilog`). */
 const UNSUPPORTED_PORT = / -port (RD_SRST|RD_ARST|RD_CLK|WR_CLK) /;
 
+/**
+ * Whether Yosys 0.23 can write the netlist with this mutation: not a memory's read reset or clocks,
+ * and not the enable of an asynchronous read port (it must stay 1: `write_verilog` asserts it).
+ */
+function writable(line: string, cells: Map<string, CellInfo>): boolean {
+  if (UNSUPPORTED_PORT.test(line)) return false;
+  const en = / -cell (\S+) -port RD_EN -portbit (\d+) /.exec(line);
+  if (!en) return true;
+  const clocked = cells.get(en[1]!)?.params.get('RD_CLK_ENABLE');
+  return clocked !== undefined && clocked[Number(en[2])] === '1';
+}
+
 export interface Mutant {
   /** Its `mutsel` value, 1..N. */
   id: number;
@@ -88,6 +100,8 @@ interface CellInfo {
   src?: string;
   /** Ports connected to a constant, as its bits (least significant first). */
   constants: Map<string, string>;
+  /** Constant bit-vector parameters (least significant bit first), e.g. a memory's RD_CLK_ENABLE. */
+  params: Map<string, string>;
 }
 
 /** The cells of an RTLIL dump: where each is written, and which of its ports are constants. */
@@ -102,12 +116,12 @@ function readCells(rtlil: string): Map<string, CellInfo> {
       if (t === 'end') cell = undefined;
       else {
         // connect \B 8'10000000: a constant, most significant bit first.
-        const c = /^connect \\(\S+) (\d+)'([01xz]+)$/.exec(t);
-        if (c) cell.constants.set(c[1]!, [...c[3]!].reverse().join(''));
+        const c = /^(connect|parameter) \\(\S+) (\d+)'([01xz]+)$/.exec(t);
+        if (c) (c[1] === 'connect' ? cell.constants : cell.params).set(c[2]!, [...c[4]!].reverse().join(''));
       }
     } else if (a) src = a[1];
     else if (t.startsWith('cell ')) {
-      cell = { src, constants: new Map() };
+      cell = { src, constants: new Map(), params: new Map() };
       out.set(t.split(/\s+/)[2]!, cell);
       src = undefined;
     } else if (!t.startsWith('attribute ')) src = undefined;
@@ -176,12 +190,13 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   mkdirSync(dir, { recursive: true });
   // Relative paths from the design folder, so src attributes read `pe_array.v:197.20-197.92`.
   const files = design.files.map((f) => path.relative(design.dir, f.abs));
-  // Yosys 0.23 cannot write a memory whose read-port reset or clock became logic, so mutations of
-  // those ports are left out; the list is drawn again, larger, until `count` remain. (The list is
+  // Yosys 0.23 cannot write a memory whose read-port reset or clock, or an asynchronous read port's
+  // enable, became logic, so mutations of those are left out; the list is drawn again, larger, until `count` remain. (The list is
   // drawn in the same Yosys run as the flattening: the sampling depends on the design's order in
   // memory, which a design read back from RTLIL does not keep.)
   let listed = o.count;
   let lines: string[] = [];
+  let cells = new Map<string, CellInfo>();
   for (let attempt = 0; attempt < 4; attempt++) {
     o.log?.(`mutate: listing ${listed} mutations of ${o.top} (yosys mutate -list ${listed} -seed ${o.seed})`);
     await yosys(
@@ -200,11 +215,11 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
       path.join(workDir, 'list'),
     );
     const all = readFileSync(path.join(workDir, 'mutations-all.ys'), 'utf8').split('\n').filter((l) => l.startsWith('mutate '));
-    lines = all.filter((l) => !UNSUPPORTED_PORT.test(l)).slice(0, o.count);
+    cells = readCells(readFileSync(path.join(workDir, 'design.il'), 'utf8'));
+    lines = all.filter((l) => writable(l, cells)).slice(0, o.count);
     if (lines.length >= o.count || all.length < listed) break;
     listed += o.count - lines.length;
   }
-  const cells = readCells(readFileSync(path.join(workDir, 'design.il'), 'utf8'));
   const instances = instanceSources(readFileSync(path.join(workDir, 'hierarchy.il'), 'utf8'));
   const mutants = lines.map((l) => parseMutation(l, cells, instances));
   if (mutants.length === 0) throw new CosimError(`yosys listed no mutations for ${o.top}`);
