@@ -122,7 +122,8 @@ function readCells(rtlil: string): Map<string, CellInfo> {
     } else if (a) src = a[1];
     else if (t.startsWith('cell ')) {
       cell = { src, constants: new Map(), params: new Map() };
-      out.set(t.split(/\s+/)[2]!, cell);
+      // `mutate` names a public cell without RTLIL's leading backslash (`u_table.u_bank.task_seq`).
+      out.set(t.split(/\s+/)[2]!.replace(/^\\/, ''), cell);
       src = undefined;
     } else if (!t.startsWith('attribute ')) src = undefined;
   }
@@ -142,7 +143,8 @@ function parseMutation(line: string, cells: Map<string, CellInfo>, instances: Se
       i += 3;
     } else if (k.startsWith('-')) {
       const v = tok[i + 1] ?? '';
-      if (!opt.has(k)) opt.set(k, v);
+      // -src is repeated, one per source location of the cell: keep them all, `|`-joined as in RTLIL.
+      opt.set(k, k === '-src' && opt.has(k) ? `${opt.get(k)}|${v}` : (opt.get(k) ?? v));
       if (!['-src', '-wire', '-wirebit'].includes(k)) kept.push(k, v);
       i++;
     }

@@ -23,6 +23,10 @@ describe('createMutants on dysta_scheduler', () => {
     const modules = new Set(d.mutants.map((m) => m.module));
     for (const m of ['dysta_scheduler', 'dysta_task_table', 'dysta_task_bank', 'dysta_predictor', 'dysta_policy', 'dysta_score_unit', 'find_first_set_64', 'sparsity_monitor']) expect(modules, m).toContain(m);
     for (const m of d.mutants) expect(m.location).toMatch(new RegExp(`^${m.module}\\.v:\\d+\\.\\d+-\\d+\\.\\d+$`));
+    // A memory of a task bank is attributed to the bank's file, not to the instance line in the top.
+    const bankMemories = d.mutants.filter((m) => /^u_table\.u_bank\.task_\w+$/.test(m.cell));
+    expect(bankMemories.length).toBeGreaterThan(0);
+    for (const m of bankMemories) expect(m.module, m.cell).toBe('dysta_task_bank');
     // Yosys's listing for seed 1 holds an RD_EN mutation of an asynchronous read port: it was replaced.
     const listing = readFileSync(join(d.workDir, 'mutations-all.ys'), 'utf8');
     expect(listing).toMatch(/-cell u_predictor\.var_nlayers -port RD_EN /);
