@@ -144,7 +144,7 @@ export const mutateCommand: CommandModule<object, Args> = {
     const hw = await import('../hwgen/index.ts');
     const { requireTool } = await import('../cosim/tools.ts');
     const { defaultCacheDir } = await import('../cosim/build.ts');
-    const { createMutants, readEquivalents, runMutants, summariseMutants, mutationText, MUTANT_SELECT } = await import('../cosim/mutate.ts');
+    const { applicableEquivalents, createMutants, readEquivalents, runMutants, summariseMutants, mutationText, MUTANT_SELECT } = await import('../cosim/mutate.ts');
     const { junitXml } = await import('../cosim/junit.ts');
     const verify = await import('../verify/index.ts');
 
@@ -179,6 +179,8 @@ export const mutateCommand: CommandModule<object, Args> = {
       design = { ...listed, mutants: listed.mutants.filter((m) => wanted.has(m.id)) };
     }
 
+    const stale = equivalents.filter((e) => e.top === top).length - applicableEquivalents(equivalents, listed).length;
+    if (stale > 0) say(`mutate: ${stale} reviewed equivalent mutant(s) of ${top} were reviewed on another version of the generated Verilog (design ${listed.designHash.slice(0, 12)} now) and are not applied; review the survivors again`);
     const chosen = args.suite ? [args.suite] : suites;
     const planned = chosen.map((s) =>
       s === 'npu' ? verify.planNpu(config.peArray, { seeds: 2, rows: 16, seed: stimulusSeed }) : s === 'scheduler' ? verify.planScheduler(config, { seed: stimulusSeed }) : verify.planSystem(config, { seed: stimulusSeed }),
@@ -216,7 +218,7 @@ export const mutateCommand: CommandModule<object, Args> = {
     const text = args.json === '-' ? process.stderr : process.stdout;
     text.write(`${mutationText(summary)}\nmutation score ${(100 * summary.score).toFixed(1)}% (${summary.killed} killed, ${summary.survived} survived, ${summary.equivalent} equivalent) of ${ids === undefined ? '' : `${design.mutants.length} chosen (--${earlier ? 'rerun' : 'ids'}) of the `}${count} mutants of ${top} (seed ${seed}) against ${chosen.join(', ')}, ${seconds.toFixed(0)} s on ${jobs} jobs\n`);
     if (args.json) {
-      const json = { ...summary, count, ...(ids !== undefined ? { ids: design.mutants.map((m) => m.id) } : {}), suites: chosen, stimulusSeed, design: resolve(args.out), seconds, config };
+      const json = { ...summary, designHash: design.designHash, count, ...(ids !== undefined ? { ids: design.mutants.map((m) => m.id) } : {}), suites: chosen, stimulusSeed, design: resolve(args.out), seconds, config };
       await writeOutputFile(args.json, JSON.stringify(json, (_k, v) => (typeof v === 'bigint' ? Number(v) : v), 2) + '\n', '--json');
     }
     if (args.junit) {

@@ -64,12 +64,34 @@ export interface MutantDesign {
   selectWidth: number;
   /** Yosys's working files (script, listing, logs). */
   workDir: string;
+  /**
+   * SHA-256 over the Verilog files Yosys read, the top's hierarchy (names and hashes): Yosys's cell
+   * names ($procmux$891) are numbered across all of them, so a reviewed equivalent mutant holds for
+   * this hash only.
+   */
+  designHash: string;
 }
 
 function bitsFor(n: number): number {
   let w = 1;
   while (2 ** w <= n) w++;
   return w;
+}
+
+/** The files (normalised relative paths) of `top` and every module under it, from the manifest. */
+function hierarchyFiles(manifest: Manifest, top: string): Set<string> {
+  const byName = new Map(manifest.modules.map((m) => [m.name, m]));
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    const m = byName.get(name);
+    if (!m || seen.has(name)) return;
+    seen.add(name);
+    files.add(path.normalize(m.file));
+    for (const i of m.instances) visit(i.module);
+  };
+  visit(top);
+  return files;
 }
 
 /** Runs a Yosys script in `cwd`; the script and its log are kept as `<base>.ys` / `<base>.log`. */
@@ -190,8 +212,13 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   const dir = path.join(o.outDir, 'design');
   mkdirSync(workDir, { recursive: true });
   mkdirSync(dir, { recursive: true });
-  // Relative paths from the design folder, so src attributes read `pe_array.v:197.20-197.92`.
-  const files = design.files.map((f) => path.relative(design.dir, f.abs));
+  // Only the files of the top's own hierarchy are read: Yosys numbers its cells ($procmux$891)
+  // across everything it reads, so the mutants and the reviewed equivalent list of one top stay as
+  // they are when another top's Verilog changes. Relative paths, so src attributes read
+  // `pe_array.v:197.20-197.92`.
+  const own = hierarchyFiles(design.manifest, o.top);
+  const read = design.files.filter((f) => own.has(path.normalize(f.rel)));
+  const files = read.map((f) => path.relative(design.dir, f.abs));
   // Yosys 0.23 cannot write a memory whose read-port reset or clock, or an asynchronous read port's
   // enable, became logic, so mutations of those are left out; the list is drawn again, larger, until `count` remain. (The list is
   // drawn in the same Yosys run as the flattening: the sampling depends on the design's order in
@@ -231,7 +258,8 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   const netlist = `${o.top}.v`;
   await yosys(workDir, ['read_rtlil design.il', 'script mutations.ys', `write_verilog -noattr ${path.join(dir, netlist)}`, ''].join('\n'), path.join(workDir, 'apply'));
   writeMutantManifest(design.manifest, o.top, dir, netlist, width);
-  return { dir, top: o.top, mutants, selectWidth: width, workDir };
+  const designHash = sha256Hex(read.map((f) => `${f.rel} ${f.sha256}`).join('\n'));
+  return { dir, top: o.top, mutants, selectWidth: width, workDir, designHash };
 }
 
 /**
@@ -285,6 +313,8 @@ export interface EquivalentEntry {
   reason: string;
   /** `default`: the reason holds for the default configuration only (the caller filters). */
   config?: string;
+  /** The `designHash` of the Verilog it was reviewed on: it applies to that Verilog only. */
+  design?: string;
 }
 
 /** Reads a reviewed list `{ "mutants": [{ "top", "mutation", "reason" }] }`; a missing file is an empty list. */
@@ -303,8 +333,13 @@ export function readEquivalents(file: string): EquivalentEntry[] {
     if (typeof x.top !== 'string' || typeof x.mutation !== 'string' || typeof x.reason !== 'string' || x.reason.trim() === '') {
       throw new CosimError(`equivalent-mutant list ${file}, entry ${i}: needs "top", "mutation" and a non-empty "reason"`);
     }
-    return { top: x.top, mutation: x.mutation, reason: x.reason, ...(typeof x.config === 'string' ? { config: x.config } : {}) };
+    return { top: x.top, mutation: x.mutation, reason: x.reason, ...(typeof x.config === 'string' ? { config: x.config } : {}), ...(typeof x.design === 'string' ? { design: x.design } : {}) };
   });
+}
+
+/** The reviewed entries that hold for this top and this Verilog (entries without a hash hold for any). */
+export function applicableEquivalents(entries: readonly EquivalentEntry[], design: Pick<MutantDesign, 'top' | 'designHash'>): EquivalentEntry[] {
+  return entries.filter((e) => e.top === design.top && (e.design === undefined || e.design === design.designHash));
 }
 
 /**
@@ -322,7 +357,7 @@ export async function runMutants(o: {
   if (baseline.failed) {
     throw new CosimError(`the regression fails on the unmutated netlist (mutsel = 0), so no mutant can be judged: ${baseline.detail}`);
   }
-  const equivalent = new Map((o.equivalents ?? []).filter((e) => e.top === o.design.top).map((e) => [e.mutation, e.reason]));
+  const equivalent = new Map(applicableEquivalents(o.equivalents ?? [], o.design).map((e) => [e.mutation, e.reason]));
   const results: MutantResult[] = new Array(o.design.mutants.length);
   let next = 0;
   let done = 0;

@@ -13,6 +13,7 @@ writeFileSync(config, JSON.stringify({ peArray: { lanes: 3, actWidth: 4, weightW
 
 interface MutantJson {
   id: number;
+  mutation: string;
   mode: string;
   module: string;
   location: string;
@@ -75,6 +76,21 @@ describe('dysta mutate', () => {
     const clash = await runCli(['mutate', '--rerun', earlierFile, '--seed', '3', '--out', out]);
     expect(clash.exitCode).toBe(2);
     expect(clash.stderr.trim()).toMatch(/^dysta: --seed 3 differs from the run in --rerun .*earlier\.json \(2\)/);
+    // A reviewed equivalent entry applies to the Verilog it was reviewed on (its design hash) only.
+    const reviewed = (design: string) => {
+      const file = join(root, `eq-${design.slice(0, 6)}.json`);
+      writeFileSync(file, JSON.stringify({ mutants: [{ top: 'npu_tile', design, mutation: killed.mutation, reason: 'test: reviewed as equivalent' }] }));
+      return file;
+    };
+    const designHash = (JSON.parse(readFileSync(json, 'utf8')) as { designHash: string }).designHash;
+    expect(designHash).toMatch(/^[0-9a-f]{64}$/);
+    const same = await runCli(['mutate', '--top', 'npu_tile', '--mutants', '6', '--seed', '2', '--ids', String(killed.id), '--equivalents', reviewed(designHash), '--config', config, '--out', out, '--json', join(root, 'eq.json')]);
+    expect(same.exitCode, same.stderr).toBe(0);
+    expect((JSON.parse(readFileSync(join(root, 'eq.json'), 'utf8')) as { mutants: MutantJson[] }).mutants.map((m) => [m.status, m.detail])).toEqual([['equivalent', 'test: reviewed as equivalent']]);
+    const other = await runCli(['mutate', '--top', 'npu_tile', '--mutants', '6', '--seed', '2', '--ids', String(killed.id), '--equivalents', reviewed('0'.repeat(64)), '--config', config, '--out', out, '--json', join(root, 'eq.json')]);
+    expect(other.exitCode, other.stderr).toBe(0);
+    expect(other.stderr).toMatch(/1 reviewed equivalent mutant\(s\) of npu_tile were reviewed on another version of the generated Verilog/);
+    expect((JSON.parse(readFileSync(join(root, 'eq.json'), 'utf8')) as { mutants: MutantJson[] }).mutants.map((m) => m.status)).toEqual(['killed']);
     // A number that is not among the listed mutants.
     const unknown = await runCli(['mutate', '--top', 'npu_tile', '--mutants', '6', '--seed', '2', '--ids', '900', '--config', config, '--out', out]);
     expect(unknown.exitCode).toBe(2);
