@@ -214,7 +214,8 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
   cases.push({
     name: 'event-backpressure',
     about: 'the host holds ev_ready low 25 cycles after every event: events wait, nothing is lost',
-    script: random(5, { requests: 60 }),
+    // Every layer leaves room for the two stalled events around it, whatever the table size.
+    script: random(5, { requests: 60, layerFloor: min + 2n * 26n }),
     evStall: 25,
     check: (lines) => (parseDecisions(lines).some((d) => d.tEvent - d.tSel > BigInt(d.scores.size + 7)) ? undefined : 'no decision event was delayed by the stalled stream'),
   });

@@ -52,6 +52,8 @@ export interface ScenarioOptions {
    * times, idle times, slack and products are exercised at no simulation cost.
    */
   timeScale?: bigint;
+  /** Shortest layer in cycles (default and at least minLayerCycles): room for a host that stalls events. */
+  layerFloor?: bigint;
 }
 
 /** Shortest layer the harness accepts: reads back one slot, every valid score, and admissions. */
@@ -125,6 +127,9 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
   const stretch = o.timeScale ?? 1n;
   const { variants, expected } = randomVariants(cfg, rng, Math.min(o.variants ?? 6, f.variants), o.maxLayers ?? 12, stretch);
   const minCycles = minLayerCycles(cfg);
+  // Drawn as always (the same stimulus for every floor), then raised to the floor.
+  const floor = o.layerFloor !== undefined && o.layerFloor > minCycles ? o.layerFloor : minCycles;
+  const atLeast = (cycles: bigint) => (cycles < floor ? floor : cycles);
   const meanGap = BigInt(o.meanGap ?? 4000) * stretch;
   const start = o.start ?? 10_000n;
   let t = start;
@@ -154,12 +159,12 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
         const lanes = o.lanes ?? 16;
         const nnz = rng.int(0, 40 * lanes);
         const rows = Math.max(1, Math.ceil(nnz / lanes) + rng.int(0, 3));
-        layers.push({ cycles: rng.big(minCycles + BigInt(rows), minCycles * 50n) * stretch, nnz: BigInt(nnz), rows });
+        layers.push({ cycles: atLeast(rng.big(minCycles + BigInt(rows), minCycles * 50n) * stretch + (floor - minCycles)), nnz: BigInt(nnz), rows });
         continue;
       }
       const nmode = rng.int(0, 19);
       const nnz = sat(nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n, f.nnzWidth);
-      layers.push({ cycles: rng.big(minCycles, minCycles * 50n) * stretch, nnz });
+      layers.push({ cycles: atLeast(rng.big(minCycles, minCycles * 50n) * stretch), nnz });
     }
     requests.push({ arrival: t, variant: v.variant, deadline, scale, layers, ...(f.regression ? { bank: rng.int(0, 1) } : {}) });
   }
