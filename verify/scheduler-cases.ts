@@ -222,9 +222,11 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
   });
 
   {
-    // Layer counts 0 (runs one layer), 1, 2, the largest (2^log2MaxLayers) and an over-large field.
+    // Layer counts 0 (runs one layer), 1, 2, the largest (2^log2MaxLayers) and an over-large field,
+    // in the highest variant numbers (the random cases use the lowest: every bit of the variant
+    // index into the tables is then used).
     const counts = [0, 1, 2, f.maxLayers, Number(maxOf(f.layerCountWidth))].slice(0, f.variants);
-    const variants = counts.map((c, i) => uniformVariant(cfg, i, c, min * 2n));
+    const variants = counts.map((c, i) => uniformVariant(cfg, f.variants - 1 - i, c, min * 2n));
     const requests = variants.flatMap((v, i) =>
       [0, 1].map((r) => request(start + BigInt(i * 4 + r) * min, v, f, { deadline: start + BigInt(40 + i) * min, scale: 3n << 15n, cycles: (l) => min + BigInt((l * 31 + r) % 50), nnz: (l) => BigInt(900 + ((l + r) % 9) * 40) })),
     );
@@ -377,7 +379,7 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     const r = encodeReciprocal(f, least);
     const avg = min * 2n;
     const v: ScriptVariant = {
-      variant: 0,
+      variant: f.variants - 1,
       nlayers: f.maxLayers,
       suffix0: avg * BigInt(runs),
       layers: Array.from({ length: runs }, (_, l) => ({
