@@ -2,9 +2,10 @@
 // contract outside the happy path.
 //
 //   layers    random layers at every density 0, 0.1, ..., 1 (`--seeds` each); saturation at both ends
-//             and with the largest shift, negative sums under ReLU, a weight per lane, every shift,
-//             the full weight depth, a 3x3 conv, one-hot outputs (every lane, every bit alone), long
-//             layers (3,600 and 37,000 rows and maxRows), back to back: outputs, cycles (B + 2),
+//             and with the largest shift, negative sums under ReLU, a weight per lane, every shift
+//             (also over the largest sums), the full weight depth, a 3x3 conv, one-hot outputs (every
+//             lane, every bit alone), long layers (3,600 and 37,000 rows, seeded counts and their
+//             complements, maxRows), back to back: outputs, cycles (B + 2),
 //             monitor counts equal the golden model's
 //   contract  every layer is offered one beat more than it has: refused, so exactly the two cycles
 //             after the last real beat see it wait; the monitor's counts hold for three cycles after

@@ -23,7 +23,7 @@ describe('dysta cosim, one suite at a time', () => {
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/\[ 1\/25\] ok {3}npu\/density-0\.0-0 +1 layers/);
-    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '64 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
+    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '132 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
     expect(r.stdout).toMatch(/^suite\s+cases\s+checked\s+simulated cycles\s+wall time\s+result$/m);
     const j = readJunit(junit);
     expect([j.tests, j.failures, j.errors]).toEqual([25, 0, 0]);
