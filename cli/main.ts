@@ -65,6 +65,14 @@ const cli = yargs(hideBin(process.argv))
 
 for (const command of commands) cli.command(command);
 
+// yargs renders the command's whole help text on every run, right after the handler starts, in case
+// a failure reported later wants to show it (cacheHelpMessage). Ours never do (`fail` above prints
+// one line), and wrapping the text of `cosim`'s thirty options costs 0.2-0.4 s of CPU before any
+// work. `--help` renders it as before. (An internal of yargs 18: if it is gone, nothing changes.)
+type YargsInternals = { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } };
+const usageInstance = (cli as unknown as YargsInternals).getInternalMethods?.().getUsageInstance?.();
+if (typeof usageInstance?.cacheHelpMessage === 'function') usageInstance.cacheHelpMessage = () => {};
+
 /** What an option that names a path needs when it is given without a value (`--json` alone). */
 const PATH_OPTIONS: Record<string, string> = {
   json: 'a file name, or - for standard output',
