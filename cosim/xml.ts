@@ -4,7 +4,6 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import type { XMLParser } from 'fast-xml-parser';
 import type { Design } from './design.ts';
 import { BuildError, DesignError } from './errors.ts';
@@ -167,6 +166,7 @@ export async function readVerilatorXml(design: Design, extraArgs: readonly strin
       ...extraArgs,
       ...design.files.map((f) => f.abs),
     ];
+    const { execa } = await import('execa');
     const r = await execa('verilator', args, { reject: false, all: true, timeout: 120_000 });
     if (r.exitCode !== 0) {
       const text = (r.all ?? '').split('\n').slice(0, 30).join('\n');

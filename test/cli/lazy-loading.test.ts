@@ -1,7 +1,8 @@
 // Start-up cost: a command loads its own modules and nothing of the others (issue 9). Each case runs
 // the built bin with a loader hook that records every module loaded, and checks the project modules
 // and packages against what the command needs: `--version` loads no package at all, `--help` only
-// yargs, `simulate` nothing of hwgen, cosim, fpga, verify, compare or the plotting (vega).
+// yargs, `simulate` nothing of hwgen, cosim, fpga, verify, compare or the plotting (vega), a warm
+// `cosim --suite trace` none of the packages only a build, a waveform or a malformed manifest needs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
@@ -61,5 +62,13 @@ describe('modules loaded per command', () => {
     expect(project).toContain('dist/sw-scheduler/engine.js');
     expect(project.filter((p) => HEAVY_PROJECT.test(p))).toEqual([]);
     expect(packages.filter((p) => HEAVY_PACKAGES.includes(p) || p === 'zod' || p === 'csv-parse')).toEqual([]);
+  });
+
+  it('cosim --suite trace on a design and simulator already there loads neither execa, zod nor fast-xml-parser', async () => {
+    const args = ['cosim', '--suite', 'trace', '--workload', 'cnn', '--requests', '20', '--out', join(work, 'rtl')];
+    await loaded(args); // generates the design (and builds its simulator if the cache has none)
+    const { project, packages } = await loaded(args);
+    expect(project).toContain('dist/compare/trace-cosim.js');
+    expect(packages.filter((p) => ['execa', 'zod', 'fast-xml-parser', 'vega', 'cli-progress', 'tsx', 'typescript'].includes(p))).toEqual([]);
   });
 });
