@@ -8,10 +8,11 @@ import { excerpt, keepWorkingWhenStdoutCloses } from '../output/index.ts';
 import { commands } from './commands.ts';
 import { EXIT, UserError, isUserFacing } from './errors.ts';
 
+const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 // `dysta --version` alone is answered before yargs loads: yargs and its text-layout dependencies
-// cost more start-up time than everything else this command needs (README, "Start-up time").
+// cost more start-up time than everything else this command needs (README, "Build and start-up time").
 if (process.argv.length === 3 && process.argv[2] === '--version') {
-  process.stdout.write(`${(JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version}\n`);
+  process.stdout.write(`${VERSION}\n`);
   process.exit(EXIT.ok);
 }
 const { default: yargs } = await import('yargs');
@@ -55,7 +56,8 @@ const cli = yargs(hideBin(process.argv))
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  // Given, not looked up: bundled in dist/, yargs would look for package.json from the working folder.
+  .version(VERSION)
   .wrap(Math.min(110, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     if (err) throw err;
