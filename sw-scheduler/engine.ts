@@ -287,8 +287,13 @@ export function simulateAll(compiled: CompiledTrace, runs: readonly { policy: Po
   const simulations = runs.map(({ policy, options }) => new Simulation(compiled, policy, options ?? {}));
   let active = simulations.filter((s) => !s.done);
   while (active.length > 0) {
-    for (const s of active) s.step();
-    if (active.some((s) => s.done)) active = active.filter((s) => !s.done);
+    let finished = false;
+    for (let i = 0; i < active.length; i++) {
+      const s = active[i];
+      s.step();
+      finished ||= s.done;
+    }
+    if (finished) active = active.filter((s) => !s.done);
   }
   return simulations.map((s) => s.result());
 }
