@@ -117,18 +117,35 @@ const packagesPlugin = (found) => ({
         const real = await build.resolve(args.path, { resolveDir: args.resolveDir, kind: args.kind, pluginData: 'real-string-width' });
         return real.errors.length > 0 ? { errors: real.errors } : { path: real.path, namespace: 'ascii-width' };
       }
+      // yargs checks two internal invariants with node:assert, which takes some 20 ms to load: the
+      // bundle checks them itself and loads node:assert only to report a failure, as it would have.
+      if (inPackage && (args.path === 'assert' || args.path === 'node:assert')) return { path: 'assert', namespace: 'lazy-assert' };
       if (inPackage || BUNDLED_PACKAGES.has(packageOf(args.path))) return undefined;
       return { path: args.path, external: true };
     });
+    build.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
+      contents: `
+        const assert = () => process.getBuiltinModule('node:assert');
+        export function strictEqual(actual, expected, message) {
+          if (!Object.is(actual, expected)) assert().strictEqual(actual, expected, message);
+        }
+        export function notStrictEqual(actual, expected, message) {
+          if (Object.is(actual, expected)) assert().notStrictEqual(actual, expected, message);
+        }`,
+    }));
     // yargs finds its translations (y18n) beside its own module; bundled, they are copied to
     // dist/yargs-locales (copyYargsLocales), which this points it at.
     build.onLoad({ filter: /[\\/]yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
-      const text = readFileSync(args.path, 'utf8');
-      const from = "resolve(__dirname, '../../../locales')";
-      if (!text.includes(from)) return { errors: [{ text: `yargs' ${args.path} no longer contains ${from}; update bin/build.js for this yargs version` }] };
       found.yargsLocales = join(dirname(args.path), '..', '..', 'locales');
-      return { contents: text.replace(from, `fileURLToPath(new URL('../${YARGS_LOCALES}', import.meta.url))`), loader: 'js' };
+      return patched(args.path, "resolve(__dirname, '../../../locales')", `fileURLToPath(new URL('../${YARGS_LOCALES}', import.meta.url))`);
     });
+    // When a command's handler starts, yargs renders that command's whole help text and keeps it, for
+    // a handler that calls showHelp() later: 15-50 ms of every `dysta simulate` here. No dysta handler
+    // shows help (main.ts's fail handler prints one line), so the bundle leaves it out; `--help` and
+    // usage errors render it as before.
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) =>
+      patched(args.path, 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '/* help text rendered on demand only (bin/build.js) */'),
+    );
     // string-width measures every help line with Intl.Segmenter, whose construction alone costs about
     // 25 ms and its emoji regular expression another 15 ms at first use: most of `dysta --help`'s time,
     // and yargs renders the help on every command run too. Printable ASCII is one column a character,
@@ -149,6 +166,13 @@ const packagesPlugin = (found) => ({
     });
   },
 });
+
+/** A package file with `from` (which must occur exactly once) replaced by `to`, for onLoad. */
+function patched(path, from, to) {
+  const text = readFileSync(path, 'utf8');
+  if (text.split(from).length !== 2) return { errors: [{ text: `${path} no longer contains ${from} once; update bin/build.js for this version of the package` }] };
+  return { contents: text.replace(from, () => to), loader: 'js' };
+}
 
 /** The first esbuild error as one line: file:line: text. */
 function buildErrorOf(err) {
@@ -205,7 +229,10 @@ export async function build({ all = false } = {}) {
   const inputs = {};
   for (const [file, meta] of Object.entries(result.metafile.outputs)) {
     if (file.endsWith('.map')) continue;
-    inputs[relative(DIST, join(ROOT, file)).split(sep).join('/')] = Object.keys(meta.inputs).map((i) => i.replace(/^ascii-width:/, 'string-width (fast path) '));
+    // (Modules the plugin made: the fast string-width by the real one's path, the lazy assert by name.)
+    inputs[relative(DIST, join(ROOT, file)).split(sep).join('/')] = Object.keys(meta.inputs).map((i) =>
+      i.startsWith('ascii-width:') ? relative(ROOT, i.slice('ascii-width:'.length)).split(sep).join('/') : i.replace(/^lazy-assert:.*/, '(node:assert on failure)'),
+    );
   }
   writeAtomic(BUNDLE_INPUTS, JSON.stringify(inputs, null, 1));
   // Outputs of the previous build (or of the per-file build before bundling) that this one replaced.

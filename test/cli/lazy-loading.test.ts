@@ -23,7 +23,7 @@ function packageOf(path: string): string {
  * Runs `dysta ...args` and returns the TypeScript sources (paths from the root) whose code it loaded,
  * the bundle files it loaded, and the packages it loaded (from node_modules or inside a bundle).
  */
-async function loaded(args: string[]): Promise<{ sources: string[]; bundles: string[]; packages: string[] }> {
+async function loaded(args: string[]): Promise<{ sources: string[]; bundles: string[]; packages: string[]; builtins: string[] }> {
   const trace = join(work, `trace-${Math.random().toString(36).slice(2)}.txt`);
   const r = await execa('node', ['--import', HOOK, join(PROJECT_ROOT, 'bin', 'dysta.js'), ...args], {
     cwd: work,
@@ -33,13 +33,15 @@ async function loaded(args: string[]): Promise<{ sources: string[]; bundles: str
   expect(r.exitCode, r.stderr).toBe(0);
   const contents = JSON.parse(readFileSync(join(PROJECT_ROOT, 'dist', '.bundle.json'), 'utf8')) as Record<string, string[]>;
   const root = `file://${PROJECT_ROOT}`.replace(/\/?$/, '/');
-  const paths = readFileSync(trace, 'utf8').trim().split('\n').filter((u) => u.startsWith(root)).map((u) => u.slice(root.length));
+  const urls = readFileSync(trace, 'utf8').trim().split('\n');
+  const builtins = urls.filter((u) => u.startsWith('node:'));
+  const paths = urls.filter((u) => u.startsWith(root)).map((u) => u.slice(root.length));
   const bundles = paths.filter((p) => p.startsWith('dist/')).map((p) => p.slice('dist/'.length));
   for (const b of bundles) expect(contents, `${b} is not in dist/.bundle.json`).toHaveProperty([b]);
   const inside = bundles.flatMap((b) => contents[b]!);
-  const sources = inside.filter((p) => !p.includes('node_modules/'));
+  const sources = inside.filter((p) => p.endsWith('.ts') && !p.includes('node_modules/'));
   const packages = [...new Set([...paths, ...inside].filter((p) => p.includes('node_modules/')).map(packageOf))];
-  return { sources, bundles, packages };
+  return { sources, bundles, packages, builtins };
 }
 
 const HEAVY_SOURCES = /^(hwgen|cosim|fpga|verify|compare)\/|^sw-scheduler\/(report|study|study-command|predictors-command|predictor-eval|sweep-runner|sweep-command|plot-style)\.ts$/;
@@ -56,8 +58,9 @@ describe('modules loaded per command', () => {
     expect(packages).toEqual([]);
   });
 
-  it('--help loads no command module, only yargs and its text layout', async () => {
-    const { sources, packages } = await loaded(['--help']);
+  it('--help loads no command module, only yargs and its text layout (and not node:assert, about 20 ms)', async () => {
+    const { sources, packages, builtins } = await loaded(['--help']);
+    expect(builtins).not.toContain('node:assert');
     expect(sources.filter((s) => !ENTRY_SOURCES.includes(s))).toEqual([]);
     expect(packages).toContain('yargs');
     expect(packages).toContain('cliui');
