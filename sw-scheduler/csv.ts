@@ -144,8 +144,84 @@ function fieldNumber(raw: string): number {
   return value !== 0 || raw.trim() !== '' ? value : NaN;
 }
 
-/** Parse one variant file into raw tables. */
+/** Text regularVariant reads: no quotes, blanks or carriage returns (blank lines are checked apart). */
+const REGULAR_TEXT = /^[\w.,+\-%\n]*$/;
+/** A character that cannot be part of a decimal number or separate two (in the data rows). */
+const NOT_NUMBERS = /[^\d.,eE+\-\n]/;
+
+/**
+ * The artifact's files as they come, read with a few whole-text operations (two regular expressions
+ * and JSON.parse) instead of a loop over cells: every field a number, and the data rows a complete
+ * table in order: sample by sample (batch-indx ascending), each with layers 0, 1, 2, ... (layer-indx),
+ * one row each, every value valid. Anything else gives undefined, and parseVariantCsv reads the file
+ * record by record (and names what is wrong); test/sw-scheduler/csv-regular.test.ts checks that the
+ * two read the same tables.
+ */
+export function regularVariant(text: string, file: string, seqLen: number): ParsedVariantCsv | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!REGULAR_TEXT.test(body) || body.startsWith('\n') || body.includes('\n\n')) return undefined;
+  const headerEnd = body.indexOf('\n');
+  if (headerEnd < 0) return undefined;
+  const header = body.slice(0, headerEnd).split(',');
+  const flavour = detectFlavour(header, file); // what the record-by-record reading would say first
+  const width = header.length;
+  const iSample = header.indexOf('batch-indx');
+  const iLayer = header.indexOf('layer-indx');
+  const iSparsity = header.indexOf('overall-sparsity');
+  const iLatency = header.indexOf(flavour === 'eyeriss' ? 'sim_lat' : '50%-skip');
+  const data = body.endsWith('\n') ? body.slice(headerEnd + 1, -1) : body.slice(headerEnd + 1);
+  // Only numbers, and every row exactly `width` fields (a line that is not such a row is refused).
+  if (NOT_NUMBERS.test(data) || new RegExp(`^(?![^,\\n]+(?:,[^,\\n]+){${width - 1}}$)`, 'm').test(data)) return undefined;
+  // JSON.parse reads the numbers as Number() does (both round correctly) without a string per field;
+  // a field JSON does not take as a number (0x10, +1, .5, 007, 1.) refuses the file.
+  let values: number[];
+  try {
+    values = JSON.parse(`[${data.replaceAll('\n', ',')}]`) as number[];
+  } catch {
+    return undefined;
+  }
+  const rows = values.length / width;
+  // Layers per sample: up to where layer-indx first goes back to 0.
+  let layers = 1;
+  while (layers < rows && values[layers * width + iLayer] !== 0) layers++;
+  if (rows % layers !== 0) return undefined;
+  const sampleIds: number[] = new Array(rows / layers);
+  const latency = new Float64Array(rows);
+  const sparsity = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const at = r * width;
+    const sample = values[at + iSample];
+    const layer = r % layers;
+    if (values[at + iLayer] !== layer) return undefined;
+    if (layer === 0) {
+      if (!(Number.isInteger(sample) && sample >= 0 && (r === 0 || sample > sampleIds[r / layers - 1]))) return undefined;
+      sampleIds[r / layers] = sample + 0; // -0 as 0, as a Map key (the other reading) makes it
+    } else if (sample !== sampleIds[(r - layer) / layers]) return undefined;
+    const first = values[at + iSparsity];
+    const second = values[at + iLatency];
+    if (flavour === 'eyeriss') {
+      if (!(second > 0 && second < Infinity && first >= 0 && first <= 1)) return undefined;
+      latency[r] = second;
+      sparsity[r] = first;
+    } else {
+      if (!(first > 0 && first <= 1 && second > 0 && second < Infinity)) return undefined;
+      latency[r] = sangerLayerLatency(first, second, seqLen);
+      sparsity[r] = 1 - first;
+    }
+  }
+  // The cell the layer count comes from: the first row of the largest layer, the first sample's last
+  // (line 1 is the header).
+  const layersAt = { file, line: layers + 1, column: header[iLayer], columnNumber: iLayer + 1 };
+  return { flavour, table: { name: basename(file, extname(file)), sampleIds, layers, latency, sparsity }, layersAt };
+}
+
+/** Parse one variant file into raw tables (the regular ones through regularVariant). */
 export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): ParsedVariantCsv {
+  return regularVariant(text, file, seqLen) ?? readVariantCsv(text, file, seqLen);
+}
+
+/** Parse one variant file into raw tables, record by record (any file csv-parse reads). */
+export function readVariantCsv(text: string, file: string, seqLen: number): ParsedVariantCsv {
   let records: string[][];
   let lines: number[];
   try {
