@@ -16,7 +16,6 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.exit(EXIT.ok);
 }
 const { default: yargs } = await import('yargs');
-const { hideBin } = await import('yargs/helpers');
 
 // `dysta predictors --out r | true`: the reader of stdout is gone before the report is written; the
 // command must still write it (output/index.ts drops later writes to the closed stdout).
@@ -45,7 +44,8 @@ function report(err: unknown): never {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-const cli = yargs(hideBin(process.argv))
+// (What yargs/helpers' hideBin gives for node: the arguments after the script; one chunk less to load.)
+const cli = yargs(process.argv.slice(2))
   .scriptName('dysta')
   .usage(
     '$0 <command> [options]\n\nRTL generator, Verilator co-simulator and scheduler model for Sparse-DySta.\n' +
