@@ -37,13 +37,22 @@ const CLI_ENTRY = 'cli/main.ts';
 const WORKER_ENTRY = 'sw-scheduler/sweep-worker.ts';
 const ENTRY_POINTS = [CLI_ENTRY, WORKER_ENTRY];
 /** Bump when the build options below change, so the next start rebuilds. */
-const FORMAT = 3;
+const FORMAT = 4;
 /**
- * Packages bundled into dist/ (with their own dependencies): yargs, which every start loads, and the
- * scheduling model's random numbers (pure-rand, some twenty modules otherwise). The others stay
- * in node_modules and load as they did, when a command imports them (vega, execa, zod, ...).
+ * Packages bundled into the CLI's files (with their own dependencies): the scheduling model's random
+ * numbers (pure-rand, some twenty modules otherwise). yargs, which every start loads, has a file of its
+ * own (VENDOR_YARGS). The others stay in node_modules and load as they did, when a command imports
+ * them (vega, execa, zod, ...).
  */
-const BUNDLED_PACKAGES = new Set(['yargs', 'pure-rand']);
+const BUNDLED_PACKAGES = new Set(['pure-rand']);
+/**
+ * yargs and its text layout as one CommonJS file, which cli/yargs-loader.ts compiles with V8's code
+ * cache (YARGS_CACHE, made by the build after a warm-up run): its 250 KB need neither parsing nor
+ * compiling again on every start, about 20 ms of each `dysta` run. ES modules cannot take a code
+ * cache in Node 20. A cache V8 refuses (another Node.js, other V8 flags) only costs that time.
+ */
+const VENDOR_YARGS = 'vendor/yargs.cjs';
+const YARGS_CACHE = `${VENDOR_YARGS}.cache`;
 
 /** Where the bundled yargs finds its translations, in dist/. */
 const YARGS_LOCALES = 'yargs-locales';
@@ -109,10 +118,10 @@ async function loadEsbuild() {
 const packageOf = (specifier) => specifier.split('/').slice(0, specifier.startsWith('@') ? 2 : 1).join('/');
 
 /**
- * Keeps packages external (imported from node_modules at run time) except BUNDLED_PACKAGES and what
- * those import; and gives the bundled string-width (yargs' and cliui's text layout) a fast path.
+ * Keeps packages external (imported from node_modules at run time) except `bundled` and what those
+ * import; and gives the bundled string-width (yargs' and cliui's text layout) a fast path.
  */
-const packagesPlugin = (found) => ({
+const packagesPlugin = (found, bundled = BUNDLED_PACKAGES) => ({
   name: 'dysta-packages',
   setup(build) {
     build.onResolve({ filter: /^[^./]/ }, async (args) => {
@@ -126,7 +135,7 @@ const packagesPlugin = (found) => ({
       // yargs checks two internal invariants with node:assert, which takes some 20 ms to load: the
       // bundle checks them itself and loads node:assert only to report a failure, as it would have.
       if (inPackage && (args.path === 'assert' || args.path === 'node:assert')) return { path: 'assert', namespace: 'lazy-assert' };
-      if (inPackage || BUNDLED_PACKAGES.has(packageOf(args.path))) return undefined;
+      if (inPackage || bundled.has(packageOf(args.path))) return undefined;
       return { path: args.path, external: true };
     });
     build.onLoad({ filter: /.*/, namespace: 'lazy-assert' }, () => ({
@@ -223,6 +232,17 @@ export async function build({ all = false } = {}) {
     results = await Promise.all([
       esbuild.build({ ...options, entryPoints: [CLI_ENTRY], splitting: true }),
       esbuild.build({ ...options, entryPoints: [WORKER_ENTRY], splitting: false }),
+      esbuild.build({
+        ...options,
+        stdin: { contents: "export { default as yargs } from 'yargs';", resolveDir: join(ROOT, 'cli'), sourcefile: 'yargs-vendor.js' },
+        outdir: undefined,
+        outfile: join(DIST, VENDOR_YARGS),
+        format: 'cjs',
+        // yargs' ES modules ask import.meta.url where they are: the bundle's own URL.
+        define: { 'import.meta.url': '__dystaModuleUrl' },
+        banner: { js: "const __dystaModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+        plugins: [packagesPlugin(found, new Set(['yargs']))],
+      }),
     ]);
   } catch (err) {
     throw buildErrorOf(err);
@@ -233,6 +253,8 @@ export async function build({ all = false } = {}) {
   for (const o of outputs.filter((o) => isEntry(o.rel))) writeAtomic(join(DIST, o.rel), o.text);
   const written = new Set(outputs.map((o) => o.rel));
   for (const rel of copyYargsLocales(found.yargsLocales)) written.add(rel);
+  writeAtomic(join(DIST, YARGS_CACHE), yargsCodeCache(readFileSync(join(DIST, VENDOR_YARGS), 'utf8')));
+  written.add(YARGS_CACHE);
   // What each output holds, by source path (packages as node_modules/...).
   const inputs = {};
   for (const [file, meta] of results.flatMap((r) => Object.entries(r.metafile.outputs))) {
@@ -249,6 +271,49 @@ export async function build({ all = false } = {}) {
   writeAtomic(MANIFEST, JSON.stringify({ format: FORMAT, esbuild: esbuild.version, outputs: [...written].sort(), files: Object.fromEntries(sources) }, null, 1));
   return outputs.length;
 }
+
+/**
+ * V8's code cache for the yargs bundle, taken after a run that declares commands and options, parses,
+ * and renders help and an error, so the functions a `dysta` start calls are in it compiled.
+ * cli/yargs-loader.ts compiles the file with the same wrapper.
+ */
+function yargsCodeCache(code) {
+  // (Loaded here, not at the top: every `dysta` start imports this file for ensureBuilt.)
+  const vm = process.getBuiltinModule('node:vm');
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const file = join(DIST, VENDOR_YARGS);
+  const script = new vm.Script(yargsWrapper(code), { filename: file });
+  const module = { exports: {} };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  const { yargs } = module.exports;
+  const y = yargs(['run', '--count', '3'])
+    .scriptName('warm-up')
+    .usage('$0 <command> [options]')
+    .strict()
+    .recommendCommands()
+    .help()
+    .version('0.0.0')
+    .wrap(100)
+    .fail(() => {});
+  for (const name of ['build', 'run', 'check']) {
+    y.command(name, `what ${name} does`, (a) =>
+      a
+        .option('count', { type: 'number', describe: 'how many', group: 'Counts:' })
+        .option('out', { type: 'string', describe: 'where', default: 'out' })
+        .option('flag', { type: 'boolean', describe: 'on or off' })
+        .conflicts('count', 'flag')
+        .example('$0 run --count 2', 'an example'),
+    );
+  }
+  y.middleware(() => {}, true).parse();
+  y.parse(['run', '--help'], () => {});
+  y.parse(['--help'], () => {});
+  y.parse(['rnu'], () => {});
+  return script.createCachedData();
+}
+
+/** How cli/yargs-loader.ts wraps the CommonJS bundle (the code cache belongs to this exact text). */
+export const yargsWrapper = (code) => `(function (exports, require, module, __filename, __dirname) {${code}\n})`;
 
 /** Copies yargs' translations (about 30 small JSON files) to dist/yargs-locales; returns their paths in dist/. */
 function copyYargsLocales(from) {

@@ -7,6 +7,7 @@ import { packageFile } from '../input/package-files.ts';
 import { excerpt, keepWorkingWhenStdoutCloses } from '../output/index.ts';
 import { commands } from './commands.ts';
 import { EXIT, UserError, isUserFacing } from './errors.ts';
+import { loadYargs } from './yargs-loader.ts';
 
 const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 // `dysta --version` alone is answered before yargs loads: yargs and its text-layout dependencies
@@ -15,7 +16,7 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.stdout.write(`${VERSION}\n`);
   process.exit(EXIT.ok);
 }
-const { default: yargs } = await import('yargs');
+const yargs = await loadYargs();
 
 // `dysta predictors --out r | true`: the reader of stdout is gone before the report is written; the
 // command must still write it (output/index.ts drops later writes to the closed stdout).

@@ -46,8 +46,8 @@ async function loaded(args: string[]): Promise<{ sources: string[]; bundles: str
 
 const HEAVY_SOURCES = /^(hwgen|cosim|fpga|verify|compare)\/|^sw-scheduler\/(report|study|study-command|predictors-command|predictor-eval|sweep-runner|sweep-command|plot-style)\.ts$/;
 const HEAVY_PACKAGES = ['vega', 'vega-lite', 'execa', 'fast-xml-parser', 'wavedrom', 'cli-progress', 'tsx', 'typescript', 'esbuild'];
-/** What every command loads before yargs: the entry, the shared error and output rules, the package's files. */
-const ENTRY_SOURCES = ['cli/main.ts', 'cli/commands.ts', 'cli/errors.ts', 'output/index.ts', 'input/package-files.ts'];
+/** What every command loads before yargs: the entry, the shared error and output rules, the package's files, the yargs loader. */
+const ENTRY_SOURCES = ['cli/main.ts', 'cli/commands.ts', 'cli/errors.ts', 'cli/yargs-loader.ts', 'output/index.ts', 'input/package-files.ts'];
 
 describe('modules loaded per command', () => {
   it('--version loads the CLI entry and no package (not even yargs)', async () => {
