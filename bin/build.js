@@ -63,12 +63,13 @@ export class BuildError extends Error {}
 /** Every source file, relative to the root, with the `mtime:size` it has now. */
 function listSources() {
   const found = new Map();
+  // (ROOT ends with a separator: plain concatenation, which path.join would only normalise.)
   const walk = (rel) => {
-    for (const entry of readdirSync(join(ROOT, rel), { withFileTypes: true })) {
+    for (const entry of readdirSync(ROOT + rel, { withFileTypes: true })) {
       const path = `${rel}/${entry.name}`;
       if (entry.isDirectory()) walk(path);
       else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-        const s = statSync(join(ROOT, path));
+        const s = statSync(ROOT + path);
         found.set(path, `${s.mtimeMs}:${s.size}`);
       }
     }
