@@ -41,8 +41,9 @@ const BUNDLED_PACKAGES = new Set(['pure-rand']);
 /**
  * yargs and its text layout as one CommonJS file, which cli/yargs-loader.ts compiles with V8's code
  * cache (YARGS_CACHE, made by the build after a warm-up run): its 250 KB need neither parsing nor
- * compiling again on every start, about 20 ms of each `dysta` run. ES modules cannot take a code
- * cache in Node 20. A cache V8 refuses (another Node.js, other V8 flags) only costs that time.
+ * compiling again on every start (paired runs with and without it now measure the same within
+ * noise: README, "Build and start-up time"). ES modules cannot take a code cache in Node 20. A cache
+ * V8 refuses (another Node.js, other V8 flags) only costs the compile.
  */
 const VENDOR_YARGS = 'vendor/yargs.cjs';
 const YARGS_CACHE = `${VENDOR_YARGS}.cache`;
