@@ -1,6 +1,7 @@
 // Bundles the TypeScript sources into dist/ (JavaScript + source maps) and tells whether dist/ is
-// current. `npm run build`, `npm ci` (prepare) and `make setup` run this file; bin/dysta.js calls
-// ensureBuilt() on every start, so it never runs a stale build.
+// current. `npm run build`, `npm ci` (prepare) and `make setup` run this file; bin/dysta.js imports it
+// and calls ensureBuilt() when bin/stale-check.js finds dist/ older than the sources, so it never runs
+// a stale build.
 //
 // esbuild bundles the CLI into one module per command with shared chunks (code splitting): a
 // command's dynamic import in cli/commands.ts becomes a file of its own, so `dysta simulate` reads a
@@ -15,29 +16,21 @@
 // as it was read and the files the build wrote; dist/.bundle.json which sources each output holds
 // (test/cli/lazy-loading.test.ts reads it).
 //
-// Cost of the check on every start: one readdir per source folder, one stat per source file and one
-// small JSON read (about 25 + 115 system calls; `node bin/build.js --check-time` measures it).
-// esbuild itself is loaded only when something must be built.
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// The check on every start is bin/stale-check.js: one readdir per source folder, one stat per source
+// file and one small JSON read (`node bin/build.js --check-time` measures it). esbuild itself is
+// loaded only when something must be built. The build's options below are part of that check (this
+// file's mtime and size); bump stale-check.js's FORMAT when a change must rebuild every dist/.
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FORMAT, MANIFEST, ROOT, listSources, needsBuild, pendingWork, readManifest } from './stale-check.js';
 
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+export { ROOT, pendingWork };
 export const DIST = join(ROOT, 'dist');
-const MANIFEST = join(DIST, '.sources.json');
 const BUNDLE_INPUTS = join(DIST, '.bundle.json');
-/** The folders whose .ts files make up the program (tests and benchmarks run from source with tsx). */
-const SOURCE_DIRS = ['cli', 'output', 'input', 'hwgen', 'cosim', 'fpga', 'sw-scheduler', 'compare', 'verify', 'models', 'dse'];
-/**
- * The modules the program starts from: the CLI (split into a file per command and shared chunks),
- * and the sweep's worker thread, bundled on its own into one file. A second entry in the CLI's build
- * would split every module both use into chunks of its own: more files for every command to load.
- */
 const CLI_ENTRY = 'cli/main.ts';
 const WORKER_ENTRY = 'sw-scheduler/sweep-worker.ts';
 const ENTRY_POINTS = [CLI_ENTRY, WORKER_ENTRY];
-/** Bump when the build options below change, so the next start rebuilds. */
-const FORMAT = 4;
 /**
  * Packages bundled into the CLI's files (with their own dependencies): the scheduling model's random
  * numbers (pure-rand, some twenty modules otherwise). yargs, which every start loads, has a file of its
@@ -48,8 +41,9 @@ const BUNDLED_PACKAGES = new Set(['pure-rand']);
 /**
  * yargs and its text layout as one CommonJS file, which cli/yargs-loader.ts compiles with V8's code
  * cache (YARGS_CACHE, made by the build after a warm-up run): its 250 KB need neither parsing nor
- * compiling again on every start, about 20 ms of each `dysta` run. ES modules cannot take a code
- * cache in Node 20. A cache V8 refuses (another Node.js, other V8 flags) only costs that time.
+ * compiling again on every start (paired runs with and without it now measure the same within
+ * noise: README, "Build and start-up time"). ES modules cannot take a code cache in Node 20. A cache
+ * V8 refuses (another Node.js, other V8 flags) only costs the compile.
  */
 const VENDOR_YARGS = 'vendor/yargs.cjs';
 const YARGS_CACHE = `${VENDOR_YARGS}.cache`;
@@ -59,45 +53,6 @@ const YARGS_LOCALES = 'yargs-locales';
 
 /** A problem with the build the user can fix (printed as one line by bin/dysta.js). */
 export class BuildError extends Error {}
-
-/** Every source file, relative to the root, with the `mtime:size` it has now. */
-function listSources() {
-  const found = new Map();
-  // (ROOT ends with a separator: plain concatenation, which path.join would only normalise.)
-  const walk = (rel) => {
-    for (const entry of readdirSync(ROOT + rel, { withFileTypes: true })) {
-      const path = `${rel}/${entry.name}`;
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) {
-        const s = statSync(ROOT + path);
-        found.set(path, `${s.mtimeMs}:${s.size}`);
-      }
-    }
-  };
-  for (const dir of SOURCE_DIRS) walk(dir);
-  // The build's own options (this file) decide the output too.
-  const self = statSync(fileURLToPath(import.meta.url));
-  found.set('bin/build.js', `${self.mtimeMs}:${self.size}`);
-  return found;
-}
-
-function readManifest() {
-  try {
-    const m = JSON.parse(readFileSync(MANIFEST, 'utf8'));
-    return m.format === FORMAT ? m : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** What a build would do now: the sources changed or added since the last build, and those removed. */
-export function pendingWork() {
-  const sources = listSources();
-  const built = readManifest()?.files ?? {};
-  const changed = [...sources].filter(([path, stamp]) => built[path] !== stamp).map(([path]) => path);
-  const removed = Object.keys(built).filter((path) => !sources.has(path));
-  return { sources, changed, removed };
-}
 
 /** Writes a file whole or not at all: a dysta starting meanwhile never imports half a module. */
 function writeAtomic(path, text) {
@@ -161,6 +116,14 @@ const packagesPlugin = (found, bundled = BUNDLED_PACKAGES) => ({
     // usage errors render it as before.
     build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]command\.js$/ }, (args) =>
       patched(args.path, 'yargs.getInternalMethods().getUsageInstance().cacheHelpMessage();', '/* help text rendered on demand only (bin/build.js) */'),
+    );
+    // yargs() declares --version with a version it guesses from the nearest package.json above the
+    // working folder (bundled, it cannot find its caller's): outside any package (a user's data
+    // folder, the benchmark's temporary one) the search fails and loads node:assert only to throw and
+    // swallow an error, some 5-8 ms of every run; inside another project it reads that project's
+    // package.json. cli/main.ts declares --version with dysta's own version, which replaces the guess.
+    build.onLoad({ filter: /[\\/]yargs[\\/]build[\\/]lib[\\/]yargs-factory\.js$/ }, (args) =>
+      patched(args.path, '        yargs.version();', '        yargs.version(false); /* declared by the caller only (bin/build.js) */'),
     );
     // string-width measures every help line with Intl.Segmenter, whose construction alone costs about
     // 25 ms and its emoji regular expression another 15 ms at first use: most of `dysta --help`'s time,
@@ -279,7 +242,7 @@ export async function build({ all = false } = {}) {
  * cli/yargs-loader.ts compiles the file with the same wrapper.
  */
 function yargsCodeCache(code) {
-  // (Loaded here, not at the top: every `dysta` start imports this file for ensureBuilt.)
+  // (Loaded here, not at the top: a start that must rebuild imports this file for ensureBuilt.)
   const vm = process.getBuiltinModule('node:vm');
   const { createRequire } = process.getBuiltinModule('node:module');
   const file = join(DIST, VENDOR_YARGS);
@@ -352,7 +315,7 @@ function removeStrayOutputs(written) {
  * without .git trusts its dist/.
  */
 export async function ensureBuilt() {
-  if (!existsSync(join(ROOT, '.git')) && existsSync(join(DIST, 'cli', 'main.js'))) return;
+  if (!needsBuild()) return;
   const { changed, removed } = pendingWork();
   if (changed.length === 0 && removed.length === 0) return;
   process.stderr.write(`dysta: ${changed.length + removed.length} source file(s) changed since the last build; rebuilding dist/ (npm run build)\n`);

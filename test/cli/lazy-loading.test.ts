@@ -59,6 +59,8 @@ describe('modules loaded per command', () => {
     expect(packages).toEqual([]);
   });
 
+  // (Run from a temporary folder, outside any package: there yargs' own guess of the version used to
+  // search for a package.json up to / and load node:assert to report not finding one.)
   it('--help loads no command module, only yargs and its text layout (and not node:assert, about 20 ms)', async () => {
     const { sources, packages, builtins } = await loaded(['--help']);
     expect(builtins).not.toContain('node:assert');
@@ -78,11 +80,12 @@ describe('modules loaded per command', () => {
     const csv = join(PROJECT_ROOT, 'test', 'fixtures', 'workloads', 'eyerissv2');
     const trace = join(work, 'trace.json');
     await loaded(['simulate', '--csv-dir', csv, '--requests', '20', '--policies', 'fcfs', '--trace-out', trace]);
-    const { sources, packages } = await loaded(['simulate', '--csv-dir', csv, '--trace', trace, '--policies', 'fcfs,dysta', '--json', join(work, 'out.json')]);
+    const { sources, packages, builtins } = await loaded(['simulate', '--csv-dir', csv, '--trace', trace, '--policies', 'fcfs,dysta', '--json', join(work, 'out.json')]);
     expect(sources).toContain('sw-scheduler/simulate-command.ts');
     expect(sources).toContain('sw-scheduler/engine.ts');
     expect(sources.filter((s) => HEAVY_SOURCES.test(s))).toEqual([]);
     expect(packages.filter((p) => HEAVY_PACKAGES.includes(p) || p === 'zod' || p === 'csv-parse')).toEqual([]);
+    expect(builtins).not.toContain('node:assert');
   });
 
   it('a malformed CSV folder loads csv-parse only then (it stays out of the bundle)', async () => {
