@@ -117,8 +117,9 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
       // largest product summed over the whole weight depth (+-aMin x wMin x depth, lanes of either
       // sign) tells every shift up to log2 of it apart, e.g. 16 from 24; once over K and once over
       // K - 1 beats, so the row leaves on an even and on an odd cycle (a shift that changes while
-      // the layer runs shows in one of them).
-      const depth = cfg.weightDepth;
+      // the layer runs shows in one of them). At most 4,096 beats (2^12 more range in the sum),
+      // so the widest configuration (K 65,536, 64 shifts) stays a second, not a minute.
+      const depth = Math.min(cfg.weightDepth, 4096);
       const extremes = Array.from({ length: depth }, () => Array.from({ length: cfg.lanes }, (_, j) => (j % 2 ? wMax : wMin)));
       const rows = [compressRows([Array<number>(depth).fill(aMin)]), compressRows([Array<number>(Math.max(1, depth - 1)).fill(aMin)])];
       for (let shift = 0; shift <= maxShift; shift++) for (const row of rows) await checkLayer(sim, cfg, { weights: extremes, beats: row, rows: 1, relu: false, shift });
