@@ -1,7 +1,7 @@
 # Thin aliases for the `dysta` CLI and npm scripts, plus `make setup` for a fresh machine.
 # `make setup` is idempotent: it installs only the Debian packages that are missing and skips
-# `npm ci` when node_modules already matches package-lock.json; `build` compiles the TypeScript into
-# dist/ (only the files changed since the last build; `npm ci` does it too, through `prepare`).
+# `npm ci` when node_modules already matches package-lock.json; `build` bundles the TypeScript into
+# dist/ with esbuild (when a source changed since the last build; `npm ci` does it too, through `prepare`).
 
 # slurm-wlm and munge: the DSE's Slurm executor is tested on a private single-node cluster.
 APT_PACKAGES := verilator yosys iverilog ccache gtkwave lcov g++ make nextpnr-ice40 fpga-icestorm fpga-icestorm-chipdb tcl slurm-wlm munge

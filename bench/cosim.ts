@@ -2,15 +2,16 @@
 //   1. 1000 CNN-zoo requests through the scheduler RTL with D = 10 (`--suite trace`: RTL, golden and
 //      float models), and 2. the default regression (`npm run cosim`).
 // For each: wall time cold (an empty Verilator cache: the simulators are built; ccache as it is)
-// and warm (best and median of the warm runs), simulated cycles per second (scheduler cycles, time
-// skips included, and the clock cycles the simulator evaluated), decisions per second, and the
-// ratio of Node-driven simulation to replaying its command log in the C++ harness alone
-// (`<binary> < session.cmds`): the RTL run driven from Node by itself (open, the transaction, reading
-// the log, close), the simulator sessions of the whole command (which stay open while Node computes
-// the golden and float models), and the whole command.
+// and warm (best and median of the warm runs), the CPU time of the warm runs (steadier than wall
+// time on a shared machine) and the load average around them, simulated cycles per second
+// (scheduler cycles, time skips included, and the clock cycles the simulator evaluated), decisions
+// per second, and the ratio of Node-driven simulation to replaying its command log in the C++
+// harness alone (`<binary> < session.cmds`): the RTL run driven from Node by itself (open, the
+// transaction, reading the log, close), the simulator sessions of the whole command (which stay
+// open while Node computes the golden and float models), and the whole command.
 //   npm run bench:cosim [-- --warm 3] [-- --skip-cold] [-- --skip-regression] [-- --requests 1000]
 import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
@@ -35,6 +36,8 @@ const sessions = join(ROOT, '.cache', 'cosim-sessions');
 
 interface Run {
   wall: number;
+  /** CPU seconds (user + sys) of the process and its children (the simulators), from bash's `times`. */
+  cpu: number;
   report: { cases: { suite: string; checked: number; unit: string; simCycles: number; data?: { evaluatedCycles?: number } }[]; result: string };
   sessionLogs: string[];
 }
@@ -45,11 +48,17 @@ async function dysta(args: string[], env: Record<string, string> = {}): Promise<
   mkdirSync(sessions, { recursive: true });
   const before = new Set(readdirSync(sessions).filter((f) => f.endsWith('.cmds')));
   const t0 = performance.now();
-  const r = await execa('node', [BIN, 'cosim', ...args, '--json', json], { cwd: ROOT, reject: false, env: { ...process.env, ...env } });
+  // bash's `times` prints the CPU time of the finished children: the command and its simulators.
+  const r = await execa('bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', 'node', BIN, 'cosim', ...args, '--json', json], { cwd: ROOT, reject: false, env: { ...process.env, ...env } });
   const wall = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0) throw new Error(`dysta cosim ${args.join(' ')} exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
+  const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(/\s+/).map((t) => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t);
+    return m ? Number(m[1]) * 60 + Number(m[2]) : NaN;
+  });
+  const cpu = user! + sys!;
   const sessionLogs = readdirSync(sessions).filter((f) => f.endsWith('.cmds') && !before.has(f)).map((f) => join(sessions, f));
-  return { wall, report: JSON.parse(readFileSync(json, 'utf8')), sessionLogs };
+  return { wall, cpu, report: JSON.parse(readFileSync(json, 'utf8')), sessionLogs };
 }
 
 /** Replays each command log without Node; returns the total replay seconds and the sessions' own lifetimes. */
@@ -83,6 +92,7 @@ async function measure(label: string, args: string[], target: number): Promise<v
     process.stderr.write(`  cold: ${fmt(cold)} s\n`);
   }
   await dysta(args); // make sure the default cache holds every simulator
+  const loadBefore = os.loadavg()[0]!;
   const warm: Run[] = [];
   const replays: { replay: number; nodeSessions: number }[] = [];
   for (let i = 0; i < WARM; i++) {
@@ -106,6 +116,8 @@ async function measure(label: string, args: string[], target: number): Promise<v
   console.log('|---|---:|');
   if (cold !== undefined) console.log(`| wall, cold (empty Verilator cache) | ${fmt(cold, 1)} s |`);
   console.log(`| wall, warm (best / median of ${WARM}) | ${fmt(Math.min(...walls))} s / ${fmt(median(walls))} s (target < ${target} s) |`);
+  console.log(`| CPU (user + sys, simulators included), warm (best / median) | ${fmt(Math.min(...warm.map((r) => r.cpu)))} s / ${fmt(median(warm.map((r) => r.cpu)))} s |`);
+  console.log(`| load average (1 min) before / after the warm runs | ${loadBefore.toFixed(1)} / ${os.loadavg()[0]!.toFixed(1)} (2 cores) |`);
   console.log(`| cases | ${cases.length} (${best.report.result}) |`);
   console.log(`| decisions checked | ${decisions.toLocaleString('en-US')} (${rate(decisions / best.wall)}/s of wall time)${layers ? `; layers ${layers.toLocaleString('en-US')}` : ''} |`);
   console.log(`| simulated cycles (time skips included) | ${simCycles.toLocaleString('en-US')} (${rate(simCycles / best.wall)} cycles/s) |`);

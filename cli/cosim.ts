@@ -164,12 +164,15 @@ async function run(args: Args): Promise<void> {
   if (args.json) checkOutputFile(args.json, '--json');
   if (args.junit) checkOutputFile(args.junit, '--junit');
   if (coverageOut) checkOutputDir(coverageOut, '--coverage');
-  await requireTool('verilator');
-  if (waveDir !== undefined) await requireTool('fst2vcd'); // the .gtkw save file of each FST wave
-  if (coverageOut) {
-    await requireTool('verilator_coverage');
-    await requireTool('genhtml');
-  }
+  // The tools answer (`verilator --version` is a Perl start-up: 0.1-0.7 s) while the design and the
+  // inputs are checked; a missing tool is reported before anything is written or simulated.
+  const tools = Promise.all([
+    requireTool('verilator'),
+    waveDir !== undefined ? requireTool('fst2vcd') : undefined, // the .gtkw save file of each FST wave
+    coverageOut ? requireTool('verilator_coverage') : undefined,
+    coverageOut ? requireTool('genhtml') : undefined,
+  ]);
+  tools.catch(() => {}); // awaited below; an input error found first is reported first
   const say = (line: string) => process.stderr.write(`${line}\n`);
 
   // The design under test: --rtl as it is (edits included, nothing written), or --out by the
@@ -223,6 +226,7 @@ async function run(args: Args): Promise<void> {
   const selection = verify.selectCases(planned, only);
   const selectedCount = [...selection.values()].reduce((a, s) => a + s.size, 0);
 
+  await tools;
   // Waveforms: one case into --wave, or every case into --wave-dir.
   let waveFor: ((suite: string, name: string) => string | undefined) | undefined;
   if (args.wave) {

@@ -7,15 +7,16 @@ import { packageFile } from '../input/package-files.ts';
 import { excerpt, keepWorkingWhenStdoutCloses } from '../output/index.ts';
 import { commands } from './commands.ts';
 import { EXIT, UserError, isUserFacing } from './errors.ts';
+import { loadYargs } from './yargs-loader.ts';
 
+const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
 // `dysta --version` alone is answered before yargs loads: yargs and its text-layout dependencies
-// cost more start-up time than everything else this command needs (README, "Start-up time").
+// cost more start-up time than everything else this command needs (README, "Build and start-up time").
 if (process.argv.length === 3 && process.argv[2] === '--version') {
-  process.stdout.write(`${(JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version}\n`);
+  process.stdout.write(`${VERSION}\n`);
   process.exit(EXIT.ok);
 }
-const { default: yargs } = await import('yargs');
-const { hideBin } = await import('yargs/helpers');
+const yargs = await loadYargs();
 
 // `dysta predictors --out r | true`: the reader of stdout is gone before the report is written; the
 // command must still write it (output/index.ts drops later writes to the closed stdout).
@@ -44,7 +45,8 @@ function report(err: unknown): never {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-const cli = yargs(hideBin(process.argv))
+// (What yargs/helpers' hideBin gives for node: the arguments after the script; one chunk less to load.)
+const cli = yargs(process.argv.slice(2))
   .scriptName('dysta')
   .usage(
     '$0 <command> [options]\n\nRTL generator, Verilator co-simulator and scheduler model for Sparse-DySta.\n' +
@@ -55,7 +57,8 @@ const cli = yargs(hideBin(process.argv))
   .recommendCommands()
   .help()
   .alias('h', 'help')
-  .version()
+  // Given, not looked up: bundled in dist/, yargs would look for package.json from the working folder.
+  .version(VERSION)
   .wrap(Math.min(110, process.stdout.columns ?? 100))
   .fail((msg, err) => {
     if (err) throw err;

@@ -14,7 +14,6 @@ import { existsSync } from 'node:fs';
 import { copyFile, mkdir, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { requireTool } from './tools.ts';
 import { pidAlive } from '../output/index.ts';
 import { loadDesign, sha256Hex, type Design } from './design.ts';
@@ -192,7 +191,7 @@ function keyText(banner: string, design: Design, trace: TraceFlavour, inst: Inst
 let ccache: Promise<boolean> | undefined;
 /** ccache is optional: without it every cold build recompiles the Verilator runtime (~20 s more). */
 function hasCcache(): Promise<boolean> {
-  ccache ??= execa('ccache', ['--version'], { reject: false }).then((r) => r.exitCode === 0);
+  ccache ??= import('execa').then(({ execa }) => execa('ccache', ['--version'], { reject: false })).then((r) => r.exitCode === 0);
   return ccache;
 }
 
@@ -261,6 +260,7 @@ async function compile(
     : {};
   // ASCII compiler messages whatever the user's locale, so errors read (and match) the same everywhere.
   env.LC_ALL = 'C';
+  const { execa } = await import('execa'); // only a cold build runs a process through execa
   const r = await execa('verilator', args, { cwd: tmp, reject: false, all: true, env });
   await writeFile(logPath, `$ verilator ${args.join(' ')}\n\n${r.all ?? ''}\n`);
   if (r.exitCode !== 0 || !existsSync(path.join(tmp, 'obj', 'sim'))) {

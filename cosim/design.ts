@@ -2,43 +2,109 @@
 // manifest schema, every file's SHA-256, and the chosen top. Costs one read + hash of each file.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import path from 'node:path';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { DesignError } from './errors.ts';
 
-const portSchema = z.object({
-  name: z.string().min(1),
-  dir: z.enum(['input', 'output']),
-  width: z.number().int().positive(),
-  signed: z.boolean(),
-  role: z.enum(['clock', 'reset', 'data']),
-});
+/** The manifest a generator writes beside its Verilog, as a zod schema. Unknown keys are allowed (forward compatible) and dropped. */
+function buildManifestSchema(z: typeof Zod.z) {
+  const portSchema = z.object({
+    name: z.string().min(1),
+    dir: z.enum(['input', 'output']),
+    width: z.number().int().positive(),
+    signed: z.boolean(),
+    role: z.enum(['clock', 'reset', 'data']),
+  });
+  const moduleSchema = z.object({
+    name: z.string().min(1),
+    file: z.string().min(1),
+    sha256: z.string().regex(SHA256_HEX, 'expected 64 hex digits'),
+    // Verilog parameter values are scalars.
+    parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
+    ports: z.array(portSchema),
+    instances: z.array(z.object({ name: z.string().min(1), module: z.string().min(1) })).default([]),
+  });
+  return z.object({
+    generator: z.string(),
+    generatorVersion: z.string(),
+    config: z.unknown().optional(),
+    tops: z.array(z.string().min(1)).min(1),
+    files: z.array(z.object({ path: z.string().min(1), sha256: z.string().regex(SHA256_HEX, 'expected 64 hex digits') })).min(1),
+    modules: z.array(moduleSchema).min(1),
+  });
+}
+const SHA256_HEX = /^[0-9a-f]{64}$/i;
 
-const moduleSchema = z.object({
-  name: z.string().min(1),
-  file: z.string().min(1),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits'),
-  // Verilog parameter values are scalars.
-  parameters: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).default({}),
-  ports: z.array(portSchema),
-  instances: z.array(z.object({ name: z.string().min(1), module: z.string().min(1) })).default([]),
-});
+export type Manifest = Zod.infer<ReturnType<typeof buildManifestSchema>>;
+export type ManifestModule = Manifest['modules'][number];
+export type ManifestPort = ManifestModule['ports'][number];
 
-/** The manifest a generator writes beside its Verilog. Unknown keys are allowed (forward compatible). */
-export const manifestSchema = z.object({
-  generator: z.string(),
-  generatorVersion: z.string(),
-  config: z.unknown().optional(),
-  tops: z.array(z.string().min(1)).min(1),
-  files: z
-    .array(z.object({ path: z.string().min(1), sha256: z.string().regex(/^[0-9a-f]{64}$/i, 'expected 64 hex digits') }))
-    .min(1),
-  modules: z.array(moduleSchema).min(1),
-});
+let manifestSchema: ReturnType<typeof buildManifestSchema> | undefined;
 
-export type Manifest = z.infer<typeof manifestSchema>;
-export type ManifestModule = z.infer<typeof moduleSchema>;
-export type ManifestPort = z.infer<typeof portSchema>;
+/**
+ * The manifest checked by its zod schema: the data, or what is wrong with it. zod takes about 0.1 s
+ * to load (a twentieth of a whole warm `dysta cosim --suite trace`), so loadDesign asks it only
+ * when plainManifest has refused a manifest.
+ */
+export function zodManifest(value: unknown): { data: Manifest } | { error: string } {
+  const { z } = createRequire(import.meta.url)('zod') as typeof Zod;
+  manifestSchema ??= buildManifestSchema(z);
+  const parsed = manifestSchema.safeParse(value);
+  return parsed.success ? { data: parsed.data } : { error: z.prettifyError(parsed.error) };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isText = (v: unknown, min = 0): v is string => typeof v === 'string' && v.length >= min;
+const isHash = (v: unknown): v is string => typeof v === 'string' && SHA256_HEX.test(v);
+const isScalar = (v: unknown): v is number | string | boolean => typeof v === 'string' || typeof v === 'boolean' || (typeof v === 'number' && Number.isFinite(v));
+
+/**
+ * A well-formed manifest without zod: what zodManifest accepts, with the same data (unknown keys
+ * dropped, the defaults filled in), or undefined for anything else, which zodManifest then explains.
+ * test/cosim/manifest-shape.test.ts checks that it never accepts what zod refuses.
+ */
+export function plainManifest(value: unknown): Manifest | undefined {
+  if (!isRecord(value)) return undefined;
+  const { generator, generatorVersion, config, tops, files, modules } = value;
+  if (!isText(generator) || !isText(generatorVersion)) return undefined;
+  if (!Array.isArray(tops) || tops.length === 0 || !tops.every((t) => isText(t, 1))) return undefined;
+  if (!Array.isArray(files) || files.length === 0 || !Array.isArray(modules) || modules.length === 0) return undefined;
+  const outFiles: Manifest['files'] = [];
+  for (const f of files as unknown[]) {
+    if (!isRecord(f) || !isText(f.path, 1) || !isHash(f.sha256)) return undefined;
+    outFiles.push({ path: f.path, sha256: f.sha256 });
+  }
+  const outModules: ManifestModule[] = [];
+  for (const m of modules as unknown[]) {
+    if (!isRecord(m) || !isText(m.name, 1) || !isText(m.file, 1) || !isHash(m.sha256) || !Array.isArray(m.ports)) return undefined;
+    const parameters: Record<string, number | string | boolean> = {};
+    if (m.parameters !== undefined) {
+      if (!isRecord(m.parameters)) return undefined;
+      for (const [k, v] of Object.entries(m.parameters)) {
+        if (!isScalar(v) || k === '__proto__') return undefined;
+        parameters[k] = v;
+      }
+    }
+    const ports: ManifestPort[] = [];
+    for (const p of m.ports as unknown[]) {
+      if (!isRecord(p) || !isText(p.name, 1) || (p.dir !== 'input' && p.dir !== 'output')) return undefined;
+      if (typeof p.width !== 'number' || !Number.isSafeInteger(p.width) || p.width <= 0 || typeof p.signed !== 'boolean') return undefined;
+      if (p.role !== 'clock' && p.role !== 'reset' && p.role !== 'data') return undefined;
+      ports.push({ name: p.name, dir: p.dir, width: p.width, signed: p.signed, role: p.role });
+    }
+    const instances: ManifestModule['instances'] = [];
+    if (m.instances !== undefined) {
+      if (!Array.isArray(m.instances)) return undefined;
+      for (const i of m.instances as unknown[]) {
+        if (!isRecord(i) || !isText(i.name, 1) || !isText(i.module, 1)) return undefined;
+        instances.push({ name: i.name, module: i.module });
+      }
+    }
+    outModules.push({ name: m.name, file: m.file, sha256: m.sha256, parameters, ports, instances });
+  }
+  return { generator, generatorVersion, ...(config !== undefined ? { config } : {}), tops: [...(tops as string[])], files: outFiles, modules: outModules };
+}
 
 export interface DesignFile {
   /** Path as written in files.f (relative to the design folder). */
@@ -97,11 +163,12 @@ export async function loadDesign(rtlDir: string, top?: string): Promise<Design> 
   } catch (err) {
     throw new DesignError(`manifest ${manifestPath} is not valid JSON (${(err as Error).message}); ${REGENERATE}.`);
   }
-  const parsed = manifestSchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new DesignError(`manifest ${manifestPath} is malformed:\n${z.prettifyError(parsed.error)}`);
+  let manifest = plainManifest(raw);
+  if (!manifest) {
+    const checked = zodManifest(raw);
+    if ('error' in checked) throw new DesignError(`manifest ${manifestPath} is malformed:\n${checked.error}`);
+    manifest = checked.data;
   }
-  const manifest = parsed.data;
 
   const topName = top ?? (manifest.tops.length === 1 ? manifest.tops[0] : undefined);
   if (topName === undefined) {

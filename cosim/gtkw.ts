@@ -5,7 +5,6 @@
 import { createReadStream, existsSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { execa } from 'execa';
 import { writeOutputFile } from '../output/index.ts';
 import { CosimError } from './errors.ts';
 import { requireTool } from './tools.ts';
@@ -69,6 +68,7 @@ async function* headerLines(wave: string): AsyncGenerator<string> {
     }
     return;
   }
+  const { execa } = await import('execa'); // only when a waveform is written
   const child = execa('fst2vcd', [wave], { buffer: false, stderr: 'ignore', reject: false });
   try {
     const rl = createInterface({ input: child.stdout!, crlfDelay: Infinity });

@@ -3,7 +3,7 @@
 // It never imports hwgen: the manifest is the whole contract. See cosim/README.md for the life cycle.
 export { buildSimulator, defaultCacheDir, defaultLogDir, type BuildOptions, type Simulator } from './build.ts';
 export { Session, type StartOptions } from './session.ts';
-export { loadDesign, manifestSchema, sha256Hex, type Design, type Manifest, type ManifestModule, type ManifestPort } from './design.ts';
+export { loadDesign, plainManifest, sha256Hex, zodManifest, type Design, type Manifest, type ManifestModule, type ManifestPort } from './design.ts';
 export { readVerilatorXml, crossCheck, type XmlPort, type XmlTop } from './xml.ts';
 export { HARNESS_HEADER, type TraceFlavour } from './harness.ts';
 export { CosimError, DesignError, BuildError, SimulatorError, type SimulatorFailure } from './errors.ts';

@@ -22,6 +22,18 @@ export const MUTANT_SELECT = 'mutsel';
 /** Memory ports Yosys 0.23 cannot write as logic (a mutation there aborts `write_verilog`). */
 const UNSUPPORTED_PORT = / -port (RD_SRST|RD_ARST|RD_CLK|WR_CLK) /;
 
+/**
+ * Whether Yosys 0.23 can write the netlist with this mutation: not a memory's read reset or clocks,
+ * and not the enable of an asynchronous read port (it must stay 1: `write_verilog` asserts it).
+ */
+function writable(line: string, cells: Map<string, CellInfo>): boolean {
+  if (UNSUPPORTED_PORT.test(line)) return false;
+  const en = / -cell (\S+) -port RD_EN -portbit (\d+) /.exec(line);
+  if (!en) return true;
+  const clocked = cells.get(en[1]!)?.params.get('RD_CLK_ENABLE');
+  return clocked !== undefined && clocked[Number(en[2])] === '1';
+}
+
 export interface Mutant {
   /** Its `mutsel` value, 1..N. */
   id: number;
@@ -52,12 +64,34 @@ export interface MutantDesign {
   selectWidth: number;
   /** Yosys's working files (script, listing, logs). */
   workDir: string;
+  /**
+   * SHA-256 over the Verilog files Yosys read, the top's hierarchy (names and hashes): Yosys's cell
+   * names ($procmux$891) are numbered across all of them, so a reviewed equivalent mutant holds for
+   * this hash only.
+   */
+  designHash: string;
 }
 
 function bitsFor(n: number): number {
   let w = 1;
   while (2 ** w <= n) w++;
   return w;
+}
+
+/** The files (normalised relative paths) of `top` and every module under it, from the manifest. */
+function hierarchyFiles(manifest: Manifest, top: string): Set<string> {
+  const byName = new Map(manifest.modules.map((m) => [m.name, m]));
+  const files = new Set<string>();
+  const seen = new Set<string>();
+  const visit = (name: string) => {
+    const m = byName.get(name);
+    if (!m || seen.has(name)) return;
+    seen.add(name);
+    files.add(path.normalize(m.file));
+    for (const i of m.instances) visit(i.module);
+  };
+  visit(top);
+  return files;
 }
 
 /** Runs a Yosys script in `cwd`; the script and its log are kept as `<base>.ys` / `<base>.log`. */
@@ -88,6 +122,8 @@ interface CellInfo {
   src?: string;
   /** Ports connected to a constant, as its bits (least significant first). */
   constants: Map<string, string>;
+  /** Constant bit-vector parameters (least significant bit first), e.g. a memory's RD_CLK_ENABLE. */
+  params: Map<string, string>;
 }
 
 /** The cells of an RTLIL dump: where each is written, and which of its ports are constants. */
@@ -102,13 +138,14 @@ function readCells(rtlil: string): Map<string, CellInfo> {
       if (t === 'end') cell = undefined;
       else {
         // connect \B 8'10000000: a constant, most significant bit first.
-        const c = /^connect \\(\S+) (\d+)'([01xz]+)$/.exec(t);
-        if (c) cell.constants.set(c[1]!, [...c[3]!].reverse().join(''));
+        const c = /^(connect|parameter) \\(\S+) (\d+)'([01xz]+)$/.exec(t);
+        if (c) (c[1] === 'connect' ? cell.constants : cell.params).set(c[2]!, [...c[4]!].reverse().join(''));
       }
     } else if (a) src = a[1];
     else if (t.startsWith('cell ')) {
-      cell = { src, constants: new Map() };
-      out.set(t.split(/\s+/)[2]!, cell);
+      cell = { src, constants: new Map(), params: new Map() };
+      // `mutate` names a public cell without RTLIL's leading backslash (`u_table.u_bank.task_seq`).
+      out.set(t.split(/\s+/)[2]!.replace(/^\\/, ''), cell);
       src = undefined;
     } else if (!t.startsWith('attribute ')) src = undefined;
   }
@@ -128,7 +165,8 @@ function parseMutation(line: string, cells: Map<string, CellInfo>, instances: Se
       i += 3;
     } else if (k.startsWith('-')) {
       const v = tok[i + 1] ?? '';
-      if (!opt.has(k)) opt.set(k, v);
+      // -src is repeated, one per source location of the cell: keep them all, `|`-joined as in RTLIL.
+      opt.set(k, k === '-src' && opt.has(k) ? `${opt.get(k)}|${v}` : (opt.get(k) ?? v));
       if (!['-src', '-wire', '-wirebit'].includes(k)) kept.push(k, v);
       i++;
     }
@@ -174,14 +212,20 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   const dir = path.join(o.outDir, 'design');
   mkdirSync(workDir, { recursive: true });
   mkdirSync(dir, { recursive: true });
-  // Relative paths from the design folder, so src attributes read `pe_array.v:197.20-197.92`.
-  const files = design.files.map((f) => path.relative(design.dir, f.abs));
-  // Yosys 0.23 cannot write a memory whose read-port reset or clock became logic, so mutations of
-  // those ports are left out; the list is drawn again, larger, until `count` remain. (The list is
+  // Only the files of the top's own hierarchy are read: Yosys numbers its cells ($procmux$891)
+  // across everything it reads, so the mutants and the reviewed equivalent list of one top stay as
+  // they are when another top's Verilog changes. Relative paths, so src attributes read
+  // `pe_array.v:197.20-197.92`.
+  const own = hierarchyFiles(design.manifest, o.top);
+  const read = design.files.filter((f) => own.has(path.normalize(f.rel)));
+  const files = read.map((f) => path.relative(design.dir, f.abs));
+  // Yosys 0.23 cannot write a memory whose read-port reset or clock, or an asynchronous read port's
+  // enable, became logic, so mutations of those are left out; the list is drawn again, larger, until `count` remain. (The list is
   // drawn in the same Yosys run as the flattening: the sampling depends on the design's order in
   // memory, which a design read back from RTLIL does not keep.)
   let listed = o.count;
   let lines: string[] = [];
+  let cells = new Map<string, CellInfo>();
   for (let attempt = 0; attempt < 4; attempt++) {
     o.log?.(`mutate: listing ${listed} mutations of ${o.top} (yosys mutate -list ${listed} -seed ${o.seed})`);
     await yosys(
@@ -200,11 +244,11 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
       path.join(workDir, 'list'),
     );
     const all = readFileSync(path.join(workDir, 'mutations-all.ys'), 'utf8').split('\n').filter((l) => l.startsWith('mutate '));
-    lines = all.filter((l) => !UNSUPPORTED_PORT.test(l)).slice(0, o.count);
+    cells = readCells(readFileSync(path.join(workDir, 'design.il'), 'utf8'));
+    lines = all.filter((l) => writable(l, cells)).slice(0, o.count);
     if (lines.length >= o.count || all.length < listed) break;
     listed += o.count - lines.length;
   }
-  const cells = readCells(readFileSync(path.join(workDir, 'design.il'), 'utf8'));
   const instances = instanceSources(readFileSync(path.join(workDir, 'hierarchy.il'), 'utf8'));
   const mutants = lines.map((l) => parseMutation(l, cells, instances));
   if (mutants.length === 0) throw new CosimError(`yosys listed no mutations for ${o.top}`);
@@ -214,7 +258,8 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   const netlist = `${o.top}.v`;
   await yosys(workDir, ['read_rtlil design.il', 'script mutations.ys', `write_verilog -noattr ${path.join(dir, netlist)}`, ''].join('\n'), path.join(workDir, 'apply'));
   writeMutantManifest(design.manifest, o.top, dir, netlist, width);
-  return { dir, top: o.top, mutants, selectWidth: width, workDir };
+  const designHash = sha256Hex(read.map((f) => `${f.rel} ${f.sha256}`).join('\n'));
+  return { dir, top: o.top, mutants, selectWidth: width, workDir, designHash };
 }
 
 /**
@@ -268,6 +313,8 @@ export interface EquivalentEntry {
   reason: string;
   /** `default`: the reason holds for the default configuration only (the caller filters). */
   config?: string;
+  /** The `designHash` of the Verilog it was reviewed on: it applies to that Verilog only. */
+  design?: string;
 }
 
 /** Reads a reviewed list `{ "mutants": [{ "top", "mutation", "reason" }] }`; a missing file is an empty list. */
@@ -286,8 +333,13 @@ export function readEquivalents(file: string): EquivalentEntry[] {
     if (typeof x.top !== 'string' || typeof x.mutation !== 'string' || typeof x.reason !== 'string' || x.reason.trim() === '') {
       throw new CosimError(`equivalent-mutant list ${file}, entry ${i}: needs "top", "mutation" and a non-empty "reason"`);
     }
-    return { top: x.top, mutation: x.mutation, reason: x.reason, ...(typeof x.config === 'string' ? { config: x.config } : {}) };
+    return { top: x.top, mutation: x.mutation, reason: x.reason, ...(typeof x.config === 'string' ? { config: x.config } : {}), ...(typeof x.design === 'string' ? { design: x.design } : {}) };
   });
+}
+
+/** The reviewed entries that hold for this top and this Verilog (entries without a hash hold for any). */
+export function applicableEquivalents(entries: readonly EquivalentEntry[], design: Pick<MutantDesign, 'top' | 'designHash'>): EquivalentEntry[] {
+  return entries.filter((e) => e.top === design.top && (e.design === undefined || e.design === design.designHash));
 }
 
 /**
@@ -305,7 +357,7 @@ export async function runMutants(o: {
   if (baseline.failed) {
     throw new CosimError(`the regression fails on the unmutated netlist (mutsel = 0), so no mutant can be judged: ${baseline.detail}`);
   }
-  const equivalent = new Map((o.equivalents ?? []).filter((e) => e.top === o.design.top).map((e) => [e.mutation, e.reason]));
+  const equivalent = new Map(applicableEquivalents(o.equivalents ?? [], o.design).map((e) => [e.mutation, e.reason]));
   const results: MutantResult[] = new Array(o.design.mutants.length);
   let next = 0;
   let done = 0;

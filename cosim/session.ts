@@ -12,7 +12,8 @@
 // processes are never touched; nor are sessions given a custom name).
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import path from 'node:path';
-import { execa, type ResultPromise } from 'execa';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import type { Readable, Writable } from 'node:stream';
 import { ensureOutputDir, excerpt } from '../output/index.ts';
 import { pidAlive } from '../output/index.ts';
 import { defaultLogDir, type Simulator } from './build.ts';
@@ -153,7 +154,7 @@ export class Session {
   /** Shell command that replays this session without Node: `<binary> [args] < <log>`. */
   readonly replayCommand: string;
 
-  private readonly child: ResultPromise;
+  private readonly child: ChildProcessByStdio<Writable, Readable, null>;
   // FIFO of commands awaiting replies; a head index instead of shift() keeps 100k-deep pipelines O(1).
   private pending: Pending[] = [];
   private head = 0;
@@ -198,26 +199,37 @@ export class Session {
     );
 
     installExitHook();
-    this.child = execa(simulator.binary, args, {
-      stdin: 'pipe',
-      stdout: 'pipe',
-      stderr: { file: this.stderrPath },
-      buffer: false,
-      reject: false,
-      // execa also kills the child if Node exits; the exit hook above covers process.exit paths.
-      cleanup: true,
-    });
+    // The design's stderr goes straight to its file (the child gets its own copy of the descriptor).
+    // If Node dies without running its exit hook (a signal, SIGKILL), the harness's PDEATHSIG ends
+    // the simulator.
+    const stderrFd = openSync(this.stderrPath, 'w');
+    try {
+      this.child = spawn(simulator.binary, args, { stdio: ['pipe', 'pipe', stderrFd] }) as ChildProcessByStdio<Writable, Readable, null>;
+    } finally {
+      closeSync(stderrFd);
+    }
     this.pid = this.child.pid ?? -1;
     live.add(this);
 
-    this.child.stdout!.setEncoding('utf8');
-    this.child.stdout!.on('data', (chunk: string) => this.onData(chunk));
+    this.child.stdout.setEncoding('utf8');
+    this.child.stdout.on('data', (chunk: string) => this.onData(chunk));
     // EPIPE on a dead child's stdin is reported through the exit path instead.
-    this.child.stdin!.on('error', () => {});
-    this.exitPromise = this.child.then(
-      (r) => this.onExit(r.exitCode, r.signal, r.exitCode === undefined && !r.signal ? r.shortMessage : undefined),
-      (err: unknown) => this.onExit(undefined, undefined, String(err)),
-    );
+    this.child.stdin.on('error', () => {});
+    this.exitPromise = new Promise<void>((resolve) => {
+      let ended = false;
+      const end = (code: number | undefined, signal: string | undefined, spawnError?: string) => {
+        if (ended) return;
+        ended = true;
+        this.onExit(code, signal, spawnError);
+        resolve();
+      };
+      // 'error' ends the session only when the process could not be started; 'close' comes after
+      // the last of its output has been read.
+      this.child.on('error', (err) => {
+        if (this.child.pid === undefined) end(undefined, undefined, String(err));
+      });
+      this.child.once('close', (code, signal) => end(code ?? undefined, signal ?? undefined));
+    });
   }
 
   /**
@@ -309,7 +321,7 @@ export class Session {
     const reply = this.enqueue('quit', true);
     this.closing = true;
     this.flush();
-    this.child.stdin!.end();
+    this.child.stdin.end();
     const line = await reply;
     await this.close(graceMs);
     return line;
@@ -325,7 +337,7 @@ export class Session {
       this.outBuf += 'quit\n';
       this.logBuf += 'quit\n';
       this.flush();
-      this.child.stdin!.end();
+      this.child.stdin.end();
     }
     this.closing = true;
     if (!this.exited) {
@@ -359,7 +371,7 @@ export class Session {
   }
 
   private flush(): void {
-    if (this.outBuf && !this.exited && !this.child.stdin!.destroyed) this.child.stdin!.write(this.outBuf);
+    if (this.outBuf && !this.exited && !this.child.stdin.destroyed) this.child.stdin.write(this.outBuf);
     this.outBuf = '';
     if (this.filesClosed) return;
     if (this.logBuf) writeSync(this.logFd, this.logBuf);

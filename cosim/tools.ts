@@ -1,6 +1,6 @@
 // Start-up checks for the external hardware tools. A missing or too old tool gives one line that
 // says what to install, instead of a confusing failure deep inside a build.
-import { execa } from 'execa';
+import { execFile } from 'node:child_process';
 
 export class ToolError extends Error {
   readonly userError = true as const;
@@ -128,19 +128,24 @@ export function requireTool(name: ToolName): Promise<ToolInfo> {
   return p;
 }
 
+/** stdout and stderr of `command args` (whatever its exit code); started is false when it could not be run. */
+function versionOutput(command: string, args: readonly string[]): Promise<{ started: boolean; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { timeout: 30_000 }, (err, stdout, stderr) => {
+      // A string code (ENOENT, EACCES) means no process ran; a number is the exit code of one that did.
+      const started = !(err && typeof (err as NodeJS.ErrnoException).code === 'string');
+      resolve({ started, output: `${stdout}\n${stderr}` });
+    });
+  });
+}
+
 async function probe(name: ToolName): Promise<ToolInfo> {
   const spec: ToolSpec = TOOLS[name];
   const fix = `install it with \`make setup\` (or \`apt-get install ${spec.aptPackage}\`)`;
   const why = spec.neededFor ? ` (${spec.neededFor})` : '';
   const wanted = spec.minimum ? `${spec.command} ${spec.minimum} or newer` : spec.command;
-  let output: string;
-  try {
-    const r = await execa(spec.command, spec.versionArgs, { reject: false, timeout: 30_000 });
-    if (r.failed && r.exitCode === undefined) throw r;
-    output = `${r.stdout}\n${r.stderr}`;
-  } catch {
-    throw new ToolError(`${wanted} is required${why} but was not found on PATH: ${fix}.`);
-  }
+  const { started, output } = await versionOutput(spec.command, spec.versionArgs);
+  if (!started) throw new ToolError(`${wanted} is required${why} but was not found on PATH: ${fix}.`);
   const m = spec.pattern.exec(output);
   if (!m) throw new ToolError(`could not read the version of ${spec.command} from "${output.trim().split('\n')[0]}": ${fix}.`);
   if (!spec.minimum) return { name, version: '', banner: output.trim().split('\n')[0]! };

@@ -4,8 +4,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
-import { XMLParser } from 'fast-xml-parser';
+import type { XMLParser } from 'fast-xml-parser';
 import type { Design } from './design.ts';
 import { BuildError, DesignError } from './errors.ts';
 
@@ -31,15 +30,20 @@ export interface XmlTop {
 
 type XmlNode = Record<string, unknown>;
 
-// Every element becomes an array, attributes stay scalar: one shape to walk, whatever the design.
-const parser = new XMLParser({
-  ignoreAttributes: false,
-  attributeNamePrefix: '@',
-  isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
-  // The XML holds the whole elaborated AST: a flattened netlist nests expressions far deeper than
-  // the parser's default limit of 100.
-  maxNestedTags: 100_000,
-});
+let parser: XMLParser | undefined;
+/** The parser, loaded on first use: a warm run reads the elaboration from the cache and parses no XML. */
+async function xmlParser(): Promise<XMLParser> {
+  const { XMLParser } = await import('fast-xml-parser');
+  // Every element becomes an array, attributes stay scalar: one shape to walk, whatever the design.
+  return (parser ??= new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    isArray: (_name, _jpath, _leaf, isAttribute) => !isAttribute,
+    // The XML holds the whole elaborated AST: a flattened netlist nests expressions far deeper than
+    // the parser's default limit of 100.
+    maxNestedTags: 100_000,
+  }));
+}
 
 function children(node: XmlNode | undefined, tag: string): XmlNode[] {
   const v = node?.[tag];
@@ -100,8 +104,8 @@ function dtypeSigned(types: Map<string, { kind: string; node: XmlNode }>, id: st
 }
 
 /** Extracts the top module's ports and direct instances from Verilator's XML text. */
-export function parseVerilatorXml(xml: string, top: string): XmlTop {
-  const doc = parser.parse(xml) as XmlNode;
+export async function parseVerilatorXml(xml: string, top: string): Promise<XmlTop> {
+  const doc = (await xmlParser()).parse(xml) as XmlNode;
   const root = children(doc, 'verilator_xml')[0];
   const netlist = children(root, 'netlist')[0];
   const modules = children(netlist, 'module');
@@ -162,12 +166,13 @@ export async function readVerilatorXml(design: Design, extraArgs: readonly strin
       ...extraArgs,
       ...design.files.map((f) => f.abs),
     ];
+    const { execa } = await import('execa');
     const r = await execa('verilator', args, { reject: false, all: true, timeout: 120_000 });
     if (r.exitCode !== 0) {
       const text = (r.all ?? '').split('\n').slice(0, 30).join('\n');
       throw new BuildError(`verilator --xml-only failed on ${design.dir} (top ${design.top.name}):\n${text}`);
     }
-    return parseVerilatorXml(await readFile(out, 'utf8'), design.top.name);
+    return await parseVerilatorXml(await readFile(out, 'utf8'), design.top.name);
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }

@@ -3,8 +3,9 @@
 // SHA-256 over the whole content, so a damaged file is one clear error, never a wrong result.
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { z } from 'zod';
+import type * as Zod from 'zod';
 import { packageFile } from '../input/package-files.ts';
 import { writeOutputFile } from '../output/index.ts';
 import { ARCHITECTURES, VARIANTS } from './architectures.ts';
@@ -16,38 +17,43 @@ export const WEIGHTS_DIR = packageFile('models', 'weights');
 export const WEIGHTS_FORMAT = 'dysta-int8-cnn';
 export const WEIGHTS_VERSION = 1;
 
-const layerSchema = z.object({
-  kernel: z.number().int().min(1).max(32),
-  stride: z.number().int().min(1).max(8),
-  pad: z.number().int().min(0).max(16),
-  inChannels: z.number().int().min(1).max(4096),
-  outChannels: z.number().int().min(1).max(4096),
-  relu: z.boolean(),
-  shift: z.number().int().min(0).max(31),
-  weights: z.string(),
-});
+/** The file format as a zod schema (built when weights are first read: zod costs ~0.1 s to load, and
+ * most commands that import this module, such as `dysta cosim --suite trace`, read no weights). */
+function buildFileSchema(z: typeof Zod.z) {
+  const layerSchema = z.object({
+    kernel: z.number().int().min(1).max(32),
+    stride: z.number().int().min(1).max(8),
+    pad: z.number().int().min(0).max(16),
+    inChannels: z.number().int().min(1).max(4096),
+    outChannels: z.number().int().min(1).max(4096),
+    relu: z.boolean(),
+    shift: z.number().int().min(0).max(31),
+    weights: z.string(),
+  });
 
-const unit = z.number().min(0).max(1);
-const fileSchema = z.object({
-  format: z.literal(WEIGHTS_FORMAT),
-  version: z.literal(WEIGHTS_VERSION),
-  variant: z.string(),
-  architecture: z.string(),
-  pattern: z.string(),
-  input: z.object({ channels: z.literal(1), height: z.literal(IMAGE_SIZE), width: z.literal(IMAGE_SIZE) }),
-  layers: z.array(layerSchema).min(1),
-  accuracy: z.object({
-    floatTest: unit,
-    int8Test: unit,
-    floatCalibration: unit,
-    int8Calibration: unit,
-    testDigits: z.number().int().positive(),
-    calibrationDigits: z.number().int().positive(),
-  }),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-});
+  const unit = z.number().min(0).max(1);
+  return z.object({
+    format: z.literal(WEIGHTS_FORMAT),
+    version: z.literal(WEIGHTS_VERSION),
+    variant: z.string(),
+    architecture: z.string(),
+    pattern: z.string(),
+    input: z.object({ channels: z.literal(1), height: z.literal(IMAGE_SIZE), width: z.literal(IMAGE_SIZE) }),
+    layers: z.array(layerSchema).min(1),
+    accuracy: z.object({
+      floatTest: unit,
+      int8Test: unit,
+      floatCalibration: unit,
+      int8Calibration: unit,
+      testDigits: z.number().int().positive(),
+      calibrationDigits: z.number().int().positive(),
+    }),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  });
+}
+let fileSchema: ReturnType<typeof buildFileSchema> | undefined;
 
-type WeightsFile = z.infer<typeof fileSchema>;
+type WeightsFile = Zod.infer<ReturnType<typeof buildFileSchema>>;
 
 /** SHA-256 over everything but the hash itself, in a fixed field order. */
 function contentHash(f: Omit<WeightsFile, 'sha256'>): string {
@@ -98,6 +104,7 @@ export function parseNetwork(text: string, file: string): Int8Network {
   } catch (err) {
     throw bad(`not valid JSON (${(err as Error).message})`);
   }
+  fileSchema ??= buildFileSchema((createRequire(import.meta.url)('zod') as typeof Zod).z);
   const parsed = fileSchema.safeParse(raw);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;

@@ -81,87 +81,209 @@ const CSV_OPTIONS = { info: true, bom: true, skip_empty_lines: true, trim: true,
 /** Text a plain split reads exactly as csv-parse does: no quotes, no exotic white space or line ends. */
 const PLAIN_CSV = /^[\w.,+\-% \t\r\n]*$/;
 
+/** What csv-parse refused (the plain split never refuses anything). */
+class CsvSyntaxError extends Error {}
+
 /**
- * The records of a CSV text, as csv-parse returns them with CSV_OPTIONS (BOM dropped, empty lines
- * skipped, fields trimmed, ragged rows kept for the caller to report). The artifact's files are plain
- * tables of numbers and names: those are split directly, about ten times faster than csv-parse (a
- * 15,000-row folder is most of a `dysta simulate --csv-dir` run otherwise); anything else (quotes,
- * other characters, a lone or mixed carriage return) goes through csv-parse, loaded then.
+ * The records of a CSV text and the line each ends on (1-based), as csv-parse returns them with
+ * CSV_OPTIONS (BOM dropped, empty lines skipped, fields trimmed, ragged rows kept for the caller to
+ * report). The artifact's files are plain tables of numbers and names: those are split directly,
+ * about ten times faster than csv-parse (a 15,000-row folder is most of a `dysta simulate --csv-dir`
+ * run otherwise); anything else (quotes, other characters, a lone or mixed carriage return) goes
+ * through csv-parse, loaded then, which throws CsvSyntaxError for text it cannot read.
  * test/sw-scheduler/csv-fast-path.test.ts checks the two agree.
  */
-export function csvRows(text: string): CsvRow[] {
+function csvRecords(text: string): { records: string[][]; lines: number[] } {
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   const crlf = body.includes('\r');
+  const records: string[][] = [];
+  const lines: number[] = [];
   if (!PLAIN_CSV.test(body) || (crlf && body.split('\r\n').length !== body.split('\n').length) || (crlf && body.split('\r').length !== body.split('\n').length)) {
     const { parse } = createRequire(import.meta.url)('csv-parse/sync') as typeof import('csv-parse/sync');
-    return parse(text, CSV_OPTIONS) as unknown as CsvRow[];
+    let rows: CsvRow[];
+    try {
+      rows = parse(text, CSV_OPTIONS) as unknown as CsvRow[];
+    } catch (err) {
+      throw new CsvSyntaxError((err as Error).message);
+    }
+    for (const row of rows) {
+      records.push(row.record);
+      lines.push(row.info.lines);
+    }
+    return { records, lines };
   }
-  const lines = body.split(crlf ? '\r\n' : '\n');
-  const rows: CsvRow[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    if (line.trim() === '') continue; // only spaces and tabs can be there: csv-parse skips the line too
-    rows.push({ record: line.split(',').map((f) => f.trim()), info: { lines: i + 1 } });
+  const all = body.split(crlf ? '\r\n' : '\n');
+  // Only spaces and tabs can surround a field here; most lines have none, and are split as they are.
+  const padded = /[ \t]/;
+  for (let i = 0; i < all.length; i++) {
+    const line = all[i];
+    if (!padded.test(line)) {
+      if (line === '') continue;
+      records.push(line.split(','));
+    } else {
+      if (line.trim() === '') continue; // a line of blanks: csv-parse skips it too
+      records.push(line.split(',').map((f) => f.trim()));
+    }
+    lines.push(i + 1);
   }
-  return rows;
+  return { records, lines };
 }
 
-/** Parse one variant file into raw tables. */
-export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): ParsedVariantCsv {
-  let rows: CsvRow[];
+/** The records of a CSV text with the line each ends on, as csv-parse returns them (csvRecords). */
+export function csvRows(text: string): CsvRow[] {
+  const { records, lines } = csvRecords(text);
+  return records.map((record, i) => ({ record, info: { lines: lines[i] } }));
+}
+
+/**
+ * The number in a trimmed CSV field, or NaN for an empty one. Number() alone would read '' as 0;
+ * it ignores the same white space that trim() removes, so untrimmed fields read the same.
+ */
+function fieldNumber(raw: string): number {
+  const value = Number(raw);
+  return value !== 0 || raw.trim() !== '' ? value : NaN;
+}
+
+/** Text regularVariant reads: no quotes, blanks or carriage returns (blank lines are checked apart). */
+const REGULAR_TEXT = /^[\w.,+\-%\n]*$/;
+/** A character that cannot be part of a decimal number or separate two (in the data rows). */
+const NOT_NUMBERS = /[^\d.,eE+\-\n]/;
+
+/**
+ * The artifact's files as they come, read with a few whole-text operations (two regular expressions
+ * and JSON.parse) instead of a loop over cells: every field a number, and the data rows a complete
+ * table in order: sample by sample (batch-indx ascending), each with layers 0, 1, 2, ... (layer-indx),
+ * one row each, every value valid. Anything else gives undefined, and parseVariantCsv reads the file
+ * record by record (and names what is wrong); test/sw-scheduler/csv-regular.test.ts checks that the
+ * two read the same tables.
+ */
+export function regularVariant(text: string, file: string, seqLen: number): ParsedVariantCsv | undefined {
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (!REGULAR_TEXT.test(body) || body.startsWith('\n') || body.includes('\n\n')) return undefined;
+  const headerEnd = body.indexOf('\n');
+  if (headerEnd < 0) return undefined;
+  const header = body.slice(0, headerEnd).split(',');
+  const flavour = detectFlavour(header, file); // what the record-by-record reading would say first
+  const width = header.length;
+  const iSample = header.indexOf('batch-indx');
+  const iLayer = header.indexOf('layer-indx');
+  const iSparsity = header.indexOf('overall-sparsity');
+  const iLatency = header.indexOf(flavour === 'eyeriss' ? 'sim_lat' : '50%-skip');
+  const data = body.endsWith('\n') ? body.slice(headerEnd + 1, -1) : body.slice(headerEnd + 1);
+  // Only numbers, and every row exactly `width` fields (a line that is not such a row is refused).
+  if (NOT_NUMBERS.test(data) || new RegExp(`^(?![^,\\n]+(?:,[^,\\n]+){${width - 1}}$)`, 'm').test(data)) return undefined;
+  // JSON.parse reads the numbers as Number() does (both round correctly) without a string per field;
+  // a field JSON does not take as a number (0x10, +1, .5, 007, 1.) refuses the file.
+  let values: number[];
   try {
-    rows = csvRows(text);
-  } catch (err) {
-    throw new SchedulerInputError(`${file}: not valid CSV: ${excerpt((err as Error).message, 200)}`);
+    values = JSON.parse(`[${data.replaceAll('\n', ',')}]`) as number[];
+  } catch {
+    return undefined;
   }
-  if (rows.length === 0) throw new SchedulerInputError(`${file} line 1: the file is empty; expected a header row.`);
-  const header = rows[0].record;
+  const rows = values.length / width;
+  // Layers per sample: up to where layer-indx first goes back to 0.
+  let layers = 1;
+  while (layers < rows && values[layers * width + iLayer] !== 0) layers++;
+  if (rows % layers !== 0) return undefined;
+  const sampleIds: number[] = new Array(rows / layers);
+  const latency = new Float64Array(rows);
+  const sparsity = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const at = r * width;
+    const sample = values[at + iSample];
+    const layer = r % layers;
+    if (values[at + iLayer] !== layer) return undefined;
+    if (layer === 0) {
+      if (!(Number.isInteger(sample) && sample >= 0 && (r === 0 || sample > sampleIds[r / layers - 1]))) return undefined;
+      sampleIds[r / layers] = sample + 0; // -0 as 0, as a Map key (the other reading) makes it
+    } else if (sample !== sampleIds[(r - layer) / layers]) return undefined;
+    const first = values[at + iSparsity];
+    const second = values[at + iLatency];
+    if (flavour === 'eyeriss') {
+      if (!(second > 0 && second < Infinity && first >= 0 && first <= 1)) return undefined;
+      latency[r] = second;
+      sparsity[r] = first;
+    } else {
+      if (!(first > 0 && first <= 1 && second > 0 && second < Infinity)) return undefined;
+      latency[r] = sangerLayerLatency(first, second, seqLen);
+      sparsity[r] = 1 - first;
+    }
+  }
+  // The cell the layer count comes from: the first row of the largest layer, the first sample's last
+  // (line 1 is the header).
+  const layersAt = { file, line: layers + 1, column: header[iLayer], columnNumber: iLayer + 1 };
+  return { flavour, table: { name: basename(file, extname(file)), sampleIds, layers, latency, sparsity }, layersAt };
+}
+
+/** Parse one variant file into raw tables (the regular ones through regularVariant). */
+export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFAULT_SEQ_LEN): ParsedVariantCsv {
+  return regularVariant(text, file, seqLen) ?? readVariantCsv(text, file, seqLen);
+}
+
+/** Parse one variant file into raw tables, record by record (any file csv-parse reads). */
+export function readVariantCsv(text: string, file: string, seqLen: number): ParsedVariantCsv {
+  let records: string[][];
+  let lines: number[];
+  try {
+    ({ records, lines } = csvRecords(text));
+  } catch (err) {
+    if (err instanceof CsvSyntaxError) throw new SchedulerInputError(`${file}: not valid CSV: ${excerpt(err.message, 200)}`);
+    throw err;
+  }
+  if (records.length === 0) throw new SchedulerInputError(`${file} line 1: the file is empty; expected a header row.`);
+  const header = records[0];
   const flavour = detectFlavour(header, file);
   const col = (name: string) => header.indexOf(name);
   const iSample = col('batch-indx');
   const iLayer = col('layer-indx');
   const iSparsity = col('overall-sparsity');
   const iLatency = flavour === 'eyeriss' ? col('sim_lat') : col('50%-skip');
-  if (rows.length === 1) throw new SchedulerInputError(`${file} line 2: no data rows after the header.`);
+  if (records.length === 1) throw new SchedulerInputError(`${file} line 2: no data rows after the header.`);
 
   const cell = (line: number, index: number): CellSource => ({ file, line, column: header[index], columnNumber: index + 1 });
-  // (sample, layer) -> [latency, sparsity, line]
-  const bySample = new Map<number, Map<number, { latency: number; sparsity: number; line: number }>>();
+  // The cells' places above are built only for an error: this loop runs for every row of a
+  // 15,000-row folder, and keeps its numbers in typed arrays.
+  const rowLatency = new Float64Array(records.length);
+  const rowSparsity = new Float64Array(records.length);
+  // (sample, layer) -> the record holding it.
+  const bySample = new Map<number, Map<number, number>>();
   // First and last line of each sample's rows, for errors about a whole sample.
   const sampleLines = new Map<number, { first: number; last: number }>();
   let maxLayer = -1;
   let maxLayerLine = 0;
-  for (let r = 1; r < rows.length; r++) {
-    const { record, info } = rows[r];
-    const line = info.lines;
+  for (let r = 1; r < records.length; r++) {
+    const record = records[r];
+    const line = lines[r];
     if (record.length !== header.length) {
       throw new SchedulerInputError(
         `${file} line ${line}: ${record.length} fields, but the header has ${header.length} (${header.join(', ')}); ${record.length > header.length ? 'remove the extra fields (a stray comma?)' : 'fill in the missing fields'}.`,
       );
     }
-    const sample = parseIndexCell(record[iSample], cell(line, iSample));
-    const layer = parseIndexCell(record[iLayer], cell(line, iLayer));
-    const sparsityCell = parseNumberCell(record[iSparsity], cell(line, iSparsity));
-    const second = parseNumberCell(record[iLatency], cell(line, iLatency));
-    let latency: number;
-    let sparsity: number;
+    let sample = fieldNumber(record[iSample]);
+    if (!(Number.isInteger(sample) && sample >= 0)) sample = parseIndexCell(record[iSample], cell(line, iSample));
+    let layer = fieldNumber(record[iLayer]);
+    if (!(Number.isInteger(layer) && layer >= 0)) layer = parseIndexCell(record[iLayer], cell(line, iLayer));
+    let sparsityCell = fieldNumber(record[iSparsity]);
+    if (!Number.isFinite(sparsityCell)) sparsityCell = parseNumberCell(record[iSparsity], cell(line, iSparsity));
+    let second = fieldNumber(record[iLatency]);
+    if (!Number.isFinite(second)) second = parseNumberCell(record[iLatency], cell(line, iLatency));
     if (flavour === 'eyeriss') {
       if (!(second > 0)) throw new SchedulerInputError(`${where(cell(line, iLatency))}: latency ${record[iLatency]} must be a positive number of seconds.`);
       if (sparsityCell < 0 || sparsityCell > 1) throw new SchedulerInputError(`${where(cell(line, iSparsity))}: sparsity ${record[iSparsity]} must be between 0 and 1.`);
-      latency = second;
-      sparsity = sparsityCell;
+      rowLatency[r] = second;
+      rowSparsity[r] = sparsityCell;
     } else {
       // Sanger's `overall-sparsity` column holds the attention density d.
       if (!(sparsityCell > 0 && sparsityCell <= 1)) throw new SchedulerInputError(`${where(cell(line, iSparsity))}: density ${record[iSparsity]} must be in (0, 1] (Sanger's 'overall-sparsity' column is a density).`);
       if (!(second > 0)) throw new SchedulerInputError(`${where(cell(line, iLatency))}: load balance ${record[iLatency]} must be a positive number.`);
-      latency = sangerLayerLatency(sparsityCell, second, seqLen);
-      sparsity = 1 - sparsityCell;
+      rowLatency[r] = sangerLayerLatency(sparsityCell, second, seqLen);
+      rowSparsity[r] = 1 - sparsityCell;
     }
     let layers = bySample.get(sample);
     if (!layers) bySample.set(sample, (layers = new Map()));
     const previous = layers.get(layer);
-    if (previous) throw new SchedulerInputError(`${file} line ${line}: sample ${sample} layer ${layer} appears twice (first on line ${previous.line}).`);
-    layers.set(layer, { latency, sparsity, line });
+    if (previous !== undefined) throw new SchedulerInputError(`${file} line ${line}: sample ${sample} layer ${layer} appears twice (first on line ${lines[previous]}).`);
+    layers.set(layer, r);
     const span = sampleLines.get(sample);
     if (span) span.last = line;
     else sampleLines.set(sample, { first: line, last: line });
@@ -178,16 +300,16 @@ export function parseVariantCsv(text: string, file: string, seqLen = SANGER_DEFA
     const layers = bySample.get(id)!;
     for (let l = 0; l < layerCount; l++) {
       const row = layers.get(l);
-      if (!row) {
+      if (row === undefined) {
         const span = sampleLines.get(id)!;
-        const lines = span.first === span.last ? `line ${span.first}` : `lines ${span.first}-${span.last}`;
+        const range = span.first === span.last ? `line ${span.first}` : `lines ${span.first}-${span.last}`;
         throw new SchedulerInputError(
-          `${file}: sample ${id} (column 'batch-indx', ${lines}) has no row for layer ${l} (column 'layer-indx'); ` +
+          `${file}: sample ${id} (column 'batch-indx', ${range}) has no row for layer ${l} (column 'layer-indx'); ` +
             `the file has layers 0..${maxLayer} (layer ${maxLayer} on line ${maxLayerLine}), and every sample needs all of them.`,
         );
       }
-      latency[s * layerCount + l] = row.latency;
-      sparsity[s * layerCount + l] = row.sparsity;
+      latency[s * layerCount + l] = rowLatency[row];
+      sparsity[s * layerCount + l] = rowSparsity[row];
     }
   });
   const name = basename(file, extname(file));

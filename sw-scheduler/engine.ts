@@ -4,11 +4,12 @@
 // costs O(|ready set|) per executed layer.
 // Beyond the paper (BEYOND.md section 3): an optional context-switch cost, and a count of dispatches
 // (runs of consecutive layers of one task) for every policy.
-import { getPredictor, type PredictorDefinition } from './predictors.ts';
-import { DEFAULT_POLICY_PARAMS, type PolicyDefinition, type PolicyParams } from './policies/index.ts';
+import { getPredictor, type PredictorDefinition, type PredictorState } from './predictors.ts';
+import { DEFAULT_POLICY_PARAMS, type PolicyDefinition, type PolicyParams, type Selector } from './policies/index.ts';
 import { SchedulerInputError } from './errors.ts';
 import type { CompiledTrace } from './requests.ts';
 import { createTaskTable, type TaskTable } from './tasks.ts';
+import type { Variant } from './workload.ts';
 
 /** One decision, for comparing implementations decision by decision (e.g. the fixed-point model). */
 export interface DecisionRecord {
@@ -75,68 +76,88 @@ export function computeDeadlines(compiled: CompiledTrace): Float64Array {
 /**
  * The state of one run and the two transitions every run shares: admitting a request and finishing
  * a layer. `simulate` drives them by the engine's own clock; `followSchedule` along another
- * implementation's decisions.
+ * implementation's decisions. A class rather than closures per run: its methods are one set of
+ * functions for every run, so the code V8 optimises during the first policy of a `dysta simulate`
+ * serves all the others (closures made anew per run were optimised again for each policy).
  */
-function createRun(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
-  const { count, arrival, priority, variantIndex, sampleIndex, workload } = compiled;
-  const variants = workload.variants;
-  const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
-  const tasks: TaskTable = createTaskTable(count);
-  const deadline = computeDeadlines(compiled);
-  tasks.deadline.set(deadline);
-  tasks.arrival.set(arrival);
-  tasks.priority.set(priority);
-  const { lastRun, gamma, predicted, estRemaining, nextEst, isoEst, isoReal, trueRemaining, nextLayer } = tasks;
+class Run {
+  readonly tasks: TaskTable;
+  readonly deadline: Float64Array;
+  readonly select: Selector;
+  private readonly variants: readonly Variant[];
+  private readonly arrival: Float64Array;
+  private readonly variantIndex: Int32Array;
+  private readonly sampleIndex: Int32Array;
+  private readonly predictor: PredictorState | undefined;
+  private readonly patternAware: boolean;
+  private readonly oracle: boolean;
 
-  const select = policy.createSelector(tasks, params, count);
-  const monitored = policy.prediction === 'monitor';
-  const oracle = policy.prediction === 'oracle';
-  // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
-  // the eleven published policies, `regression` for mhg).
-  const predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
-  const patternAware = policy.patternAware;
+  constructor(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
+    const { count, arrival, priority, variantIndex, sampleIndex, workload } = compiled;
+    this.variants = workload.variants;
+    this.arrival = arrival;
+    this.variantIndex = variantIndex;
+    this.sampleIndex = sampleIndex;
+    const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
+    const tasks: TaskTable = createTaskTable(count);
+    this.tasks = tasks;
+    this.deadline = computeDeadlines(compiled);
+    tasks.deadline.set(this.deadline);
+    tasks.arrival.set(arrival);
+    tasks.priority.set(priority);
+    this.select = policy.createSelector(tasks, params, count);
+    const monitored = policy.prediction === 'monitor';
+    this.oracle = policy.prediction === 'oracle';
+    // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
+    // the eleven published policies, `regression` for mhg).
+    this.predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
+    this.patternAware = policy.patternAware;
+  }
 
-  const admit = (i: number) => {
-    const v = variants[variantIndex[i]];
-    const suffix = patternAware ? v.patSuffix : v.archSuffix;
-    lastRun[i] = arrival[i];
+  admit(i: number): void {
+    const { lastRun, nextLayer, estRemaining, isoEst, nextEst, isoReal, trueRemaining, gamma, predicted } = this.tasks;
+    const v = this.variants[this.variantIndex[i]];
+    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
+    lastRun[i] = this.arrival[i];
     nextLayer[i] = 0;
     estRemaining[i] = suffix[0];
     isoEst[i] = suffix[0];
-    nextEst[i] = patternAware ? v.Lpat[0] : v.Larch[0];
-    const real = v.trueSuffix[sampleIndex[i] * (v.layers + 1)];
+    nextEst[i] = this.patternAware ? v.Lpat[0] : v.Larch[0];
+    const real = v.trueSuffix[this.sampleIndex[i] * (v.layers + 1)];
     isoReal[i] = real;
     trueRemaining[i] = real;
     gamma[i] = 1;
-    if (predictor) predictor.admit(i);
-    else predicted[i] = oracle ? real : estRemaining[i];
-  };
+    if (this.predictor) this.predictor.admit(i);
+    else predicted[i] = this.oracle ? real : estRemaining[i];
+  }
 
   /** The true latency of the task's next layer (seconds). */
-  const nextLatency = (task: number) => {
-    const v = variants[variantIndex[task]];
-    return v.latency[sampleIndex[task] * v.layers + nextLayer[task]];
-  };
+  nextLatency(task: number): number {
+    const v = this.variants[this.variantIndex[task]];
+    return v.latency[this.sampleIndex[task] * v.layers + this.tasks.nextLayer[task]];
+  }
 
   /** The task's next layer ended at time `end`: update its state; true if that was its last layer. */
-  const finishLayer = (task: number, end: number): boolean => {
-    const v = variants[variantIndex[task]];
+  finishLayer(task: number, end: number): boolean {
+    const { lastRun, nextLayer, estRemaining, nextEst, trueRemaining, predicted } = this.tasks;
+    const v = this.variants[this.variantIndex[task]];
     const layer = nextLayer[task];
-    const cell = sampleIndex[task] * v.layers + layer;
+    const cell = this.sampleIndex[task] * v.layers + layer;
     lastRun[task] = end;
     const executed = layer + 1;
     nextLayer[task] = executed;
-    const suffix = patternAware ? v.patSuffix : v.archSuffix;
+    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
     estRemaining[task] = suffix[executed];
-    if (executed < v.layers) nextEst[task] = patternAware ? v.Lpat[executed] : v.Larch[executed];
-    trueRemaining[task] = v.trueSuffix[sampleIndex[task] * (v.layers + 1) + executed];
-    if (predictor) predictor.observe(task, (1 - v.sparsity[cell]) / v.avgDensity[layer], executed);
-    else predicted[task] = oracle ? trueRemaining[task] : estRemaining[task];
+    if (executed < v.layers) nextEst[task] = this.patternAware ? v.Lpat[executed] : v.Larch[executed];
+    trueRemaining[task] = v.trueSuffix[this.sampleIndex[task] * (v.layers + 1) + executed];
+    if (this.predictor) this.predictor.observe(task, (1 - v.sparsity[cell]) / v.avgDensity[layer], executed);
+    else predicted[task] = this.oracle ? trueRemaining[task] : estRemaining[task];
     return executed === v.layers;
-  };
+  }
 
   /** The decision record of the current ready set (allocates: only when a log is asked for). */
-  const record = (index: number, t: number, ready: Int32Array, readyCount: number, score: Float64Array, position: number): DecisionRecord => {
+  record(index: number, t: number, ready: Int32Array, readyCount: number, score: Float64Array, position: number): DecisionRecord {
+    const { nextLayer, predicted, gamma } = this.tasks;
     const readyList = Array.from(ready.subarray(0, readyCount));
     return {
       index,
@@ -148,9 +169,7 @@ function createRun(compiled: CompiledTrace, policy: PolicyDefinition, options: S
       score: Array.from(score.subarray(0, readyCount)),
       gamma: readyList.map((x) => gamma[x]),
     };
-  };
-
-  return { tasks, deadline, select, admit, nextLatency, finishLayer, record };
+  }
 }
 
 function checkTableSize(tableSize: number): void {
@@ -159,69 +178,124 @@ function checkTableSize(tableSize: number): void {
   }
 }
 
-/** Run one policy over a compiled trace. */
-export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions = {}): SimulationResult {
-  const { count, arrival } = compiled;
-  const { tasks, deadline, select, admit, nextLatency, finishLayer, record } = createRun(compiled, policy, options);
-  const switchCost = options.switchCost ?? 0;
-  if (!(Number.isFinite(switchCost) && switchCost >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${switchCost}.`);
-  const tableSize = options.tableSize ?? Infinity;
-  checkTableSize(tableSize);
-  const onDecision = options.onDecision;
-
-  const ready = new Int32Array(count);
-  const score = new Float64Array(count);
-  const finish = new Float64Array(count);
-  let readyCount = 0;
-  let nextToAdmit = 0;
-  let finished = 0;
-  let decisions = 0;
-  let dispatches = 0;
-  let previousTask = -1;
+/** One simulation of one policy, advanced a decision at a time by `step` (the engine's own clock). */
+class Simulation extends Run {
+  private readonly policyName: string;
+  private readonly compiled: CompiledTrace;
+  private readonly switchCost: number;
+  private readonly tableSize: number;
+  private readonly onDecision: ((record: DecisionRecord) => void) | undefined;
+  private readonly ready: Int32Array;
+  private readonly score: Float64Array;
+  private readonly finish: Float64Array;
+  private readyCount = 0;
+  private nextToAdmit = 0;
+  private finished = 0;
+  private decisions = 0;
+  private dispatches = 0;
+  private previousTask = -1;
   // With a finite table: the task whose last layer just ended still held its slot while the
   // requests that arrived during that layer were admitted (the hardware host admits during a layer).
-  let heldSlot = 0;
-  let t = 0;
+  private heldSlot = 0;
+  private t = 0;
 
-  while (finished < count) {
+  constructor(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
+    super(compiled, policy, options);
+    const switchCost = options.switchCost ?? 0;
+    if (!(Number.isFinite(switchCost) && switchCost >= 0)) throw new SchedulerInputError(`--switch-cost must be a non-negative number of seconds, got ${switchCost}.`);
+    const tableSize = options.tableSize ?? Infinity;
+    checkTableSize(tableSize);
+    this.policyName = policy.name;
+    this.compiled = compiled;
+    this.switchCost = switchCost;
+    this.tableSize = tableSize;
+    this.onDecision = options.onDecision;
+    this.ready = new Int32Array(compiled.count);
+    this.score = new Float64Array(compiled.count);
+    this.finish = new Float64Array(compiled.count);
+  }
+
+  get done(): boolean {
+    return this.finished >= this.compiled.count;
+  }
+
+  /** One decision and the layer it runs. */
+  step(): void {
+    const { count, arrival } = this.compiled;
+    const { ready, score } = this;
+    let { readyCount, t } = this;
     // 1. Admission of the requests that arrived strictly before now (while the table has room). An
     // empty accelerator then waits for the next arrival; time never runs backwards.
-    while (nextToAdmit < count && arrival[nextToAdmit] < t && readyCount + heldSlot < tableSize) {
-      admit(nextToAdmit);
-      ready[readyCount++] = nextToAdmit++;
+    while (this.nextToAdmit < count && arrival[this.nextToAdmit] < t && readyCount + this.heldSlot < this.tableSize) {
+      this.admit(this.nextToAdmit);
+      ready[readyCount++] = this.nextToAdmit++;
     }
-    heldSlot = 0;
+    this.heldSlot = 0;
     if (readyCount === 0) {
-      const i = nextToAdmit++;
-      admit(i);
+      const i = this.nextToAdmit++;
+      this.admit(i);
       ready[readyCount++] = i;
       if (arrival[i] > t) t = arrival[i];
     }
 
     // 2. Decision.
-    const position = select(ready, readyCount, t, score);
+    const position = this.select(ready, readyCount, t, score);
     const task = ready[position];
-    if (onDecision) onDecision(record(decisions, t, ready, readyCount, score, position));
-    decisions++;
+    if (this.onDecision) this.onDecision(this.record(this.decisions, t, ready, readyCount, score, position));
+    this.decisions++;
 
     // 3. Execution of one layer, after the context switch if another task ran the previous layer.
-    if (task !== previousTask) {
-      if (previousTask >= 0 && switchCost > 0) t += switchCost;
-      dispatches++;
-      previousTask = task;
+    if (task !== this.previousTask) {
+      if (this.previousTask >= 0 && this.switchCost > 0) t += this.switchCost;
+      this.dispatches++;
+      this.previousTask = task;
     }
-    t += nextLatency(task);
+    t += this.nextLatency(task);
 
     // 4. Completion.
-    if (finishLayer(task, t)) {
-      finish[task] = t;
-      finished++;
+    if (this.finishLayer(task, t)) {
+      this.finish[task] = t;
+      this.finished++;
       ready.copyWithin(position, position + 1, readyCount);
       readyCount--;
-      heldSlot = 1;
+      this.heldSlot = 1;
     }
+    this.readyCount = readyCount;
+    this.t = t;
   }
-  return { policy: policy.name, compiled, finish, deadline, isoReal: tasks.isoReal, decisions, dispatches };
+
+  result(): SimulationResult {
+    const { policyName: policy, compiled, finish, deadline, decisions, dispatches } = this;
+    return { policy, compiled, finish, deadline, isoReal: this.tasks.isoReal, decisions, dispatches };
+  }
+}
+
+/** Run one policy over a compiled trace. */
+export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions = {}): SimulationResult {
+  return simulateAll(compiled, [{ policy, options }])[0];
+}
+
+/**
+ * Run several policies over one compiled trace; each result is what `simulate` gives for it. The
+ * simulations advance in turn, a decision each, so that from the first decisions on the engine's
+ * code has seen every policy: V8 then optimises it once for all of them, where running the policies
+ * one after another had it optimise the engine again for each new policy (the 11 published policies
+ * on a 300-request trace spent more time compiling than simulating). Decision callbacks interleave
+ * accordingly; a caller that wants one policy's decisions after another's runs them one by one.
+ */
+export function simulateAll(compiled: CompiledTrace, runs: readonly { policy: PolicyDefinition; options?: SimulationOptions }[]): SimulationResult[] {
+  const simulations = runs.map(({ policy, options }) => new Simulation(compiled, policy, options ?? {}));
+  let active = simulations.filter((s) => !s.done);
+  while (active.length > 0) {
+    let finished = false;
+    for (let i = 0; i < active.length; i++) {
+      const s = active[i];
+      s.step();
+      finished ||= s.done;
+    }
+    if (finished) active = active.filter((s) => !s.done);
+  }
+  return simulations.map((s) => s.result());
 }
 
 /** One decision of another implementation of the scheduler (the hardware), for `followSchedule`. */
@@ -259,7 +333,8 @@ export function followSchedule(
   options: Omit<SimulationOptions, 'onDecision' | 'switchCost' | 'tableSize'> & { keepDisagreements?: number } = {},
 ): FollowResult {
   const { count } = compiled;
-  const { select, admit, finishLayer, record } = createRun(compiled, policy, options);
+  const run = new Run(compiled, policy, options);
+  const { select } = run;
   const ready = new Int32Array(count);
   const score = new Float64Array(count);
   const choices = new Int32Array(steps.length);
@@ -271,7 +346,7 @@ export function followSchedule(
   steps.forEach((step, k) => {
     if (!(step.admitted >= admitted && step.admitted <= count)) throw new SchedulerInputError(`schedule step ${k}: ${step.admitted} requests admitted, after ${admitted} (of ${count}).`);
     while (admitted < step.admitted) {
-      admit(admitted);
+      run.admit(admitted);
       ready[readyCount++] = admitted++;
     }
     const at = ready.subarray(0, readyCount).indexOf(step.chosen);
@@ -279,8 +354,8 @@ export function followSchedule(
     const position = select(ready, readyCount, step.time, score);
     choices[k] = ready[position];
     if (ready[position] === step.chosen) agreed++;
-    else if (disagreements.length < keep) disagreements.push(record(k, step.time, ready, readyCount, score, position));
-    if (finishLayer(step.chosen, step.end)) {
+    else if (disagreements.length < keep) disagreements.push(run.record(k, step.time, ready, readyCount, score, position));
+    if (run.finishLayer(step.chosen, step.end)) {
       ready.copyWithin(at, at + 1, readyCount);
       readyCount--;
     }

@@ -29,7 +29,7 @@ export {
   compileTrace,
 } from './requests.ts';
 export type { Request, Trace, CompiledTrace, Priority, PoissonOptions } from './requests.ts';
-export { simulate, simulateWithDecisionLog, computeDeadlines, followSchedule } from './engine.ts';
+export { simulate, simulateAll, simulateWithDecisionLog, computeDeadlines, followSchedule } from './engine.ts';
 export type { DecisionRecord, SimulationOptions, SimulationResult, FollowStep, FollowResult } from './engine.ts';
 export {
   POLICIES,

@@ -59,7 +59,9 @@ export function requestRecords(result: SimulationResult): RequestRecord[] {
 export function precisionWarnings(compiled: CompiledTrace): string[] {
   const { arrival, count, workload } = compiled;
   let shortest = Infinity;
-  for (const v of workload.variants) for (const l of v.latency) if (l < shortest) shortest = l;
+  for (const { latency } of workload.variants) {
+    for (let i = 0; i < latency.length; i++) if (latency[i] < shortest) shortest = latency[i];
+  }
   const latest = arrival[count - 1] ?? 0;
   const ulp = latest * Number.EPSILON;
   if (!(ulp > shortest * 1e-6)) return [];

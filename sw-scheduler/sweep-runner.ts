@@ -1,9 +1,11 @@
 // Runs a sweep's jobs on worker threads (one per core by default), handing out jobs one at a time so
 // fast and slow jobs balance. Results come back in job order whatever the thread timing, so a sweep's
-// output is deterministic. From the compiled build (dist/) a worker runs sweep-worker.js directly;
+// output is deterministic. From the build (dist/) a worker runs the bundled sweep-worker.js directly;
 // from the TypeScript sources (tests, benchmarks) it starts from a plain-JS entry that registers tsx.
 import { availableParallelism } from 'node:os';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { packageFile } from '../input/package-files.ts';
 import { SchedulerInputError } from './errors.ts';
 import { loadWorkload, planJobs, runJob, type SweepConfig, type SweepPoint } from './sweep.ts';
 
@@ -14,8 +16,8 @@ export interface SweepRunOptions {
   readonly onProgress?: (done: number, total: number) => void;
 }
 
-/** The worker's entry module: the compiled worker beside this compiled module, else the tsx entry. */
-const WORKER_ENTRY = new URL(import.meta.url.endsWith('.js') ? './sweep-worker.js' : './sweep-worker-entry.js', import.meta.url);
+/** The worker's entry module: the bundled worker (an entry of its own in dist/), else the tsx entry. */
+const WORKER_ENTRY = import.meta.url.endsWith('.ts') ? new URL('./sweep-worker-entry.js', import.meta.url) : pathToFileURL(packageFile('dist', 'sw-scheduler', 'sweep-worker.js'));
 
 type WorkerMessage = { kind: 'ready' } | { kind: 'points'; points: SweepPoint[] } | { kind: 'error'; message: string; userError: boolean };
 

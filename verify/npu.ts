@@ -2,9 +2,10 @@
 // contract outside the happy path.
 //
 //   layers    random layers at every density 0, 0.1, ..., 1 (`--seeds` each); saturation at both ends
-//             and with the largest shift, negative sums under ReLU, a weight per lane, every shift,
-//             the full weight depth, a 3x3 conv, one-hot outputs (every lane, every bit alone), long
-//             layers (3,600 and 37,000 rows and maxRows), back to back: outputs, cycles (B + 8),
+//             and with the largest shift, negative sums under ReLU, a weight per lane, every shift
+//             (also over the largest sums), the full weight depth, a 3x3 conv, one-hot outputs (every
+//             lane, every bit alone), long layers (3,600 and 37,000 rows, seeded counts and their
+//             complements, maxRows), back to back: outputs, cycles (B + 8),
 //             monitor counts equal the golden model's
 //   contract  every layer is offered one beat more than it has: refused, so exactly the eight cycles
 //             after the last real beat see it wait; the monitor's counts hold for three cycles after
@@ -16,6 +17,7 @@ import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
 import { NpuTileSim, npuWaveGroups, unpackLanes, type NpuBeat } from '../cosim/npu/driver.ts';
 import { compressRows, randomConvTile, randomTile, runLayerGolden, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
 import { Mismatch, expectEqual, runOnSimulator } from './case-run.ts';
+import { Rng } from './scheduler-scenarios.ts';
 import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
 
 export interface NpuSuiteOptions {
@@ -107,11 +109,21 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
   });
   out.push({
     name: 'every-shift',
-    about: `shifts 0..${maxShift} (every bit of cfg_shift and of the shifter), ReLU on and off`,
+    about: `shifts 0..${maxShift} (every bit of cfg_shift and of the shifter), ReLU on and off; and the largest sums of either sign through every shift`,
     run: async (sim) => {
       const r = [Array.from({ length: k }, (_, kk) => (kk % 3 === 0 ? aMax : kk % 3 === 1 ? aMin + 1 : 1)), Array.from({ length: k }, (_, kk) => (kk % 2 ? aMin : -1))].slice(0, cfg.maxRows);
       for (let shift = 0; shift <= maxShift; shift++) await checkLayer(sim, cfg, { weights: ramp, beats: compressRows(r), rows: r.length, relu: shift % 2 === 1, shift });
-      return maxShift + 1;
+      // The sums above stay small, so every large shift gives 0 or -1 whatever its bits say: the
+      // largest product summed over the whole weight depth (+-aMin x wMin x depth, lanes of either
+      // sign) tells every shift up to log2 of it apart, e.g. 16 from 24; once over K and once over
+      // K - 1 beats, so the row leaves on an even and on an odd cycle (a shift that changes while
+      // the layer runs shows in one of them). At most 4,096 beats (2^12 more range in the sum),
+      // so the widest configuration (K 65,536, 64 shifts) stays a second, not a minute.
+      const depth = Math.min(cfg.weightDepth, 4096);
+      const extremes = Array.from({ length: depth }, () => Array.from({ length: cfg.lanes }, (_, j) => (j % 2 ? wMax : wMin)));
+      const rows = [compressRows([Array<number>(depth).fill(aMin)]), compressRows([Array<number>(Math.max(1, depth - 1)).fill(aMin)])];
+      for (let shift = 0; shift <= maxShift; shift++) for (const row of rows) await checkLayer(sim, cfg, { weights: extremes, beats: row, rows: 1, relu: false, shift });
+      return 3 * (maxShift + 1);
     },
   });
   out.push({
@@ -139,8 +151,12 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
   });
   {
     // The row counters run through many carries; 3,600 and 37,000 are counts at which a counter that
-    // skips values would end on the wrong row (more than 65,535 rows would take seconds per run).
-    const counts = [...new Set([3600, 37000, Math.min(cfg.maxRows, 65535)].filter((n) => n <= cfg.maxRows))];
+    // skips values would end on the wrong row, and two counts drawn from the seed with their 16-bit
+    // complements (every bit set in one of each pair) catch a counter that runs through its values
+    // in another order, ending early or late (more than 65,535 rows would take seconds per run).
+    const rng = new Rng(o.seed * 7 + 3);
+    const drawn = Array.from({ length: 2 }, () => rng.int(257, 65_278)).flatMap((n) => [n, n ^ 0xffff]);
+    const counts = [...new Set([3600, 37000, ...drawn, Math.min(cfg.maxRows, 65535)].filter((n) => n <= cfg.maxRows))];
     out.push({
       name: 'long-layers',
       about: `layers of ${counts.join(', ')} rows, one beat each, values across the whole range: cycles = rows + 8`,

@@ -7,7 +7,7 @@
 import type { SchedScript, SchedulerSim, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
-import { minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
+import { Rng, minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
 
 export interface SchedulerCase {
   name: string;
@@ -116,6 +116,11 @@ export function fitScript(cfg: SchedulerConfig, script: SchedScript): SchedScrip
   };
 }
 
+/** The layers a request of variant `v` runs (its layer count, clamped as the hardware does). */
+function layersOf(v: ScriptVariant, f: ReturnType<typeof schedulerFormats>, layer: (l: number) => { cycles: bigint; nnz: bigint; rows?: number }) {
+  return Array.from({ length: layersRun(f, v.nlayers) }, (_, l) => layer(l));
+}
+
 function request(arrival: bigint, variant: ScriptVariant, f: ReturnType<typeof schedulerFormats>, o: { deadline: bigint; scale: bigint; cycles: (l: number) => bigint; nnz: (l: number) => bigint }): ScriptRequest {
   return { arrival, variant: variant.variant, deadline: o.deadline, scale: o.scale, layers: Array.from({ length: layersRun(f, variant.nlayers) }, (_, l) => ({ cycles: o.cycles(l), nnz: o.nnz(l) })) };
 }
@@ -124,6 +129,8 @@ export interface SchedulerCaseOptions {
   seed: number;
   /** The sparsity monitor's lanes (real-NPU rows). */
   lanes: number;
+  /** The PE array's largest layer in rows (the monitor's counter holds maxRows x lanes). */
+  maxRows?: number;
 }
 
 export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): SchedulerCase[] {
@@ -139,6 +146,26 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     cases.push({ name: `random-${k}`, about: 'random arrivals (bursts, idle gaps), deadlines, penalty scales and non-zero counts', script: random(k, { requests: 250 }), timed: true });
   }
   cases.push({ name: 'random-busy', about: 'random scenario at a high arrival rate: the queue stays long', script: random(4, { requests: 250, meanGap: Number(min) / 2 }), timed: true });
+  if (f.timeSkip) {
+    // Late in time and long: the random scenario with every latency, layer and gap 2^14 times
+    // longer (layers of ~10^8 cycles, idle stretches of ~10^10, each one time-skip step), starting
+    // at a random time with the top two bits of the 48-bit minimum time width set (the other bits
+    // random; time-skips covers times near 2^40), so every bit of the times, idle times, slack, P
+    // and the products behind them is exercised, not only the low 32.
+    const late = new Rng(seed(7)).big(3n << 46n, (1n << 48n) - (1n << 44n));
+    cases.push({
+      name: 'random-long',
+      about: `random scenario from cycle ${late} with layers, latencies and gaps 2^14 times longer (time skips): the high bits of times, slack, idle and P`,
+      script: random(7, { requests: 150, start: late, timeScale: 1n << 14n }),
+      timed: true,
+    });
+  } else {
+    cases.push({
+      name: 'random-long',
+      about: 'random scenario late in time with layers and gaps 2^14 times longer',
+      skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 10^8 cycles one at a time would take hours',
+    });
+  }
 
   {
     // Request 0 has two layers; during its first all other slots fill, so its second decision
@@ -163,10 +190,13 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
 
   {
     // Arrivals faster than service for a while: the table fills, admissions are refused and retried.
+    // Four arrivals per layer fill a table of up to 64 slots before the burst ends; a larger table
+    // (decisions of N + 15 cycles) needs them proportionally closer (one per 32 cycles at D = 10).
     const v = uniformVariant(cfg, 0, 2, min * 2n);
     const n = slots + 32;
+    const gap = min / 4n / BigInt(Math.max(1, slots / 64));
     const requests = Array.from({ length: n }, (_, i) =>
-      request(start + BigInt(i) * (min / 4n), v, f, { deadline: start + BigInt(i) * min * 3n, scale: 1n << 16n, cycles: (l) => min + BigInt((i * 13 + l * 7) % 97), nnz: (l) => BigInt(700 + ((i + l) % 5) * 150) }),
+      request(start + BigInt(i) * gap, v, f, { deadline: start + BigInt(i) * min * 3n, scale: 1n << 16n, cycles: (l) => min + BigInt((i * 13 + l * 7) % 97), nnz: (l) => BigInt(700 + ((i + l) % 5) * 150) }),
     );
     cases.push({
       name: 'refusals',
@@ -185,15 +215,18 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
   cases.push({
     name: 'event-backpressure',
     about: 'the host holds ev_ready low 25 cycles after every event: events wait, nothing is lost',
-    script: random(5, { requests: 60 }),
+    // Every layer leaves room for the two stalled events around it, whatever the table size.
+    script: random(5, { requests: 60, layerFloor: min + 2n * 26n }),
     evStall: 25,
     check: (lines) => (parseDecisions(lines).some((d) => d.tEvent - d.tSel > BigInt(d.scores.size + 7)) ? undefined : 'no decision event was delayed by the stalled stream'),
   });
 
   {
-    // Layer counts 0 (runs one layer), 1, 2, the largest (2^log2MaxLayers) and an over-large field.
+    // Layer counts 0 (runs one layer), 1, 2, the largest (2^log2MaxLayers) and an over-large field,
+    // in the highest variant numbers (the random cases use the lowest: every bit of the variant
+    // index into the tables is then used).
     const counts = [0, 1, 2, f.maxLayers, Number(maxOf(f.layerCountWidth))].slice(0, f.variants);
-    const variants = counts.map((c, i) => uniformVariant(cfg, i, c, min * 2n));
+    const variants = counts.map((c, i) => uniformVariant(cfg, f.variants - 1 - i, c, min * 2n));
     const requests = variants.flatMap((v, i) =>
       [0, 1].map((r) => request(start + BigInt(i * 4 + r) * min, v, f, { deadline: start + BigInt(40 + i) * min, scale: 3n << 15n, cycles: (l) => min + BigInt((l * 31 + r) % 50), nnz: (l) => BigInt(900 + ((l + r) % 9) * 40) })),
     );
@@ -233,8 +266,48 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     });
   }
 
+  {
+    // Ties across many sequence numbers: 9,000 admissions (fewer than 2^seqWidth) in groups of a
+    // leader and four equal requests (same arrival, variant, deadline and scale: equal scores) that
+    // arrive while the leader runs, so the earliest admission must win every tie among them. A group
+    // of five is odd: tied neighbours straddle every multiple of 2^k (k >= 1) somewhere, up to
+    // 2^13 + 808, so every bit of the tie-break compare below 2^14 decides some tie (the other cases
+    // admit a few hundred requests).
+    const twins = Math.max(1, Math.min(4, slots - 1));
+    const group = twins + 1;
+    const n = Math.min(9000, Number(maxOf(f.seqWidth)) + 1);
+    const v = uniformVariant(cfg, 0, 1, min * 2n);
+    const leaderCycles = min + BigInt(10 * twins);
+    const spacing = BigInt(group) * (min + BigInt(slots) + 40n) + leaderCycles;
+    const requests = Array.from({ length: n }, (_, i) => {
+      const g = Math.floor(i / group);
+      const leader = i % group === 0;
+      const arrival = start + BigInt(g) * spacing + (leader ? 0n : 1n);
+      return request(arrival, v, f, { deadline: arrival + 50n * min, scale: 3n << 14n, cycles: () => (leader ? leaderCycles : min), nnz: () => 900n });
+    });
+    cases.push({
+      name: 'sequence-ties',
+      about: `${n} admissions in groups of a leader and ${twins} equal requests: ties decided by sequence numbers up to ${n - 1}`,
+      script: { start, variants: [v], requests },
+      check: (lines) => {
+        const ds = parseDecisions(lines);
+        if (ds.length !== n) return `${ds.length} decisions for ${n} requests`;
+        const wrong = ds.findIndex((d, k) => d.req !== k);
+        if (wrong >= 0) return `decision ${wrong} ran request ${ds[wrong]!.req}, not the earliest admitted (${wrong})`;
+        const ties = ds.filter((d) => d.scores.size > 1 && new Set(d.scores.values()).size === 1).length;
+        return ties >= Math.floor(n / group) * Math.min(twins - 1, 1) ? undefined : `only ${ties} decisions among equal scores`;
+      },
+    });
+  }
+
   if (!f.timeSkip) {
-    cases.push({ name: 'time-skips', about: 'idle gaps of 2^36 cycles and 10^8-cycle layers in single time-skip steps', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports' });
+    // Simulating 2^40 cycles one by one is out of reach (days); the random cases' idle gaps of up to
+    // 800,000 cycles run cycle by cycle on such a design instead.
+    cases.push({
+      name: 'time-skips',
+      about: 'idle gaps of 2^36 cycles and 10^8-cycle layers in single time-skip steps',
+      skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and 2^40 cycles one at a time would take days; the random cases run their idle gaps cycle by cycle',
+    });
   } else {
     const far = 1n << 40n;
     const v = uniformVariant(cfg, 0, 3, 50_000_000n);
@@ -275,5 +348,57 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     about: 'real-NPU mode: every layer streams its output rows through the sparsity monitor',
     script: random(6, { requests: 40, monitorFraction: 1 }),
   });
+
+  {
+    // Large monitor counts: layers of thousands of output rows through the sparsity monitor, up to
+    // the most non-zeros one layer holds (maxRows x lanes, the counter's range, within nnzWidth),
+    // so every bit of the monitor's count reaches the predictor (the random layers stay below 2^11).
+    const most = Math.min((o.maxRows ?? 65_535) * o.lanes, Number(maxOf(f.nnzWidth)));
+    const counts = [...new Set([2 ** 11 - 1, 2 ** 11 + o.lanes + 1, 2 ** 15 + 3, 2 ** 18 - 1, most].filter((n) => n <= most))];
+    const v = uniformVariant(cfg, 0, 2, min * 4n, Math.max(1, most >> 1));
+    const requests = counts.map((nnz, i): ScriptRequest => {
+      const rows = Math.ceil(nnz / o.lanes);
+      const layers = layersOf(v, f, (l) => ({ cycles: min + BigInt(rows + 50 + l), nnz: BigInt(nnz), rows }));
+      return { arrival: start + BigInt(i) * 4n * min, variant: v.variant, deadline: start + 100_000_000n, scale: 1n << 16n, layers };
+    });
+    cases.push({
+      name: 'monitor-counts',
+      about: `layers of up to ${Math.ceil(most / o.lanes)} output rows through the monitor: non-zero counts ${counts.join(', ')}`,
+      script: { start, variants: [v], requests },
+    });
+  }
+
+  {
+    // The ratio clamp bit by bit: layers that expect the fewest non-zeros the reciprocal encodes
+    // and measure 2^j of them (j = 0, 1, 2, ...), so (nnz x mant) >> shift has a single set bit
+    // that climbs through and above the ratio's range, which must saturate it wherever it is; the
+    // last layers use the largest mantissa with shift 0 (the product's top bits). The ratio sum
+    // then climbs to about the layer count x the clamp, every bit of it read back.
+    const runs = layersRun(f, f.maxLayers);
+    const least = Math.floor(2 ** f.gammaFrac / Number(maxOf(f.recipWidth))) + 1; // 1 at the default widths
+    const r = encodeReciprocal(f, least);
+    const avg = min * 2n;
+    const v: ScriptVariant = {
+      variant: f.variants - 1,
+      nlayers: f.maxLayers,
+      suffix0: avg * BigInt(runs),
+      layers: Array.from({ length: runs }, (_, l) => ({
+        ...(l < runs - 4 ? { mant: r.mant, shift: r.shift } : { mant: maxOf(f.recipWidth), shift: l - (runs - 4) }),
+        suffixNext: avg * BigInt(runs - l - 1),
+      })),
+    };
+    const nnz = (l: number) => (l < runs - 4 ? 1n << BigInt(l % f.nnzWidth) : maxOf(f.nnzWidth));
+    const requests = [0, 1].map((i) => request(start + BigInt(i), v, f, { deadline: start + 1_000_000_000n, scale: 1n << 12n, cycles: (l) => min + BigInt(l % 13), nnz }));
+    cases.push({
+      name: 'ratio-clamps',
+      about: `${runs} layers measuring 2^j times the expected non-zeros: the ratio clamp at every bit, the ratio sum and gamma at their tops`,
+      script: { start, variants: [v], requests },
+      check: (lines) => {
+        // G slot valid next-layer gamma P ratio-sum ...: the sum must reach half the layers x the clamp.
+        const top = lines.filter((l) => l.startsWith('G ')).reduce((m, l) => (BigInt(l.split(' ')[6]!) > m ? BigInt(l.split(' ')[6]!) : m), 0n);
+        return top >= BigInt(runs >> 1) * maxOf(f.gammaWidth) ? undefined : `the ratio sum reached only ${top}`;
+      },
+    });
+  }
   return cases.map((c) => (c.script ? { ...c, script: fitScript(cfg, c.script) } : c));
 }

@@ -273,7 +273,13 @@ export function hostileCases(cfg: SchedulerConfig, seed: number): SchedulerCase[
       ),
     );
   } else {
-    cases.push({ name: 'hostile-time-skips', about: 'a time skip requested in every cycle', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports' });
+    // Without the ports no skip can be requested; what R6 requires of such a design, time advancing
+    // by exactly 1 at every edge in every state, hostile-admissions and hostile-events check.
+    cases.push({
+      name: 'hostile-time-skips',
+      about: 'a time skip requested in every cycle',
+      skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, so no skip can be requested; hostile-admissions and hostile-events check that time advances by exactly 1 at every edge (R6)',
+    });
   }
   cases.push(
     probe(

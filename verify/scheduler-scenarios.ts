@@ -44,6 +44,16 @@ export interface ScenarioOptions {
   monitorFraction?: number;
   /** The monitor's lanes (the PE array's output lanes). */
   lanes?: number;
+  /** Time of the first arrival's reference point (default 10,000). */
+  start?: bigint;
+  /**
+   * Layer latencies, layer lengths and gaps are multiplied by this (default 1): with time-skip
+   * ports, 2^14 gives layers of 10^8 cycles and idle stretches of 10^10, so the high bits of
+   * times, idle times, slack and products are exercised at no simulation cost.
+   */
+  timeScale?: bigint;
+  /** Shortest layer in cycles (default and at least minLayerCycles): room for a host that stalls events. */
+  layerFloor?: bigint;
 }
 
 /** Shortest layer the harness accepts: reads back one slot, every valid score, and admissions. */
@@ -52,14 +62,14 @@ export function minLayerCycles(cfg: SchedulerConfig): bigint {
 }
 
 /** Random variant tables; `expected[v][l]` is the expected non-zero count behind each reciprocal. */
-export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, maxLayers: number): { variants: ScriptVariant[]; expected: number[][] } {
+export function randomVariants(cfg: SchedulerConfig, rng: Rng, count: number, maxLayers: number, timeScale = 1n): { variants: ScriptVariant[]; expected: number[][] } {
   const f = schedulerFormats(cfg);
   const minCycles = minLayerCycles(cfg);
   const out: ScriptVariant[] = [];
   const expectedAll: number[][] = [];
   for (let v = 0; v < count; v++) {
     const nlayers = rng.int(1, Math.min(maxLayers, f.maxLayers));
-    const avg = Array.from({ length: nlayers }, () => rng.big(minCycles, minCycles * 40n));
+    const avg = Array.from({ length: nlayers }, () => rng.big(minCycles, minCycles * 40n) * timeScale);
     const suffix = (from: number) => avg.slice(from).reduce((a, b) => a + b, 0n);
     // Expectations large enough for a recipWidth-bit reciprocal (no effect at the default widths).
     const least = Math.floor(2 ** f.gammaFrac / Number(maxOf(f.recipWidth))) + 1; // 1 at the default widths
@@ -114,10 +124,14 @@ export function randomMhgParams(f: SchedulerFormats, rng: Rng): { sigma: bigint;
 export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedScript {
   const f = schedulerFormats(cfg);
   const rng = new Rng(o.seed);
-  const { variants, expected } = randomVariants(cfg, rng, Math.min(o.variants ?? 6, f.variants), o.maxLayers ?? 12);
+  const stretch = o.timeScale ?? 1n;
+  const { variants, expected } = randomVariants(cfg, rng, Math.min(o.variants ?? 6, f.variants), o.maxLayers ?? 12, stretch);
   const minCycles = minLayerCycles(cfg);
-  const meanGap = BigInt(o.meanGap ?? 4000);
-  const start = 10_000n;
+  // Drawn as always (the same stimulus for every floor), then raised to the floor.
+  const floor = o.layerFloor !== undefined && o.layerFloor > minCycles ? o.layerFloor : minCycles;
+  const atLeast = (cycles: bigint) => (cycles < floor ? floor : cycles);
+  const meanGap = BigInt(o.meanGap ?? 4000) * stretch;
+  const start = o.start ?? 10_000n;
   let t = start;
   const requests: ScriptRequest[] = [];
   for (let i = 0; i < o.requests; i++) {
@@ -133,7 +147,7 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
     const v = rng.pick(variants);
     const iso = v.suffix0;
     const dmode = rng.int(0, 9);
-    const deadline = dmode === 0 ? (t > 5000n ? t - rng.big(0n, 5000n) : 0n) : t + (iso * BigInt(rng.int(5, 60))) / 10n;
+    const deadline = dmode === 0 ? (t > 5000n * stretch ? t - rng.big(0n, 5000n * stretch) : 0n) : t + (iso * BigInt(rng.int(5, 60))) / 10n;
     const smode = rng.int(0, 19);
     const scale = smode === 0 ? maxOf(f.penaltyScaleWidth) : smode === 1 ? rng.big(0n, 16n) : encodePenaltyScale(f, iso * BigInt(rng.int(1, 400)));
     const layers = [];
@@ -145,12 +159,12 @@ export function randomScenario(cfg: SchedulerConfig, o: ScenarioOptions): SchedS
         const lanes = o.lanes ?? 16;
         const nnz = rng.int(0, 40 * lanes);
         const rows = Math.max(1, Math.ceil(nnz / lanes) + rng.int(0, 3));
-        layers.push({ cycles: rng.big(minCycles + BigInt(rows), minCycles * 50n), nnz: BigInt(nnz), rows });
+        layers.push({ cycles: atLeast(rng.big(minCycles + BigInt(rows), minCycles * 50n) * stretch + (floor - minCycles)), nnz: BigInt(nnz), rows });
         continue;
       }
       const nmode = rng.int(0, 19);
       const nnz = sat(nmode === 0 ? 0n : nmode === 1 ? maxOf(f.nnzWidth) : (e * BigInt(rng.int(0, 2500))) / 1000n, f.nnzWidth);
-      layers.push({ cycles: rng.big(minCycles, minCycles * 50n), nnz });
+      layers.push({ cycles: atLeast(rng.big(minCycles, minCycles * 50n) * stretch), nnz });
     }
     requests.push({ arrival: t, variant: v.variant, deadline, scale, layers, ...(f.regression ? { bank: rng.int(0, 1) } : {}) });
   }

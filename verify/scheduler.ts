@@ -19,7 +19,7 @@ import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
 import { schedulerFormats } from '../hwgen/index.ts';
 
 export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSuite {
-  const cases = [...schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes }), ...literalCases(config.scheduler), ...hostileCases(config.scheduler, o.seed)];
+  const cases = [...schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes, maxRows: config.peArray.maxRows }), ...literalCases(config.scheduler), ...hostileCases(config.scheduler, o.seed)];
   const units = schedulerFormats(config.scheduler).units;
   return {
     suite: 'scheduler',

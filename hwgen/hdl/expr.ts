@@ -243,6 +243,18 @@ export class Expr {
     if (2 ** index.width !== this.width) throw new HdlError(`bitAt: a ${index.width}-bit index does not address exactly the ${this.width} bits of ${describe(this)}`);
     return new Expr(1, false, `${this.named().name}[${index.text}]`, PREC.atom);
   }
+  /**
+   * `x[index*width +: width]`: one of the 2^index.width equal parts of x, selected at run time by an
+   * unsigned index exactly wide enough to address every part (no part is ever out of range).
+   */
+  partAt(index: Expr, width: number): Expr {
+    if (index.signed) throw new HdlError(`partAt: index ${describe(index)} must be unsigned`);
+    if (!Number.isInteger(width) || width < 1 || 2 ** index.width * width !== this.width) {
+      throw new HdlError(`partAt: a ${index.width}-bit index does not address exactly the ${width}-bit parts of ${describe(this)}`);
+    }
+    if (width === 1) return this.bitAt(index);
+    return new Expr(width, false, `${this.named().name}[${index.wrap(PREC.mul)}*${width} +: ${width}]`, PREC.atom);
+  }
   msb(): Expr {
     return this.bit(this.width - 1);
   }

@@ -148,8 +148,10 @@ export function roundDiv(a: bigint, b: bigint): bigint {
   return (2n * a + b) / (2n * b);
 }
 
+const MAX_OF: bigint[] = [];
 export function maxOf(width: number): bigint {
-  return (1n << BigInt(width)) - 1n;
+  // Memoised: the golden models call this for every field of every score (a new bigint each time).
+  return (MAX_OF[width] ??= (1n << BigInt(width)) - 1n);
 }
 
 export function sat(x: bigint, width: number): bigint {

@@ -98,6 +98,8 @@ export class GoldenScheduler {
   /** Task memory: a freed slot keeps its last values until reused (as the RTL's memories do). */
   private readonly mem: (Task | undefined)[];
   private readonly valid: boolean[];
+  /** The valid slots in increasing order (a selection scores them in this order). */
+  private readonly validList: number[] = [];
   /** Score memory: written at every selection, survives a slot being freed and reused. */
   private readonly scoreMem: bigint[];
   private readonly variantTables: (VariantTables | undefined)[];
@@ -127,7 +129,7 @@ export class GoldenScheduler {
   }
 
   get count(): number {
-    return this.valid.filter(Boolean).length;
+    return this.validList.length;
   }
   get full(): boolean {
     return this.count === this.f.tasks;
@@ -143,9 +145,7 @@ export class GoldenScheduler {
     return this.scoreMem[slot]!;
   }
   validSlots(): number[] {
-    const out: number[] = [];
-    this.valid.forEach((v, i) => v && out.push(i));
-    return out;
+    return [...this.validList];
   }
 
   /** Admission: the lowest free slot, or undefined when full (backpressure: the host keeps the request). */
@@ -153,6 +153,9 @@ export class GoldenScheduler {
     const slot = this.valid.indexOf(false);
     if (slot < 0) return undefined;
     this.valid[slot] = true;
+    let at = this.validList.length;
+    while (at > 0 && this.validList[at - 1]! > slot) at--;
+    this.validList.splice(at, 0, slot);
     const tables = this.variantTables[r.variant];
     const bank = this.f.regression ? (r.bank ?? 0) : 0;
     const pred0 = this.f.regression ? clampPred(this.f, tables?.coeffs?.[bank]?.a[0] ?? 0n) : sat(tables?.suffix0 ?? 0n, this.f.latencyWidth);
@@ -176,7 +179,7 @@ export class GoldenScheduler {
 
   /** Selection at time tSel: scores every valid task, picks the minimum (ties: earliest admission). */
   select(tSel: bigint): Decision {
-    const valid = this.validSlots();
+    const valid = this.validList;
     if (valid.length === 0) throw new Error('select() with an empty table');
     if (this.f.mhg) return this.selectMhg(tSel);
     const n = valid.length;
@@ -248,7 +251,10 @@ export class GoldenScheduler {
     t.ratioSum = step.ratioSum;
     t.gamma = step.gamma;
     t.pred = step.pred;
-    if (completed) this.valid[slot] = false;
+    if (completed) {
+      this.valid[slot] = false;
+      this.validList.splice(this.validList.indexOf(slot), 1);
+    }
     return { slot, completed, step };
   }
 }

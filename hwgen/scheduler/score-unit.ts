@@ -229,9 +229,21 @@ export interface ScoreDetail {
   saturated: { pred: boolean; urgency: boolean; idle: boolean; penalty: boolean; sum: boolean; score: boolean };
 }
 
+/** The shift amounts of a format as bigints, and its 1/N table as far as used (a selection scores N tasks with one N). */
+const SCORE_CONSTANTS = new WeakMap<SchedulerFormats, { scoreShift: bigint; penaltyShift: bigint; invNFrac: bigint; betaFrac: bigint; invN: bigint[] }>();
+function scoreConstants(f: SchedulerFormats) {
+  let k = SCORE_CONSTANTS.get(f);
+  if (!k) {
+    k = { scoreShift: BigInt(f.scoreShift), penaltyShift: BigInt(f.penaltyScaleFrac + f.scoreShift), invNFrac: BigInt(f.invNFrac), betaFrac: BigInt(f.betaFrac), invN: [] };
+    SCORE_CONSTANTS.set(f, k);
+  }
+  return k;
+}
+
 /** The score of one task: every step as the RTL pipeline computes it. `n` = valid tasks (>= 1). */
 export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): ScoreDetail {
-  const s = BigInt(f.scoreShift);
+  const k = scoreConstants(f);
+  const s = k.scoreShift;
   const SW = f.scoreWidth;
   const TW = f.termWidth;
   const rawPred = t.pred >> s;
@@ -241,12 +253,12 @@ export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: nu
   const urgency = sat(rawUrg, TW);
   const rawIdle = t.lastRun > tSel ? 0n : tSel - t.lastRun;
   const idle = sat(rawIdle, f.idleWidth);
-  const rawPen1 = (idle * t.scale) >> BigInt(f.penaltyScaleFrac + f.scoreShift);
+  const rawPen1 = (idle * t.scale) >> k.penaltyShift;
   const pen1 = sat(rawPen1, TW);
-  const penalty = sat((pen1 * invN(f, n)) >> BigInt(f.invNFrac), TW);
+  const penalty = sat((pen1 * (k.invN[n] ??= invN(f, n))) >> k.invNFrac, TW);
   const rawSum = urgency + penalty;
   const sum = sat(rawSum, TW);
-  const betaTerm = sat((sum * f.betaQ) >> BigInt(f.betaFrac), SW);
+  const betaTerm = sat((sum * f.betaQ) >> k.betaFrac, SW);
   const rawScore = pred + betaTerm;
   const score = sat(rawScore, SW);
   return {

@@ -4,8 +4,8 @@
 //   * with an output in a folder nobody can write (a read-only mount): one line, exit code 2, before
 //     any work, and nothing written;
 //   * with an output naming a folder that holds a sentinel: refused in one line, the folder untouched.
-// Every command that writes is here: gen-rtl, demo, cosim (--out, --wave, --json, --junit, --wave-dir),
-// system (--out, --wave, --json), profile (--out), synth (--json, the bitstream in --out), workloads,
+// Every command that writes is here: gen-rtl, demo, cosim (--out, --wave, --json, --junit, --wave-dir, --coverage),
+// mutate (--json, --junit), system (--out, --wave, --json), profile (--out), synth (--json, the bitstream in --out), workloads,
 // simulate, sweep, predictors, study, hw-agreement.
 import { execa } from 'execa';
 import { lstatSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -74,6 +74,17 @@ const WRITERS: Writer[] = [
     sentinel: '--wave-dir',
   },
   {
+    id: 'cosim-coverage',
+    command: 'cosim',
+    outputs: [
+      { flag: '--out', kind: 'folder', name: 'rtl' },
+      { flag: '--coverage', kind: 'folder', name: 'coverage' },
+    ],
+    args: ['--suite', 'npu', '--case', 'all-max', '--k', '3', '--x-seeds', 'none'],
+    readOnly: ['--coverage'],
+    sentinel: '--coverage',
+  },
+  {
     command: 'synth',
     outputs: [
       { flag: '--json', kind: 'file', name: 'synth.json' },
@@ -82,6 +93,14 @@ const WRITERS: Writer[] = [
     // A 1-lane tile through the whole iCE40 flow (as test/fpga does) with its bitstream.
     args: ['--config', 'TINY_CONFIG', '--top', 'npu_tile', '--target', 'ice40-up5k', '--bitstream', '--no-lint'],
     readOnly: ['--json', '--out'],
+    sentinel: '--json',
+  },
+  {
+    // Mutant 1 of the six that test/cli/mutate.test.ts plants (the same netlist: a cached build).
+    command: 'mutate',
+    outputs: [{ flag: '--json', kind: 'file', name: 'm.json' }, { flag: '--junit', kind: 'file', name: 'm.xml' }],
+    args: ['--top', 'npu_tile', '--mutants', '6', '--seed', '2', '--ids', '1', '--jobs', '1', '--config', 'SMALL_CONFIG', '--out', 'SMALL_RTL'],
+    readOnly: ['--json', '--junit'],
     sentinel: '--json',
   },
   {
@@ -150,7 +169,10 @@ const root = tempDir('dysta-output-safety-');
 const ro = unwritableDir();
 const tinyConfig = join(root, 'tiny.json');
 writeFileSync(tinyConfig, JSON.stringify({ peArray: { lanes: 1, weightDepth: 16, maxRows: 15, accWidth: 20 }, scheduler: { clockMHz: 48 } }));
-for (const w of WRITERS) w.args = w.args.map((a) => (a === 'TINY_CONFIG' ? tinyConfig : a));
+const smallConfig = join(root, 'small.json');
+writeFileSync(smallConfig, JSON.stringify({ peArray: { lanes: 3, actWidth: 4, weightWidth: 4, accWidth: 12, weightDepth: 16, maxRows: 40 } }));
+const placeholders: Record<string, string> = { TINY_CONFIG: tinyConfig, SMALL_CONFIG: smallConfig, SMALL_RTL: join(root, 'small-rtl') };
+for (const w of WRITERS) w.args = w.args.map((a) => placeholders[a] ?? a);
 const BIN = join(PROJECT_ROOT, 'bin', 'dysta.js');
 const run = (args: string[], cwd: string) => execa(process.execPath, [BIN, ...args], { cwd, reject: false, env: { DYSTA_DEBUG: '' } });
 

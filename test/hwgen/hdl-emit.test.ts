@@ -74,6 +74,20 @@ describe('HDL layer emission', () => {
     expect(v).toContain('assign z = a + b + c == c && (s || s);');
   });
 
+  it('selects a run-time part of a vector only with an index that addresses exactly its parts', () => {
+    const m = new ModuleBuilder('parts', 'indexed part-select');
+    const v = m.input('v', 96);
+    const i = m.input('i', 2);
+    const j = m.input('j', 3);
+    const y = m.output('y', 24);
+    expect(() => v.partAt(i, 32)).toThrow(/a 2-bit index does not address exactly the 32-bit parts/);
+    expect(() => v.partAt(j, 16)).toThrow(HdlError);
+    expect(v.partAt(j, 12).text).toBe("v[j*12 +: 12]");
+    expect(() => v.partAt(i.asSigned(), 24)).toThrow(/must be unsigned/);
+    m.assign(y, v.partAt(i, 24));
+    expect(emitVerilog(m.build(), ctx)).toContain('assign y = v[i*24 +: 24];');
+  });
+
   it('emits literals of every sign, including the most negative value', () => {
     expect(lit(5, 3).text).toBe("3'd5");
     expect(slit(-3, 4).text).toBe("-4'sd3");

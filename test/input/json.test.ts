@@ -28,6 +28,14 @@ describe('strict JSON', () => {
   it('refuses numbers that overflow to Infinity, with their path', () => {
     expect(parse('{"peArray": {"lanes": 1e400}}')).toThrow('cfg.json: peArray.lanes is a number too large to represent (it overflows to Infinity)');
     expect(parse('{"requests": [{"arrival": 0}, {"arrival": -2e308}]}')).toThrow(/requests\[1\]\.arrival is a number too large/);
+    // Without a three-digit exponent: many digits, or many digits times a two-digit exponent.
+    expect(parse(`{"a": [1, ${'9'.repeat(310)}]}`)).toThrow(/a\[1\] is a number too large/);
+    expect(parse(`{"a": ${'9'.repeat(210)}.5e99}`)).toThrow(/a is a number too large/);
+    expect(parse(`{"a": 0.${'0'.repeat(400)}1e-99}`)).not.toThrow();
+  });
+
+  it('reads the largest numbers that do not overflow', () => {
+    expect(parse(`{"a": [1.7976931348623157e308, ${'9'.repeat(200)}e99, -1e-400]}`)()).toEqual({ a: [1.7976931348623157e308, 1e299, -0] });
   });
 
   it('refuses a value nested a million levels deep in one line, without a stack overflow', () => {

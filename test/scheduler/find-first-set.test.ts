@@ -1,6 +1,6 @@
 // find_first_set_<N>, the scheduler's one priority encoder, against its golden model (and a literal
-// expectation) for power-of-two and other widths: random vectors, no bit set, every single bit, the
-// top bit alone, all bits set.
+// expectation) for power-of-two and other widths, one tree (2, 13) and 32-bit chunks (200,
+// 1024): random vectors, no bit set, every single bit, the top bit alone, all bits set.
 import { afterAll, describe, expect, it } from 'vitest';
 import { buildFindFirstSet, findFirstSet, indexWidth } from '../../hwgen/scheduler/find-first-set.ts';
 import { emitVerilog } from '../../hwgen/hdl/index.ts';
@@ -19,15 +19,26 @@ describe('find_first_set', () => {
     expect([2, 3, 5, 13, 64, 1024].map(indexWidth)).toEqual([1, 2, 3, 4, 6, 10]);
   });
 
-  it('is one module per width: a tree of generate loops, no long expression', () => {
-    const text = emitVerilog(buildFindFirstSet(1024), { generator: 't', version: '0', command: 't' });
-    expect(text.match(/begin : g_level\d+/g)).toHaveLength(9);
-    expect(Math.max(...text.split('\n').map((l) => l.length))).toBeLessThan(160);
-    expect(emitVerilog(buildFindFirstSet(13), { generator: 't', version: '0', command: 't' })).toContain("assign bits_padded = {{3{1'b0}}, bits};");
+  it('is one module per width: a tree of generate loops up to 64 bits, 32-bit chunks above, no long expression', () => {
+    const emit = (n: number) => emitVerilog(buildFindFirstSet(n), { generator: 't', version: '0', command: 't' });
+    const tree = emit(64);
+    expect(tree.match(/begin : g_level\d+/g)).toHaveLength(5);
+    expect(tree).not.toContain('chunk');
+    // 1024 bits: every 32-bit chunk encoded at once, a 32-bit tree over the chunks, one 5-bit select.
+    const chunked = emit(1024);
+    expect(chunked).not.toContain('g_level');
+    expect(chunked).toContain('assign chunk_lowest[c*32 +: 32] = bits[c*32 +: 32] & chunk_twos[c*32 +: 32];');
+    expect(chunked).toContain("assign chunk_index[c*5 + 4] = |(chunk_lowest[c*32 +: 32] & 32'hffff0000);");
+    expect(chunked).toContain('find_first_set_32 u_chunk (');
+    expect(chunked).toContain('assign index = {chunk, chunk_index[chunk*5 +: 5]};');
+    // 200 bits: padded to 256, 8 chunks.
+    expect(emit(200)).toContain('find_first_set_8 u_chunk (');
+    for (const n of [13, 64, 200, 1024]) expect(Math.max(...emit(n).split('\n').map((l) => l.length))).toBeLessThan(160);
+    expect(emit(13)).toContain("assign bits_padded = {{3{1'b0}}, bits};");
     expect(buildFindFirstSet(64)).toBe(buildFindFirstSet(64));
   });
 
-  it.each([2, 13, 1024])('%i bits: RTL = golden on random vectors and corners', async (n) => {
+  it.each([2, 13, 200, 1024])('%i bits: RTL = golden on random vectors and corners', async (n) => {
     const sim = await openBlock(clocked(buildFindFirstSet(n)), `ffs${n}`);
     sims.push(sim);
     const rng = new Rng(n);

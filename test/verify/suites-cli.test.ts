@@ -23,7 +23,7 @@ describe('dysta cosim, one suite at a time', () => {
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(0);
     expect(r.stdout).toMatch(/\[ 1\/25\] ok {3}npu\/density-0\.0-0 +1 layers/);
-    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '64 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
+    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '132 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
     expect(r.stdout).toMatch(/^suite\s+cases\s+checked\s+simulated cycles\s+wall time\s+result$/m);
     const j = readJunit(junit);
     expect([j.tests, j.failures, j.errors]).toEqual([25, 0, 0]);
@@ -35,13 +35,13 @@ describe('dysta cosim, one suite at a time', () => {
     const junit = join(root, 'scheduler.xml');
     const r = await runCli(['cosim', '--suite', 'scheduler', '--seed', '3', '--x-seeds', 'none', '--out', out, '--junit', junit]);
     expect(r.exitCode).toBe(0);
-    for (const name of ['random-1', 'random-busy', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'time-skips', 'saturation', 'monitor-rows', 'documented-timing', 'inv-k-table', 'inv-n-table', 'clamps-by-formula', 'hostile-admissions', 'hostile-time-skips', 'hostile-events']) {
+    for (const name of ['random-1', 'random-busy', 'random-long', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'sequence-ties', 'time-skips', 'saturation', 'monitor-rows', 'monitor-counts', 'ratio-clamps', 'documented-timing', 'inv-k-table', 'inv-n-table', 'clamps-by-formula', 'hostile-admissions', 'hostile-time-skips', 'hostile-events']) {
       expect(r.stdout).toMatch(new RegExp(`ok {3}scheduler/${name} +[\\d,]+ decisions`));
     }
     const [cases, checked] = summaryRow(r.stdout, 'scheduler');
-    expect(cases).toBe('19');
+    expect(cases).toBe('23');
     expect(Number(checked!.replace(/,|decisions/g, ''))).toBeGreaterThan(5000);
-    expect(readJunit(junit).tests).toBe(19);
+    expect(readJunit(junit).tests).toBe(23);
   });
 
   it('trace: a CNN-zoo trace through the RTL, the golden model and the float policy, with the JSON report', async () => {
