@@ -97,6 +97,6 @@ export function refRatio(cfg: SchedulerConfig, nnz: bigint, mant: bigint, shift:
 /**
  * The README's timing, in cycles, as literals: a selection starts 2 cycles after an admission into
  * an empty idle block and 17 after layer done; its decision event is visible (busiest unit's valid
- * slots) + 18 cycles after it starts; so N + 35 from layer done with one unit.
+ * slots) + 20 cycles after it starts; so N + 37 from layer done with one unit.
  */
-export const DOCUMENTED_TIMING = { admitToSelect: 2, doneToSelect: 17, selectToEvent: 18, doneToEvent: 35 } as const;
+export const DOCUMENTED_TIMING = { admitToSelect: 2, doneToSelect: 17, selectToEvent: 20, doneToEvent: 37 } as const;

@@ -237,7 +237,7 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
  * edge and that the stimulus did what the case is named after.
  */
 export function hostileCases(cfg: SchedulerConfig, seed: number): SchedulerCase[] {
-  // A decision costs about N + 35 cycles at one round trip each: fewer of them for a large table.
+  // A decision costs about N + 37 cycles at one round trip each: fewer of them for a large table.
   const decisions = Math.max(40, Math.min(120, Math.floor(20_000 / (2 ** cfg.log2Tasks + 40))));
   const variants = contractVariants(cfg);
   const probe = (name: string, about: string, plan: Omit<HostilePlan, 'seed' | 'decisions'>, exercised: (r: HostileResult) => void, offset: number): SchedulerCase => ({

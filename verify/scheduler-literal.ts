@@ -1,6 +1,6 @@
 // Scheduler cases that check documented numbers literally, against verify/reference.ts (formulas
 // written out again from hwgen/scheduler/README.md, not imported from the generator): the decision
-// timing (t + 2, t + 17, N + 18, N + 35), the 1/k table through gamma and P, the 1/N table through every
+// timing (t + 2, t + 17, N + 20, N + 37), the 1/k table through gamma and P, the 1/N table through every
 // score, and the score's clamps. The RTL and the golden model share hwgen/scheduler/formats.ts, so a
 // floored table or an extra update stage there keeps them in agreement; these checks disagree.
 import type { SchedScript, ScriptVariant } from '../cosim/scheduler/driver.ts';
@@ -19,8 +19,8 @@ function records(lines: readonly string[], kind: string): string[][] {
 /**
  * The README's timing with literal numbers, on a log run without event stalls: a selection starts 17
  * cycles after the previous layer's done (unless the table emptied: then 2 after the admission), and
- * its event follows by (busiest unit's valid slots) + 18, so N + 35 after layer done with one unit.
- * Throws Mismatch at the first difference; returns how many latencies were checked against N + 35.
+ * its event follows by (busiest unit's valid slots) + 20, so N + 37 after layer done with one unit.
+ * Throws Mismatch at the first difference; returns how many latencies were checked against N + 37.
  */
 export function checkDocumentedTiming(script: SchedScript, lines: readonly string[], units: number): number {
   const decisions = parseDecisions(lines);
@@ -79,8 +79,8 @@ export function literalCases(cfg: SchedulerConfig): SchedulerCase[] {
   const out: SchedulerCase[] = [];
 
   {
-    // One request alone, then one per completion: t + 2 after the admission, N + 18 to the event,
-    // t + 17 after each layer done, N + 35 from layer done to the next event.
+    // One request alone, then one per completion: t + 2 after the admission, N + 20 to the event,
+    // t + 17 after each layer done, N + 37 from layer done to the next event.
     const v = variantOf(cfg, 0, 3, min + 40n, mant, shift, Math.min(3, f.maxLayers));
     const runs = v.layers.length;
     const requests = [0, 1].map((i) => ({ arrival: start + BigInt(i), variant: 0, deadline: 0n, scale: 0n, layers: Array.from({ length: runs }, (_, l) => ({ cycles: min + BigInt(7 * l + i), nnz: nnzOne })) }));

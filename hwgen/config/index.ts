@@ -46,7 +46,7 @@ export const SCHEDULER_PARAMS: ParamTable = [
   { key: 'betaFracBits', default: 32, min: 8, max: 40, doc: 'fraction bits of beta in hardware' },
   { key: 'seqWidth', default: 32, min: 8, max: 64, doc: 'admission sequence number (tie-break: earliest admission wins)' },
   { key: 'clockMHz', default: 200, min: 1, max: 1000, doc: 'clock frequency; folded by the host into the penalty scale and cycle conversions' },
-  { key: 'selectorUnits', default: 1, min: 1, max: 8, powerOfTwo: true, doc: 'parallel score units (area) vs decision latency = largest per-unit valid count + 35 cycles (slot s is scored by unit s mod units)' },
+  { key: 'selectorUnits', default: 1, min: 1, max: 8, powerOfTwo: true, doc: 'parallel score units (area) vs decision latency = largest per-unit valid count + 37 cycles (slot s is scored by unit s mod units)' },
   { key: 'timeSkip', default: 1, min: 0, max: 1, doc: '1: time_skip ports let simulation advance the cycle counter by N in one step; 0: tied off (FPGA)' },
   { key: 'predictor', default: 'gamma', choices: ['gamma', 'regression'], doc: 'P = gamma x suffix sum (the paper), or max(0, a + b x gamma) from host-programmed per-layer coefficients in two banks (BEYOND.md section 1)' },
   { key: 'policy', default: 'dysta', choices: ['dysta', 'mhg'], doc: 'dysta score units (the paper), or MHG: Moore-Hodgson-guarded shortest weighted remaining first over a deadline-ordered list (BEYOND.md section 2; mhg and mhg_vio by its registers)' },

@@ -1,6 +1,7 @@
 // Small HDL helpers of the scheduler's fixed-point data path, shared by its blocks: saturation to a
-// width, constant right shifts, and the slot <-> (unit, row) split of the banked task table.
-import { cat, litHex, mux, HdlError, type Expr } from '../hdl/index.ts';
+// width, constant right shifts, the slot <-> (unit, row) split of the banked task table, and the
+// two-halves subtract and counter that keep wide time arithmetic off long carry chains.
+import { cat, lit, litHex, mux, HdlError, type Block, type Expr, type ModuleBuilder, type Signal } from '../hdl/index.ts';
 import { maxOf, type SchedulerFormats } from './formats.ts';
 
 /**
@@ -41,4 +42,84 @@ export function slotSplit(f: SchedulerFormats): SlotSplit {
 export function bankRows(f: SchedulerFormats): { rows: number; rowWidth: number } {
   const rows = f.tasks / f.units;
   return { rows, rowWidth: Math.log2(rows) };
+}
+
+/** Bits hi..lo of an unsigned operand, zero where the operand is narrower. */
+function slice(e: Expr, hi: number, lo: number): Expr {
+  if (lo >= e.width) return lit(0, hi - lo + 1);
+  return e.bits(Math.min(hi, e.width - 1), lo).resize(hi - lo + 1);
+}
+
+/** Where a wide carry chain is cut: the low half is the larger one. */
+export function splitPoint(width: number): number {
+  return Math.ceil(width / 2);
+}
+
+/**
+ * a - b modulo 2^width over two cycles (issue 13: on iCE40 a carry cell is about 0.3 ns, a 49-bit
+ * chain 15 ns). Unsigned operands, zero-extended to `width`. `load` (in the first stage's clocked
+ * block) registers the low half's difference with its borrow and the high half's difference for
+ * either borrow (carry select, two chains side by side); `value`, read in the next stage, picks the
+ * high half by the registered borrow: a multiplexer, no carry. No chain is longer than
+ * splitPoint(width) + 1 bits.
+ */
+export function splitSub(m: ModuleBuilder, name: string, a: Expr, b: Expr, width: number, doc: string): { load: (blk: Block) => void; value: Signal } {
+  const L = splitPoint(width);
+  const H = width - L;
+  const lo = m.reg(`${name}_lo`, L, { doc: `${doc}: low ${L} bits` });
+  const borrow = m.reg(`${name}_borrow`, 1, { doc: `${doc}: borrow out of the low bits` });
+  const hi0 = m.reg(`${name}_hi0`, H, { doc: `${doc}: high bits without a borrow` });
+  const hi1 = m.reg(`${name}_hi1`, H, { doc: `${doc}: high bits with a borrow` });
+  const loFull = m.named(`${name}_lo_full`, slice(a, L - 1, 0).resize(L + 1).sub(slice(b, L - 1, 0).resize(L + 1)), `${doc}: low bits, bit ${L} = borrow`);
+  const aHi = slice(a, width - 1, L);
+  const bHi = slice(b, width - 1, L);
+  const value = m.named(name, cat(mux(borrow, hi1, hi0), lo), doc);
+  return {
+    value,
+    load: (blk) => {
+      blk.set(lo, loFull.bits(L - 1, 0));
+      blk.set(borrow, loFull.bit(L));
+      blk.set(hi0, aHi.sub(bHi));
+      blk.set(hi1, aHi.add(bHi.not()));
+    },
+  };
+}
+
+/**
+ * A counter of `width` bits in two halves: the high half steps when the low half wraps, told by a
+ * registered "low half is all ones" flag, so no carry chain is longer than splitPoint(width) bits.
+ * Both halves change in the same clock edge: every reader of `value` sees a consistent count, as
+ * from a plain counter. `step(blk)` counts one (inside a clocked block's condition), `load(blk, v)`
+ * sets a constant or a named value (the flag is computed from it: a full-width adder feeding it stays
+ * wide, so only for constants and simulation-only paths).
+ */
+export function splitCounter(m: ModuleBuilder, name: string, width: number, doc: string): { value: Signal; step: (blk: Block) => void; load: (blk: Block, v: Expr | bigint) => void } {
+  const L = splitPoint(width);
+  const H = width - L;
+  const lo = m.reg(`${name}_lo`, L, { reset: 0, doc: `${doc}: low ${L} bits` });
+  const hi = m.reg(`${name}_hi`, H, { reset: 0, doc: `${doc}: high ${H} bits` });
+  const loOnes = m.reg(`${name}_lo_ones`, 1, { reset: 0, doc: `${name}_lo is all ones: the next step carries into ${name}_hi` });
+  const value = m.named(name, cat(hi, lo), doc);
+  const almost = maxOf(L) - 1n;
+  return {
+    value,
+    step: (blk) => {
+      blk.set(lo, lo.add(lit(1, L)));
+      blk.set(loOnes, lo.eq(litHex(almost, L)));
+      blk.if(loOnes, () => blk.set(hi, hi.add(lit(1, H))));
+    },
+    load: (blk, v) => {
+      if (typeof v === 'bigint') {
+        const low = v & maxOf(L);
+        blk.set(lo, litHex(low, L));
+        blk.set(hi, litHex((v >> BigInt(L)) & maxOf(H), H));
+        blk.set(loOnes, lit(low === maxOf(L) ? 1 : 0, 1));
+        return;
+      }
+      if (!v.ref) throw new HdlError(`splitCounter ${name}: name the loaded value (m.named)`);
+      blk.set(lo, v.bits(L - 1, 0));
+      blk.set(hi, v.bits(width - 1, L));
+      blk.set(loOnes, v.bits(L - 1, 0).andReduce());
+    },
+  };
 }

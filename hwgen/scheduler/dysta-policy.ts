@@ -3,8 +3,10 @@
 // when a selection starts. Its contract with the scheduler top:
 //   start     (the selection's first cycle) sample N and the valid rows;
 //   scanning  each unit drives its bank's read row (scan_row) and writes the scores it computes back
-//             (score_we/row/data); `done` rises in the cycle the winner (win_*) is final.
-// A selection started at t_sel with at most K valid slots per bank is done at t_sel + K + 17.
+//             (score_we/row/data); `done` rises the cycle after the units have drained, with the
+//             winner (win_*) registered: the decision logic of the top and the comparator tree over
+//             the units are on different register-to-register paths (issue 13).
+// A selection started at t_sel with at most K valid slots per bank is done at t_sel + K + 19.
 import { lit, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 import { invN, type SchedulerFormats } from './formats.ts';
 import { bankRows } from './datapath.ts';
@@ -45,10 +47,28 @@ export function buildDystaPolicy(f: SchedulerFormats): ModuleDef {
   const scoreRow = m.output('score_row', U * RW);
   const scoreData = m.output('score_data', U * f.scoreWidth);
   const done = m.output('done', 1, { doc: 'the selection is decided' });
-  const winSlot = m.output('win_slot', f.slotWidth);
-  const winVariant = m.output('win_variant', f.variantWidth);
-  const winLayer = m.output('win_layer', f.layerWidth);
-  const winScore = m.output('win_score', f.scoreWidth);
+  const win = {
+    slot: m.output('win_slot', f.slotWidth, { doc: 'the winner (registered)' }),
+    variant: m.output('win_variant', f.variantWidth),
+    layer: m.output('win_layer', f.layerWidth),
+    score: m.output('win_score', f.scoreWidth),
+  };
+  const drained = m.wire('drained', 1, { doc: 'the selector: every unit has drained, its winner is final' });
+  const drainedQ = m.reg('drained_q', 1, { reset: 0, doc: 'drained, one cycle later' });
+  const sel = {
+    slot: m.wire('sel_slot', f.slotWidth, { doc: 'the selector\'s winner' }),
+    variant: m.wire('sel_variant', f.variantWidth),
+    layer: m.wire('sel_layer', f.layerWidth),
+    score: m.wire('sel_score', f.scoreWidth),
+  };
+  m.seq((b) => {
+    b.set(drainedQ, drained);
+    b.set(win.slot, sel.slot);
+    b.set(win.variant, sel.variant);
+    b.set(win.layer, sel.layer);
+    b.set(win.score, sel.score);
+  }, 'The selector\'s result, registered (the bests no longer change once the units have drained).');
+  m.assign(done, drainedQ.land(scanning));
 
   const invNValue = m.reg('inv_n_value', f.invNWidth, { doc: '1/N table output' });
   m.comb((b) => {
@@ -105,11 +125,11 @@ export function buildDystaPolicy(f: SchedulerFormats): ModuleDef {
     best_row: best.row,
     best_variant: best.variant,
     best_layer: best.layer,
-    done,
-    win_slot: winSlot,
-    win_variant: winVariant,
-    win_layer: winLayer,
-    win_score: winScore,
+    done: drained,
+    win_slot: sel.slot,
+    win_variant: sel.variant,
+    win_layer: sel.layer,
+    win_score: sel.score,
   });
   return m.build();
 }

@@ -201,7 +201,7 @@ export const PREDICTOR_STAGE = { COUNT: 0, RATIO: 1, RATIO_SHIFT: 5, RATIO_SAT: 
  *  - a selection started at t_sel shows its decision event at t_sel + max_bank_valid + SELECT_FIXED;
  *  - a completion event shows at t + UPDATE_TO_SELECT (the selection starts in the same cycle).
  */
-export const TIMING = { UPDATE_TO_SELECT: 17, ADMIT_TO_SELECT: 2, SELECT_FIXED: 18 } as const;
+export const TIMING = { UPDATE_TO_SELECT: 17, ADMIT_TO_SELECT: 2, SELECT_FIXED: 20 } as const;
 
 /**
  * Port widths of the host command port. Regression builds add WRITE_COEFF: addr {bank, variant, k},

@@ -5,8 +5,8 @@
 // the table has taken the result); the three products come from pipelined multipliers
 // (multiplier.ts), MUL_LATENCY cycles after their operand registers, so no register-to-register
 // path holds more than one multiplier or RAM (issue 13):
-//   COUNT          nnz = the trace NPU's count (count_ext) or the sparsity monitor's, saturated
-//   RATIO          operand 1/expected (mantissa) registered beside nnz; the layer table's shift and
+//   COUNT          the trace NPU's count (count_ext) or the sparsity monitor's
+//   RATIO          nnz = that count saturated, operand 1/expected (mantissa) registered beside it; the layer table's shift and
 //                  suffix and the task's ratio sum (table read) registered
 //   (3 cycles)     nnz x mantissa
 //   RATIO_SHIFT    (nnz x mant) >> shift
@@ -79,6 +79,7 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const runBank = R ? m.input('run_coeff_bank', 1, { doc: 'the task\'s coefficient bank (table read, valid from stage RATIO)' }) : undefined;
   const wbWe = m.output('wb_we', 1, { doc: 'the result is valid: write it back (held until updating ends)' });
   const wbLast = m.output('wb_last', 1, { reset: 0, doc: 'the layer was the task\'s last' });
+  const wbComplete = m.output('wb_complete', 1, { doc: 'wb_we && wb_last (from flip-flops: the top\'s completion event logic)' });
   const wbNextLayer = m.output('wb_next_layer', LCW, { doc: 'layers executed, k' });
   const wbRatioSum = m.output('wb_ratio_sum', RSW, { doc: 'new ratio sum' });
   const wbGamma = m.output('wb_gamma', GW, { doc: 'new gamma' });
@@ -147,7 +148,9 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const stage = m.reg('stage', STW, { reset: S.COUNT, doc: 'update stage (STAGE_*)' });
   const cntExt = m.reg('count_ext_q', 1, { reset: 0, doc: 'the layer\'s count comes from count_in' });
   const cntExtVal = m.reg('count_in_q', NW, { doc: 'count_in sampled with start' });
-  const nnz = m.reg('nnz', NW, { doc: 'non-zeros of the finished layer' });
+  const MW = Math.max(NW, monitorCountWidth);
+  const countRaw = m.reg('count_raw', MW, { doc: 'non-zeros of the finished layer, before the clamp (off the monitor\'s adder)' });
+  const nnz = m.reg('nnz', NW, { doc: 'non-zeros of the finished layer, saturated: multiplier operand' });
   const mant = m.reg('ratio_mant', f.recipWidth, { doc: '1/expected mantissa: multiplier operand (beside nnz)' });
   const shift = m.reg('ratio_shift', f.recipShiftWidth);
   const suffix = R ? undefined : m.reg('suffix', LAT, { doc: 'suffix sum after the finished layer' });
@@ -162,7 +165,7 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
   const ratioProduct = pipelinedMul(m, 'ratio_product', nnz, mant, 'nnz x mantissa');
   const gammaProduct = pipelinedMul(m, 'gamma_product', rsumNew, invKQ, 'ratio sum x 1/k');
   const predProduct = gammaSigned ? pipelinedMul(m, 'pred_product', coeffB!, gammaSigned, 'b x gamma') : pipelinedMul(m, 'pred_product', gammaNew, suffix!, 'gamma x suffix');
-  const monitorNnz = m.named('monitor_nnz', satTo(monitorCount, NW), 'the monitor\'s count, saturated to nnzWidth');
+  const countNnz = m.named('count_nnz', satTo(countRaw, NW), 'the layer\'s count, saturated to nnzWidth');
   const gammaFull = m.named('gamma_full', gammaProduct.shr(f.invKFrac), 'ratio sum / k');
   m.assign(wbRatioSum, rsumNew);
   m.assign(wbGamma, gammaNew);
@@ -178,18 +181,35 @@ export function buildPredictor(f: SchedulerFormats, monitorCountWidth: number): 
     const predFull = m.named('pred_full', predProduct.shr(f.gammaFrac), 'gamma x suffix');
     m.assign(wbPred, satTo(predFull, LAT));
   }
-  m.assign(wbWe, updating.land(stage.eq(S.WRITE_BACK)));
-  const isLast = kNext.ge(rdNLayers).lor(kNext.eq(maxLayers));
+  // stage == WRITE_BACK as a flip-flop of its own: wb_we feeds the top's event and state enables.
+  const beforeWb = m.named('before_write_back', stage.eq(S.WRITE_BACK.sub(lit(1, STW))), 'the stage before STAGE_WRITE_BACK');
+  const atWb = m.reg('at_write_back', 1, { reset: 0, doc: 'stage is STAGE_WRITE_BACK' });
+  const lastAtWb = m.reg('last_at_write_back', 1, { reset: 0, doc: 'at_write_back && wb_last' });
+  m.assign(wbWe, updating.land(atWb));
+  m.assign(wbComplete, updating.land(lastAtWb));
+  // k registered for the last-layer test (run_layer is steady from the decision on; the test reads it
+  // at RATIO, two cycles after layer_done): the +1 and the compare are not one path.
+  const kQ = m.reg('k_q', LCW, { doc: 'k, one cycle later' });
+  m.seq((b) => b.set(kQ, kNext), 'k registered.');
+  const isLast = kQ.ge(rdNLayers).lor(kQ.eq(maxLayers));
   m.seq((b) => {
     b.if(start, () => {
       b.set(stage, S.COUNT);
       b.set(cntExt, countExt);
       b.set(cntExtVal, countIn);
-    }, () => b.if(updating.land(stage.ne(S.WRITE_BACK)), () => b.set(stage, stage.add(lit(1, STW)))));
+      b.set(atWb, lit(0, 1));
+      b.set(lastAtWb, lit(0, 1));
+    }, () => b.if(updating.land(atWb.lnot()), () => {
+      b.set(stage, stage.add(lit(1, STW)));
+      b.set(atWb, beforeWb);
+      // wb_last is set at RATIO, long before: it does not change in this cycle.
+      b.set(lastAtWb, beforeWb.land(wbLast));
+    }));
     b.if(updating, () =>
       b.switch(stage, [
-        [S.COUNT, () => b.set(nnz, mux(cntExt, cntExtVal, monitorNnz))],
+        [S.COUNT, () => b.set(countRaw, mux(cntExt, cntExtVal.resize(MW), monitorCount.resize(MW)))],
         [S.RATIO, () => {
+          b.set(nnz, countNnz);
           b.set(mant, rdMant);
           b.set(shift, rdShift);
           if (suffix && rdSuffixNext) b.set(suffix, rdSuffixNext);
@@ -361,6 +381,7 @@ export interface PredictorOutputs {
   init_pred: bigint;
   wb_we: bigint;
   wb_last: bigint;
+  wb_complete: bigint;
   wb_next_layer: bigint;
   wb_ratio_sum: bigint;
   wb_gamma: bigint;
@@ -380,9 +401,10 @@ export class PredictorModel {
   private r = { nlayers: 0n, suffix0: 0n, mant: 0n, shift: 0n, suffixNext: 0n, a: 0n, b: 0n };
   private stage = 0;
   private ext = { on: 0n, count: 0n };
-  private p = { nnz: 0n, mant: 0n, shift: 0n, suffix: 0n, a: 0n, b: 0n, sumOld: 0n, last: 0n, shifted: 0n, ratio: 0n, sum: 0n, gamma: 0n };
+  private p = { countRaw: 0n, nnz: 0n, mant: 0n, shift: 0n, suffix: 0n, a: 0n, b: 0n, sumOld: 0n, last: 0n, shifted: 0n, ratio: 0n, sum: 0n, gamma: 0n };
   private invKRead = 0n;
   private invKq = 0n;
+  private kQ = 0;
   private readonly ratioProduct = new MulPipe();
   private readonly gammaProduct = new MulPipe();
   private readonly predProduct = new MulPipe();
@@ -401,6 +423,7 @@ export class PredictorModel {
       init_pred: f.regression ? clampPred(f, this.r.a) : this.r.suffix0,
       wb_we: i.updating && this.stage === PREDICTOR_STAGE.WRITE_BACK ? 1n : 0n,
       wb_last: this.p.last,
+      wb_complete: i.updating && this.stage === PREDICTOR_STAGE.WRITE_BACK && this.p.last ? 1n : 0n,
       wb_next_layer: (i.run_layer + 1n) & maxOf(f.layerCountWidth),
       wb_ratio_sum: this.p.sum,
       wb_gamma: this.p.gamma,
@@ -426,14 +449,15 @@ export class PredictorModel {
     if (i.updating) {
       switch (this.stage) {
         case PREDICTOR_STAGE.COUNT:
-          p.nnz = this.ext.on ? this.ext.count : sat(i.monitor_count, f.nnzWidth);
+          p.countRaw = this.ext.on ? this.ext.count : i.monitor_count;
           break;
         case PREDICTOR_STAGE.RATIO:
+          p.nnz = sat(this.p.countRaw, f.nnzWidth);
           p.mant = this.r.mant;
           p.shift = this.r.shift;
           p.suffix = this.r.suffixNext;
           p.sumOld = i.ratio_sum_old;
-          p.last = isLastLayer(f, k, Number(this.r.nlayers)) ? 1n : 0n;
+          p.last = isLastLayer(f, this.kQ, Number(this.r.nlayers)) ? 1n : 0n;
           break;
         case PREDICTOR_STAGE.RATIO_SHIFT:
           p.shifted = this.ratioProduct.product >> this.p.shift;
@@ -456,6 +480,7 @@ export class PredictorModel {
     this.ratioProduct.clock(this.p.nnz, this.p.mant);
     this.gammaProduct.clock(this.p.sum, this.invKq);
     this.predProduct.clock(f.regression ? this.p.b : this.p.gamma, f.regression ? this.p.gamma : this.p.suffix);
+    this.kQ = k & Number(maxOf(f.layerCountWidth));
     this.invKq = this.invKRead;
     this.invKRead = invK(f, k & Number(maxOf(f.layerCountWidth)));
     if (i.start) {

@@ -26,7 +26,7 @@ import { buildTaskTable, taskFieldWidths, taskFields, type TaskField } from './t
 import { buildPredictor } from './predictor.ts';
 import { buildDystaPolicy, SCAN_FIELDS } from './dysta-policy.ts';
 import { buildMhgPolicy } from './mhg-policy.ts';
-import { bankRows } from './datapath.ts';
+import { bankRows, splitCounter } from './datapath.ts';
 
 export const SCHEDULER_TOP = 'dysta_scheduler';
 
@@ -169,20 +169,31 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
 
   // ---------------------------------------------------------------- state
   const state = m.reg('state', 3, { reset: ST.IDLE, doc: 'ST_*' });
-  const now = m.reg('now', T, { reset: 0, doc: 'cycle counter' });
+  // The wide counters count in two halves (splitCounter: no carry chain longer than half of T;
+  // each is read whole, consistent in every cycle).
+  const nowCtr = splitCounter(m, 'now', T, 'cycle counter');
+  const now = nowCtr.value;
   const tSel = m.reg('t_sel', T, { reset: 0, doc: 'time of the current/last selection' });
   const runSlot = m.reg('run_slot', D, { reset: 0 });
   const runVar = m.reg('run_variant', VW, { reset: 0 });
   const runLayer = m.reg('run_layer', LW, { reset: 0 });
   const tDone = m.reg('t_done', T, { doc: 'time the running layer finished' });
-  const cntDecisions = m.reg('ctr_decisions', T, { reset: 0 });
-  const cntCompletions = m.reg('ctr_completions', T, { reset: 0 });
-  const cntAdmissions = m.reg('ctr_admissions', T, { reset: 0 });
-  const cntStalls = m.reg('ctr_admit_stalls', T, { reset: 0, doc: 'cycles with adm_valid && !adm_ready' });
+  const ctrDecisions = splitCounter(m, 'ctr_decisions', T, 'decisions');
+  const ctrCompletions = splitCounter(m, 'ctr_completions', T, 'completions');
+  const ctrAdmissions = splitCounter(m, 'ctr_admissions', T, 'admissions');
+  const ctrStalls = splitCounter(m, 'ctr_admit_stalls', T, 'cycles with adm_valid && !adm_ready');
+  const selCycles = splitCounter(m, 'sel_cycles', T, 'now - t_sel + 1 during a selection (no wide subtract at the decision)');
+  const cntDecisions = ctrDecisions.value;
+  const cntCompletions = ctrCompletions.value;
+  const cntAdmissions = ctrAdmissions.value;
+  const cntStalls = ctrStalls.value;
   const lastLatency = m.reg('last_latency', T, { reset: 0, doc: 'cycles from t_sel to the last decision event' });
 
   const inState = (s: Expr) => state.eq(s);
-  const waiting = m.named('waiting', inState(ST.IDLE).lor(inState(ST.RUN)), 'idle or running: commands, admissions and time skips allowed');
+  // state is IDLE or RUN, as a flip-flop of its own (set with every transition): it gates the host's
+  // command and admission handshakes, whose decodes fan out to the table write enables.
+  const waitingQ = m.reg('waiting_q', 1, { reset: 1, doc: 'state is ST_IDLE or ST_RUN' });
+  const waiting = m.named('waiting', waitingQ, 'idle or running: commands, admissions and time skips allowed');
   const updating = m.named('updating', inState(ST.UPDATE), 'the predictor runs');
   const scanning = m.named('scanning', inState(ST.SCAN), 'the policy scores the valid tasks');
   const selStart = m.named('sel_start', inState(ST.SEL_INIT), 'a selection starts');
@@ -190,7 +201,10 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   m.assign(timeNow, now);
   const full = m.wire('full', 1);
   m.assign(tableFull, full);
-  const evFree = m.named('ev_free', evValid.lnot().lor(evReady), 'the event register can take a new event this cycle');
+  // ev_valid's complement in a flip-flop of its own: the port register sits by the consumer, this one
+  // by the decision logic (as the complement it is not merged with ev_valid).
+  const evEmpty = m.reg('ev_empty', 1, { reset: 1, doc: '!ev_valid' });
+  const evFree = m.named('ev_free', evEmpty.lor(evReady), 'the event register can take a new event this cycle');
 
   // ---------------------------------------------------------------- handshakes
   m.assign(cmdReady, waiting);
@@ -238,6 +252,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const wb = {
     we: m.wire('wb_we', 1, { doc: 'predictor write-back' }),
     last: m.wire('wb_last', 1, { doc: 'the finished layer was the task\'s last' }),
+    complete: m.wire('wb_complete', 1, { doc: 'wb_we && wb_last, from flip-flops' }),
     next_layer: m.wire('wb_next_layer', LCW),
     ratio_sum: m.wire('wb_ratio_sum', f.ratioSumWidth),
     gamma: m.wire('wb_gamma', f.gammaWidth),
@@ -266,6 +281,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     ratio_sum_old: runRatioSum,
     wb_we: wb.we,
     wb_last: wb.last,
+    wb_complete: wb.complete,
     wb_next_layer: wb.next_layer,
     wb_ratio_sum: wb.ratio_sum,
     wb_gamma: wb.gamma,
@@ -359,15 +375,21 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     ...mhgPorts,
   });
   const decide = m.named('decide', policyDone.land(evFree), 'the decision is made this cycle');
-  const completionEvent = m.named('completion_event', updating.land(wb.we).land(wb.last).land(evFree), 'the completion event is loaded this cycle');
+  const completionEvent = m.named('completion_event', wb.complete.land(evFree), 'the completion event is loaded this cycle');
 
   // ---------------------------------------------------------------- control
   const remaining = m.named('remaining', mux(wb.last, numValid.sub(lit(1, CW)), numValid), 'tasks left after this write-back');
-  const step = skipEn && skipBy ? mux(skipEn.land(waiting), skipBy, lit(1, T)) : lit(1, T);
+  const skipping = skipEn && skipBy ? m.named('skipping', skipEn.land(waiting), 'a time skip is honoured this cycle') : undefined;
+  const skipped = skipBy ? m.named('now_skipped', now.add(skipBy), 'the cycle counter after a time skip (simulation only: a full-width add)') : undefined;
   m.seq((b) => {
-    b.set(now, now.add(step));
+    if (skipping && skipped) b.if(skipping, () => nowCtr.load(b, skipped), () => nowCtr.step(b));
+    else nowCtr.step(b);
+    b.if(selStart, () => selCycles.load(b, 2n), () => selCycles.step(b));
     b.switch(state, [
-      [ST.IDLE, () => b.if(admFire, () => b.set(state, ST.ADM_WAIT))],
+      [ST.IDLE, () => b.if(admFire, () => {
+        b.set(state, ST.ADM_WAIT);
+        b.set(waitingQ, lit(0, 1));
+      })],
       [ST.ADM_WAIT, () => b.set(state, ST.SEL_INIT)],
       [ST.SEL_INIT, () => {
         b.set(tSel, now);
@@ -375,45 +397,51 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
       }],
       [ST.SCAN, () => b.if(decide, () => {
         b.set(state, ST.RUN);
+        b.set(waitingQ, lit(1, 1));
         b.set(runSlot, win.slot);
         b.set(runVar, win.variant);
         b.set(runLayer, win.layer);
       })],
       [ST.RUN, () => b.if(layerDone, () => {
         b.set(state, ST.UPDATE);
+        b.set(waitingQ, lit(0, 1));
         b.set(tDone, now);
       })],
-      [ST.UPDATE, () => b.if(updAdvance, () => b.set(state, mux(remaining.eq(lit(0, CW)), ST.IDLE, ST.SEL_INIT)))],
+      [ST.UPDATE, () => b.if(updAdvance, () => {
+        b.set(state, mux(remaining.eq(lit(0, CW)), ST.IDLE, ST.SEL_INIT));
+        b.set(waitingQ, remaining.eq(lit(0, CW)));
+      })],
     ]);
   }, 'State machine and cycle counter (time skips only in the waiting states).');
 
+  // One load enable for the event fields; the kind of event follows from the state (a decision only
+  // while scanning, a completion only while updating), so the wide fields' multiplexers are steered
+  // by a flip-flop rather than by the decision logic.
+  const evLoad = m.named('ev_load', decide.lor(completionEvent), 'an event enters the event register');
   m.seq((b) => {
     b.set(npuStart, decide);
-    b.if(decide, () => {
+    b.if(evLoad, () => {
       b.set(evValid, lit(1, 1));
-      b.set(evKind, EV_DECISION);
-      b.set(evTask, win.slot);
-      b.set(evLayer, win.layer);
-      b.set(evTime, tSel);
-      b.set(evScore, win.score);
-    }, () => b.if(completionEvent, () => {
-      b.set(evValid, lit(1, 1));
-      b.set(evKind, EV_COMPLETION);
-      b.set(evTask, runSlot);
-      b.set(evLayer, runLayer);
-      b.set(evTime, tDone);
-      b.set(evScore, lit(0, SW));
-    }, () => b.if(evReady, () => b.set(evValid, lit(0, 1)))));
+      b.set(evEmpty, lit(0, 1));
+      b.set(evKind, mux(scanning, EV_DECISION, EV_COMPLETION));
+      b.set(evTask, mux(scanning, win.slot, runSlot));
+      b.set(evLayer, mux(scanning, win.layer, runLayer));
+      b.set(evTime, mux(scanning, tSel, tDone));
+      b.set(evScore, mux(scanning, win.score, lit(0, SW)));
+    }, () => b.if(evReady, () => {
+      b.set(evValid, lit(0, 1));
+      b.set(evEmpty, lit(1, 1));
+    }));
   }, 'Event register: a decision or a completion when free; held until ev_ready.');
 
   m.seq((b) => {
     b.if(decide, () => {
-      b.set(cntDecisions, cntDecisions.add(lit(1, T)));
-      b.set(lastLatency, now.sub(tSel).add(lit(1, T)));
+      ctrDecisions.step(b);
+      b.set(lastLatency, selCycles.value);
     });
-    b.if(completionEvent, () => b.set(cntCompletions, cntCompletions.add(lit(1, T))));
-    b.if(admFire, () => b.set(cntAdmissions, cntAdmissions.add(lit(1, T))));
-    b.if(admValid.land(admReady.lnot()), () => b.set(cntStalls, cntStalls.add(lit(1, T))));
+    b.if(completionEvent, () => ctrCompletions.step(b));
+    b.if(admFire, () => ctrAdmissions.step(b));
+    b.if(admValid.land(admReady.lnot()), () => ctrStalls.step(b));
   }, 'Counters.');
 
   m.assign(npuTask, runSlot);

@@ -4,28 +4,31 @@
 //   scanning   each cycle the lowest row left in scan_mask is picked and cleared; the pick is
 //              registered (issue_row = the bank's read address, one cycle later) and its fields
 //              arrive one cycle after that;
-//   stages     r: the fields' output register; e: slack = deadline - t_sel - P, idle = max(0, t_sel -
-//              last run) saturated, P in score units; then three pipelined multiplies (multiplier.ts,
+//   stages     r: the fields' output register; d: the low halves of t_sel - last run and deadline -
+//              t_sel (the high halves for either borrow); e: idle = max(0, t_sel - last run)
+//              saturated, P in score units, the halves of slack = (deadline - t_sel) - P; the slack
+//              is complete one stage later, beside the first multiply; then three pipelined multiplies (multiplier.ts,
 //              MUL_LATENCY cycles each) with one stage between them: idle x scale; penalty = that in
 //              score units, saturated, x 1/N; urgency + penalty, saturated, x beta; score = P + that,
 //              saturated (the score stage: written back to the score memory, and compared: the unit
 //              keeps the lowest (score, sequence number) as its best).
-// No register-to-register path holds more than one multiplier or the table's RAM (issue 13). A row
+// No register-to-register path holds more than one multiplier or the table's RAM, and no carry chain
+// is longer than about half the time width (splitSub: 25 bits of 49 at the default 48) (issue 13). A row
 // picked at cycle t reaches the compare at t + SCORE_PIPELINE; `busy` is high while rows are left or
 // in flight. Cost: three pipelined multipliers (idle x scale, x 1/N, x beta).
-import { lit, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
+import { cat, lit, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 import { buildFindFirstSet, findFirstSet, lowestSetBit } from './find-first-set.ts';
 import { invN, maxOf, sat, type SchedulerFormats } from './formats.ts';
-import { bankRows, satTo, shrBy } from './datapath.ts';
+import { bankRows, satTo, shrBy, splitSub } from './datapath.ts';
 import { MUL_LATENCY, MulPipe, pipelinedMul } from './multiplier.ts';
 
 export const SCORE_UNIT = 'dysta_score_unit';
 
 /**
  * Cycles from a row's pick to its compare: the pick register, the table read, the output register,
- * stage e, three multiplies of MUL_LATENCY with one stage after each (the last is the score stage).
+ * stages d and e, three multiplies of MUL_LATENCY with one stage after each (the last is the score stage).
  */
-export const SCORE_PIPELINE = 4 + 3 * (MUL_LATENCY + 1);
+export const SCORE_PIPELINE = 5 + 3 * (MUL_LATENCY + 1);
 
 /** What a row carries from stage to stage beside the arithmetic. */
 const CARRIED = ['row', 'seq', 'variant', 'layer', 'pred'] as const;
@@ -109,14 +112,19 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
     variant: m.reg('r_variant', VW),
     layer: m.reg('r_layer', LW),
   };
-  // e: slack, idle (the first multiply's operand), scale, P in score units.
+  // d: the first halves of t_sel - last run and deadline - t_sel; P and the scale wait beside them.
+  const d = stage('d', ['row', 'seq', 'variant', 'layer']);
+  const dPred = m.reg('d_pred', f.latencyWidth);
+  const dScale = m.reg('d_scale', KW);
+  // e: idle (the first multiply's operand), scale, P in score units, the halves of the slack.
   const e = stage('e', CARRIED);
-  const eSlack = m.reg('e_slack', T + 2, { signed: true, doc: 'deadline - t_sel - P' });
   const eIdle = m.reg('e_idle', f.idleWidth, { doc: 'max(0, t_sel - last run), saturated: multiplier operand' });
   const eScale = m.reg('e_scale', KW, { doc: 'penalty scale: multiplier operand' });
   // Stages beside the multipliers: m1_* beside idle x scale, p1 (its result saturated, operand of
   // x 1/N), m2_*, p2 (urgency + penalty, operand of x beta), m3_*, then the score stage sc.
-  const m1 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m1_${k + 1}`, [...CARRIED, 'urgency']));
+  // The slack is complete in m1_1 (the multiplexer of its high half), clamped to the urgency into m1_2.
+  const m1 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m1_${k + 1}`, k === 0 ? CARRIED : [...CARRIED, 'urgency']));
+  const m1Slack = m.reg('m1_1_slack', T + 2, { doc: 'deadline - t_sel - P (two\'s complement)' });
   const p1 = stage('p1', [...CARRIED, 'urgency']);
   const p1Pen = m.reg('p1_penalty_scaled', TW, { doc: 'idle x scale in score units, saturated: multiplier operand' });
   const m2 = Array.from({ length: MUL_LATENCY }, (_, k) => stage(`m2_${k + 1}`, [...CARRIED, 'urgency']));
@@ -130,17 +138,19 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   const penaltyN = pipelinedMul(m, 'penalty_n', p1Pen, invNIn, 'penalty x 1/N');
   const betaSum = pipelinedMul(m, 'beta_sum', p2Sum, betaQ, 'beta x (urgency + penalty)', f.betaQ);
 
-  // Stage e (from the output register): slack, idle, P in score units.
-  const ext = (x: Signal) => x.resize(T + 2).asSigned();
-  const slack = m.named('slack', ext(r.deadline).sub(ext(tSel)).sub(ext(r.pred)), 'deadline - t_sel - P (signed)');
-  const idleFull = m.named('idle_full', tSel.resize(T + 1).sub(r.last_run.resize(T + 1)), 't_sel - last run; bit T set when the last run is later');
+  // Stage d (from the output register): t_sel - last run and deadline - t_sel, each in two halves.
+  const idleSub = splitSub(m, 'idle_full', tSel, r.last_run, T + 1, 't_sel - last run; bit T set when the last run is later');
+  const ahead = splitSub(m, 'deadline_ahead', r.deadline, tSel, T + 2, 'deadline - t_sel (signed)');
+  // Stage e: idle, P in score units, the halves of (deadline - t_sel) - P.
+  const idleFull = idleSub.value;
   const idleDiff = m.named('idle_diff', idleFull.bits(T - 1, 0), 't_sel - last run (when not later)');
   const idle = m.named('idle', mux(idleFull.msb(), lit(0, f.idleWidth), satTo(idleDiff, f.idleWidth)), 'max(0, t_sel - last run), saturated');
-  const predFull = m.named('pred_units_full', shrBy(r.pred, f.scoreShift), 'P in score units');
+  const slackSub = splitSub(m, 'slack', ahead.value, dPred, T + 2, 'deadline - t_sel - P (signed)');
+  const predFull = m.named('pred_units_full', shrBy(dPred, f.scoreShift), 'P in score units');
   const predUnits = m.named('pred_units', satTo(predFull, SW), 'P in score units, saturated');
   // After the multipliers.
-  const slackUnits = m.named('slack_units', shrBy(eSlack.asUnsigned(), f.scoreShift), 'slack in score units (when positive)');
-  const urgency = m.named('urgency', mux(eSlack.msb(), lit(0, TW), satTo(slackUnits, TW)), 'max(0, slack) in score units');
+  const slackUnits = m.named('slack_units', shrBy(m1Slack, f.scoreShift), 'slack in score units (when positive)');
+  const urgency = m.named('urgency', mux(m1Slack.msb(), lit(0, TW), satTo(slackUnits, TW)), 'max(0, slack) in score units');
   const penScaledFull = m.named('penalty_scaled_full', idleScaled.shr(f.penaltyScaleFrac + f.scoreShift), 'idle x scale in score units');
   const penScaled = m.named('penalty_scaled', satTo(penScaledFull, TW), 'idle x scale, saturated');
   const penaltyFull = m.named('penalty_full', penaltyN.shr(f.invNFrac), 'idle x scale / N');
@@ -155,8 +165,12 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   m.assign(score, scScore);
   m.assign(scoreWe, sc.valid);
   m.assign(scoreRow, sc.row);
-  const inFlight = [issueValid, s1.valid, r.valid, e.valid, ...m1.map((x) => x.valid), p1.valid, ...m2.map((x) => x.valid), p2.valid, ...m3.map((x) => x.valid), sc.valid];
-  m.assign(busy, inFlight.reduce<Expr>((a, x) => a.lor(x), rowsLeft));
+  // Rows in flight: the OR of every stage's valid bit, kept as a register of its own (computed from
+  // the valids that move into the stages), so `busy` is one gate after a flip-flop.
+  const feeding = [issue, issueValid, s1.valid, r.valid, d.valid, e.valid, ...m1.map((x) => x.valid), p1.valid, ...m2.map((x) => x.valid), p2.valid, ...m3.map((x) => x.valid)];
+  const inFlight = m.reg('in_flight', 1, { reset: 0, doc: 'some stage holds a row (the OR of the stages\' valid bits)' });
+  m.seq((b) => b.set(inFlight, feeding.slice(1).reduce<Expr>((a, x) => a.lor(x), feeding[0]!)), 'Rows in flight next cycle.');
+  m.assign(busy, rowsLeft.lor(inFlight));
 
   m.seq((b) => {
     const copy = (to: Record<string, Signal>, from: Record<string, Signal>, keys: readonly string[]) => {
@@ -170,14 +184,21 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
     b.set(r.row, s1.row);
     for (const k of ['deadline', 'pred', 'last_run', 'scale', 'seq', 'variant'] as const) b.set(r[k], rd[k]!);
     b.set(r.layer, rd.next_layer!.bits(LW - 1, 0));
-    copy(e, r, ['valid', 'row', 'seq', 'variant', 'layer']);
+    copy(d, r, ['valid', 'row', 'seq', 'variant', 'layer']);
+    b.set(dPred, r.pred);
+    b.set(dScale, r.scale);
+    idleSub.load(b);
+    ahead.load(b);
+    copy(e, d, ['valid', 'row', 'seq', 'variant', 'layer']);
     b.set(e.pred, predUnits);
-    b.set(eSlack, slack);
+    slackSub.load(b);
     b.set(eIdle, idle);
-    b.set(eScale, r.scale);
+    b.set(eScale, dScale);
     copy(m1[0]!, e, ['valid', ...CARRIED]);
-    b.set(m1[0]!.urgency, urgency);
-    for (let k = 1; k < MUL_LATENCY; k++) copy(m1[k]!, m1[k - 1]!, ['valid', ...CARRIED, 'urgency']);
+    b.set(m1Slack, slackSub.value);
+    copy(m1[1]!, m1[0]!, ['valid', ...CARRIED]);
+    b.set(m1[1]!.urgency, urgency);
+    for (let k = 2; k < MUL_LATENCY; k++) copy(m1[k]!, m1[k - 1]!, ['valid', ...CARRIED, 'urgency']);
     copy(p1, m1[MUL_LATENCY - 1]!, ['valid', ...CARRIED, 'urgency']);
     b.set(p1Pen, penScaled);
     copy(m2[0]!, p1, ['valid', ...CARRIED, 'urgency']);
@@ -188,9 +209,17 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
     for (let k = 1; k < MUL_LATENCY; k++) copy(m3[k]!, m3[k - 1]!, ['valid', ...CARRIED]);
     copy(sc, last3, ['valid', 'row', 'seq', 'variant', 'layer']);
     b.set(scScore, satTo(scoreFull, SW));
-  }, 'Score pipeline: pick register, read, output register, stage e, idle x scale, x 1/N, x beta, score.');
+  }, 'Score pipeline: pick register, read, output register, stages d and e, idle x scale, x 1/N, x beta, score.');
 
-  const better = m.named('better', sc.valid.land(best.valid.lnot().lor(scScore.lt(best.score)).lor(scScore.eq(best.score).land(sc.seq.lt(best.seq)))), 'the score stage beats the best so far: lower score, or equal and admitted earlier');
+  // The running minimum is a loop (best -> compare -> best). (score, sequence number) in lexicographic
+  // order is one unsigned compare of the concatenation, written as a subtraction so that it maps onto
+  // one carry chain (its borrow is the comparison) rather than a compare, an equality and a second
+  // compare in LUTs.
+  const scKey = m.named('sc_key', cat(scScore, sc.seq), '{score, sequence number} of the score stage');
+  const bestKey = m.named('best_key', cat(best.score, best.seq), '{score, sequence number} of the best so far');
+  const keyDiff = m.named('key_diff', scKey.resize(SW + SQ + 1).sub(bestKey.resize(SW + SQ + 1)), 'sc_key - best_key; the top bit is sc_key < best_key');
+  m.unused(keyDiff, 'only the borrow (the top bit) is read');
+  const better = m.named('better', sc.valid.land(best.valid.lnot().lor(keyDiff.msb())), 'the score stage beats the best so far: lower score, or equal and admitted earlier');
   m.seq((b) => {
     b.if(start, () => {
       b.set(scanMask, validRows);
@@ -313,11 +342,13 @@ interface Carried {
   layer: bigint;
   /** P in score units, saturated. */
   pred: bigint;
-  /** max(0, slack) in score units (from the first multiply's stages to the second's end). */
+  /** max(0, slack) in score units (from the first multiply's second stage to the second's end). */
   urgency: bigint;
+  /** deadline - t_sel - P (in the first multiply's first stage). */
+  slack: bigint;
 }
 
-const EMPTY: Carried = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, pred: 0n, urgency: 0n };
+const EMPTY: Carried = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, pred: 0n, urgency: 0n, slack: 0n };
 
 /**
  * dysta_score_unit cycle for cycle. Each stage is written out separately (the tests also check that
@@ -329,6 +360,8 @@ export class ScoreUnitModel {
   private issue = { valid: false, row: 0n };
   private s1 = { valid: false, row: 0n };
   private r = { valid: false, row: 0n, deadline: 0n, pred: 0n, lastRun: 0n, scale: 0n, seq: 0n, variant: 0n, layer: 0n };
+  /** Stage d holds t_sel - last run (before the clamp) and deadline - t_sel; P raw. */
+  private d = { valid: false, row: 0n, seq: 0n, variant: 0n, layer: 0n, pred: 0n, scale: 0n, idleDiff: 0n, ahead: 0n };
   private e = { ...EMPTY, slack: 0n, idle: 0n, scale: 0n };
   private m1: Carried[] = new Array<Carried>(MUL_LATENCY).fill(EMPTY);
   private p1 = { ...EMPTY, penScaled: 0n };
@@ -347,7 +380,7 @@ export class ScoreUnitModel {
 
   outputs(): ScoreUnitOutputs {
     const next = findFirstSet(this.mask, this.rows);
-    const inFlight = [this.issue, this.s1, this.r, this.e, ...this.m1, this.p1, ...this.m2, this.p2, ...this.m3, this.sc].some((x) => x.valid);
+    const inFlight = [this.issue, this.s1, this.r, this.d, this.e, ...this.m1, this.p1, ...this.m2, this.p2, ...this.m3, this.sc].some((x) => x.valid);
     return {
       issue_row: this.issue.row,
       score_we: this.sc.valid ? 1n : 0n,
@@ -368,19 +401,31 @@ export class ScoreUnitModel {
     const s = BigInt(f.scoreShift);
     const next = findFirstSet(this.mask, this.rows);
     const issue = i.scanning !== 0n && next.found;
-    // Stage e, from the output register r.
+    // Stage d, from the output register r: the two differences with t_sel.
     const rr = this.r;
-    const e = {
-      valid: rr.valid, row: rr.row, seq: rr.seq, variant: rr.variant, layer: rr.layer,
-      pred: sat(rr.pred >> s, f.scoreWidth),
-      urgency: 0n,
-      slack: rr.deadline - i.t_sel - rr.pred,
-      idle: rr.lastRun > i.t_sel ? 0n : sat(i.t_sel - rr.lastRun, f.idleWidth),
-      scale: rr.scale,
+    const d = {
+      valid: rr.valid, row: rr.row, seq: rr.seq, variant: rr.variant, layer: rr.layer, pred: rr.pred, scale: rr.scale,
+      idleDiff: i.t_sel - rr.lastRun,
+      ahead: rr.deadline - i.t_sel,
     };
-    // Beside idle x scale: the urgency enters the first stage.
-    const urgency = this.e.slack < 0n ? 0n : sat(this.e.slack >> s, f.termWidth);
-    const m1 = [{ valid: this.e.valid, row: this.e.row, seq: this.e.seq, variant: this.e.variant, layer: this.e.layer, pred: this.e.pred, urgency }, ...this.m1.slice(0, MUL_LATENCY - 1)];
+    // Stage e: idle clamped, P in score units, the slack.
+    const dd = this.d;
+    const e = {
+      valid: dd.valid, row: dd.row, seq: dd.seq, variant: dd.variant, layer: dd.layer,
+      pred: sat(dd.pred >> s, f.scoreWidth),
+      urgency: 0n,
+      slack: dd.ahead - dd.pred,
+      idle: dd.idleDiff < 0n ? 0n : sat(dd.idleDiff, f.idleWidth),
+      scale: dd.scale,
+    };
+    // Beside idle x scale: the slack enters the first stage, the urgency (clamped) the second.
+    const first = this.m1[0]!;
+    const urgency = first.slack < 0n ? 0n : sat(first.slack >> s, f.termWidth);
+    const m1 = [
+      { valid: this.e.valid, row: this.e.row, seq: this.e.seq, variant: this.e.variant, layer: this.e.layer, pred: this.e.pred, urgency: 0n, slack: this.e.slack },
+      { ...first, urgency, slack: 0n },
+      ...this.m1.slice(1, MUL_LATENCY - 1),
+    ];
     const m1Last = this.m1[MUL_LATENCY - 1]!;
     const p1 = { ...m1Last, penScaled: sat(this.idleScaled.product >> BigInt(f.penaltyScaleFrac + f.scoreShift), f.termWidth) };
     const m2 = [{ ...this.p1 }, ...this.m2.slice(0, MUL_LATENCY - 1)];
@@ -411,6 +456,7 @@ export class ScoreUnitModel {
     this.p1 = p1;
     this.m1 = m1;
     this.e = e;
+    this.d = d;
     this.r = {
       valid: this.s1.valid, row: this.s1.row, deadline: i.rd_deadline, pred: i.rd_pred, lastRun: i.rd_last_run, scale: i.rd_scale, seq: i.rd_seq, variant: i.rd_variant,
       layer: i.rd_next_layer & maxOf(f.layerWidth),

@@ -7,6 +7,9 @@
 // instead of N + 7, a PE-array pass B + 8 instead of B + 2): the same number of decisions in every
 // scenario, and with requests arriving at the same cycles as before, a different interleaving in
 // all but the D3-noskip one (e.g. D4: the same request, slot and layer at 2,848 of 4,051 decisions).
+// Re-recorded again for issue 13's split time arithmetic and registered winner (events N + 20 after
+// the selection instead of N + 18): the same number of decisions in every scenario, a few lines more
+// or fewer.
 // To see a difference line by line: `node --import tsx test/scheduler/baseline-logs.ts --out DIR` on
 // both trees, `diff -r`.
 import { mkdtempSync, readFileSync } from 'node:fs';

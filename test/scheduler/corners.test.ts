@@ -46,7 +46,7 @@ describe('scheduler corner cases (D = 2)', () => {
     expect(ds[0]!.tSel).toBe(start + BigInt(TIMING.ADMIT_TO_SELECT));
     expect(ds[0]!.tEvent - ds[0]!.tSel).toBe(BigInt(1 + TIMING.SELECT_FIXED));
     expect(lines(run.lines, 'C')).toEqual([['C', '0', '0', String(ds[2]!.tEvent + 6000n)]]);
-    expect(run.lines.at(-1)!.startsWith('K 3 1 1 0 19 0 ')).toBe(true); // last latency: 1 task + 18
+    expect(run.lines.at(-1)!.startsWith('K 3 1 1 0 21 0 ')).toBe(true); // last latency: 1 task + 20
   });
 
   it('real NPU mode: the non-zeros stream through the sparsity monitor on the output lanes', async () => {
@@ -149,7 +149,7 @@ describe('largest configuration: D = 10, 1024-layer variant', () => {
   });
   afterAll(async () => sim?.close());
 
-  it('fills all 1024 slots (decision latency N + 18 at N = 1024) and runs a 1024-layer task to completion', async () => {
+  it('fills all 1024 slots (decision latency N + 20 at N = 1024) and runs a 1024-layer task to completion', async () => {
     const short = variant(config, 0, 1, 3000n);
     const long = variant(config, 1, 1024, 2100n);
     const min = 2n * 1024n + 24n;

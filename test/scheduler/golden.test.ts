@@ -85,7 +85,7 @@ describe('scheduler golden model', () => {
     expect(g.admit(req)).toBeUndefined();
     const d = g.select(10n);
     expect(d.slot).toBe(0);
-    expect(d.tEvent).toBe(10n + 2n + 18n); // two valid slots in one bank: N + SELECT_FIXED
+    expect(d.tEvent).toBe(10n + 2n + 20n); // two valid slots in one bank: N + 20 (the README)
     const out = g.layerDone(100n, 8n);
     expect(out.completed).toBe(true);
     expect(g.isValid(0)).toBe(false);

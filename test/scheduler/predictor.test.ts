@@ -45,7 +45,7 @@ describe('dysta_predictor vs PredictorModel', () => {
       // Regression builds have no suffix tables (the coefficients replace them): no such ports.
       const { wr_suffix0, wr_suffix_next, ...rest } = i;
       stimulus.push((f.regression ? rest : { ...rest, wr_suffix0, wr_suffix_next }) as unknown as Values);
-      const e: Partial<Values> = { wb_we: o.wb_we, wb_next_layer: o.wb_next_layer };
+      const e: Partial<Values> = { wb_we: o.wb_we, wb_complete: o.wb_complete, wb_next_layer: o.wb_next_layer };
       if (programmed) e.init_pred = o.init_pred;
       if (o.wb_we) Object.assign(e, { wb_last: o.wb_last, wb_ratio_sum: o.wb_ratio_sum, wb_gamma: o.wb_gamma, wb_pred: o.wb_pred });
       expected.push(e);
@@ -148,7 +148,7 @@ describe('dysta_predictor vs PredictorModel', () => {
       }
     }
     if (f.regression) expect(clamped).toBeGreaterThan(0);
-    const compared = await compareCycles(sim, Object.keys(stimulus[0]!), ['init_pred', 'wb_we', 'wb_last', 'wb_next_layer', 'wb_ratio_sum', 'wb_gamma', 'wb_pred'], stimulus, expected);
+    const compared = await compareCycles(sim, Object.keys(stimulus[0]!), ['init_pred', 'wb_we', 'wb_complete', 'wb_last', 'wb_next_layer', 'wb_ratio_sum', 'wb_gamma', 'wb_pred'], stimulus, expected);
     expect(compared).toBeGreaterThan(stimulus.length * 2);
     expect(lasts).toBeGreaterThan(10);
     expect(saturated).toBeGreaterThan(10);

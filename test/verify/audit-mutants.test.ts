@@ -71,7 +71,7 @@ describe("the audit's surviving mutants are killed", () => {
     expect(r.failed[0]!.message).toMatch(/^gamma after layer \d+ \(round\(2\^\d+ \/ \d+\)/);
   }, 240_000);
 
-  it("one more update stage (an empty predictor stage before WRITE_BACK, UPDATE_TO_SELECT 18) in formats.ts: the README's t + 17 and N + 35 fail", async () => {
+  it("one more update stage (an empty predictor stage before WRITE_BACK, UPDATE_TO_SELECT 18) in formats.ts: the README's t + 17 and N + 37 fail", async () => {
     // The split scheduler's update depth is the predictor's stage list; the timing models read
     // UPDATE_TO_SELECT. Both move together here, as one shared-constant bug would move them.
     vi.doMock('../../hwgen/scheduler/formats.ts', async (orig) => {
