@@ -11,7 +11,7 @@ const root = tempDir('dysta-cosim-broken-');
 
 describe('a broken scheduler: the score unit keeps the largest score instead of the smallest', () => {
   it('scheduler, trace and system suites fail with the first mismatch; the passing case keeps no wave', async () => {
-    const { dir, file } = mutatedDesign(/(\bsc_score) < (best_score\b)/, '$1 > $2', root);
+    const { dir, file } = mutatedDesign(/\|\| (key_diff\[\d+\])\)/, '|| !$1)', root); // the running minimum keeps the largest {score, seq}
     expect(file).toMatch(/\.v$/);
     const junit = join(root, 'broken.xml');
     const waves = join(root, 'waves');
