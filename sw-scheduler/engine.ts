@@ -74,6 +74,72 @@ export function computeDeadlines(compiled: CompiledTrace): Float64Array {
 }
 
 /**
+ * Per-request copies of the workload tables a run reads at every layer, shared by every run over one
+ * compiled trace (all policies of a `dysta simulate`): request i's entries start at `base[i]` and go
+ * to its layer count (inclusive for the suffix sums). The layer loop then reads typed arrays at one
+ * offset instead of its variant's tables at sample-dependent ones, and the monitor's density ratio
+ * is divided once per request and layer rather than once per monitored policy.
+ */
+interface RequestTables {
+  readonly base: Int32Array;
+  readonly layers: Int32Array;
+  /** The true latency of each layer. */
+  readonly latency: Float64Array;
+  /** Measured over average density of each layer: (1 - S[s][l]) / (1 - Savg[l]). */
+  readonly densityRatio: Float64Array;
+  /** Sum of the true latencies from each layer on (trueSuffix); [layers] = 0. */
+  readonly trueSuffix: Float64Array;
+  /** The estimate queue's sum from each layer on, and its first entry: pattern profile. */
+  readonly patSuffix: Float64Array;
+  readonly patNext: Float64Array;
+  /** The same for the architecture profile. */
+  readonly archSuffix: Float64Array;
+  readonly archNext: Float64Array;
+}
+
+const requestTablesCache = new WeakMap<CompiledTrace, RequestTables>();
+
+function requestTables(compiled: CompiledTrace): RequestTables {
+  const cached = requestTablesCache.get(compiled);
+  if (cached) return cached;
+  const { count, variantIndex, sampleIndex, workload } = compiled;
+  const base = new Int32Array(count);
+  const layers = new Int32Array(count);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    base[i] = size;
+    layers[i] = workload.variants[variantIndex[i]].layers;
+    size += layers[i] + 1;
+  }
+  const tables: RequestTables = {
+    base,
+    layers,
+    latency: new Float64Array(size),
+    densityRatio: new Float64Array(size),
+    trueSuffix: new Float64Array(size),
+    patSuffix: new Float64Array(size),
+    patNext: new Float64Array(size),
+    archSuffix: new Float64Array(size),
+    archNext: new Float64Array(size),
+  };
+  for (let i = 0; i < count; i++) copyRequestTables(tables, base[i], workload.variants[variantIndex[i]], sampleIndex[i]);
+  requestTablesCache.set(compiled, tables);
+  return tables;
+}
+
+function copyRequestTables(t: RequestTables, b: number, v: Variant, sample: number): void {
+  const n = v.layers;
+  const cell = sample * n;
+  t.latency.set(v.latency.subarray(cell, cell + n), b);
+  t.trueSuffix.set(v.trueSuffix.subarray(sample * (n + 1), (sample + 1) * (n + 1)), b);
+  t.patSuffix.set(v.patSuffix, b);
+  t.archSuffix.set(v.archSuffix, b);
+  t.patNext.set(v.Lpat, b);
+  t.archNext.set(v.Larch, b);
+  for (let l = 0; l < n; l++) t.densityRatio[b + l] = (1 - v.sparsity[cell + l]) / v.avgDensity[l];
+}
+
+/**
  * The state of one run and the two transitions every run shares: admitting a request and finishing
  * a layer. `simulate` drives them by the engine's own clock; `followSchedule` along another
  * implementation's decisions. A class rather than closures per run: its methods are one set of
@@ -84,20 +150,29 @@ class Run {
   readonly tasks: TaskTable;
   readonly deadline: Float64Array;
   readonly select: Selector;
-  private readonly variants: readonly Variant[];
   private readonly arrival: Float64Array;
-  private readonly variantIndex: Int32Array;
-  private readonly sampleIndex: Int32Array;
+  private readonly base: Int32Array;
+  private readonly layers: Int32Array;
+  private readonly latency: Float64Array;
+  private readonly densityRatio: Float64Array;
+  private readonly trueSuffix: Float64Array;
+  /** The estimate queue this policy uses: pattern or architecture profile. */
+  private readonly estSuffix: Float64Array;
+  private readonly estNext: Float64Array;
   private readonly predictor: PredictorState | undefined;
-  private readonly patternAware: boolean;
   private readonly oracle: boolean;
 
   constructor(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
-    const { count, arrival, priority, variantIndex, sampleIndex, workload } = compiled;
-    this.variants = workload.variants;
+    const { count, arrival, priority } = compiled;
+    const tables = requestTables(compiled);
     this.arrival = arrival;
-    this.variantIndex = variantIndex;
-    this.sampleIndex = sampleIndex;
+    this.base = tables.base;
+    this.layers = tables.layers;
+    this.latency = tables.latency;
+    this.densityRatio = tables.densityRatio;
+    this.trueSuffix = tables.trueSuffix;
+    this.estSuffix = policy.patternAware ? tables.patSuffix : tables.archSuffix;
+    this.estNext = policy.patternAware ? tables.patNext : tables.archNext;
     const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
     const tasks: TaskTable = createTaskTable(count);
     this.tasks = tasks;
@@ -111,19 +186,17 @@ class Run {
     // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
     // the eleven published policies, `regression` for mhg).
     this.predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
-    this.patternAware = policy.patternAware;
   }
 
   admit(i: number): void {
     const { lastRun, nextLayer, estRemaining, isoEst, nextEst, isoReal, trueRemaining, gamma, predicted } = this.tasks;
-    const v = this.variants[this.variantIndex[i]];
-    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
+    const b = this.base[i];
     lastRun[i] = this.arrival[i];
     nextLayer[i] = 0;
-    estRemaining[i] = suffix[0];
-    isoEst[i] = suffix[0];
-    nextEst[i] = this.patternAware ? v.Lpat[0] : v.Larch[0];
-    const real = v.trueSuffix[this.sampleIndex[i] * (v.layers + 1)];
+    estRemaining[i] = this.estSuffix[b];
+    isoEst[i] = this.estSuffix[b];
+    nextEst[i] = this.estNext[b];
+    const real = this.trueSuffix[b];
     isoReal[i] = real;
     trueRemaining[i] = real;
     gamma[i] = 1;
@@ -133,26 +206,24 @@ class Run {
 
   /** The true latency of the task's next layer (seconds). */
   nextLatency(task: number): number {
-    const v = this.variants[this.variantIndex[task]];
-    return v.latency[this.sampleIndex[task] * v.layers + this.tasks.nextLayer[task]];
+    return this.latency[this.base[task] + this.tasks.nextLayer[task]];
   }
 
   /** The task's next layer ended at time `end`: update its state; true if that was its last layer. */
   finishLayer(task: number, end: number): boolean {
     const { lastRun, nextLayer, estRemaining, nextEst, trueRemaining, predicted } = this.tasks;
-    const v = this.variants[this.variantIndex[task]];
+    const b = this.base[task];
     const layer = nextLayer[task];
-    const cell = this.sampleIndex[task] * v.layers + layer;
     lastRun[task] = end;
     const executed = layer + 1;
     nextLayer[task] = executed;
-    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
-    estRemaining[task] = suffix[executed];
-    if (executed < v.layers) nextEst[task] = this.patternAware ? v.Lpat[executed] : v.Larch[executed];
-    trueRemaining[task] = v.trueSuffix[this.sampleIndex[task] * (v.layers + 1) + executed];
-    if (this.predictor) this.predictor.observe(task, (1 - v.sparsity[cell]) / v.avgDensity[layer], executed);
+    estRemaining[task] = this.estSuffix[b + executed];
+    const last = executed === this.layers[task];
+    if (!last) nextEst[task] = this.estNext[b + executed];
+    trueRemaining[task] = this.trueSuffix[b + executed];
+    if (this.predictor) this.predictor.observe(task, this.densityRatio[b + layer], executed);
     else predicted[task] = this.oracle ? trueRemaining[task] : estRemaining[task];
-    return executed === v.layers;
+    return last;
   }
 
   /** The decision record of the current ready set (allocates: only when a log is asked for). */
