@@ -74,11 +74,13 @@ export function computeDeadlines(compiled: CompiledTrace): Float64Array {
 }
 
 /**
- * Per-request copies of the workload tables a run reads at every layer, shared by every run over one
- * compiled trace (all policies of a `dysta simulate`): request i's entries start at `base[i]` and go
- * to its layer count (inclusive for the suffix sums). The layer loop then reads typed arrays at one
- * offset instead of its variant's tables at sample-dependent ones, and the monitor's density ratio
- * is divided once per request and layer rather than once per monitored policy.
+ * The workload tables a run reads at every layer, laid out for the trace and shared by every run over
+ * one compiled trace (all policies of a `dysta simulate`). Per request, copies of its sample's rows:
+ * request i's entries start at `base[i]` and go to its layer count (inclusive for the suffix sums).
+ * Per variant, its profiles one after another: request i's start at `profileBase[i]`. The layer loop
+ * then reads typed arrays at fixed offsets instead of its variant's tables at sample-dependent ones,
+ * and the monitor's density ratio is divided once per request and layer rather than once per
+ * monitored policy.
  */
 interface RequestTables {
   readonly base: Int32Array;
@@ -89,7 +91,8 @@ interface RequestTables {
   readonly densityRatio: Float64Array;
   /** Sum of the true latencies from each layer on (trueSuffix); [layers] = 0. */
   readonly trueSuffix: Float64Array;
-  /** The estimate queue's sum from each layer on, and its first entry: pattern profile. */
+  readonly profileBase: Int32Array;
+  /** The estimate queue's sum from each layer on, and its first entry: pattern profile (per variant). */
   readonly patSuffix: Float64Array;
   readonly patNext: Float64Array;
   /** The same for the architecture profile. */
@@ -103,12 +106,21 @@ function requestTables(compiled: CompiledTrace): RequestTables {
   const cached = requestTablesCache.get(compiled);
   if (cached) return cached;
   const { count, variantIndex, sampleIndex, workload } = compiled;
+  const { variants } = workload;
+  const variantBase = new Int32Array(variants.length);
+  let profileSize = 0;
+  for (const v of variants) {
+    variantBase[v.index] = profileSize;
+    profileSize += v.layers + 1;
+  }
   const base = new Int32Array(count);
   const layers = new Int32Array(count);
+  const profileBase = new Int32Array(count);
   let size = 0;
   for (let i = 0; i < count; i++) {
     base[i] = size;
-    layers[i] = workload.variants[variantIndex[i]].layers;
+    layers[i] = variants[variantIndex[i]].layers;
+    profileBase[i] = variantBase[variantIndex[i]];
     size += layers[i] + 1;
   }
   const tables: RequestTables = {
@@ -117,25 +129,29 @@ function requestTables(compiled: CompiledTrace): RequestTables {
     latency: new Float64Array(size),
     densityRatio: new Float64Array(size),
     trueSuffix: new Float64Array(size),
-    patSuffix: new Float64Array(size),
-    patNext: new Float64Array(size),
-    archSuffix: new Float64Array(size),
-    archNext: new Float64Array(size),
+    profileBase,
+    patSuffix: new Float64Array(profileSize),
+    patNext: new Float64Array(profileSize),
+    archSuffix: new Float64Array(profileSize),
+    archNext: new Float64Array(profileSize),
   };
-  for (let i = 0; i < count; i++) copyRequestTables(tables, base[i], workload.variants[variantIndex[i]], sampleIndex[i]);
+  for (const v of variants) {
+    const at = variantBase[v.index];
+    tables.patSuffix.set(v.patSuffix, at);
+    tables.archSuffix.set(v.archSuffix, at);
+    tables.patNext.set(v.Lpat, at);
+    tables.archNext.set(v.Larch, at);
+  }
+  for (let i = 0; i < count; i++) copySampleRows(tables, base[i], variants[variantIndex[i]], sampleIndex[i]);
   requestTablesCache.set(compiled, tables);
   return tables;
 }
 
-function copyRequestTables(t: RequestTables, b: number, v: Variant, sample: number): void {
+function copySampleRows(t: RequestTables, b: number, v: Variant, sample: number): void {
   const n = v.layers;
   const cell = sample * n;
   t.latency.set(v.latency.subarray(cell, cell + n), b);
   t.trueSuffix.set(v.trueSuffix.subarray(sample * (n + 1), (sample + 1) * (n + 1)), b);
-  t.patSuffix.set(v.patSuffix, b);
-  t.archSuffix.set(v.archSuffix, b);
-  t.patNext.set(v.Lpat, b);
-  t.archNext.set(v.Larch, b);
   for (let l = 0; l < n; l++) t.densityRatio[b + l] = (1 - v.sparsity[cell + l]) / v.avgDensity[l];
 }
 
@@ -156,6 +172,7 @@ class Run {
   private readonly latency: Float64Array;
   private readonly densityRatio: Float64Array;
   private readonly trueSuffix: Float64Array;
+  private readonly profileBase: Int32Array;
   /** The estimate queue this policy uses: pattern or architecture profile. */
   private readonly estSuffix: Float64Array;
   private readonly estNext: Float64Array;
@@ -171,6 +188,7 @@ class Run {
     this.latency = tables.latency;
     this.densityRatio = tables.densityRatio;
     this.trueSuffix = tables.trueSuffix;
+    this.profileBase = tables.profileBase;
     this.estSuffix = policy.patternAware ? tables.patSuffix : tables.archSuffix;
     this.estNext = policy.patternAware ? tables.patNext : tables.archNext;
     const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
@@ -190,13 +208,13 @@ class Run {
 
   admit(i: number): void {
     const { lastRun, nextLayer, estRemaining, isoEst, nextEst, isoReal, trueRemaining, gamma, predicted } = this.tasks;
-    const b = this.base[i];
+    const p = this.profileBase[i];
     lastRun[i] = this.arrival[i];
     nextLayer[i] = 0;
-    estRemaining[i] = this.estSuffix[b];
-    isoEst[i] = this.estSuffix[b];
-    nextEst[i] = this.estNext[b];
-    const real = this.trueSuffix[b];
+    estRemaining[i] = this.estSuffix[p];
+    isoEst[i] = this.estSuffix[p];
+    nextEst[i] = this.estNext[p];
+    const real = this.trueSuffix[this.base[i]];
     isoReal[i] = real;
     trueRemaining[i] = real;
     gamma[i] = 1;
@@ -217,9 +235,10 @@ class Run {
     lastRun[task] = end;
     const executed = layer + 1;
     nextLayer[task] = executed;
-    estRemaining[task] = this.estSuffix[b + executed];
+    const p = this.profileBase[task];
+    estRemaining[task] = this.estSuffix[p + executed];
     const last = executed === this.layers[task];
-    if (!last) nextEst[task] = this.estNext[b + executed];
+    if (!last) nextEst[task] = this.estNext[p + executed];
     trueRemaining[task] = this.trueSuffix[b + executed];
     if (this.predictor) this.predictor.observe(task, this.densityRatio[b + layer], executed);
     else predicted[task] = this.oracle ? trueRemaining[task] : estRemaining[task];
