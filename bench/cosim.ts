@@ -38,7 +38,11 @@ interface Run {
   wall: number;
   /** CPU seconds (user + sys) of the process and its children (the simulators), from bash's `times`. */
   cpu: number;
-  report: { cases: { suite: string; checked: number; unit: string; simCycles: number; data?: { evaluatedCycles?: number } }[]; result: string };
+  report: {
+    cases: { suite: string; pass?: string; checked: number; unit: string; simCycles: number; commandLog: string | null; data?: { evaluatedCycles?: number } }[];
+    suites: { suite: string; pass?: string; cases: number; wallSeconds: number }[];
+    result: string;
+  };
   sessionLogs: string[];
 }
 
@@ -61,21 +65,44 @@ async function dysta(args: string[], env: Record<string, string> = {}): Promise<
   return { wall, cpu, report: JSON.parse(readFileSync(json, 'utf8')), sessionLogs };
 }
 
+interface Replayed {
+  replay: number;
+  nodeSessions: number;
+  /** Per session log: its lifetime driven from Node and its replay, seconds. */
+  each: Map<string, { node: number; replay: number }>;
+}
+
 /** Replays each command log without Node; returns the total replay seconds and the sessions' own lifetimes. */
-async function replay(logs: readonly string[]): Promise<{ replay: number; nodeSessions: number }> {
+async function replay(logs: readonly string[]): Promise<Replayed> {
   let total = 0;
   let lifetime = 0;
+  const each = new Map<string, { node: number; replay: number }>();
   for (const log of logs) {
     const text = readFileSync(log, 'utf8');
     const binary = text.match(/^# replay without Node: (\S+)/m)?.[1];
     const started = text.match(/started (\S+)\n/)?.[1];
     if (!binary || !started) continue;
-    lifetime += (statSync(log).mtimeMs - Date.parse(started)) / 1000;
+    const node = (statSync(log).mtimeMs - Date.parse(started)) / 1000;
+    lifetime += node;
     const t0 = performance.now();
     await execa(binary, [], { inputFile: log, stdout: 'ignore', stderr: 'ignore', reject: false });
-    total += (performance.now() - t0) / 1000;
+    const alone = (performance.now() - t0) / 1000;
+    total += alone;
+    each.set(log, { node, replay: alone });
   }
-  return { replay: total, nodeSessions: lifetime };
+  return { replay: total, nodeSessions: lifetime, each };
+}
+
+/** One row per suite and pass: cases, wall time, its sessions' lifetimes and replays (from the cases' command logs). */
+function suiteRows(run: Run, replayed: Replayed): string[] {
+  const rows = ['', '| suite | cases | wall | sessions Node-driven | replayed alone | ratio |', '|---|---:|---:|---:|---:|---:|'];
+  for (const s of run.report.suites) {
+    const logs = new Set(run.report.cases.filter((c) => c.suite === s.suite && c.pass === s.pass && c.commandLog).map((c) => c.commandLog!));
+    const node = [...logs].reduce((a, l) => a + (replayed.each.get(l)?.node ?? 0), 0);
+    const alone = [...logs].reduce((a, l) => a + (replayed.each.get(l)?.replay ?? 0), 0);
+    rows.push(`| ${s.suite}${s.pass ? ` (${s.pass})` : ''} | ${s.cases} | ${fmt(s.wallSeconds)} s | ${fmt(node)} s | ${fmt(alone)} s | ${alone ? fmt(node / alone) : '-'} |`);
+  }
+  return rows;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
@@ -94,7 +121,7 @@ async function measure(label: string, args: string[], target: number): Promise<v
   await dysta(args); // make sure the default cache holds every simulator
   const loadBefore = os.loadavg()[0]!;
   const warm: Run[] = [];
-  const replays: { replay: number; nodeSessions: number }[] = [];
+  const replays: Replayed[] = [];
   for (let i = 0; i < WARM; i++) {
     warm.push(await dysta(args));
     // Replayed now: the next run prunes old session logs (cosim keeps the newest few per design).
@@ -124,6 +151,7 @@ async function measure(label: string, args: string[], target: number): Promise<v
   if (evaluated) console.log(`| clock cycles evaluated (trace suite) | ${evaluated.toLocaleString('en-US')} |`);
   console.log(`| simulator sessions: Node-driven / replayed alone | ${fmt(nodeSessions)} s / ${fmt(replaySeconds)} s = ${fmt(nodeSessions / replaySeconds)} (${best.sessionLogs.length} sessions) |`);
   console.log(`| whole command / replayed sessions | ${fmt(best.wall)} s / ${fmt(replaySeconds)} s = ${fmt(best.wall / replaySeconds)} |`);
+  if (best.report.suites.length > 1) console.log(suiteRows(best, replays[bestIndex]!).join('\n'));
 }
 
 /** The trace's RTL run driven from Node alone (no golden or float model), against replaying its command log. */

@@ -49,10 +49,36 @@ export class CycleHost {
   async step(n = 1): Promise<Edge[]> {
     const [, reply] = await Promise.all([this.flush(), this.session.send(`sample ${n} ${this.watch.join(' ')}`)]);
     this.cycles += n;
+    return this.parseEdges(reply);
+  }
+
+  /**
+   * Speculative stimulus (the harness's `drive`): runs up to `vectors.length` cycles, cycle i with
+   * `inputs` set to `vectors[i]`, and stops right after the first edge at which one of the `stop`
+   * terms holds (every `PORT` of it non-zero and every `!PORT` zero), so the vectors after it are
+   * never applied. Returns the edges
+   * run. A reactive host computes the next cycles assuming nothing it reacts to happens and stops
+   * where something does: one round trip per reaction instead of one per cycle.
+   */
+  async drive(inputs: readonly string[], vectors: readonly (readonly bigint[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
+    if (vectors.length === 0) return [];
+    const text = vectors.map((v) => v.map((x) => x.toString(16)).join(',')).join(' ');
+    const stopText = stop.length ? stop.map((t) => t.join('&')).join('|') : '-';
+    const [, reply] = await Promise.all([this.flush(), this.session.send(`drive ${inputs.join(',')} ${this.watch.join(',')} ${stopText} ${text}`)]);
+    const edges = this.parseEdges(reply);
+    this.cycles += edges.length;
+    // The inputs now hold the last vector applied.
+    const last = vectors[edges.length - 1]!;
+    inputs.forEach((p, i) => this.inputs.set(p, last[i]!));
+    return edges;
+  }
+
+  private parseEdges(reply: string): Edge[] {
+    const n = this.watch.length;
     return reply.split(',').map((cycle) => {
       const values = cycle.split(' ');
       const edge: Record<string, bigint> = {};
-      this.watch.forEach((p, i) => (edge[p] = BigInt(`0x${values[i]}`)));
+      for (let i = 0; i < n; i++) edge[this.watch[i]!] = BigInt(`0x${values[i]}`);
       return edge;
     });
   }

@@ -165,7 +165,7 @@ export class Session {
   private logBuf = '';
   private replyBuf = '';
   private flushScheduled = false;
-  private partial = '';
+  private partial: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private failure: SimulatorError | undefined;
   private closing = false;
@@ -427,9 +427,16 @@ export class Session {
   }
 
   private onData(chunk: string): void {
-    const text = this.partial + chunk;
+    // A reply line can be megabytes (a 65,535-row layer) arriving in 64 KB chunks: the pieces are
+    // kept until its end comes, so the line is split once, not once per chunk.
+    if (!chunk.includes('\n')) {
+      this.partial.push(chunk);
+      return;
+    }
+    this.partial.push(chunk);
+    const text = this.partial.join('');
     const lines = text.split('\n');
-    this.partial = lines.pop()!;
+    this.partial = [lines.pop()!];
     for (const line of lines) {
       this.replyBuf += `${line}\n`;
       const head = this.shiftPending();

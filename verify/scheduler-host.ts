@@ -77,6 +77,13 @@ export class SchedCycleHost {
     return (await this.step(1))[0]!;
   }
 
+  /** Speculative cycles (CycleHost.drive): the edges run, up to and including the first stop edge. */
+  async drive(inputs: readonly string[], vectors: readonly (readonly bigint[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
+    const es = await this.host.drive(inputs, vectors, stop);
+    this.edges.push(...es);
+    return es;
+  }
+
   /** One host command, accepted in the first cycle cmd_ready is high (within `limit` cycles). */
   async command(op: number, addr: number | bigint, data: bigint, limit = 10_000): Promise<Edge> {
     this.host.set('cmd_valid', 1);
@@ -101,14 +108,28 @@ export class SchedCycleHost {
     return e.rsp_data!;
   }
 
-  /** Writes a variant's tables (WRITE_VARIANT, then WRITE_LAYER per layer), one command per cycle. */
+  /**
+   * Writes a variant's tables (WRITE_VARIANT, then WRITE_LAYER per layer), one command per cycle, each
+   * held until the first edge with cmd_ready high. Sent as one speculative batch (every command
+   * accepted at once) that stops at an edge refusing one; the rest is sent again from there.
+   */
   async program(v: ScriptVariant): Promise<void> {
     const s = this.shape;
-    await this.command(SCHED_CMD.WRITE_VARIANT, v.variant, (v.suffix0 << BigInt(s.layerCountWidth)) | BigInt(v.nlayers));
+    const commands: bigint[][] = [[BigInt(SCHED_CMD.WRITE_VARIANT), BigInt(v.variant), (v.suffix0 << BigInt(s.layerCountWidth)) | BigInt(v.nlayers), 1n]];
     for (const [i, l] of v.layers.entries()) {
       const word = (l.suffixNext << BigInt(s.recipWidth + 6)) | (BigInt(l.shift) << BigInt(s.recipWidth)) | l.mant;
-      await this.command(SCHED_CMD.WRITE_LAYER, (v.variant << s.layerWidth) | i, word);
+      commands.push([BigInt(SCHED_CMD.WRITE_LAYER), BigInt((v.variant << s.layerWidth) | i), word, 1n]);
     }
+    const ports = ['cmd_op', 'cmd_addr', 'cmd_data', 'cmd_valid'];
+    let next = 0;
+    for (let waited = 0; next < commands.length; ) {
+      const edges = await this.drive(ports, commands.slice(next), [['!cmd_ready']]);
+      const refused = edges.at(-1)!.cmd_ready === 0n;
+      next += refused ? edges.length - 1 : edges.length;
+      waited = refused ? waited + 1 : 0;
+      if (waited > 10_000) throw new Mismatch(`table write ${next} not accepted within 10000 cycles`);
+    }
+    this.host.set('cmd_valid', 0);
   }
 
   /** Presents (or withdraws, with undefined) a request on the admission port from the next edge on. */

@@ -10,8 +10,12 @@ import { maxOf, sat } from '../hwgen/scheduler/formats.ts';
 
 export class Rng {
   private readonly g: RandomGenerator;
-  constructor(seed: number) {
-    this.g = mersenne(seed);
+  constructor(seed: number | RandomGenerator) {
+    this.g = typeof seed === 'number' ? mersenne(seed) : seed;
+  }
+  /** An independent copy at the same point of the sequence (for speculative stimulus). */
+  clone(): Rng {
+    return new Rng(this.g.clone());
   }
   int(lo: number, hi: number): number {
     return unsafeUniformIntDistribution(lo, hi, this.g);

@@ -368,6 +368,67 @@ cosim::Command cmdSample("sample", "N PORT...: run N cycles; replies the ports a
     return out;
 });
 
+std::vector<std::string> splitOn(const std::string& text, char sep) {
+    std::vector<std::string> out;
+    size_t start = 0;
+    for (;;) {
+        const size_t at = text.find(sep, start);
+        out.push_back(text.substr(start, at == std::string::npos ? std::string::npos : at - start));
+        if (at == std::string::npos) return out;
+        start = at + 1;
+    }
+}
+
+// Speculative stimulus from a reactive host: the host sends the inputs of the next cycles computed
+// on the assumption that nothing it reacts to happens, and the harness stops right after the first
+// edge where something does (a STOP term: every port of the term non-zero), so the inputs after
+// it are never applied. One round trip per reaction instead of one per cycle.
+cosim::Command cmdDrive("drive", "INS WATCH STOP VEC...: per cycle set INS (comma-separated) from VEC (hex, comma-separated), "
+                        "sample WATCH at the rising edge; stop after the first edge where a STOP term (PORT&!PORT|PORT: non-zero, !zero; or -) holds",
+                        [](Harness& h, const Args& a) {
+    if (a.size() < 4) throw Error("drive: expected INPUTS WATCH STOP and at least one vector");
+    std::vector<const cosim::Port*> ins, watch;
+    for (const std::string& n : splitOn(a.str(0), ',')) {
+        const cosim::Port& p = h.portOrThrow(n);
+        if (!p.input) throw Error(std::string("drive: ") + p.name + " is an output");
+        ins.push_back(&p);
+    }
+    for (const std::string& n : splitOn(a.str(1), ',')) watch.push_back(&h.portOrThrow(n));
+    // A term is a list of (port, wanted non-zero) pairs: PORT is non-zero, !PORT is zero.
+    std::vector<std::vector<std::pair<const cosim::Port*, bool>>> stop;
+    if (a.str(2) != "-") {
+        for (const std::string& term : splitOn(a.str(2), '|')) {
+            stop.emplace_back();
+            for (const std::string& n : splitOn(term, '&')) {
+                const bool negated = !n.empty() && n[0] == '!';
+                stop.back().emplace_back(&h.portOrThrow(negated ? n.substr(1) : n), !negated);
+            }
+        }
+    }
+    const auto nonZero = [](const cosim::Port* p) {
+        for (uint32_t w : p->get()) if (w) return true;
+        return false;
+    };
+    std::string out;
+    for (size_t c = 3; c < a.size(); ++c) {
+        const std::vector<std::string> values = splitOn(a.str(c), ',');
+        if (values.size() != ins.size()) throw Error("drive: vector " + std::to_string(c - 3) + " has " + std::to_string(values.size()) + " values for " + std::to_string(ins.size()) + " inputs");
+        for (size_t i = 0; i < ins.size(); ++i) ins[i]->setHex(values[i]);
+        h.eval();
+        if (c > 3) out += ',';
+        for (size_t i = 0; i < watch.size(); ++i) out += (i ? " " : "") + watch[i]->hex();
+        bool hit = false;
+        for (const auto& term : stop) {
+            bool all = true;
+            for (const auto& [p, wanted] : term) all = all && nonZero(p) == wanted;
+            if (all) hit = true;
+        }
+        h.step();
+        if (hit) break;
+    }
+    return out;
+});
+
 cosim::Command cmdCycle("cycle", ": replies the number of clock cycles run so far", [](Harness& h, const Args& a) {
     a.expect(0, 0);
     return std::to_string(h.cycle());

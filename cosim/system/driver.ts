@@ -224,21 +224,26 @@ export class SystemSim {
     const outputs: number[][][][][] = setup.requests.map(() => []);
     let decisions = 0;
     await this.setup(setup, options.limitCycles);
+    let step = await this.next();
     for (;;) {
-      const step = await this.next();
       lines.push(...step.lines);
       if (!step.decision) break;
       decisions++;
       const { req, layer } = step.decision;
       const passes = provider(req, layer, outputs[req]!);
       if (passes.length === 0) throw new RangeError(`request ${req} layer ${layer}: no passes to run`);
+      // The layer's passes and the run to the next decision go out as one pipelined batch: one
+      // round trip per decision (the simulator runs them in order; a failing pass rejects first).
+      const sent = passes.map((p, i) => this.pass(p, i === passes.length - 1));
+      const following = this.next();
+      following.catch(() => {}); // seen through `await following` unless a pass failed first
       const results: number[][][] = [];
-      for (let p = 0; p < passes.length; p++) {
-        const res = await this.pass(passes[p]!, p === passes.length - 1);
+      for (const res of await Promise.all(sent)) {
         lines.push(...res.lines);
         results.push(res.outputs);
       }
       outputs[req]![layer] = results;
+      step = await following;
     }
     let gtkw: string | undefined;
     if (options.wave) {

@@ -66,12 +66,13 @@ export function requantise(acc: number, relu: boolean, shift: number, outWidth: 
 export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult {
   const L = cfg.lanes;
   const outputs: number[][] = [];
-  let acc = new Array<number>(L).fill(0);
+  // One accumulator array for the whole layer (a 65,535-row layer allocates only its outputs).
+  const acc = new Array<number>(L).fill(0);
   let rowStart = true;
   let nonzero = 0;
   const limit = 2 ** (cfg.accWidth - 1);
   for (const beat of tile.beats) {
-    if (rowStart) acc = new Array<number>(L).fill(0);
+    if (rowStart) acc.fill(0);
     const w = tile.weights[beat.index];
     for (let j = 0; j < L; j++) {
       const sum = acc[j]! + beat.value * (w?.[j] ?? 0);
@@ -79,8 +80,11 @@ export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult
     }
     rowStart = beat.last;
     if (beat.last) {
-      const out = acc.map((a) => requantise(a, tile.relu, tile.shift, cfg.actWidth));
-      nonzero += out.filter((v) => v !== 0).length;
+      const out = new Array<number>(L);
+      for (let j = 0; j < L; j++) {
+        out[j] = requantise(acc[j]!, tile.relu, tile.shift, cfg.actWidth);
+        if (out[j] !== 0) nonzero++;
+      }
       outputs.push(out);
     }
   }
