@@ -82,7 +82,8 @@ describe('dysta_system vs the system golden model', () => {
     afterAll(async () => sim?.close());
 
     it('40 requests of 4 CNN variants at 7 input densities: identical log and outputs', async () => {
-      const wl = buildWorkload(config, { requests: 40, seed: 2, load: 1.1 });
+      // Seed 4 since issue 13's decision N + 37: with seed 2 no request was preempted any more.
+      const wl = buildWorkload(config, { requests: 40, seed: 4, load: 1.1 });
       const { rtl, gold } = await runAndCompare(sim, wl);
       checkLoopShape(wl, rtl.lines);
       expect(checkMonitorsAgree(wl, rtl.lines)).toBe(records(rtl.lines, 'D').length);
