@@ -112,3 +112,8 @@ function lazy({ command, describe, load }: CommandEntry): AnyCommand {
 }
 
 export const commands: AnyCommand[] = ENTRIES.map(lazy);
+
+/** The module of the command named `name` (its options and handler), loaded; undefined if there is no such command. */
+export async function loadCommand(name: string | undefined): Promise<AnyCommand | undefined> {
+  return ENTRIES.find((e) => e.command === name)?.load();
+}

@@ -3,10 +3,12 @@
 // command shares: exit codes (cli/errors.ts), one-line errors without stack traces, option values
 // checked before any work, and a closed standard output that never cancels the files being written.
 import { readFileSync } from 'node:fs';
+import type { Arguments } from 'yargs';
 import { packageFile } from '../input/package-files.ts';
 import { excerpt, keepWorkingWhenStdoutCloses } from '../output/index.ts';
-import { commands } from './commands.ts';
+import { commands, loadCommand } from './commands.ts';
 import { EXIT, UserError, isUserFacing } from './errors.ts';
+import { readPlainOptions, recordDeclarations } from './plain-command-line.ts';
 import { loadYargs } from './yargs-loader.ts';
 
 const VERSION = (JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string }).version;
@@ -16,7 +18,6 @@ if (process.argv.length === 3 && process.argv[2] === '--version') {
   process.stdout.write(`${VERSION}\n`);
   process.exit(EXIT.ok);
 }
-const yargs = await loadYargs();
 
 // `dysta predictors --out r | true`: the reader of stdout is gone before the report is written; the
 // command must still write it (output/index.ts drops later writes to the closed stdout).
@@ -45,29 +46,6 @@ function report(err: unknown): never {
 process.on('uncaughtException', report);
 process.on('unhandledRejection', report);
 
-// (What yargs/helpers' hideBin gives for node: the arguments after the script; one chunk less to load.)
-const cli = yargs(process.argv.slice(2))
-  .scriptName('dysta')
-  .usage(
-    '$0 <command> [options]\n\nRTL generator, Verilator co-simulator and scheduler model for Sparse-DySta.\n' +
-      'Exit codes: 0 success, 1 a verification or check failed, 2 a usage or input error.',
-  )
-  .strict()
-  .demandCommand(1, 'Name a command; `dysta --help` lists them.')
-  .recommendCommands()
-  .help()
-  .alias('h', 'help')
-  // Given, not looked up: bundled in dist/, yargs would look for package.json from the working folder.
-  .version(VERSION)
-  .wrap(Math.min(110, process.stdout.columns ?? 100))
-  .fail((msg, err) => {
-    if (err) throw err;
-    process.stderr.write(`dysta: ${shorten(msg)}\nRun \`dysta --help\` for usage.\n`);
-    process.exit(EXIT.usage);
-  });
-
-for (const command of commands) cli.command(command);
-
 /** What an option that names a path needs when it is given without a value (`--json` alone). */
 const PATH_OPTIONS: Record<string, string> = {
   json: 'a file name, or - for standard output',
@@ -94,7 +72,7 @@ function typed(flag: string): string | undefined {
 // Checked before any command runs, so no work is done on a typo:
 //  * yargs turns a number option given a non-number into NaN: say so once, quoting what was typed;
 //  * an option that names a path given without one (`--json` alone) is an error, never ignored.
-cli.middleware((argv) => {
+function checkOptionValues(argv: Arguments): void {
   for (const [key, value] of Object.entries(argv)) {
     if (key.length < 2 || /[A-Z]/.test(key)) continue; // aliases and camel-case copies
     if (typeof value === 'number' && Number.isNaN(value)) {
@@ -117,10 +95,54 @@ cli.middleware((argv) => {
       throw new UserError(`--${key} needs ${PATH_OPTIONS[key]}`);
     }
   }
-}, true);
+}
 
-try {
-  await cli.parseAsync();
-} catch (err) {
-  report(err);
+const SCRIPT_NAME = 'dysta';
+const args = process.argv.slice(2);
+// A plain command line (cli/plain-command-line.ts) runs its command without loading yargs; any other
+// goes to yargs, which parses it the same way or refuses it.
+const command = await loadCommand(args[0]);
+const declared = command && recordDeclarations(command.builder);
+const plain = declared && readPlainOptions(args[0]!, SCRIPT_NAME, args.slice(1), declared);
+if (command && plain) {
+  try {
+    checkOptionValues(plain);
+    await command.handler(plain);
+  } catch (err) {
+    report(err);
+  }
+} else {
+  await runYargs();
+}
+
+async function runYargs(): Promise<void> {
+  const yargs = await loadYargs();
+  // (What yargs/helpers' hideBin gives for node: the arguments after the script; one chunk less to load.)
+  const cli = yargs(args)
+    .scriptName(SCRIPT_NAME)
+    .usage(
+      '$0 <command> [options]\n\nRTL generator, Verilator co-simulator and scheduler model for Sparse-DySta.\n' +
+        'Exit codes: 0 success, 1 a verification or check failed, 2 a usage or input error.',
+    )
+    .strict()
+    .demandCommand(1, 'Name a command; `dysta --help` lists them.')
+    .recommendCommands()
+    .help()
+    .alias('h', 'help')
+    // Given, not looked up: bundled in dist/, yargs would look for package.json from the working folder.
+    .version(VERSION)
+    .wrap(Math.min(110, process.stdout.columns ?? 100))
+    .fail((msg, err) => {
+      if (err) throw err;
+      process.stderr.write(`dysta: ${shorten(msg)}\nRun \`dysta --help\` for usage.\n`);
+      process.exit(EXIT.usage);
+    });
+
+  for (const command of commands) cli.command(command);
+  cli.middleware(checkOptionValues, true);
+  try {
+    await cli.parseAsync();
+  } catch (err) {
+    report(err);
+  }
 }

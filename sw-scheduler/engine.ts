@@ -74,6 +74,88 @@ export function computeDeadlines(compiled: CompiledTrace): Float64Array {
 }
 
 /**
+ * The workload tables a run reads at every layer, laid out for the trace and shared by every run over
+ * one compiled trace (all policies of a `dysta simulate`). Per request, copies of its sample's rows:
+ * request i's entries start at `base[i]` and go to its layer count (inclusive for the suffix sums).
+ * Per variant, its profiles one after another: request i's start at `profileBase[i]`. The layer loop
+ * then reads typed arrays at fixed offsets instead of its variant's tables at sample-dependent ones,
+ * and the monitor's density ratio is divided once per request and layer rather than once per
+ * monitored policy.
+ */
+interface RequestTables {
+  readonly base: Int32Array;
+  readonly layers: Int32Array;
+  /** The true latency of each layer. */
+  readonly latency: Float64Array;
+  /** Measured over average density of each layer: (1 - S[s][l]) / (1 - Savg[l]). */
+  readonly densityRatio: Float64Array;
+  /** Sum of the true latencies from each layer on (trueSuffix); [layers] = 0. */
+  readonly trueSuffix: Float64Array;
+  readonly profileBase: Int32Array;
+  /** The estimate queue's sum from each layer on, and its first entry: pattern profile (per variant). */
+  readonly patSuffix: Float64Array;
+  readonly patNext: Float64Array;
+  /** The same for the architecture profile. */
+  readonly archSuffix: Float64Array;
+  readonly archNext: Float64Array;
+}
+
+const requestTablesCache = new WeakMap<CompiledTrace, RequestTables>();
+
+function requestTables(compiled: CompiledTrace): RequestTables {
+  const cached = requestTablesCache.get(compiled);
+  if (cached) return cached;
+  const { count, variantIndex, sampleIndex, workload } = compiled;
+  const { variants } = workload;
+  const variantBase = new Int32Array(variants.length);
+  let profileSize = 0;
+  for (const v of variants) {
+    variantBase[v.index] = profileSize;
+    profileSize += v.layers + 1;
+  }
+  const base = new Int32Array(count);
+  const layers = new Int32Array(count);
+  const profileBase = new Int32Array(count);
+  let size = 0;
+  for (let i = 0; i < count; i++) {
+    base[i] = size;
+    layers[i] = variants[variantIndex[i]].layers;
+    profileBase[i] = variantBase[variantIndex[i]];
+    size += layers[i] + 1;
+  }
+  const tables: RequestTables = {
+    base,
+    layers,
+    latency: new Float64Array(size),
+    densityRatio: new Float64Array(size),
+    trueSuffix: new Float64Array(size),
+    profileBase,
+    patSuffix: new Float64Array(profileSize),
+    patNext: new Float64Array(profileSize),
+    archSuffix: new Float64Array(profileSize),
+    archNext: new Float64Array(profileSize),
+  };
+  for (const v of variants) {
+    const at = variantBase[v.index];
+    tables.patSuffix.set(v.patSuffix, at);
+    tables.archSuffix.set(v.archSuffix, at);
+    tables.patNext.set(v.Lpat, at);
+    tables.archNext.set(v.Larch, at);
+  }
+  for (let i = 0; i < count; i++) copySampleRows(tables, base[i], variants[variantIndex[i]], sampleIndex[i]);
+  requestTablesCache.set(compiled, tables);
+  return tables;
+}
+
+function copySampleRows(t: RequestTables, b: number, v: Variant, sample: number): void {
+  const n = v.layers;
+  const cell = sample * n;
+  t.latency.set(v.latency.subarray(cell, cell + n), b);
+  t.trueSuffix.set(v.trueSuffix.subarray(sample * (n + 1), (sample + 1) * (n + 1)), b);
+  for (let l = 0; l < n; l++) t.densityRatio[b + l] = (1 - v.sparsity[cell + l]) / v.avgDensity[l];
+}
+
+/**
  * The state of one run and the two transitions every run shares: admitting a request and finishing
  * a layer. `simulate` drives them by the engine's own clock; `followSchedule` along another
  * implementation's decisions. A class rather than closures per run: its methods are one set of
@@ -84,20 +166,31 @@ class Run {
   readonly tasks: TaskTable;
   readonly deadline: Float64Array;
   readonly select: Selector;
-  private readonly variants: readonly Variant[];
   private readonly arrival: Float64Array;
-  private readonly variantIndex: Int32Array;
-  private readonly sampleIndex: Int32Array;
+  private readonly base: Int32Array;
+  private readonly layers: Int32Array;
+  private readonly latency: Float64Array;
+  private readonly densityRatio: Float64Array;
+  private readonly trueSuffix: Float64Array;
+  private readonly profileBase: Int32Array;
+  /** The estimate queue this policy uses: pattern or architecture profile. */
+  private readonly estSuffix: Float64Array;
+  private readonly estNext: Float64Array;
   private readonly predictor: PredictorState | undefined;
-  private readonly patternAware: boolean;
   private readonly oracle: boolean;
 
   constructor(compiled: CompiledTrace, policy: PolicyDefinition, options: SimulationOptions) {
-    const { count, arrival, priority, variantIndex, sampleIndex, workload } = compiled;
-    this.variants = workload.variants;
+    const { count, arrival, priority } = compiled;
+    const tables = requestTables(compiled);
     this.arrival = arrival;
-    this.variantIndex = variantIndex;
-    this.sampleIndex = sampleIndex;
+    this.base = tables.base;
+    this.layers = tables.layers;
+    this.latency = tables.latency;
+    this.densityRatio = tables.densityRatio;
+    this.trueSuffix = tables.trueSuffix;
+    this.profileBase = tables.profileBase;
+    this.estSuffix = policy.patternAware ? tables.patSuffix : tables.archSuffix;
+    this.estNext = policy.patternAware ? tables.patNext : tables.archNext;
     const params: PolicyParams = { ...DEFAULT_POLICY_PARAMS, ...options.params };
     const tasks: TaskTable = createTaskTable(count);
     this.tasks = tasks;
@@ -111,19 +204,17 @@ class Run {
     // A monitor policy without an explicit predictor uses its own default (the paper's `average` for
     // the eleven published policies, `regression` for mhg).
     this.predictor = monitored ? (options.predictor ?? getPredictor(policy.defaultPredictor ?? 'average')).create(tasks, count, compiled) : undefined;
-    this.patternAware = policy.patternAware;
   }
 
   admit(i: number): void {
     const { lastRun, nextLayer, estRemaining, isoEst, nextEst, isoReal, trueRemaining, gamma, predicted } = this.tasks;
-    const v = this.variants[this.variantIndex[i]];
-    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
+    const p = this.profileBase[i];
     lastRun[i] = this.arrival[i];
     nextLayer[i] = 0;
-    estRemaining[i] = suffix[0];
-    isoEst[i] = suffix[0];
-    nextEst[i] = this.patternAware ? v.Lpat[0] : v.Larch[0];
-    const real = v.trueSuffix[this.sampleIndex[i] * (v.layers + 1)];
+    estRemaining[i] = this.estSuffix[p];
+    isoEst[i] = this.estSuffix[p];
+    nextEst[i] = this.estNext[p];
+    const real = this.trueSuffix[this.base[i]];
     isoReal[i] = real;
     trueRemaining[i] = real;
     gamma[i] = 1;
@@ -133,26 +224,25 @@ class Run {
 
   /** The true latency of the task's next layer (seconds). */
   nextLatency(task: number): number {
-    const v = this.variants[this.variantIndex[task]];
-    return v.latency[this.sampleIndex[task] * v.layers + this.tasks.nextLayer[task]];
+    return this.latency[this.base[task] + this.tasks.nextLayer[task]];
   }
 
   /** The task's next layer ended at time `end`: update its state; true if that was its last layer. */
   finishLayer(task: number, end: number): boolean {
     const { lastRun, nextLayer, estRemaining, nextEst, trueRemaining, predicted } = this.tasks;
-    const v = this.variants[this.variantIndex[task]];
+    const b = this.base[task];
     const layer = nextLayer[task];
-    const cell = this.sampleIndex[task] * v.layers + layer;
     lastRun[task] = end;
     const executed = layer + 1;
     nextLayer[task] = executed;
-    const suffix = this.patternAware ? v.patSuffix : v.archSuffix;
-    estRemaining[task] = suffix[executed];
-    if (executed < v.layers) nextEst[task] = this.patternAware ? v.Lpat[executed] : v.Larch[executed];
-    trueRemaining[task] = v.trueSuffix[this.sampleIndex[task] * (v.layers + 1) + executed];
-    if (this.predictor) this.predictor.observe(task, (1 - v.sparsity[cell]) / v.avgDensity[layer], executed);
+    const p = this.profileBase[task];
+    estRemaining[task] = this.estSuffix[p + executed];
+    const last = executed === this.layers[task];
+    if (!last) nextEst[task] = this.estNext[p + executed];
+    trueRemaining[task] = this.trueSuffix[b + executed];
+    if (this.predictor) this.predictor.observe(task, this.densityRatio[b + layer], executed);
     else predicted[task] = this.oracle ? trueRemaining[task] : estRemaining[task];
-    return executed === v.layers;
+    return last;
   }
 
   /** The decision record of the current ready set (allocates: only when a log is asked for). */
@@ -219,49 +309,61 @@ class Simulation extends Run {
     return this.finished >= this.compiled.count;
   }
 
-  /** One decision and the layer it runs. */
-  step(): void {
+  /**
+   * Up to `limit` decisions, each with the layer it runs (fewer when the last request completes).
+   * The loop is here rather than around a call per decision: V8 optimises this one function, where
+   * a method per decision was compiled once alone and again inlined into its caller's loop.
+   */
+  advance(limit: number): void {
     const { count, arrival } = this.compiled;
-    const { ready, score } = this;
-    let { readyCount, t } = this;
-    // 1. Admission of the requests that arrived strictly before now (while the table has room). An
-    // empty accelerator then waits for the next arrival; time never runs backwards.
-    while (this.nextToAdmit < count && arrival[this.nextToAdmit] < t && readyCount + this.heldSlot < this.tableSize) {
-      this.admit(this.nextToAdmit);
-      ready[readyCount++] = this.nextToAdmit++;
-    }
-    this.heldSlot = 0;
-    if (readyCount === 0) {
-      const i = this.nextToAdmit++;
-      this.admit(i);
-      ready[readyCount++] = i;
-      if (arrival[i] > t) t = arrival[i];
-    }
+    const { ready, score, tableSize, switchCost, onDecision } = this;
+    let { readyCount, t, nextToAdmit, heldSlot, previousTask, decisions, dispatches, finished } = this;
+    for (let k = 0; k < limit && finished < count; k++) {
+      // 1. Admission of the requests that arrived strictly before now (while the table has room). An
+      // empty accelerator then waits for the next arrival; time never runs backwards.
+      while (nextToAdmit < count && arrival[nextToAdmit] < t && readyCount + heldSlot < tableSize) {
+        this.admit(nextToAdmit);
+        ready[readyCount++] = nextToAdmit++;
+      }
+      heldSlot = 0;
+      if (readyCount === 0) {
+        const i = nextToAdmit++;
+        this.admit(i);
+        ready[readyCount++] = i;
+        if (arrival[i] > t) t = arrival[i];
+      }
 
-    // 2. Decision.
-    const position = this.select(ready, readyCount, t, score);
-    const task = ready[position];
-    if (this.onDecision) this.onDecision(this.record(this.decisions, t, ready, readyCount, score, position));
-    this.decisions++;
+      // 2. Decision.
+      const position = this.select(ready, readyCount, t, score);
+      const task = ready[position];
+      if (onDecision) onDecision(this.record(decisions, t, ready, readyCount, score, position));
+      decisions++;
 
-    // 3. Execution of one layer, after the context switch if another task ran the previous layer.
-    if (task !== this.previousTask) {
-      if (this.previousTask >= 0 && this.switchCost > 0) t += this.switchCost;
-      this.dispatches++;
-      this.previousTask = task;
-    }
-    t += this.nextLatency(task);
+      // 3. Execution of one layer, after the context switch if another task ran the previous layer.
+      if (task !== previousTask) {
+        if (previousTask >= 0 && switchCost > 0) t += switchCost;
+        dispatches++;
+        previousTask = task;
+      }
+      t += this.nextLatency(task);
 
-    // 4. Completion.
-    if (this.finishLayer(task, t)) {
-      this.finish[task] = t;
-      this.finished++;
-      ready.copyWithin(position, position + 1, readyCount);
-      readyCount--;
-      this.heldSlot = 1;
+      // 4. Completion.
+      if (this.finishLayer(task, t)) {
+        this.finish[task] = t;
+        finished++;
+        ready.copyWithin(position, position + 1, readyCount);
+        readyCount--;
+        heldSlot = 1;
+      }
     }
     this.readyCount = readyCount;
     this.t = t;
+    this.nextToAdmit = nextToAdmit;
+    this.heldSlot = heldSlot;
+    this.previousTask = previousTask;
+    this.decisions = decisions;
+    this.dispatches = dispatches;
+    this.finished = finished;
   }
 
   result(): SimulationResult {
@@ -275,13 +377,17 @@ export function simulate(compiled: CompiledTrace, policy: PolicyDefinition, opti
   return simulateAll(compiled, [{ policy, options }])[0];
 }
 
+/** Decisions a simulation makes in its turn of simulateAll before the next one's turn. */
+const DECISIONS_PER_TURN = 64;
+
 /**
  * Run several policies over one compiled trace; each result is what `simulate` gives for it. The
- * simulations advance in turn, a decision each, so that from the first decisions on the engine's
- * code has seen every policy: V8 then optimises it once for all of them, where running the policies
- * one after another had it optimise the engine again for each new policy (the 11 published policies
- * on a 300-request trace spent more time compiling than simulating). Decision callbacks interleave
- * accordingly; a caller that wants one policy's decisions after another's runs them one by one.
+ * simulations advance in turn, DECISIONS_PER_TURN decisions each, so that from the first decisions on
+ * the engine's code has seen every policy: V8 then optimises it once for all of them, where running
+ * the policies one after another had it optimise the engine again for each new policy (the 11
+ * published policies on a 300-request trace spent more time compiling than simulating). Decision
+ * callbacks interleave accordingly; a caller that wants one policy's decisions after another's runs
+ * them one by one.
  */
 export function simulateAll(compiled: CompiledTrace, runs: readonly { policy: PolicyDefinition; options?: SimulationOptions }[]): SimulationResult[] {
   const simulations = runs.map(({ policy, options }) => new Simulation(compiled, policy, options ?? {}));
@@ -290,7 +396,7 @@ export function simulateAll(compiled: CompiledTrace, runs: readonly { policy: Po
     let finished = false;
     for (let i = 0; i < active.length; i++) {
       const s = active[i];
-      s.step();
+      s.advance(DECISIONS_PER_TURN);
       finished ||= s.done;
     }
     if (finished) active = active.filter((s) => !s.done);

@@ -84,6 +84,45 @@ function leftToRightSuffixes(values: Float64Array, offset: number, length: numbe
   out[outOffset + length] = 0;
 }
 
+/** Every latency a positive finite number of seconds and every sparsity within 0..1, or an error naming the first cell that is not. */
+function checkCells({ name, layers, latency, sparsity, sampleIds }: VariantTable, source: string): void {
+  for (let i = 0; i < latency.length; i++) {
+    const l = latency[i];
+    if (!(Number.isFinite(l) && l > 0)) {
+      throw new SchedulerInputError(
+        `${source}: variant '${name}' sample ${sampleIds[Math.floor(i / layers)]} layer ${i % layers}: latency ${l} is not a positive finite number of seconds.`,
+      );
+    }
+    const s = sparsity[i];
+    if (!(s >= 0 && s <= 1)) {
+      throw new SchedulerInputError(`${source}: variant '${name}' sample ${sampleIds[Math.floor(i / layers)]} layer ${i % layers}: sparsity ${s} is outside 0..1.`);
+    }
+  }
+}
+
+/** Lpat and Savg: per layer, the mean over samples of the latency and of the sparsity (summed in sample order). */
+function layerMeans({ name, layers, latency, sparsity, sampleIds }: VariantTable, source: string): { Lpat: Float64Array; Savg: Float64Array } {
+  const samples = sampleIds.length;
+  const Lpat = new Float64Array(layers);
+  const Savg = new Float64Array(layers);
+  for (let l = 0; l < layers; l++) {
+    let sumL = 0;
+    let sumS = 0;
+    for (let s = 0; s < samples; s++) {
+      sumL += latency[s * layers + l];
+      sumS += sparsity[s * layers + l];
+    }
+    Lpat[l] = sumL / samples;
+    Savg[l] = sumS / samples;
+    if (Savg[l] === 1) {
+      throw new SchedulerInputError(
+        `${source}: variant '${name}' layer ${l}: average activation sparsity is 1 (all zeros), so the predictor's gamma would divide by zero. Check that column.`,
+      );
+    }
+  }
+  return { Lpat, Savg };
+}
+
 /**
  * Validate raw tables and derive every profile. `source` names where the tables came from, for
  * error messages. Variants are sorted by name (the spec's "name order").
@@ -97,41 +136,12 @@ export function buildWorkload(name: string, flavour: Flavour, tables: readonly V
 
   // Per-variant profiles.
   const partial = sorted.map((table) => {
-    const { layers, latency, sparsity, sampleIds } = table;
+    const { layers, latency, sampleIds } = table;
     const samples = sampleIds.length;
     if (samples === 0) throw new SchedulerInputError(`${source}: variant '${table.name}' has no samples.`);
     if (layers === 0) throw new SchedulerInputError(`${source}: variant '${table.name}' has no layers.`);
-    for (let i = 0; i < latency.length; i++) {
-      const l = latency[i];
-      if (!(Number.isFinite(l) && l > 0)) {
-        throw new SchedulerInputError(
-          `${source}: variant '${table.name}' sample ${sampleIds[Math.floor(i / layers)]} layer ${i % layers}: latency ${l} is not a positive finite number of seconds.`,
-        );
-      }
-      const s = sparsity[i];
-      if (!(s >= 0 && s <= 1)) {
-        throw new SchedulerInputError(
-          `${source}: variant '${table.name}' sample ${sampleIds[Math.floor(i / layers)]} layer ${i % layers}: sparsity ${s} is outside 0..1.`,
-        );
-      }
-    }
-    const Lpat = new Float64Array(layers);
-    const Savg = new Float64Array(layers);
-    for (let l = 0; l < layers; l++) {
-      let sumL = 0;
-      let sumS = 0;
-      for (let s = 0; s < samples; s++) {
-        sumL += latency[s * layers + l];
-        sumS += sparsity[s * layers + l];
-      }
-      Lpat[l] = sumL / samples;
-      Savg[l] = sumS / samples;
-      if (Savg[l] === 1) {
-        throw new SchedulerInputError(
-          `${source}: variant '${table.name}' layer ${l}: average activation sparsity is 1 (all zeros), so the predictor's gamma would divide by zero. Check that column.`,
-        );
-      }
-    }
+    checkCells(table, source);
+    const { Lpat, Savg } = layerMeans(table, source);
     const trueSuffix = new Float64Array(samples * (layers + 1));
     let sumTotals = 0;
     for (let s = 0; s < samples; s++) {

@@ -47,8 +47,11 @@ async function loaded(args: string[]): Promise<{ sources: string[]; bundles: str
 
 const HEAVY_SOURCES = /^(hwgen|cosim|fpga|verify|compare)\/|^sw-scheduler\/(report|study|study-command|predictors-command|predictor-eval|sweep-runner|sweep-command|plot-style)\.ts$/;
 const HEAVY_PACKAGES = ['vega', 'vega-lite', 'execa', 'fast-xml-parser', 'wavedrom', 'cli-progress', 'tsx', 'typescript', 'esbuild'];
-/** What every command loads before yargs: the entry, the shared error and output rules, the package's files, the yargs loader. */
-const ENTRY_SOURCES = ['cli/main.ts', 'cli/commands.ts', 'cli/errors.ts', 'cli/yargs-loader.ts', 'output/index.ts', 'input/package-files.ts'];
+/**
+ * What every command loads before yargs: the entry, the shared error and output rules, the package's
+ * files, the plain command-line reader and the yargs loader.
+ */
+const ENTRY_SOURCES = ['cli/main.ts', 'cli/commands.ts', 'cli/errors.ts', 'cli/plain-command-line.ts', 'cli/yargs-loader.ts', 'output/index.ts', 'input/package-files.ts'];
 
 describe('modules loaded per command', () => {
   it('--version loads the CLI entry and no package (not even yargs)', async () => {
@@ -76,7 +79,7 @@ describe('modules loaded per command', () => {
     expect(sources.filter((s) => s.startsWith('hwgen/'))).toEqual([]);
   });
 
-  it('simulate (a CSV trace replay) loads the scheduling model only: no hardware side, no plotting, no zod or csv-parse for well-formed files', async () => {
+  it('simulate (a CSV trace replay) loads the scheduling model only: no hardware side, no plotting, no zod or csv-parse for well-formed files, no yargs', async () => {
     const csv = join(PROJECT_ROOT, 'test', 'fixtures', 'workloads', 'eyerissv2');
     const trace = join(work, 'trace.json');
     await loaded(['simulate', '--csv-dir', csv, '--requests', '20', '--policies', 'fcfs', '--trace-out', trace]);
@@ -86,6 +89,9 @@ describe('modules loaded per command', () => {
     expect(sources.filter((s) => HEAVY_SOURCES.test(s))).toEqual([]);
     expect(packages.filter((p) => HEAVY_PACKAGES.includes(p) || p === 'zod' || p === 'csv-parse')).toEqual([]);
     expect(builtins).not.toContain('node:assert');
+    // A plain command line (cli/plain-command-line.ts) runs without yargs.
+    expect(packages).not.toContain('yargs');
+    expect(packages).not.toContain('cliui');
   });
 
   it('a malformed CSV folder loads csv-parse only then (it stays out of the bundle)', async () => {

@@ -19,6 +19,12 @@ describe('strict JSON', () => {
     expect(parseJsonStrict('{"x": [{"a": 1}, {"a": 2}], "y": {"a": 3}}', 'f')).toEqual({ x: [{ a: 1 }, { a: 2 }], y: { a: 3 } });
   });
 
+  it('finds keys past strings holding brackets, commas, quotes and backslashes', () => {
+    expect(parse('{"a": "}{,[\\"]", "b": {"c": ",{"}, "a": 2}')).toThrow(/^cfg\.json line 1: a is given twice/);
+    expect(parse('{"x\\"y": 1,\n"x\\"y": 2}')).toThrow(/line 2: \["x\\"y"\] is given twice/);
+    expect(parseJsonStrict('{"k\\\\": 1, "k": [1, {"k": 2}], "s": "\\\\"}', 'f')).toEqual({ 'k\\': 1, k: [1, { k: 2 }], s: '\\' });
+  });
+
   it('refuses __proto__, constructor and prototype keys', () => {
     for (const key of ['__proto__', 'constructor', 'prototype']) {
       expect(parse(`{"peArray": {"${key}": {"lanes": 1}}}`)).toThrow(new RegExp(`the key "${key}" at peArray.${key} is not allowed`));

@@ -158,6 +158,15 @@ describe('output files', () => {
     expect(readFileSync(join(d, 'out.json'), 'utf8')).toBe('{"b":1}');
   });
 
+  it('writes text given in pieces as the whole text, multi-byte characters and empty pieces included', async () => {
+    const d = fresh();
+    const pieces = ['{"a":', '"\u00e9\u4e2d\ud83d\ude00"', '', ',"b":[', 'x'.repeat(200_000), ']}\n'];
+    await writeOutputFile(join(d, 'out.json'), 'old');
+    await writeOutputFile(join(d, 'out.json'), pieces);
+    expect(readdirSync(d)).toEqual(['out.json']);
+    expect(readFileSync(join(d, 'out.json'))).toEqual(Buffer.from(pieces.join('')));
+  });
+
   it('writes the target of a symlink (also a dangling one) and keeps the link', async () => {
     const d = fresh();
     writeFileSync(join(d, 'target.json'), 'old');
