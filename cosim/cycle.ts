@@ -11,6 +11,19 @@ import type { Session } from './session.ts';
 /** The watched ports at one rising edge (outputs settled for the inputs then applied). */
 export type Edge = Readonly<Record<string, bigint>>;
 
+/**
+ * A value of a drive() vector: a number, or a watched output's value at the previous edge plus
+ * `add` (a host that stamps an input from an output it cannot predict, e.g. time_now). The same
+ * object in consecutive vectors is one value held, not computed again.
+ */
+export type DriveValue = bigint | { readonly from: string; readonly add: bigint };
+
+function driveToken(v: DriveValue, before: DriveValue | undefined): string {
+  if (typeof v === 'bigint') return v.toString(16);
+  if (v === before) return '.';
+  return `@${v.from}${v.add < 0n ? '-' : '+'}${(v.add < 0n ? -v.add : v.add).toString(16)}`;
+}
+
 export class CycleHost {
   private readonly inputs = new Map<string, bigint>();
   private readonly changed = new Map<string, bigint>();
@@ -60,16 +73,21 @@ export class CycleHost {
    * run. A reactive host computes the next cycles assuming nothing it reacts to happens and stops
    * where something does: one round trip per reaction instead of one per cycle.
    */
-  async drive(inputs: readonly string[], vectors: readonly (readonly bigint[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
+  async drive(inputs: readonly string[], vectors: readonly (readonly DriveValue[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
     if (vectors.length === 0) return [];
-    const text = vectors.map((v) => v.map((x) => x.toString(16)).join(',')).join(' ');
+    const text = vectors.map((v, c) => v.map((x, i) => driveToken(x, vectors[c - 1]?.[i])).join(',')).join(' ');
     const stopText = stop.length ? stop.map((t) => t.join('&')).join('|') : '-';
     const [, reply] = await Promise.all([this.flush(), this.session.send(`drive ${inputs.join(',')} ${this.watch.join(',')} ${stopText} ${text}`)]);
     const edges = this.parseEdges(reply);
     this.cycles += edges.length;
-    // The inputs now hold the last vector applied.
+    // The inputs now hold the last vector applied (a relative value: as the last edge saw it, if watched).
     const last = vectors[edges.length - 1]!;
-    inputs.forEach((p, i) => this.inputs.set(p, last[i]!));
+    inputs.forEach((p, i) => {
+      const v = last[i]!;
+      if (typeof v === 'bigint') this.inputs.set(p, v);
+      else if (edges.at(-1)![p] !== undefined) this.inputs.set(p, edges.at(-1)![p]!);
+      else this.inputs.delete(p);
+    });
     return edges;
   }
 

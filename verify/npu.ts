@@ -14,7 +14,7 @@
 import { resolve } from 'node:path';
 import { CycleHost, type Edge } from '../cosim/cycle.ts';
 import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
-import { NpuTileSim, npuWaveGroups, unpackLanes, type NpuBeat } from '../cosim/npu/driver.ts';
+import { NpuTileSim, npuWaveGroups, packRowsText, unpackLanes, type NpuBeat, type NpuLayerReply } from '../cosim/npu/driver.ts';
 import { compressRows, randomConvTile, randomTile, runLayerGolden, type LayerResult, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
 import { Mismatch, expectEqual, runOnSimulator } from './case-run.ts';
 import { Rng } from './scheduler-scenarios.ts';
@@ -47,42 +47,91 @@ const ONE_EXTRA: NpuBeat[] = [{ index: 0, value: 1, last: true }];
  * harness's count), monitor counts; the extra beats were refused (exactly eight waiting cycles: the pipeline); the
  * monitor's counts stay valid and unchanged for three cycles. Throws Mismatch naming the first difference.
  */
-/** The golden layer of a tile: computed once per tile (the X-pessimism passes run the same tiles). */
-const goldenCache = new WeakMap<PeArrayConfig, WeakMap<LayerTile, LayerResult>>();
-function goldenOf(cfg: PeArrayConfig, tile: LayerTile): LayerResult {
-  let byTile = goldenCache.get(cfg);
-  if (!byTile) goldenCache.set(cfg, (byTile = new WeakMap()));
-  let gold = byTile.get(tile);
-  if (!gold) byTile.set(tile, (gold = runLayerGolden(cfg, tile)));
-  return gold;
+/**
+ * What a tile's check needs besides the simulator, computed once per tile (the X-pessimism passes
+ * run the same tiles): the golden layer, its output rows as the harness prints them (hex: the
+ * RTL's rows are compared as text and unpacked only where they differ), and the weights and layer
+ * commands (a 65,535-row layer is megabytes of text).
+ */
+interface PreparedTile {
+  gold: LayerResult;
+  /** The golden rows as the harness prints them (packRowsText). */
+  goldText: string;
 }
-
-function sameRow(a: readonly number[], b: readonly number[] | undefined): boolean {
-  if (!b || a.length !== b.length) return false;
-  for (let j = 0; j < a.length; j++) if (a[j] !== b[j]) return false;
-  return true;
+const prepareCache = new WeakMap<PeArrayConfig, WeakMap<LayerTile, PreparedTile>>();
+function preparedOf(cfg: PeArrayConfig, tile: LayerTile): PreparedTile {
+  let byTile = prepareCache.get(cfg);
+  if (!byTile) prepareCache.set(cfg, (byTile = new WeakMap()));
+  let p = byTile.get(tile);
+  if (!p) {
+    const gold = runLayerGolden(cfg, tile);
+    byTile.set(tile, (p = { gold, goldText: packRowsText(gold.outputs, cfg.lanes, cfg.actWidth) }));
+  }
+  return p;
 }
 
 export async function checkLayer(sim: NpuTileSim, cfg: PeArrayConfig, tile: LayerTile, extra: readonly NpuBeat[] = ONE_EXTRA): Promise<{ cycles: number; nonzero: number }> {
-  // The weights and the layer go out as one batch; the golden model runs while the simulator does
-  // (once the batch is written: after the microtask that flushes it).
-  const ran = Promise.all([sim.loadWeights(tile.weights), sim.runLayer({ ...tile, beats: [...tile.beats, ...extra] })]);
-  ran.catch(() => {}); // awaited below
-  await new Promise<void>((resolve) => setImmediate(resolve));
-  const gold = goldenOf(cfg, tile);
-  const [, hw] = await ran;
+  return (await checkLayers(sim, cfg, [tile], extra))[0]!;
+}
+
+/**
+ * checkLayer for several layers run back to back: every layer's weights, the layer and the 3
+ * cycles after it go out at once (each batch written as soon as its text is built); the golden
+ * models run while the simulator works through them; then each layer is checked in order (the
+ * first that differs throws, as checkLayer would).
+ */
+export async function checkLayers(sim: NpuTileSim, cfg: PeArrayConfig, tiles: readonly LayerTile[], extra: readonly NpuBeat[] = ONE_EXTRA): Promise<{ cycles: number; nonzero: number }[]> {
+  const runs: Promise<[unknown, NpuLayerReply, string]>[] = [];
+  for (const tile of tiles) {
+    let commands = extra === ONE_EXTRA ? commandCache.get(tile) : undefined;
+    if (!commands) {
+      commands = { weights: weightsCommandOf(sim, tile.weights), layer: sim.layerCommand({ ...tile, beats: [...tile.beats, ...extra] }) };
+      if (extra === ONE_EXTRA) commandCache.set(tile, commands);
+    }
+    const ran = Promise.all([sim.session.send(commands.weights), sim.runLayerCommand(commands.layer), sim.session.send('sample 3 mon_valid mon_nonzero mon_total busy')]);
+    ran.catch(() => {}); // awaited below
+    runs.push(ran);
+    // Written now (the flush is a microtask), so the simulator starts while the next text is built.
+    await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  const results: { cycles: number; nonzero: number }[] = [];
+  for (const [i, tile] of tiles.entries()) {
+    const prepared = preparedOf(cfg, tile);
+    const [, hw, sampled] = await runs[i]!;
+    results.push(judgeLayer(cfg, prepared, hw, sampled, extra));
+  }
+  return results;
+}
+
+/** The weights command of a weight array (several tiles share one: every-shift's 4,096-row buffer). */
+const weightsCache = new WeakMap<readonly (readonly number[])[], string>();
+function weightsCommandOf(sim: NpuTileSim, weights: readonly (readonly number[])[]): string {
+  let text = weightsCache.get(weights);
+  if (text === undefined) weightsCache.set(weights, (text = sim.weightsCommand(weights)));
+  return text;
+}
+
+/** A tile's weights and layer commands (with the one extra beat), kept for the passes that run it again. */
+const commandCache = new WeakMap<LayerTile, { weights: string; layer: string }>();
+
+function judgeLayer(cfg: PeArrayConfig, prepared: PreparedTile, hw: NpuLayerReply, sampled: string, extra: readonly NpuBeat[]): { cycles: number; nonzero: number } {
+  const { gold, goldText } = prepared;
   const problems: string[] = [];
   if (hw.cycles !== gold.cycles || hw.measuredCycles !== gold.cycles) problems.push(`cycles: RTL ${hw.cycles} (counted ${hw.measuredCycles}), golden ${gold.cycles}`);
   if (hw.nonzero !== gold.nonzero || hw.total !== gold.total) problems.push(`monitor: RTL ${hw.nonzero}/${hw.total}, golden ${gold.nonzero}/${gold.total} non-zero/total`);
-  const row = gold.outputs.findIndex((r, i) => !sameRow(r, hw.outputs[i]));
-  if (row >= 0 || hw.outputs.length !== gold.outputs.length) {
-    const at = row >= 0 ? row : Math.min(hw.outputs.length, gold.outputs.length);
-    const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== hw.outputs[at]?.[j]);
-    problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(hw.outputs[at] ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
+  if (hw.rowsText !== goldText) {
+    // Only a differing layer is split into rows, to name the first one.
+    const rtlHex = hw.rowsText ? hw.rowsText.split(' ') : [];
+    const goldHex = goldText ? goldText.split(' ') : [];
+    const row = goldHex.findIndex((h, i) => h !== rtlHex[i]);
+    const at = row >= 0 ? row : Math.min(rtlHex.length, goldHex.length);
+    const rtlRow = rtlHex[at] === undefined ? undefined : unpackLanes(rtlHex[at]!, cfg.lanes, cfg.actWidth);
+    const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== rtlRow?.[j]);
+    problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(rtlRow ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
   }
   if (extra.length && hw.stalls !== 8) problems.push(`a beat offered after the last row waited ${hw.stalls} cycles, expected 8 (it must be refused until done)`);
   if (problems.length) throw new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined);
-  const after = (await sim.session.send('sample 3 mon_valid mon_nonzero mon_total busy')).split(',');
+  const after = sampled.split(',');
   for (const [i, e] of after.entries()) {
     const [valid, nonzero, total, busy] = e.split(' ').map((h) => BigInt(`0x${h}`));
     expectEqual(valid!, 1n, `mon_valid ${i + 1} cycle(s) after the layer`);
@@ -127,22 +176,30 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
       return { weights: ramp, beats: compressRows(r), rows: r.length, relu: false, shift: Math.min(6, maxShift) };
     })(),
   });
+  let shiftTiles: LayerTile[] | undefined;
   out.push({
     name: 'every-shift',
     about: `shifts 0..${maxShift} (every bit of cfg_shift and of the shifter), ReLU on and off; and the largest sums of either sign through every shift`,
     run: async (sim) => {
-      const r = [Array.from({ length: k }, (_, kk) => (kk % 3 === 0 ? aMax : kk % 3 === 1 ? aMin + 1 : 1)), Array.from({ length: k }, (_, kk) => (kk % 2 ? aMin : -1))].slice(0, cfg.maxRows);
-      for (let shift = 0; shift <= maxShift; shift++) await checkLayer(sim, cfg, { weights: ramp, beats: compressRows(r), rows: r.length, relu: shift % 2 === 1, shift });
-      // The sums above stay small, so every large shift gives 0 or -1 whatever its bits say: the
-      // largest product summed over the whole weight depth (+-aMin x wMin x depth, lanes of either
-      // sign) tells every shift up to log2 of it apart, e.g. 16 from 24; once over K and once over
-      // K - 1 beats, so the row leaves on an even and on an odd cycle (a shift that changes while
-      // the layer runs shows in one of them). At most 4,096 beats (2^12 more range in the sum),
-      // so the widest configuration (K 65,536, 64 shifts) stays a second, not a minute.
-      const depth = Math.min(cfg.weightDepth, 4096);
-      const extremes = Array.from({ length: depth }, () => Array.from({ length: cfg.lanes }, (_, j) => (j % 2 ? wMax : wMin)));
-      const rows = [compressRows([Array<number>(depth).fill(aMin)]), compressRows([Array<number>(Math.max(1, depth - 1)).fill(aMin)])];
-      for (let shift = 0; shift <= maxShift; shift++) for (const row of rows) await checkLayer(sim, cfg, { weights: extremes, beats: row, rows: 1, relu: false, shift });
+      // The same tiles in every pass (their golden layers and commands are computed once).
+      shiftTiles ??= (() => {
+        const r = [Array.from({ length: k }, (_, kk) => (kk % 3 === 0 ? aMax : kk % 3 === 1 ? aMin + 1 : 1)), Array.from({ length: k }, (_, kk) => (kk % 2 ? aMin : -1))].slice(0, cfg.maxRows);
+        const small: LayerTile[] = [];
+        for (let shift = 0; shift <= maxShift; shift++) small.push({ weights: ramp, beats: compressRows(r), rows: r.length, relu: shift % 2 === 1, shift });
+        // The sums above stay small, so every large shift gives 0 or -1 whatever its bits say: the
+        // largest product summed over the whole weight depth (+-aMin x wMin x depth, lanes of either
+        // sign) tells every shift up to log2 of it apart, e.g. 16 from 24; once over K and once over
+        // K - 1 beats, so the row leaves on an even and on an odd cycle (a shift that changes while
+        // the layer runs shows in one of them). At most 4,096 beats (2^12 more range in the sum),
+        // so the widest configuration (K 65,536, 64 shifts) stays a second, not a minute.
+        const depth = Math.min(cfg.weightDepth, 4096);
+        const extremes = Array.from({ length: depth }, () => Array.from({ length: cfg.lanes }, (_, j) => (j % 2 ? wMax : wMin)));
+        const rows = [compressRows([Array<number>(depth).fill(aMin)]), compressRows([Array<number>(Math.max(1, depth - 1)).fill(aMin)])];
+        const large: LayerTile[] = [];
+        for (let shift = 0; shift <= maxShift; shift++) for (const row of rows) large.push({ weights: extremes, beats: row, rows: 1, relu: false, shift });
+        return [...small, ...large];
+      })();
+      await checkLayers(sim, cfg, shiftTiles);
       return 3 * (maxShift + 1);
     },
   });
@@ -165,7 +222,7 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
     name: 'back-to-back',
     about: 'six layers without a reset between them',
     run: async (sim) => {
-      for (let i = 0; i < 6; i++) await checkLayer(sim, cfg, randomTile(cfg, { rows: Math.min(1 + (i % 4), cfg.maxRows), k: Math.min(17, cfg.weightDepth), density: 0.3, seed: o.seed * 31 + 20 + i, shift: Math.min(4, maxShift) }));
+      await checkLayers(sim, cfg, Array.from({ length: 6 }, (_, i) => randomTile(cfg, { rows: Math.min(1 + (i % 4), cfg.maxRows), k: Math.min(17, cfg.weightDepth), density: 0.3, seed: o.seed * 31 + 20 + i, shift: Math.min(4, maxShift) })));
       return 6;
     },
   });
@@ -184,10 +241,8 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
       about: `layers of ${counts.join(', ')} rows, one beat each, values across the whole range: cycles = rows + 8`,
       run: async (sim) => {
         tiles ??= counts.map((n) => ({ weights: ramp.slice(0, kk), beats: Array.from({ length: n }, (_, r) => ({ index: r % kk, value: ((r * 37) % (aMax - aMin + 1)) + aMin, last: true })), rows: n, relu: false, shift: 0 }));
-        for (const tile of tiles) {
-          const r = await checkLayer(sim, cfg, tile);
-          expectEqual(r.cycles, tile.rows + 8, `cycles of ${tile.rows} rows (rows + 8)`);
-        }
+        const results = await checkLayers(sim, cfg, tiles);
+        for (const [i, tile] of tiles.entries()) expectEqual(results[i]!.cycles, tile.rows + 8, `cycles of ${tile.rows} rows (rows + 8)`);
         return counts.length;
       },
     });

@@ -25,6 +25,7 @@ import { GoldenScheduler, layersRun, schedulerFormats } from '../hwgen/scheduler
 import { sat } from '../hwgen/scheduler/formats.ts';
 import { Rng } from './scheduler-scenarios.ts';
 import { EV_COMPLETION, EV_DECISION, SchedCycleHost, admitted, eventTaken, type Offer } from './scheduler-host.ts';
+import type { DriveValue } from '../cosim/cycle.ts';
 import { Mismatch, ScenarioError, check, expectEqual } from './case-run.ts';
 import type { SchedulerCase } from './scheduler-cases.ts';
 
@@ -60,6 +61,9 @@ export interface HostileResult {
 }
 
 const EV_FIELDS = ['ev_kind', 'ev_task', 'ev_layer', 'ev_time', 'ev_score'] as const;
+
+/** An offer while speculating: its deadline and arrival may be relative to time_now (DriveValue). */
+type SpecOffer = Omit<Offer, 'deadline' | 'arrival'> & { deadline: DriveValue; arrival: DriveValue };
 
 /** Variants for the hostile runs: short and long, and every layer-count edge case of the README. */
 export function contractVariants(cfg: SchedulerConfig): ScriptVariant[] {
@@ -113,20 +117,30 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
   ];
   const column = new Map(ins.map((p, i) => [p, i]));
   // The host reacts to an accepted admission (the offer is taken) and to a new decision (a layer
-  // starts); any edge with ev_valid high stops a speculative batch, so every event is seen in time.
-  const stop = [['adm_valid', 'adm_ready'], ['ev_valid']];
+  // starts, its length drawn): a batch stops at the edge showing either. A new decision is the edge
+  // where npu_start pulses (R8, checked at that edge: an RTL that shows a decision without the
+  // pulse, or a pulse without one, fails there); events held back or completions need no reaction.
+  const stop = [['adm_valid', 'adm_ready'], ['npu_start']];
 
   /**
    * The inputs of the next edge, drawn from `g` in a fixed order: `cur` (the inputs as driven so far)
    * is updated in place. `prevTime` is the time_now of the previous edge, or null when it is not
-   * known yet (a speculative cycle): then a new offer, which needs it, ends the batch (returns null).
+   * known yet (a speculative cycle): then a new offer stamps its deadline and arrival relative to
+   * time_now at the previous edge (the harness adds them: DriveValue), which needs time_now > 100
+   * for sure (`late`: the time known at the batch's start was); otherwise the batch ends (null).
    */
-  const nextInputs = (g: Rng, st: { offer: Offer | undefined; layerLeft: number }, prevTime: bigint | undefined | null, cur: bigint[]): { doneNnz: bigint | undefined } | null => {
-    const put = (p: string, v: bigint | number | boolean) => (cur[column.get(p)!] = typeof v === 'boolean' ? (v ? 1n : 0n) : BigInt(v));
+  const nextInputs = (g: Rng, st: { offer: SpecOffer | undefined; layerLeft: number }, prevTime: bigint | undefined | null, cur: DriveValue[], late = false): { doneNnz: bigint | undefined } | null => {
+    const put = (p: string, v: DriveValue | number | boolean) => (cur[column.get(p)!] = typeof v === 'boolean' ? (v ? 1n : 0n) : typeof v === 'number' ? BigInt(v) : v);
     if (!st.offer && g.chance(plan.offer)) {
-      if (prevTime === null) return null;
-      const t = prevTime ?? 0n;
-      st.offer = { variant: g.int(0, variants.length - 1), deadline: t + BigInt(g.int(0, 40_000)), arrival: t > 100n ? t - BigInt(g.int(0, 100)) : t, scale: sat(BigInt(g.int(0, 1 << 20)), f.penaltyScaleWidth) };
+      if (prevTime === null && !late) return null;
+      const variant = g.int(0, variants.length - 1);
+      if (prevTime === null) {
+        const deadline = { from: 'time_now', add: BigInt(g.int(0, 40_000)) };
+        st.offer = { variant, deadline, arrival: { from: 'time_now', add: -BigInt(g.int(0, 100)) }, scale: sat(BigInt(g.int(0, 1 << 20)), f.penaltyScaleWidth) };
+      } else {
+        const t = prevTime ?? 0n;
+        st.offer = { variant, deadline: t + BigInt(g.int(0, 40_000)), arrival: t > 100n ? t - BigInt(g.int(0, 100)) : t, scale: sat(BigInt(g.int(0, 1 << 20)), f.penaltyScaleWidth) };
+      }
     } else if (st.offer && plan.offer < 1 && g.chance(0.2)) st.offer = undefined; // the host may withdraw and retry later
     put('adm_valid', st.offer !== undefined);
     if (st.offer) {
@@ -165,21 +179,22 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
     return { doneNnz };
   };
 
-  const driven = ins.map((p) => h.host.input(p));
+  const driven: DriveValue[] = ins.map((p) => h.host.input(p));
   let cycle = 0;
   let batch = 8; // cycles speculated: twice the last run between reactions (most are a few cycles)
   while (res.decisions < plan.decisions || layerLeft >= 0) {
     // ---- speculate: the inputs of the next cycles as long as nothing the host reacts to happens
     const g = rng.clone();
-    const st = { offer, layerLeft };
+    const st: { offer: SpecOffer | undefined; layerLeft: number } = { offer, layerLeft };
     const cur = [...driven];
-    const vectors: bigint[][] = [];
+    const vectors: DriveValue[][] = [];
+    const late = prev !== undefined && prev.time_now! > 100n;
     while (vectors.length < batch && cycle + vectors.length <= limit && (res.decisions < plan.decisions || st.layerLeft >= 0)) {
       // time_now at the previous edge: known for the first cycle; without skips it advances by one
       // per edge (R6, checked at that edge before this cycle's inputs are compared), with skips
       // it depends on busy, so a new offer ends the batch.
       const known = vectors.length === 0 ? prev?.time_now : !plan.maxSkip && prev ? prev.time_now + BigInt(vectors.length) : null;
-      const next = nextInputs(g, st, known, cur);
+      const next = nextInputs(g, st, known, cur, late);
       if (!next) break;
       vectors.push([...cur]);
       if (next.doneNnz !== undefined) st.layerLeft = -1;
@@ -189,13 +204,22 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
     const edges = await h.drive(ins, vectors, stop);
     batch = Math.min(256, Math.max(4, 2 * edges.length));
 
+    // A relative value's number: time_now at the edge before the first vector holding it.
+    const resolved = new Map<DriveValue, bigint>();
     for (const [i, e] of edges.entries()) {
       if (cycle > limit) throw new Mismatch(`only ${res.decisions} of ${plan.decisions} decisions within ${limit} cycles`);
-      // ---- the inputs of this edge again, from the real generator: the speculation must have sent them
-      const st = { offer, layerLeft };
+      // ---- the inputs of this edge again, from the real generator: the speculation must have sent
+      // them (a relative value: as the harness resolved it, which this edge shows)
+      const st: { offer: SpecOffer | undefined; layerLeft: number } = { offer, layerLeft };
       const doneNnz = nextInputs(rng, st, prev?.time_now, driven)!.doneNnz;
-      offer = st.offer;
-      if (driven.some((v, j) => v !== vectors[i]![j])) throw new Error(`hostile host: the speculative inputs of cycle ${cycle} differ from the real ones (a reaction the batch did not stop for)`);
+      offer = st.offer as Offer | undefined; // drawn with a known time_now: numbers
+      const sent = vectors[i]!.map((v, j) => {
+        if (typeof v === 'bigint') return v;
+        if (!resolved.has(v)) resolved.set(v, prev![v.from]! + v.add);
+        if (e[ins[j]!] !== resolved.get(v)) throw new Error(`hostile host: the harness applied ${ins[j]} = ${e[ins[j]!]} at cycle ${cycle}, not ${resolved.get(v)}`);
+        return resolved.get(v)!;
+      });
+      if (driven.some((v, j) => v !== sent[j])) throw new Error(`hostile host: the speculative inputs of cycle ${cycle} differ from the real ones (a reaction the batch did not stop for)`);
       res.cycles++;
       const busy = e[h.busyPort]!;
 

@@ -2,7 +2,7 @@
 // called `sched_busy`), for the contract checks that must act in every cycle: table programming
 // through the command port, admissions, the event stream, a trace NPU and time skips. Every rising
 // edge is recorded (inputs and outputs), so the checks judge handshakes on what the design sampled.
-import { CycleHost, type Edge } from '../cosim/cycle.ts';
+import { CycleHost, type DriveValue, type Edge } from '../cosim/cycle.ts';
 import type { Session } from '../cosim/session.ts';
 import { SCHED_CMD, type ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { Mismatch, expectEqual } from './case-run.ts';
@@ -78,7 +78,7 @@ export class SchedCycleHost {
   }
 
   /** Speculative cycles (CycleHost.drive): the edges run, up to and including the first stop edge. */
-  async drive(inputs: readonly string[], vectors: readonly (readonly bigint[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
+  async drive(inputs: readonly string[], vectors: readonly (readonly DriveValue[])[], stop: readonly (readonly string[])[]): Promise<Edge[]> {
     const es = await this.host.drive(inputs, vectors, stop);
     this.edges.push(...es);
     return es;

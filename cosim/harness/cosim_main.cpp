@@ -383,7 +383,11 @@ std::vector<std::string> splitOn(const std::string& text, char sep) {
 // on the assumption that nothing it reacts to happens, and the harness stops right after the first
 // edge where something does (a STOP term: every port of the term non-zero), so the inputs after
 // it are never applied. One round trip per reaction instead of one per cycle.
-cosim::Command cmdDrive("drive", "INS WATCH STOP VEC...: per cycle set INS (comma-separated) from VEC (hex, comma-separated), "
+// A value may also be `.` (the input keeps its value) or `@PORT+HEX` / `@PORT-HEX`: PORT's value at
+// the previous edge of this command (PORT among WATCH, at most 64 bits) plus or minus HEX, for a
+// host whose next inputs follow from an output it cannot predict (a time stamp drawn from time_now).
+cosim::Command cmdDrive("drive", "INS WATCH STOP VEC...: per cycle set INS (comma-separated) from VEC (hex, comma-separated; "
+                        ". keeps a value, @PORT+HEX or @PORT-HEX is the watched PORT at the previous edge plus or minus HEX), "
                         "sample WATCH at the rising edge; stop after the first edge where a STOP term (PORT&!PORT|PORT: non-zero, !zero; or -) holds",
                         [](Harness& h, const Args& a) {
     if (a.size() < 4) throw Error("drive: expected INPUTS WATCH STOP and at least one vector");
@@ -410,13 +414,34 @@ cosim::Command cmdDrive("drive", "INS WATCH STOP VEC...: per cycle set INS (comm
         return false;
     };
     std::string out;
+    std::vector<uint64_t> previous(watch.size(), 0);  // the watched values at the previous edge (64-bit ports)
     for (size_t c = 3; c < a.size(); ++c) {
         const std::vector<std::string> values = splitOn(a.str(c), ',');
         if (values.size() != ins.size()) throw Error("drive: vector " + std::to_string(c - 3) + " has " + std::to_string(values.size()) + " values for " + std::to_string(ins.size()) + " inputs");
-        for (size_t i = 0; i < ins.size(); ++i) ins[i]->setHex(values[i]);
+        for (size_t i = 0; i < ins.size(); ++i) {
+            const std::string& v = values[i];
+            if (v == ".") continue;
+            if (v.empty() || v[0] != '@') {
+                ins[i]->setHex(v);
+                continue;
+            }
+            const size_t op = v.find_first_of("+-");
+            if (op == std::string::npos) throw Error("drive: '" + v + "' is not @PORT+HEX or @PORT-HEX");
+            const std::string name = v.substr(1, op - 1);
+            size_t w = 0;
+            while (w < watch.size() && watch[w]->name != name) ++w;
+            if (w == watch.size()) throw Error("drive: '" + v + "': " + name + " is not among the watched ports");
+            if (watch[w]->width > 64) throw Error("drive: '" + v + "': " + name + " is wider than 64 bits");
+            if (c == 3) throw Error("drive: '" + v + "' in the first vector (no previous edge in this command)");
+            const uint64_t delta = std::stoull(v.substr(op + 1), nullptr, 16);
+            ins[i]->setU64(v[op] == '+' ? previous[w] + delta : previous[w] - delta);
+        }
         h.eval();
         if (c > 3) out += ',';
-        for (size_t i = 0; i < watch.size(); ++i) out += (i ? " " : "") + watch[i]->hex();
+        for (size_t i = 0; i < watch.size(); ++i) {
+            out += (i ? " " : "") + watch[i]->hex();
+            if (watch[i]->width <= 64) previous[i] = watch[i]->u64();
+        }
         bool hit = false;
         for (const auto& term : stop) {
             bool all = true;

@@ -30,9 +30,10 @@ export interface NpuWrite {
   row: readonly number[];
 }
 
-export interface NpuLayerRun {
-  /** Requantised outputs [row][lane] as signed integers. */
-  outputs: number[][];
+/** A layer run as the harness replied: the output rows as hex words (lane 0 in the low bits, ceil(lanes x actWidth / 4) digits). */
+export interface NpuLayerReply {
+  /** The rows' hex words, joined by single spaces (packRowsText's format). */
+  rowsText: string;
   /** The array's own cycle counter for the layer. */
   cycles: number;
   /** Cycles the harness counted from the start edge to the done edge (equals `cycles`). */
@@ -41,6 +42,19 @@ export interface NpuLayerRun {
   total: number;
   /** Cycles a beat was offered and not accepted (0: the array takes one beat per cycle). */
   stalls: number;
+}
+
+export interface NpuLayerRun extends Omit<NpuLayerReply, 'rowsText'> {
+  /** Requantised outputs [row][lane] as signed integers. */
+  outputs: number[][];
+}
+
+/** A layer tile as the harness's npu_layer command (beats, or weight writes among them). */
+export interface NpuLayerTile {
+  beats: readonly (NpuBeat | NpuWrite)[];
+  rows: number;
+  relu: boolean;
+  shift: number;
 }
 
 function toSigned(v: bigint, width: number): number {
@@ -64,6 +78,31 @@ export function unpackLanes(hex: string, lanes: number, width: number): number[]
   const word = BigInt(`0x${hex}`);
   const mask = (1n << BigInt(width)) - 1n;
   return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * width)) & mask, width));
+}
+
+const HEX_DIGITS = '0123456789abcdef';
+
+/**
+ * Output rows as the harness prints them, joined by single spaces: each row lane 0 in the low bits,
+ * ceil(lanes x width / 4) hex digits. One string for a whole layer (a 65,535-row layer is compared
+ * with one string comparison, not 65,535 arrays).
+ */
+export function packRowsText(rows: readonly (readonly number[])[], lanes: number, width: number): string {
+  if (width % 4 !== 0 || width > 32) return rows.map((r) => packRow(r, width).padStart(Math.ceil((lanes * width) / 4), '0')).join(' ');
+  const per = width / 4;
+  const rowChars = lanes * per;
+  const buf = Buffer.allocUnsafe(Math.max(0, rows.length * (rowChars + 1) - 1));
+  let at = 0;
+  for (const [i, row] of rows.entries()) {
+    if (i) buf[at++] = 0x20;
+    for (let j = lanes - 1; j >= 0; j--) {
+      const v = row[j]!;
+      // Two's complement in `width` bits, most significant digit first.
+      const u = (v < 0 ? v + 2 ** width : v) >>> 0;
+      for (let d = per - 1; d >= 0; d--) buf[at++] = HEX_DIGITS.charCodeAt(Math.floor(u / 16 ** d) % 16);
+    }
+  }
+  return buf.toString('latin1');
 }
 
 /** Packs one weight row (lane 0 in the low bits) as hex. */
@@ -108,24 +147,38 @@ export class NpuTileSim {
 
   /** Writes W[k][lane] for k = 0..K-1 into the weight buffer. */
   async loadWeights(weights: readonly (readonly number[])[]): Promise<void> {
-    const rows = weights.map((r) => packRow(r, this.shape.weightWidth));
-    await this.session.send(`npu_weights ${rows.length} ${rows.join(' ')}`);
+    await this.session.send(this.weightsCommand(weights));
+  }
+
+  /** The `npu_weights` command writing W[k][lane] (a caller running a tile again may keep it). */
+  weightsCommand(weights: readonly (readonly number[])[]): string {
+    return `npu_weights ${weights.length} ${weights.map((r) => packRow(r, this.shape.weightWidth)).join(' ')}`;
+  }
+
+  /** The `npu_layer` command of a tile (a caller running a tile again may keep it). */
+  layerCommand(tile: NpuLayerTile): string {
+    const beatText = tile.beats.map((b) => ('kind' in b && b.kind === 'write' ? `w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : `${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`)).join(' ');
+    return `npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`;
+  }
+
+  /** Runs a layerCommand(); the output rows stay one text (compare it whole, unpack only what differs). */
+  async runLayerCommand(command: string): Promise<NpuLayerReply> {
+    const reply = await this.session.send(command);
+    let at = 0;
+    const head: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const space = reply.indexOf(' ', at);
+      head.push(Number(reply.slice(at, space < 0 ? undefined : space)));
+      at = space < 0 ? reply.length : space + 1;
+    }
+    const [cycles, measuredCycles, nonzero, total, stalls] = head as [number, number, number, number, number];
+    return { rowsText: reply.slice(at), cycles, measuredCycles, nonzero, total, stalls };
   }
 
   /** Runs one layer tile on the loaded weights; writes among the beats reload weight rows mid-stream. */
-  async runLayer(tile: { beats: readonly (NpuBeat | NpuWrite)[]; rows: number; relu: boolean; shift: number }): Promise<NpuLayerRun> {
-    const beatText = tile.beats.map((b) => ('kind' in b && b.kind === 'write' ? `w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : `${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`)).join(' ');
-    const reply = await this.session.send(`npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}${beatText ? ' ' + beatText : ''}`);
-    const [cycles, measured, nonzero, total, stalls, ...rowHex] = reply.split(' ');
-    const outputs = rowHex.map((h) => unpackLanes(h, this.shape.lanes, this.shape.actWidth));
-    return {
-      outputs,
-      cycles: Number(cycles),
-      measuredCycles: Number(measured),
-      nonzero: Number(nonzero),
-      total: Number(total),
-      stalls: Number(stalls),
-    };
+  async runLayer(tile: NpuLayerTile): Promise<NpuLayerRun> {
+    const { rowsText, ...rest } = await this.runLayerCommand(this.layerCommand(tile));
+    return { outputs: rowsText ? rowsText.split(' ').map((h) => unpackLanes(h, this.shape.lanes, this.shape.actWidth)) : [], ...rest };
   }
 
   async close(): Promise<void> {
