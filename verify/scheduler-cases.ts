@@ -8,6 +8,7 @@ import type { SchedScript, SchedulerSim, ScriptRequest, ScriptVariant } from '..
 import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 import { Rng, minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
+import { taskFieldsCase } from './scheduler-fields.ts';
 
 export interface SchedulerCase {
   name: string;
@@ -159,12 +160,21 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       script: random(7, { requests: 150, start: late, timeScale: 1n << 14n }),
       timed: true,
     });
+    // Idle times at the top of the idle register and last-run times through 2^39..2^46: 24 requests
+    // from 2^39 with layers, latencies and gaps 2^26 times longer (layers of ~2^39 cycles), so a
+    // waiting task's idle time crosses 2^39 and the clamp, and idle x penalty scale reaches bit 39+.
+    cases.push({
+      name: 'long-idle',
+      about: 'random scenario from 2^39 with layers and gaps 2^26 times longer (time skips): idle times at 2^39 and beyond, last-run times up to 2^46',
+      script: random(8, { requests: 24, start: (1n << 39n) + new Rng(seed(8)).big(0n, 1n << 38n), timeScale: 1n << 26n }),
+    });
   } else {
     cases.push({
       name: 'random-long',
       about: 'random scenario late in time with layers and gaps 2^14 times longer',
       skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 10^8 cycles one at a time would take hours',
     });
+    cases.push({ name: 'long-idle', about: 'idle times at 2^39 and beyond', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 2^39 cycles one at a time would take days' });
   }
 
   {
@@ -400,5 +410,6 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       },
     });
   }
+  cases.push(taskFieldsCase(cfg, o.seed, uniformVariant(cfg, 0, 2, min * 2n)));
   return cases.map((c) => (c.script ? { ...c, script: fitScript(cfg, c.script) } : c));
 }
