@@ -168,12 +168,38 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       about: 'random scenario from 2^39 with layers and gaps 2^26 times longer (time skips): idle times at 2^39 and beyond, last-run times up to 2^46',
       script: random(8, { requests: 24, start: (1n << 39n) + new Rng(seed(8)).big(0n, 1n << 38n), timeScale: 1n << 26n }),
     });
+    {
+      // Idle times bit by bit at the top: one blocker layer of 2^43 + 2^20 cycles from a multiple of
+      // 2^25, while requests wait from its start (idle 2^43 + ~2^20: bit 43 alone above the idle
+      // register's 40 bits, the clamp) and from later points (idle 2^39 + ~2^20 without a borrow
+      // from the low 25 bits, 2^40 - ~2^20 with one), with small penalty scales so that the
+      // penalties stay below the score's clamp and every idle bit reaches the scores read back.
+      const s0 = 1n << 40n;
+      const blockerEnd = s0 + (1n << 43n) + (1n << 20n);
+      const v = uniformVariant(cfg, 0, 1, min * 2n);
+      const waiter = (arrival: bigint, scale: bigint) => request(arrival, v, f, { deadline: s0 + (1n << 45n), scale, cycles: () => min + 7n, nnz: () => 900n });
+      const requests = [
+        request(s0, v, f, { deadline: s0 + (1n << 44n), scale: 1n, cycles: () => blockerEnd - s0, nnz: () => 900n }),
+        waiter(s0 + 1000n, 1n),
+        waiter(s0 + 1001n, 3n),
+        waiter(s0 + (1n << 43n) - (1n << 40n) + (1n << 21n), 5n),
+        waiter(s0 + (1n << 43n) - (1n << 40n) + (1n << 21n) + 1n, 1n << 12n),
+        waiter(s0 + (1n << 43n) - (1n << 39n) + 100n, 1n),
+        waiter(s0 + (1n << 43n) - (1n << 39n) + 101n, 1n << 9n),
+      ];
+      cases.push({
+        name: 'idle-bits',
+        about: 'requests waiting 2^43, 2^39 and 2^40 - 2^20 cycles behind one long layer, small penalty scales: the top idle bits in the scores',
+        script: { start: s0, variants: [v], requests },
+      });
+    }
   } else {
     cases.push({
       name: 'random-long',
       about: 'random scenario late in time with layers and gaps 2^14 times longer',
       skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 10^8 cycles one at a time would take hours',
     });
+    cases.push({ name: 'idle-bits', about: 'idle times of 2^39-2^43 cycles', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and a layer of 2^43 cycles one at a time would take days' });
     cases.push({ name: 'long-idle', about: 'idle times at 2^39 and beyond', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 2^39 cycles one at a time would take days' });
   }
 
