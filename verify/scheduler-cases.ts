@@ -172,14 +172,14 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       // Idle times bit by bit at the top: one blocker layer of 2^43 + 2^20 cycles from a multiple of
       // 2^25, while requests wait from its start (idle 2^43 + ~2^20: bit 43 alone above the idle
       // register's 40 bits, the clamp) and from later points (idle 2^39 + ~2^20 without a borrow
-      // from the low 25 bits, 2^40 - ~2^20 with one), with small penalty scales so that the
-      // penalties stay below the score's clamp and every idle bit reaches the scores read back.
+      // from the low 25 bits, 2^40 - ~2^20 with one). Deadlines in the past (urgency 0) and small
+      // penalty scales keep the scores below their clamp, so every idle bit reaches the scores read back.
       const s0 = 1n << 40n;
       const blockerEnd = s0 + (1n << 43n) + (1n << 20n);
       const v = uniformVariant(cfg, 0, 1, min * 2n);
-      const waiter = (arrival: bigint, scale: bigint) => request(arrival, v, f, { deadline: s0 + (1n << 45n), scale, cycles: () => min + 7n, nnz: () => 900n });
+      const waiter = (arrival: bigint, scale: bigint) => request(arrival, v, f, { deadline: 0n, scale, cycles: () => min + 7n, nnz: () => 900n });
       const requests = [
-        request(s0, v, f, { deadline: s0 + (1n << 44n), scale: 1n, cycles: () => blockerEnd - s0, nnz: () => 900n }),
+        request(s0, v, f, { deadline: 0n, scale: 1n, cycles: () => blockerEnd - s0, nnz: () => 900n }),
         waiter(s0 + 1000n, 1n),
         waiter(s0 + 1001n, 3n),
         waiter(s0 + (1n << 43n) - (1n << 40n) + (1n << 21n), 5n),
