@@ -16,7 +16,7 @@ import { CycleHost, type Edge } from '../cosim/cycle.ts';
 import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
 import { NpuTileSim, npuWaveGroups, packRowsText, unpackLanes, type NpuBeat, type NpuLayerReply } from '../cosim/npu/driver.ts';
 import { compressRows, randomConvTile, randomTile, runLayerGolden, type LayerResult, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
-import { Mismatch, expectEqual, runOnSimulator } from './case-run.ts';
+import { Mismatch, ScenarioError, expectEqual, runOnSimulator } from './case-run.ts';
 import { Rng } from './scheduler-scenarios.ts';
 import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
 
@@ -255,6 +255,7 @@ export function npuCases(cfg: PeArrayConfig, o: NpuSuiteOptions): NpuCase[] {
     extra: Array.from({ length: 5 }, (_, i) => ({ index: 0, value: 1, last: i % 2 === 1 })),
   });
   out.push({ name: 'idle-and-busy', about: 'beats offered while idle are refused; a start (other row count) while busy is ignored', run: (sim) => idleAndBusy(sim, cfg, small(o.seed * 31 + 41, 6)) });
+  out.push({ name: 'beat-gaps', about: 'act_valid low in every third cycle of the stream: the same rows and monitor counts as without gaps', run: (sim) => beatGaps(sim, cfg, small(o.seed * 31 + 61, 7)) });
   out.push({ name: 'reset-mid-layer', about: 'reset in the middle of a layer: every documented reset value, no stray row, then an exact layer', run: (sim) => resetMidLayer(sim, cfg, small(o.seed * 31 + 51, 8), small(o.seed * 31 + 52, 3)) });
   return out;
 }
@@ -278,12 +279,21 @@ class StopStream extends Error {}
  * Feeds beats cycle by cycle (start already given), collecting output rows until `done`; `during`
  * may set inputs for the next cycle (or throw StopStream). Returns the rows and every edge.
  */
-async function streamByCycles(host: CycleHost, cfg: PeArrayConfig, beats: readonly NpuBeat[], during?: (e: Edge, cycle: number) => void): Promise<{ rows: number[][]; edges: Edge[] }> {
+async function streamByCycles(
+  host: CycleHost,
+  cfg: PeArrayConfig,
+  beats: readonly NpuBeat[],
+  during?: (e: Edge, cycle: number) => void,
+  gap?: (cycle: number) => boolean,
+): Promise<{ rows: number[][]; edges: Edge[] }> {
   const rows: number[][] = [];
   const edges: Edge[] = [];
   let next = 0;
+  let cycle = -1;
+  let offered = false;
   const present = () => {
-    const b = beats[next];
+    const b = gap?.(cycle + 1) ? undefined : beats[next];
+    offered = b !== undefined;
     host.set('act_valid', b !== undefined);
     if (b) {
       host.set('act_index', b.index);
@@ -294,8 +304,9 @@ async function streamByCycles(host: CycleHost, cfg: PeArrayConfig, beats: readon
   present();
   for (let c = 0; c < 4 * beats.length + 64; c++) {
     const e = await host.edge();
+    cycle = c;
     edges.push(e);
-    if (e.act_ready && next < beats.length) next++;
+    if (e.act_ready && offered) next++;
     if (e.out_valid) rows.push(rowOf(e.out_data!, cfg));
     if (e.done) {
       host.set('act_valid', false);
@@ -329,10 +340,20 @@ async function idleAndBusy(sim: NpuTileSim, cfg: PeArrayConfig, tile: LayerTile)
   host.set('act_valid', false);
   await host.edge();
   host.set('start', false);
-  const { rows, edges } = await streamByCycles(host, cfg, tile.beats, (_e, c) => {
-    host.set('start', c === 0); // applied at the layer's second edge: always while busy
+  // The ignored start at the layer's second edge (before any output row reaches the monitor through
+  // the array's pipeline) and again in the cycle after the second output row (the monitor counting):
+  // neither may restart the layer or the monitor.
+  let outputs = 0;
+  let pulses = 0;
+  const { rows, edges } = await streamByCycles(host, cfg, tile.beats, (e, c) => {
+    if (e.out_valid) outputs++;
+    const late = outputs >= 2 && pulses === 1;
+    const pulse = c === 0 || late;
+    if (pulse) pulses++;
+    host.set('start', pulse); // applied at the next edge: always while busy
     host.set('cfg_rows', tile.rows === cfg.maxRows ? 1 : cfg.maxRows);
   });
+  if (pulses < 2) throw new ScenarioError('the layer gave fewer than two output rows: no start was offered while the monitor counted');
   host.set('start', false);
   const gold = runLayerGolden(cfg, tile);
   if (JSON.stringify(rows) !== JSON.stringify(gold.outputs)) throw new Mismatch('outputs of a layer given a second start while busy differ from the golden model');
@@ -341,6 +362,23 @@ async function idleAndBusy(sim: NpuTileSim, cfg: PeArrayConfig, tile: LayerTile)
   for (const e of after) expectEqual(e.busy!, 0n, 'busy after done (the ignored start must not start a layer)');
   expectEqual(after[0]!.mon_valid!, 1n, 'mon_valid after done');
   expectEqual(after[0]!.mon_nonzero!, BigInt(gold.nonzero), 'monitor non-zero count');
+  expectEqual(after[0]!.mon_total!, BigInt(gold.total), 'monitor total count');
+  return 1;
+}
+
+async function beatGaps(sim: NpuTileSim, cfg: PeArrayConfig, tile: LayerTile): Promise<number> {
+  const host = new CycleHost(sim.session, WATCH);
+  await sim.loadWeights(tile.weights);
+  startLayer(host, tile);
+  await host.edge();
+  host.set('start', false);
+  const { rows } = await streamByCycles(host, cfg, tile.beats, undefined, (c) => c % 3 === 1);
+  const gold = runLayerGolden(cfg, tile);
+  if (JSON.stringify(rows) !== JSON.stringify(gold.outputs)) throw new Mismatch('outputs of a layer streamed with gaps between beats differ from the golden model');
+  const after = await host.step(2);
+  expectEqual(after[0]!.mon_valid!, 1n, 'mon_valid after done');
+  expectEqual(after[0]!.mon_nonzero!, BigInt(gold.nonzero), 'monitor non-zero count of a layer streamed with gaps');
+  expectEqual(after[0]!.mon_total!, BigInt(gold.total), 'monitor total count of a layer streamed with gaps');
   return 1;
 }
 
