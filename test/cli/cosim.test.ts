@@ -16,10 +16,10 @@ describe('dysta cosim: X-pessimism and coverage', () => {
     const r = await runCli(['cosim', '--suite', 'npu', '--seeds', '1', '--x-seeds', '3', '--config', config, '--out', join(root, 'rtl'), '--coverage', out]);
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/^\[ 1\/50\] ok {3}npu\/density-0\.0-0 /m);
-    expect(r.stdout).toMatch(/^\[50\/50\] ok {3}npu\/reset-mid-layer \[X seed 3\] /m);
-    expect(r.stdout).toMatch(/^npu +25 +\d+ layers .* pass$/m);
-    expect(r.stdout).toMatch(/^npu \(X seed 3\) +25 +\d+ layers .* pass$/m);
+    expect(r.stdout).toMatch(/^\[ 1\/52\] ok {3}npu\/density-0\.0-0 /m);
+    expect(r.stdout).toMatch(/^\[52\/52\] ok {3}npu\/reset-mid-layer \[X seed 3\] /m);
+    expect(r.stdout).toMatch(/^npu +26 +\d+ layers .* pass$/m);
+    expect(r.stdout).toMatch(/^npu \(X seed 3\) +26 +\d+ layers .* pass$/m);
     for (const f of ['coverage.dat', 'coverage.info', 'html/index.html', 'annotated/pe_array.v', 'annotated/pe_lane.v', 'summary.txt', 'summary.json', '.dysta-output']) expect(existsSync(join(out, f)), f).toBe(true);
     expect(readFileSync(join(out, 'coverage.dat'), 'latin1')).toMatch(/^# SystemC::Coverage-3/);
     expect(readFileSync(join(out, 'coverage.info'), 'utf8')).toMatch(new RegExp(`^SF:${join(root, 'rtl')}/pe_array\\.v$`, 'm'));

@@ -22,11 +22,11 @@ describe('dysta cosim, one suite at a time', () => {
     const r = await runCli(['cosim', '--suite', 'npu', '--seeds', '1', '--x-seeds', 'none', '--out', out, '--junit', junit]);
     expect(r.stderr).not.toMatch(/Error|at .*\.ts:\d+/);
     expect(r.exitCode).toBe(0);
-    expect(r.stdout).toMatch(/\[ 1\/25\] ok {3}npu\/density-0\.0-0 +1 layers/);
-    expect(summaryRow(r.stdout, 'npu')).toEqual(['25', '132 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
+    expect(r.stdout).toMatch(/\[ 1\/26\] ok {3}npu\/density-0\.0-0 +1 layers/);
+    expect(summaryRow(r.stdout, 'npu')).toEqual(['26', '133 layers', expect.stringMatching(/^[\d,]+$/), expect.stringMatching(/s$/), 'pass']);
     expect(r.stdout).toMatch(/^suite\s+cases\s+checked\s+simulated cycles\s+wall time\s+result$/m);
     const j = readJunit(junit);
-    expect([j.tests, j.failures, j.errors]).toEqual([25, 0, 0]);
+    expect([j.tests, j.failures, j.errors]).toEqual([26, 0, 0]);
     expect(j.cases.map((c) => c.name)).toContain('full-depth');
     expect(j.cases.every((c) => c.classname === 'dysta.cosim.npu' && !c.failure)).toBe(true);
   });
@@ -39,9 +39,9 @@ describe('dysta cosim, one suite at a time', () => {
       expect(r.stdout).toMatch(new RegExp(`ok {3}scheduler/${name} +[\\d,]+ decisions`));
     }
     const [cases, checked] = summaryRow(r.stdout, 'scheduler');
-    expect(cases).toBe('23');
+    expect(cases).toBe('26');
     expect(Number(checked!.replace(/,|decisions/g, ''))).toBeGreaterThan(5000);
-    expect(readJunit(junit).tests).toBe(23);
+    expect(readJunit(junit).tests).toBe(26);
   });
 
   it('trace: a CNN-zoo trace through the RTL, the golden model and the float policy, with the JSON report', async () => {

@@ -17,7 +17,7 @@ describe('X-pessimism: random initial values', () => {
   it.each([1, 2])('npu suite, seed %i', async (xSeed) => {
     const r = await runSuites(dir, config, [planNpu(config.peArray, { seeds: 1, rows: 16, seed: 11 })], { instrument: { xSeed } });
     expect(r.failed.map((c) => `${c.name}: ${c.message}`)).toEqual([]);
-    expect(r.cases.length).toBe(25);
+    expect(r.cases.length).toBe(26);
   }, 300_000);
 
   it('scheduler suite (random, corners, hostile host), seed 1', async () => {
