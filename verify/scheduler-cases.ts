@@ -201,8 +201,8 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       about: 'random scenario late in time with layers and gaps 2^14 times longer',
       skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 10^8 cycles one at a time would take hours',
     });
-    cases.push({ name: 'idle-bits', about: 'idle times of 2^39-2^43 cycles', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and a layer of 2^43 cycles one at a time would take days' });
     cases.push({ name: 'long-idle', about: 'idle times at 2^39 and beyond', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 2^39 cycles one at a time would take days' });
+    cases.push({ name: 'idle-bits', about: 'idle times of 2^39-2^43 cycles', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and a layer of 2^43 cycles one at a time would take days' });
   }
 
   {
