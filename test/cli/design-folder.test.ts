@@ -32,8 +32,8 @@ describe('a simulating command and the RTL folder', () => {
     expect(r.stderr).toContain(`using the design in ${rtl}/ (its manifest matches)`);
     expect(r.exitCode, r.stderr).toBe(0);
     // 11 densities + the corner and contract cases that fit (K=16, one row: multi-row cases are cut to maxRows 1, no conv).
-    expect(r.stdout).toMatch(/^npu\s+24\s+\d+ layers\s.*\spass$/m);
-    expect(r.stdout).toMatch(/\[\d+\/24\] ok {3}npu\/full-depth /);
+    expect(r.stdout).toMatch(/^npu\s+25\s+\d+ layers\s.*\spass$/m);
+    expect(r.stdout).toMatch(/\[\d+\/25\] ok {3}npu\/full-depth /);
     const report = JSON.parse(readFileSync(json, 'utf8'));
     expect(JSON.stringify(report)).toContain('K = weightDepth = 16');
     expect(snapshot(rtl)).toEqual(before);
