@@ -154,15 +154,10 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
     b.set(s1Value, rdValue);
     b.set(s1Weights, rdWeights);
     // mac -> mul (A/B) -> product (M) -> acc (P): the lanes hold the data, the array the control bits.
-    b.set(mulCtl.valid, s1Valid);
-    b.set(mulCtl.first, s1First);
-    b.set(mulCtl.last, s1Last);
-    b.set(prodCtl.valid, mulCtl.valid);
-    b.set(prodCtl.first, mulCtl.first);
-    b.set(prodCtl.last, mulCtl.last);
-    b.set(accCtl.valid, prodCtl.valid);
-    b.set(accCtl.first, prodCtl.first);
-    b.set(accCtl.last, prodCtl.last);
+    const chain = [{ valid: s1Valid, first: s1First, last: s1Last }, mulCtl, prodCtl, accCtl];
+    for (let i = 1; i < chain.length; i++) {
+      for (const bit of ['valid', 'first', 'last'] as const) b.set(chain[i]![bit], chain[i - 1]![bit]);
+    }
   }, 'RAM output register, and the control bits beside the multiplier stages.');
 
   // Multiplier, accumulator and requantisation stages: one pe_lane per output channel, each with its
