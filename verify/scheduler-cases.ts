@@ -42,8 +42,17 @@ export interface ParsedDecision {
   occupants: Map<number, number>;
 }
 
-/** Decisions of a `sched_run` log, with the scores read back and who held each slot. */
-export function parseDecisions(lines: readonly string[]): ParsedDecision[] {
+// A log is parsed once however many checks read its decisions (the selection rule, the timing, a case's own).
+const parsed = new WeakMap<readonly string[], readonly ParsedDecision[]>();
+
+/** Decisions of a `sched_run` log, with the scores read back and who held each slot (read-only: shared by the callers). */
+export function parseDecisions(lines: readonly string[]): readonly ParsedDecision[] {
+  let out = parsed.get(lines);
+  if (!out) parsed.set(lines, (out = parseDecisionsOnce(lines)));
+  return out;
+}
+
+function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
   const occ = new Map<number, number>();
   const out: ParsedDecision[] = [];
   let cur: ParsedDecision | undefined;

@@ -84,6 +84,13 @@ export class SchedCycleHost {
     return es;
   }
 
+  /** A transaction that replies edges (CycleHost.transaction); the edges are recorded. */
+  async transaction(command: (watch: string) => string): Promise<Edge[]> {
+    const es = await this.host.transaction(command);
+    this.edges.push(...es);
+    return es;
+  }
+
   /** One host command, accepted in the first cycle cmd_ready is high (within `limit` cycles). */
   async command(op: number, addr: number | bigint, data: bigint, limit = 10_000): Promise<Edge> {
     this.host.set('cmd_valid', 1);

@@ -11,6 +11,8 @@ import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
 
 export const SCHEDULER_TRANSACTIONS = packageFile('cosim', 'scheduler', 'scheduler_txn.cpp');
+/** The hostile host of the contract checks (`sched_hostile`). */
+export const SCHEDULER_HOSTILE_HOST = packageFile('cosim', 'scheduler', 'hostile_txn.cpp');
 /** The scheduler's host side in C++, shared with the integrated system's transactions. */
 export const SCHEDULER_HOST_HEADER = packageFile('cosim', 'scheduler', 'scheduler_host.h');
 export const SCHEDULER_TOP_NAME = 'dysta_scheduler';
@@ -229,7 +231,7 @@ export class SchedulerSim {
 
   /** Builds (or reuses from the cache) the scheduler simulator for the design in `rtlDir` and starts it. */
   static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<SchedulerSim> {
-    const simulator = await buildSimulator({ ...options, rtlDir, top: SCHEDULER_TOP_NAME, extraSources: [SCHEDULER_TRANSACTIONS, SCHEDULER_HOST_HEADER] });
+    const simulator = await buildSimulator({ ...options, rtlDir, top: SCHEDULER_TOP_NAME, extraSources: [SCHEDULER_TRANSACTIONS, SCHEDULER_HOSTILE_HOST, SCHEDULER_HOST_HEADER] });
     const mod = simulator.design.manifest.modules.find((m) => m.name === SCHEDULER_TOP_NAME);
     if (!mod) throw new DesignError(`${rtlDir} has no ${SCHEDULER_TOP_NAME} module`);
     const session = await simulator.start({ timeoutMs: 600_000, ...options.start });
