@@ -11,6 +11,11 @@ import type { Session } from './session.ts';
 /** The watched ports at one rising edge (outputs settled for the inputs then applied). */
 export type Edge = Readonly<Record<string, bigint>>;
 
+/** Edges parsed one by one as they are iterated (CycleHost.transaction). */
+export interface EdgeList extends Iterable<Edge> {
+  readonly length: number;
+}
+
 /**
  * A value of a drive() vector: a number, or a watched output's value at the previous edge plus
  * `add` (a host that stamps an input from an output it cannot predict, e.g. time_now). The same
@@ -95,14 +100,21 @@ export class CycleHost {
    * A caller's transaction command that runs cycles and replies the watched ports at each rising
    * edge in `sample`'s format: `command(watch)` builds it from the watch list (comma-separated).
    * Pending inputs are sent first; afterwards each watched input holds its value at the last edge.
+   * The edges are parsed as they are iterated, so a long run's edges need not all be alive at once.
    */
-  async transaction(command: (watch: string) => string): Promise<Edge[]> {
+  async transaction(command: (watch: string) => string): Promise<EdgeList> {
     const [, reply] = await Promise.all([this.flush(), this.session.send(command(this.watch.join(',')))]);
-    const edges = reply === '' ? [] : this.parseEdges(reply);
-    this.cycles += edges.length;
-    const last = edges.at(-1);
+    const cycles = reply === '' ? [] : reply.split(',');
+    this.cycles += cycles.length;
+    const parse = (text: string) => this.parseEdges(text)[0]!;
+    const last = cycles.length ? parse(cycles.at(-1)!) : undefined;
     if (last) for (const p of this.session.simulator.ports) if (p.dir === 'input' && last[p.name] !== undefined) this.inputs.set(p.name, last[p.name]!);
-    return edges;
+    return {
+      length: cycles.length,
+      *[Symbol.iterator]() {
+        for (const text of cycles) yield parse(text);
+      },
+    };
   }
 
   private parseEdges(reply: string): Edge[] {

@@ -2,7 +2,7 @@
 // called `sched_busy`), for the contract checks that must act in every cycle: table programming
 // through the command port, admissions, the event stream, a trace NPU and time skips. Every rising
 // edge is recorded (inputs and outputs), so the checks judge handshakes on what the design sampled.
-import { CycleHost, type DriveValue, type Edge } from '../cosim/cycle.ts';
+import { CycleHost, type DriveValue, type Edge, type EdgeList } from '../cosim/cycle.ts';
 import type { Session } from '../cosim/session.ts';
 import { SCHED_CMD, type ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { Mismatch, expectEqual } from './case-run.ts';
@@ -84,11 +84,9 @@ export class SchedCycleHost {
     return es;
   }
 
-  /** A transaction that replies edges (CycleHost.transaction); the edges are recorded. */
-  async transaction(command: (watch: string) => string): Promise<Edge[]> {
-    const es = await this.host.transaction(command);
-    this.edges.push(...es);
-    return es;
+  /** A transaction that replies edges (CycleHost.transaction), parsed as they are iterated; not recorded in `edges`. */
+  transaction(command: (watch: string) => string): Promise<EdgeList> {
+    return this.host.transaction(command);
   }
 
   /** One host command, accepted in the first cycle cmd_ready is high (within `limit` cycles). */
