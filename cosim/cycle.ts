@@ -29,6 +29,12 @@ function driveToken(v: DriveValue, before: DriveValue | undefined): string {
   return `@${v.from}${v.add < 0n ? '-' : '+'}${(v.add < 0n ? -v.add : v.add).toString(16)}`;
 }
 
+/** A port value as the harness prints it (hex). Up to 13 digits fit a double exactly, and BigInt of a number is cheaper than of a string. */
+function hexValue(text: string | undefined): bigint {
+  if (text === undefined || text === '') throw new Error('cycle host: the harness replied fewer values than ports watched');
+  return text.length <= 13 ? BigInt(parseInt(text, 16)) : BigInt(`0x${text}`);
+}
+
 export class CycleHost {
   private readonly inputs = new Map<string, bigint>();
   private readonly changed = new Map<string, bigint>();
@@ -41,6 +47,7 @@ export class CycleHost {
     readonly watch: readonly string[],
   ) {
     if (watch.length === 0) throw new RangeError('CycleHost: watch at least one port');
+    this.makeEdge = new Function('v', 'hex', `return { ${watch.map((p, i) => `${JSON.stringify(p)}: hex(v[${i}])`).join(', ')} };`) as typeof this.makeEdge;
   }
 
   /** Drives an input from the next edge on (sent with the next step). */
@@ -118,15 +125,15 @@ export class CycleHost {
   }
 
   private parseEdges(reply: string): Edge[] {
-    const n = this.watch.length;
-    return reply.split(',').map((cycle) => {
-      const values = cycle.split(' ');
-      const edge: Record<string, bigint> = {};
-      // Up to 13 hex digits fit a double exactly, and BigInt of a number is cheaper than of a string.
-      for (let i = 0; i < n; i++) edge[this.watch[i]!] = values[i]!.length <= 13 ? BigInt(parseInt(values[i]!, 16)) : BigInt(`0x${values[i]}`);
-      return edge;
-    });
+    return reply.split(',').map((cycle) => this.makeEdge(cycle.split(' '), hexValue));
   }
+
+  /**
+   * An edge object from the watched ports' hex values: an object literal of the watch list's keys,
+   * built once per host, so every edge has one fixed shape (an object given 30-odd keys one by one
+   * becomes a slow dictionary, and the checks read them at every edge).
+   */
+  private readonly makeEdge: (values: readonly string[], hex: (text: string | undefined) => bigint) => Edge;
 
   /** Runs one cycle; returns the edge. */
   async edge(): Promise<Edge> {

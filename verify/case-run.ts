@@ -152,12 +152,16 @@ export async function runOnSimulator<S extends OpenSimulator, C extends PlannedC
   return results;
 }
 
+/** What a check is about; a function when building the text costs more than the check (one per clock edge). */
+export type What = string | (() => string);
+const text = (what: What) => (typeof what === 'string' ? what : what());
+
 /** Fails the case (a Mismatch) unless `actual === expected`. */
-export function expectEqual<T extends bigint | number | string | boolean>(actual: T, expected: T, what: string): void {
-  if (actual !== expected) throw new Mismatch(`${what}: RTL ${String(actual)}, expected ${String(expected)}`);
+export function expectEqual<T extends bigint | number | string | boolean>(actual: T, expected: T, what: What): void {
+  if (actual !== expected) throw new Mismatch(`${text(what)}: RTL ${String(actual)}, expected ${String(expected)}`);
 }
 
 /** Fails the case (a Mismatch) with `what` unless `cond`. */
-export function check(cond: boolean, what: string): void {
-  if (!cond) throw new Mismatch(what);
+export function check(cond: boolean, what: What): void {
+  if (!cond) throw new Mismatch(text(what));
 }

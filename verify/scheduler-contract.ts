@@ -192,18 +192,18 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
     const busy = e[h.busyPort]!;
 
     // ---- R1-R3
-    expectEqual(e.adm_ready!, busy === 0n && e.table_full === 0n ? 1n : 0n, `R1 adm_ready at cycle ${cycle} (busy ${busy}, table_full ${e.table_full})`);
-    expectEqual(e.cmd_ready!, busy === 0n ? 1n : 0n, `R2 cmd_ready at cycle ${cycle} (busy ${busy})`);
-    expectEqual(e.table_full!, e.num_valid === BigInt(f.tasks) ? 1n : 0n, `R3 table_full at cycle ${cycle} (num_valid ${e.num_valid})`);
+    expectEqual(e.adm_ready!, busy === 0n && e.table_full === 0n ? 1n : 0n, () => `R1 adm_ready at cycle ${cycle} (busy ${busy}, table_full ${e.table_full})`);
+    expectEqual(e.cmd_ready!, busy === 0n ? 1n : 0n, () => `R2 cmd_ready at cycle ${cycle} (busy ${busy})`);
+    expectEqual(e.table_full!, e.num_valid === BigInt(f.tasks) ? 1n : 0n, () => `R3 table_full at cycle ${cycle} (num_valid ${e.num_valid})`);
     if (e.adm_valid && busy) res.offeredBusy++;
     if (e.adm_valid && e.table_full) res.offeredFull++;
 
     // ---- R4: the read accepted in the previous cycle answers now
-    expectEqual(e.rsp_valid!, pendingRead ? 1n : 0n, `R4 rsp_valid at cycle ${cycle}`);
-    if (pendingRead?.op === 4) expectEqual(e.rsp_data!, pendingRead.numValid, `R4 READ_COUNTER 6 answer at cycle ${cycle}`);
+    expectEqual(e.rsp_valid!, pendingRead ? 1n : 0n, () => `R4 rsp_valid at cycle ${cycle}`);
+    if (pendingRead?.op === 4) expectEqual(e.rsp_data!, pendingRead.numValid, () => `R4 READ_COUNTER 6 answer at cycle ${cycle}`);
     if (pendingRead?.op === 3) {
       const slotValid = (e.rsp_data! >> BigInt(h.shape.layerCountWidth + h.shape.variantWidth)) & 1n;
-      expectEqual(slotValid, pendingRead.slotValid ? 1n : 0n, `R4 READ_TASK status valid bit of slot ${pendingRead.addr} at cycle ${cycle}`);
+      expectEqual(slotValid, pendingRead.slotValid ? 1n : 0n, () => `R4 READ_TASK status valid bit of slot ${pendingRead!.addr} at cycle ${cycle}`);
     }
     // The valid bits a read sees are those before this edge's admission (taken below).
     pendingRead =
@@ -216,16 +216,16 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
     if (prev) {
       if (prev.ev_valid && !prev.ev_ready) {
         res.heldEvents++;
-        expectEqual(e.ev_valid!, 1n, `R5 ev_valid held at cycle ${cycle}`);
-        for (const k of EV_FIELDS) expectEqual(e[k]!, prev[k]!, `R5 ${k} held at cycle ${cycle}`);
+        expectEqual(e.ev_valid!, 1n, () => `R5 ev_valid held at cycle ${cycle}`);
+        for (const k of EV_FIELDS) expectEqual(e[k]!, prev[k]!, () => `R5 ${k} held at cycle ${cycle}`);
       }
       const skipped = plan.maxSkip && prev[h.busyPort] === 0n && prev.time_skip_en === 1n ? prev.time_skip! : 1n;
       if (plan.maxSkip && prev[h.busyPort] === 1n && prev.time_skip! > 1n) res.skipsRefused++;
-      expectEqual(e.time_now! - prev.time_now!, skipped, `R6 time step at cycle ${cycle} (busy ${prev[h.busyPort]}, skip requested ${plan.maxSkip ? prev.time_skip : 'no'})`);
+      expectEqual(e.time_now! - prev.time_now!, skipped, () => `R6 time step at cycle ${cycle} (busy ${prev![h.busyPort]}, skip requested ${plan.maxSkip ? prev!.time_skip : 'no'})`);
       const completionLoaded = newEvent && e.ev_kind === EV_COMPLETION ? 1n : 0n;
-      expectEqual(e.num_valid! - prev.num_valid!, (admitted(prev) ? 1n : 0n) - completionLoaded, `R7 num_valid change at cycle ${cycle}`);
+      expectEqual(e.num_valid! - prev.num_valid!, (admitted(prev) ? 1n : 0n) - completionLoaded, () => `R7 num_valid change at cycle ${cycle}`);
     }
-    expectEqual(e.npu_start!, newEvent && e.ev_kind === EV_DECISION ? 1n : 0n, `R8 npu_start at cycle ${cycle}`);
+    expectEqual(e.npu_start!, newEvent && e.ev_kind === EV_DECISION ? 1n : 0n, () => `R8 npu_start at cycle ${cycle}`);
 
     // ---- events (R9, R10), before this edge's admission: a selection never includes a request
     // admitted in the cycle its event shows, and a completion frees its slot for that admission.
@@ -233,12 +233,12 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
       const slot = Number(e.ev_task);
       const task = occupied.get(slot);
       if (!task) throw new Mismatch(`R9 decision for empty slot ${slot} at cycle ${cycle}`);
-      expectEqual(Number(e.ev_layer), task.next, `R9 layer decided for slot ${slot} at cycle ${cycle} (a layer decided twice or skipped)`);
+      expectEqual(Number(e.ev_layer), task.next, () => `R9 layer decided for slot ${slot} at cycle ${cycle} (a layer decided twice or skipped)`);
       const d = golden.select(e.ev_time!);
-      expectEqual(slot, d.slot, `R10 decided slot at cycle ${cycle} (t_sel ${e.ev_time})`);
-      expectEqual(e.ev_score!, d.score, `R10 winning score at cycle ${cycle}`);
-      expectEqual(Number(e.npu_task), slot, `npu_task with the decision at cycle ${cycle}`);
-      expectEqual(Number(e.npu_layer), task.next, `npu_layer with the decision at cycle ${cycle}`);
+      expectEqual(slot, d.slot, () => `R10 decided slot at cycle ${cycle} (t_sel ${e.ev_time})`);
+      expectEqual(e.ev_score!, d.score, () => `R10 winning score at cycle ${cycle}`);
+      expectEqual(Number(e.npu_task), slot, () => `npu_task with the decision at cycle ${cycle}`);
+      expectEqual(Number(e.npu_layer), task.next, () => `npu_layer with the decision at cycle ${cycle}`);
       task.next++;
       res.decisions++;
       layerLeft = rng.int(plan.layerCycles[0], plan.layerCycles[1]);
@@ -246,9 +246,9 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
       const slot = Number(e.ev_task);
       const task = occupied.get(slot);
       if (!task || !lastLayerDone?.completed || lastLayerDone.slot !== slot) throw new Mismatch(`R10 unexpected completion of slot ${slot} at cycle ${cycle}`);
-      expectEqual(task.next, runsOf[task.variant]!, `R9 layers run before the completion of slot ${slot} (variant ${task.variant})`);
-      expectEqual(Number(e.ev_layer), lastLayerDone.layer, `R10 completion layer of slot ${slot}`);
-      expectEqual(e.ev_time!, lastLayerDone.t, `R10 completion finish time of slot ${slot}`);
+      expectEqual(task.next, runsOf[task.variant]!, () => `R9 layers run before the completion of slot ${slot} (variant ${task.variant})`);
+      expectEqual(Number(e.ev_layer), lastLayerDone.layer, () => `R10 completion layer of slot ${slot}`);
+      expectEqual(e.ev_time!, lastLayerDone.t, () => `R10 completion finish time of slot ${slot}`);
       occupied.delete(slot);
       lastLayerDone.completed = false;
       res.completions++;
@@ -260,9 +260,9 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
     if (admitted(e)) {
       let lowest = 0;
       while (occupied.has(lowest)) lowest++;
-      expectEqual(Number(e.adm_slot), lowest, `R7 adm_slot at cycle ${cycle}`);
+      expectEqual(Number(e.adm_slot), lowest, () => `R7 adm_slot at cycle ${cycle}`);
       const slot = golden.admit({ variant: Number(e.adm_variant), deadline: e.adm_deadline!, arrival: e.adm_arrival!, scale: e.adm_penalty_scale! });
-      expectEqual(slot ?? -1, lowest, `golden admission slot at cycle ${cycle}`);
+      expectEqual(slot ?? -1, lowest, () => `golden admission slot at cycle ${cycle}`);
       occupied.set(lowest, { variant: Number(e.adm_variant), next: 0 });
       res.admissions++;
       offer = undefined;
@@ -274,7 +274,7 @@ export async function runHostile(h: SchedCycleHost, cfg: SchedulerConfig, varian
       const task = occupied.get(out.slot)!;
       if (lastLayerDone?.completed) throw new Mismatch(`R10 a completion event went missing before cycle ${cycle}`);
       lastLayerDone = { t: e.time_now!, slot: out.slot, layer: task.next - 1, completed: out.completed };
-      check(out.completed === (task.next === runsOf[task.variant]), `R9 golden completion of slot ${out.slot} at cycle ${cycle}`);
+      check(out.completed === (task.next === runsOf[task.variant]), () => `R9 golden completion of slot ${out.slot} at cycle ${cycle}`);
       layerLeft = -1;
     } else if (layerLeft > 0) layerLeft--;
     prev = e;
