@@ -38,40 +38,53 @@ export interface ParsedDecision {
   score: bigint;
   /** slot -> score read back at this decision. */
   scores: Map<number, bigint>;
-  /** slot -> request (admission order) holding it at this decision. */
-  occupants: Map<number, number>;
+  /** slot -> request (admission order) holding it at this decision (shared by decisions between which nothing changed). */
+  occupants: ReadonlyMap<number, number>;
 }
 
-// A log is parsed once however many checks read its decisions (the selection rule, the timing, a case's own).
-const parsed = new WeakMap<readonly string[], readonly ParsedDecision[]>();
+// The last log parsed: the checks of one log (the selection rule, the timing, a case's own) read
+// its decisions one after another, and it is parsed once for them all.
+let lastParsed: { lines: readonly string[]; decisions: readonly ParsedDecision[] } | undefined;
 
 /** Decisions of a `sched_run` log, with the scores read back and who held each slot (read-only: shared by the callers). */
 export function parseDecisions(lines: readonly string[]): readonly ParsedDecision[] {
-  let out = parsed.get(lines);
-  if (!out) parsed.set(lines, (out = parseDecisionsOnce(lines)));
-  return out;
+  if (lastParsed?.lines !== lines) lastParsed = { lines, decisions: parseDecisionsOnce(lines) };
+  return lastParsed.decisions;
 }
 
 function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
   const occ = new Map<number, number>();
+  // The occupants are copied at a decision only if an admission or completion changed them since the last one.
+  let snapshot = new Map<number, number>();
+  let changed = false;
   const out: ParsedDecision[] = [];
   let cur: ParsedDecision | undefined;
   for (const line of lines) {
-    const p = line.split(' ');
-    switch (p[0]) {
-      case 'A':
+    switch (line[0]) {
+      case 'A': {
+        const p = line.split(' ');
         occ.set(Number(p[2]), Number(p[1]));
+        changed = true;
         break;
+      }
       case 'C':
-        occ.delete(Number(p[1]));
+        occ.delete(Number(line.split(' ')[1]));
+        changed = true;
         break;
-      case 'D':
-        cur = { tSel: BigInt(p[1]!), tEvent: BigInt(p[2]!), slot: Number(p[3]), req: Number(p[4]), layer: Number(p[5]), score: BigInt(p[6]!), scores: new Map(), occupants: new Map(occ) };
+      case 'D': {
+        const p = line.split(' ');
+        if (changed) snapshot = new Map(occ);
+        changed = false;
+        cur = { tSel: BigInt(p[1]!), tEvent: BigInt(p[2]!), slot: Number(p[3]), req: Number(p[4]), layer: Number(p[5]), score: BigInt(p[6]!), scores: new Map(), occupants: snapshot };
         out.push(cur);
         break;
-      case 'S':
-        cur?.scores.set(Number(p[1]), BigInt(p[2]!));
+      }
+      case 'S': {
+        // `S slot score`: the most frequent line, cut without splitting.
+        const space = line.indexOf(' ', 2);
+        cur?.scores.set(Number(line.slice(2, space)), BigInt(line.slice(space + 1)));
         break;
+      }
     }
   }
   return out;
