@@ -79,13 +79,15 @@ async function replay(logs: readonly string[]): Promise<Replayed> {
   const each = new Map<string, { node: number; replay: number }>();
   for (const log of logs) {
     const text = readFileSync(log, 'utf8');
-    const binary = text.match(/^# replay without Node: (\S+)/m)?.[1];
+    // The session's own replay command: the binary and its arguments (an X-pessimism pass's
+    // +verilator+rand+reset+2 +verilator+seed+N), so the replay is the same run.
+    const [binary, ...args] = text.match(/^# replay without Node: (.*) < /m)?.[1]?.split(' ') ?? [];
     const started = text.match(/started (\S+)\n/)?.[1];
     if (!binary || !started) continue;
     const node = (statSync(log).mtimeMs - Date.parse(started)) / 1000;
     lifetime += node;
     const t0 = performance.now();
-    await execa(binary, [], { inputFile: log, stdout: 'ignore', stderr: 'ignore', reject: false });
+    await execa(binary, args, { inputFile: log, stdout: 'ignore', stderr: 'ignore', reject: false });
     const alone = (performance.now() - t0) / 1000;
     total += alone;
     each.set(log, { node, replay: alone });
