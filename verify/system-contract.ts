@@ -176,13 +176,13 @@ export async function skipsAndExtraBeats(sim: SystemSim, config: HwConfig, prepa
       // Time: a skip is honoured only while the scheduler waits and the PE array is idle.
       if (prev) {
         const honoured = timeSkip && prev.sched_busy === 0n && prev.npu_busy === 0n && prev.time_skip_en === 1n;
-        expectEqual(e.time_now! - prev.time_now!, honoured ? prev.time_skip! : 1n, `time step at cycle ${cycle} (sched_busy ${prev.sched_busy}, npu_busy ${prev.npu_busy})`);
+        expectEqual(e.time_now! - prev.time_now!, honoured ? prev.time_skip! : 1n, () => `time step at cycle ${cycle} (sched_busy ${prev!.sched_busy}, npu_busy ${prev!.npu_busy})`);
         if (honoured && prev.time_skip! > 1n) skipsHonoured++;
       }
       const job = st.job;
       if (st.phase === 'stream') {
         if (job!.rowsIn === job!.tile.rows) {
-          expectEqual(e.act_ready!, 0n, `act_ready after all ${job!.tile.rows} rows arrived (cycle ${cycle})`);
+          expectEqual(e.act_ready!, 0n, () => `act_ready after all ${job!.tile.rows} rows arrived (cycle ${cycle})`);
           extraRefused++;
         }
         if (e.act_valid && e.act_ready) {
@@ -197,12 +197,12 @@ export async function skipsAndExtraBeats(sim: SystemSim, config: HwConfig, prepa
           st.job = undefined;
         }
       } else if (st.phase === 'go') {
-        expectEqual(e.npu_pending!, 1n, `npu_pending before the launch (cycle ${cycle})`);
+        expectEqual(e.npu_pending!, 1n, () => `npu_pending before the launch (cycle ${cycle})`);
         st.phase = 'stream';
       } else if (st.phase === 'load') {
         if (++job!.k === job!.tile.weights.length) st.phase = 'go';
       } else {
-        expectEqual(e.act_ready!, 0n, `act_ready while the PE array is idle (cycle ${cycle})`);
+        expectEqual(e.act_ready!, 0n, () => `act_ready while the PE array is idle (cycle ${cycle})`);
       }
       // Events and admissions.
       const newEvent = e.ev_valid === 1n && (!prev || prev.ev_valid === 0n || prev.ev_ready === 1n);
@@ -210,8 +210,8 @@ export async function skipsAndExtraBeats(sim: SystemSim, config: HwConfig, prepa
         const slot = Number(e.ev_task);
         const req = occupied.get(slot);
         if (req === undefined) throw new Mismatch(`decision for empty slot ${slot} at cycle ${cycle}`);
-        expectEqual(Number(e.ev_layer), layerOf[req]!, `layer decided for request ${req}`);
-        check(st.phase === 'wait', `a decision while a layer is still running (cycle ${cycle})`);
+        expectEqual(Number(e.ev_layer), layerOf[req]!, () => `layer decided for request ${req}`);
+        check(st.phase === 'wait', () => `a decision while a layer is still running (cycle ${cycle})`);
         // One pass per layer (the tiny CNNs fit the lanes and the buffer); several passes are the
         // workload suite's. A layer's input is the previous layers' outputs, which equalled the
         // golden model's (checked at their npu_done), so its tile and golden outputs are the same

@@ -80,7 +80,7 @@ export function unpackLanes(hex: string, lanes: number, width: number): number[]
   return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * width)) & mask, width));
 }
 
-const HEX_DIGITS = '0123456789abcdef';
+const HEX_CODES = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
  * Output rows as the harness prints them, joined by single spaces: each row lane 0 in the low bits,
@@ -99,7 +99,7 @@ export function packRowsText(rows: readonly (readonly number[])[], lanes: number
       const v = row[j]!;
       // Two's complement in `width` bits, most significant digit first.
       const u = (v < 0 ? v + 2 ** width : v) >>> 0;
-      for (let d = per - 1; d >= 0; d--) buf[at++] = HEX_DIGITS.charCodeAt(Math.floor(u / 16 ** d) % 16);
+      for (let d = per - 1; d >= 0; d--) buf[at++] = HEX_CODES[(u >>> (4 * d)) & 15]!;
     }
   }
   return buf.toString('latin1');
