@@ -10,7 +10,7 @@
 // cycle (npu_busy must gate them) with beats offered after every layer's last row.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { SystemSim } from '../cosim/system/driver.ts';
+import { SystemSim, type SystemRun } from '../cosim/system/driver.ts';
 import { buildWorkload, generateDesign, parseConfig, runSystemGolden, systemSetup, writeDesign, type HwConfig, type SystemWorkload } from '../hwgen/index.ts';
 import { compareLogs, describeDifference } from '../compare/log-diff.ts';
 import { schedulerFormats } from '../hwgen/scheduler/formats.ts';
@@ -68,6 +68,71 @@ function sameOutputs(a: readonly (readonly (readonly number[])[])[] | undefined,
     }
   }
   return true;
+}
+
+/** Decisions sent ahead of the RTL's in runPredicted: the passes and runs to the next decision of this many at once. */
+const PREDICTED_WINDOW = 8;
+
+/**
+ * The RTL run with the golden run's decisions predicted: the passes of the next PREDICTED_WINDOW
+ * golden decisions and the runs to the decision after each go out as one pipelined batch (one
+ * round trip per window instead of per decision), then each reply is checked in order: the decision
+ * must be the golden one and the layer's outputs the golden ones. While they are, the commands are
+ * exactly those of the host that waits for every decision (its passes are computed from outputs
+ * equal to the golden model's), so the log is the same. At the first difference the rest of the
+ * window has run on a wrong guess: undefined is returned and the caller runs the case again,
+ * waiting for each decision (sys_setup starts from reset).
+ */
+async function runPredicted(
+  sim: SystemSim,
+  wl: SystemWorkload,
+  gold: ReturnType<typeof runSystemGolden>,
+  goldPasses: ReadonlyMap<string, ReturnType<SystemWorkload['passes']>>,
+): Promise<SystemRun | undefined> {
+  const predicted = gold.lines.filter((l) => l.startsWith('D ')).map((l) => {
+    const d = l.split(' ');
+    return { req: Number(d[4]), layer: Number(d[5]) };
+  });
+  const lines: string[] = [];
+  const outputs: number[][][][][] = wl.requests.map(() => []);
+  const inFlight: Promise<unknown>[] = [];
+  const settle = async () => {
+    await Promise.allSettled(inFlight);
+    return undefined;
+  };
+  const setup = sim.setup(systemSetup(wl));
+  let next = sim.next();
+  inFlight.push(setup, next);
+  await setup;
+  for (let k = 0; ; ) {
+    const window = predicted.slice(k, k + PREDICTED_WINDOW).map((d) => {
+      const passes = goldPasses.get(`${d.req}/${d.layer}`);
+      if (!passes?.length) return undefined;
+      const sent = passes.map((p, i) => sim.pass(p, i === passes.length - 1));
+      const after = sim.next();
+      inFlight.push(...sent, after);
+      for (const x of [...sent, after]) x.catch(() => {}); // seen below, or settled when the guess was wrong
+      return { d, sent, after };
+    });
+    for (const w of window) {
+      const step = await next.catch(() => undefined);
+      if (!step || !w || step.decision?.req !== w.d.req || step.decision.layer !== w.d.layer) return settle();
+      lines.push(...step.lines);
+      const results = await Promise.all(w.sent).catch(() => undefined);
+      if (!results) return settle();
+      for (const r of results) lines.push(...r.lines);
+      const layerOutputs = results.map((r) => r.outputs);
+      if (!sameOutputs(layerOutputs, gold.outputs[w.d.req]![w.d.layer])) return settle();
+      outputs[w.d.req]![w.d.layer] = layerOutputs;
+      next = w.after;
+    }
+    k += window.length;
+    if (k < predicted.length) continue;
+    const end = await next.catch(() => undefined);
+    if (!end || end.decision) return settle();
+    lines.push(...end.lines);
+    return { lines, outputs, decisions: predicted.length };
+  }
 }
 
 /** Lines of a `dysta_system` log of one kind. */
@@ -146,7 +211,9 @@ export function planSystem(config: HwConfig, o: { seed: number }): PlannedSuite 
               if (layer > 0 && asGolden[req]) asGolden[req] = sameOutputs(previous[layer - 1], gold.outputs[req]![layer - 1]);
               return (asGolden[req] && goldPasses.get(`${req}/${layer}`)) || wl.passes(req, layer, previous);
             };
-            const run = await sim.run(systemSetup(wl), provider, wave ? { wave: resolve(wave) } : {});
+            // Without a waveform the golden decisions are sent ahead (runPredicted); if the RTL
+            // decides otherwise or computes other outputs, the case runs again decision by decision.
+            const run = (!wave && (await runPredicted(sim, wl, gold, goldPasses))) || (await sim.run(systemSetup(wl), provider, wave ? { wave: resolve(wave) } : {}));
             const cmp = compareLogs(run.lines, gold.lines);
             const last = run.lines.at(-1) ?? '';
             const figures = {
