@@ -63,3 +63,22 @@ describe('a broken PE array: every lane saturates at 126 instead of 127', () => 
     expect(existsSync(dir)).toBe(true);
   });
 });
+
+describe('a broken RTL in the system suite: the golden decisions sent ahead, then the case run again decision by decision', () => {
+  // Without a waveform the system suite sends the golden decisions ahead; at the first difference it
+  // runs the case again waiting for each decision. With a waveform it always waits. Both must
+  // report the same first mismatch: a wrong decision (the scheduler) and wrong outputs (the PE array).
+  const failure = (stdout: string) => stdout.match(/^FAILED system\/configured: .*$/m)?.[0];
+  it.each([
+    ['the score unit keeps the largest score', /\|\| (key_diff\[\d+\])\)/, '|| !$1)'],
+    ['every lane saturates at 126', /OUT_MAX = 8'sd127;/, "OUT_MAX = 8'sd126;"],
+  ] as const)('%s: the same failure with and without a waveform', async (_what, pattern, replacement) => {
+    const { dir } = mutatedDesign(pattern, replacement, root);
+    const ahead = await runCli(['cosim', '--rtl', dir, '--suite', 'system', '--case', 'configured', '--x-seeds', 'none']);
+    const waited = await runCli(['cosim', '--rtl', dir, '--suite', 'system', '--case', 'configured', '--x-seeds', 'none', '--wave', join(root, `system-${replacement.length}.fst`)]);
+    expect(ahead.exitCode).toBe(1);
+    expect(waited.exitCode).toBe(1);
+    expect(failure(ahead.stdout)).toMatch(/^FAILED system\/configured: (RTL log differs from the system golden model at line \d+|request \d+ layer \d+: the PE array's outputs differ)/);
+    expect(failure(ahead.stdout)).toBe(failure(waited.stdout));
+  });
+});
