@@ -54,7 +54,8 @@ const ONE_EXTRA: NpuBeat[] = [{ index: 0, value: 1, last: true }];
  * commands (a 65,535-row layer is megabytes of text).
  */
 interface PreparedTile {
-  gold: LayerResult;
+  /** The golden layer without its rows (kept as goldText only: a 65,535-row layer's arrays would be kept for every pass). */
+  gold: Omit<LayerResult, 'outputs'>;
   /** The golden rows as the harness prints them (packRowsText). */
   goldText: string;
 }
@@ -65,7 +66,8 @@ function preparedOf(cfg: PeArrayConfig, tile: LayerTile): PreparedTile {
   let p = byTile.get(tile);
   if (!p) {
     const gold = runLayerGolden(cfg, tile);
-    byTile.set(tile, (p = { gold, goldText: packRowsText(gold.outputs, cfg.lanes, cfg.actWidth) }));
+    const { outputs, ...figures } = gold;
+    byTile.set(tile, (p = { gold: figures, goldText: packRowsText(outputs, cfg.lanes, cfg.actWidth) }));
   }
   return p;
 }
@@ -126,8 +128,9 @@ function judgeLayer(cfg: PeArrayConfig, prepared: PreparedTile, hw: NpuLayerRepl
     const row = goldHex.findIndex((h, i) => h !== rtlHex[i]);
     const at = row >= 0 ? row : Math.min(rtlHex.length, goldHex.length);
     const rtlRow = rtlHex[at] === undefined ? undefined : unpackLanes(rtlHex[at]!, cfg.lanes, cfg.actWidth);
-    const lane = (gold.outputs[at] ?? []).findIndex((v, j) => v !== rtlRow?.[j]);
-    problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(rtlRow ?? null)}, golden ${JSON.stringify(gold.outputs[at] ?? null)}`);
+    const goldRow = goldHex[at] === undefined ? undefined : unpackLanes(goldHex[at]!, cfg.lanes, cfg.actWidth);
+    const lane = (goldRow ?? []).findIndex((v, j) => v !== rtlRow?.[j]);
+    problems.push(`outputs: row ${at}${lane >= 0 ? ` lane ${lane}` : ''}: RTL ${JSON.stringify(rtlRow ?? null)}, golden ${JSON.stringify(goldRow ?? null)}`);
   }
   if (extra.length && hw.stalls !== 8) problems.push(`a beat offered after the last row waited ${hw.stalls} cycles, expected 8 (it must be refused until done)`);
   if (problems.length) throw new Mismatch(problems[0]!, problems.length > 1 ? problems.join('\n') : undefined);
