@@ -47,7 +47,7 @@ export function taskFieldsCase(cfg: SchedulerConfig, seed: number, variant: Scri
         expectEqual(await h.read(SCHED_CMD.READ_TASK, slot, BigInt(TASK_FIELD.SEQ)), t.seq, `READ_TASK sequence number of slot ${slot}`);
         checked++;
       }
-      return { checked, simCycles: h.edges.length };
+      return { checked, simCycles: h.edgeCount };
     },
   };
 }

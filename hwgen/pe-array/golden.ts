@@ -55,11 +55,15 @@ export function wrapSigned(x: number, width: number): number {
 }
 
 /** Output stage: optional ReLU, arithmetic right shift (floor), saturation to `outWidth` bits. */
+// Powers of two by exponent: requantise runs for every output value (millions in a long layer).
+const POW2 = Array.from({ length: 128 }, (_, i) => 2 ** i);
+
 export function requantise(acc: number, relu: boolean, shift: number, outWidth: number): number {
   const rectified = relu && acc < 0 ? 0 : acc;
-  const shifted = Math.floor(rectified / 2 ** shift);
-  const max = 2 ** (outWidth - 1) - 1;
-  const min = -(2 ** (outWidth - 1));
+  const shifted = Math.floor(rectified / (POW2[shift] ?? 2 ** shift));
+  const half = POW2[outWidth - 1] ?? 2 ** (outWidth - 1);
+  const max = half - 1;
+  const min = -half;
   return shifted > max ? max : shifted < min ? min : shifted;
 }
 
