@@ -6,7 +6,7 @@
 // time on a shared machine) and the load average around them, simulated cycles per second
 // (scheduler cycles, time skips included, and the clock cycles the simulator evaluated), decisions
 // per second, and the ratio of Node-driven simulation to replaying its command log in the C++
-// harness alone (`<binary> < session.cmds`): the RTL run driven from Node by itself (open, the
+// harness alone (`<binary> [args] < session.cmds`): the RTL run driven from Node by itself (open, the
 // transaction, reading the log, close), the simulator sessions of the whole command (which stay
 // open while Node computes the golden and float models), and the whole command.
 //   npm run bench:cosim [-- --warm 3] [-- --skip-cold] [-- --skip-regression] [-- --requests 1000]
@@ -33,6 +33,9 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const BIN = join(ROOT, 'bin', 'dysta.js');
 const work = mkdtempSync(join(tmpdir(), 'bench-cosim-'));
 const sessions = join(ROOT, '.cache', 'cosim-sessions');
+// Node's flags as `npm run cosim` passes them (package.json), so the bench runs the command as a user does.
+const cosimScript: string = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).scripts.cosim;
+const NODE_FLAGS = cosimScript.split(' ').filter((t) => t.startsWith('--'));
 
 interface Run {
   wall: number;
@@ -53,7 +56,7 @@ async function dysta(args: string[], env: Record<string, string> = {}): Promise<
   const before = new Set(readdirSync(sessions).filter((f) => f.endsWith('.cmds')));
   const t0 = performance.now();
   // bash's `times` prints the CPU time of the finished children: the command and its simulators.
-  const r = await execa('bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', 'node', BIN, 'cosim', ...args, '--json', json], { cwd: ROOT, reject: false, env: { ...process.env, ...env } });
+  const r = await execa('bash', ['-c', '"$@"; rc=$?; times >&2; exit $rc', 'bash', 'node', ...NODE_FLAGS, BIN, 'cosim', ...args, '--json', json], { cwd: ROOT, reject: false, env: { ...process.env, ...env } });
   const wall = (performance.now() - t0) / 1000;
   if (r.exitCode !== 0) throw new Error(`dysta cosim ${args.join(' ')} exited ${r.exitCode}:\n${r.stdout}\n${r.stderr}`);
   const [user, sys] = (r.stderr.trim().split('\n').at(-1) ?? '').split(/\s+/).map((t) => {
@@ -140,7 +143,7 @@ async function measure(label: string, args: string[], target: number): Promise<v
   const { replay: replaySeconds, nodeSessions } = replays[bestIndex]!;
   const walls = warm.map((r) => r.wall);
   console.log(`\n## ${label}\n`);
-  console.log(`command: dysta cosim ${args.join(' ')}\n`);
+  console.log(`command: node ${[...NODE_FLAGS, 'bin/dysta.js'].join(' ')} cosim ${args.join(' ')} (as \`npm run cosim\` runs it)\n`);
   console.log('| figure | value |');
   console.log('|---|---:|');
   if (cold !== undefined) console.log(`| wall, cold (empty Verilator cache) | ${fmt(cold, 1)} s |`);
