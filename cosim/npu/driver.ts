@@ -159,7 +159,7 @@ export class NpuTileSim {
   layerCommand(tile: NpuLayerTile): string {
     let text = `npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}`;
     // Appended beat by beat (a 65,535-row layer: no array of 65,535 beat strings to join).
-    for (const b of tile.beats) text += 'kind' in b ? ` w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : ` ${b.index} ${b.value} ${b.last ? 1 : 0}`;
+    for (const b of tile.beats) text += 'kind' in b && b.kind === 'write' ? ` w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : ` ${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`;
     return text;
   }
 
