@@ -103,7 +103,7 @@ cosim::Command schedHostile(
                 offer.arrival = t > 100 ? t - static_cast<uint64_t>(rng.integer(0, 100)) : t;
                 offer.scale = std::min<uint64_t>(static_cast<uint64_t>(rng.integer(0, 1 << 20)), scaleMax);
                 haveOffer = true;
-            } else if (haveOffer && withdrawT && rng.chance(200000)) {
+            } else if (haveOffer && withdrawT && rng.chance(withdrawT)) {
                 haveOffer = false;  // the host withdraws and retries later
             }
             admValid.setU64(haveOffer);
