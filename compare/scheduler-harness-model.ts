@@ -107,10 +107,11 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
       prevG = -1;
     }
     if (scoreReads) {
-      for (const slot of [...occ.keys()].sort((a, b) => a - b)) {
-        emit(`S ${slot} ${g.lastScore(slot)}`);
-        now += 1n;
-      }
+      // The host reads the occupied slots' scores in slot order: the slots the selection scored, in
+      // increasing order (MHG builds score them in deadline order).
+      const read = f.mhg ? [...d.scores].sort((a, b) => a[0] - b[0]) : d.scores;
+      for (const [slot, score] of read) emit(`S ${slot} ${score}`);
+      now += BigInt(d.scores.size);
     }
     const run = reqs[req]!.layers[d.layer]!;
     const tEnd = tEvent + run.cycles;

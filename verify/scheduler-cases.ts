@@ -98,10 +98,20 @@ function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
 export function checkSelectionRule(decisions: readonly ParsedDecision[]): string | undefined {
   for (const [k, d] of decisions.entries()) {
     if (d.scores.size === 0) return `decision ${k}: no scores read back`;
-    const min = [...d.scores.values()].reduce((a, b) => (b < a ? b : a));
+    // The minimum score, and the earliest admitted request among the slots holding it (one pass).
+    let min: bigint | undefined;
+    let earliest = Infinity;
+    for (const [slot, s] of d.scores) {
+      if (min === undefined || s < min) {
+        min = s;
+        earliest = d.occupants.get(slot)!;
+      } else if (s === min) earliest = Math.min(earliest, d.occupants.get(slot)!);
+    }
     if (d.score !== min || d.scores.get(d.slot) !== d.score) return `decision ${k}: chose slot ${d.slot} with score ${d.score}, but the smallest score read back is ${min}`;
-    const tied = [...d.scores.entries()].filter(([, s]) => s === min).map(([slot]) => d.occupants.get(slot)!);
-    if (d.req !== Math.min(...tied)) return `decision ${k}: equal scores ${min} for requests ${tied.join(', ')}; chose ${d.req}, not the earliest admitted`;
+    if (d.req !== earliest) {
+      const tied = [...d.scores.entries()].filter(([, s]) => s === min).map(([slot]) => d.occupants.get(slot)!);
+      return `decision ${k}: equal scores ${min} for requests ${tied.join(', ')}; chose ${d.req}, not the earliest admitted`;
+    }
   }
   return undefined;
 }

@@ -31,12 +31,13 @@ export function checkDocumentedTiming(script: SchedScript, lines: readonly strin
   let checked = 0;
   let i = 0;
   for (const line of lines) {
-    const p = line.split(' ');
-    if (p[0] === 'A') occupied.add(Number(p[2]));
-    else if (p[0] === 'C') {
-      occupied.delete(Number(p[1]));
+    // Only A, C and D lines matter; the S lines (most of a log) are passed over without splitting.
+    const kind = line.charCodeAt(1) === 32 ? line[0] : '';
+    if (kind === 'A') occupied.add(Number(line.split(' ')[2]));
+    else if (kind === 'C') {
+      occupied.delete(Number(line.split(' ')[1]));
       if (occupied.size === 0) emptied = true;
-    } else if (p[0] === 'D') {
+    } else if (kind === 'D') {
       const d = decisions[i]!;
       const perUnit = new Array<number>(units).fill(0);
       for (const slot of d.scores.keys()) perUnit[slot % units]!++;

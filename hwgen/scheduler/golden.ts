@@ -9,7 +9,7 @@
 import type { SchedulerConfig } from '../config/index.ts';
 import { TIMING, gammaOne, maxOf, sat, schedulerFormats, type SchedulerFormats } from './formats.ts';
 import { clampPred, isLastLayer, predictorStep, regressionStep, type CoefficientBank, type PredictorStep, type Reciprocal } from './predictor.ts';
-import { beats, scoreOf } from './score-unit.ts';
+import { scoreValue } from './score-unit.ts';
 import { MHG_RESET, MhgList, mhgDecide, mhgParamsQ, mhgSelectCycles, type MhgOutcome, type MhgParamsQ, type MhgTask } from './mhg-golden.ts';
 
 export { schedulerFormats, type SchedulerFormats } from './formats.ts';
@@ -190,10 +190,11 @@ export class GoldenScheduler {
     for (const slot of valid) {
       const t = this.mem[slot]!;
       perBank[slot % this.f.units]!++;
-      const s = scoreOf(this.f, t, tSel, n).score;
+      const s = scoreValue(this.f, t, tSel, n);
       scores.set(slot, s);
       this.scoreMem[slot] = s;
-      if (!best || beats({ score: s, seq: t.seq }, { score: bestScore, seq: best.seq })) {
+      // beats(): lower score, then earlier admission (written out: no objects per slot).
+      if (!best || s < bestScore || (s === bestScore && t.seq < best.seq)) {
         best = t;
         bestScore = s;
       }

@@ -300,6 +300,21 @@ export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: nu
   };
 }
 
+/**
+ * The score alone, as scoreOf computes it (the same steps and clamps) without the intermediate
+ * terms: a selection scores every valid task, and the golden model needs only the scores.
+ * test/scheduler checks it equals scoreOf(...).score on random and extreme inputs.
+ */
+export function scoreValue(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): bigint {
+  const k = scoreConstants(f);
+  const s = k.scoreShift;
+  const slack = t.deadline - tSel - t.pred;
+  const idle = t.lastRun > tSel ? 0n : sat(tSel - t.lastRun, f.idleWidth);
+  const penalty = sat((sat((idle * t.scale) >> k.penaltyShift, f.termWidth) * (k.invN[n] ??= invN(f, n))) >> k.invNFrac, f.termWidth);
+  const sum = sat((slack <= 0n ? 0n : sat(slack >> s, f.termWidth)) + penalty, f.termWidth);
+  return sat(sat(t.pred >> s, f.scoreWidth) + sat((sum * f.betaQ) >> k.betaFrac, f.scoreWidth), f.scoreWidth);
+}
+
 /** Selector order: lower score first, then earlier admission (lower sequence number). */
 export function beats(a: { score: bigint; seq: bigint }, b: { score: bigint; seq: bigint }): boolean {
   return a.score < b.score || (a.score === b.score && a.seq < b.seq);

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../hwgen/index.ts';
 import { invN, maxOf, schedulerFormats, type SchedulerFormats } from '../../hwgen/scheduler/formats.ts';
-import { ScoreUnitModel, buildScoreUnit, scoreOf, type ScoreUnitInputs } from '../../hwgen/scheduler/score-unit.ts';
+import { ScoreUnitModel, buildScoreUnit, scoreOf, scoreValue, type ScoreUnitInputs } from '../../hwgen/scheduler/score-unit.ts';
 import { compareCycles, openBlock, type Values } from './block-helpers.ts';
 import { Rng } from './scenarios.ts';
 import type { VectorSim } from '../../cosim/scheduler/vectors.ts';
@@ -130,5 +130,29 @@ describe('dysta_score_unit vs ScoreUnitModel', () => {
     expect(compared).toBeGreaterThan(stimulus.length * 4);
     expect(scoresChecked).toBeGreaterThan(selections);
     expect(ties).toBeGreaterThan(0);
+  });
+});
+
+// The golden scheduler's selections use scoreValue (the score without its terms): it must equal
+// scoreOf's score everywhere, clamps included, on the default and on extreme widths.
+describe('scoreValue (the golden selection) equals scoreOf', () => {
+  it.each([
+    ['default', {}],
+    ['narrow: 12-bit score, 20-bit idle, 8-bit scale', { scoreWidth: 12, scoreShift: 3, idleWidth: 20, penaltyScaleWidth: 8, penaltyScaleFracBits: 2, betaPpm: 250000, invNFracBits: 8 }],
+    ['wide: 64-bit time, 48-bit score and latency, 40-bit scale', { timeWidth: 64, latencyWidth: 48, scoreWidth: 48, scoreShift: 16, idleWidth: 64, penaltyScaleWidth: 40, penaltyScaleFracBits: 32, betaFracBits: 40, invNFracBits: 32, betaPpm: 1000000 }],
+  ] as const)('%s', (_name, scheduler) => {
+    const f = schedulerFormats(parseConfig({ scheduler }).scheduler);
+    const rng = new Rng(4243);
+    let clamped = 0;
+    for (let i = 0; i < 4000; i++) {
+      const tSel = rng.chance(0.1) ? maxOf(f.timeWidth) - rng.big(0n, 1000n) : rng.big(0n, 1n << BigInt(Math.min(f.timeWidth - 1, 50)));
+      const r = randomRow(f, rng, tSel);
+      const t = { deadline: r.deadline, pred: r.pred, lastRun: r.last_run, scale: r.scale };
+      const n = rng.int(1, f.tasks);
+      const detail = scoreOf(f, t, tSel, n);
+      if (Object.values(detail.saturated).some(Boolean)) clamped++;
+      expect(scoreValue(f, t, tSel, n)).toBe(detail.score);
+    }
+    expect(clamped).toBeGreaterThan(20);
   });
 });
