@@ -82,7 +82,9 @@ function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
       case 'S': {
         // `S slot score`: the most frequent line, cut without splitting.
         const space = line.indexOf(' ', 2);
-        cur?.scores.set(Number(line.slice(2, space)), BigInt(line.slice(space + 1)));
+        // Up to 15 decimal digits are exact in a double, and BigInt of a number is cheaper than of a string.
+        const score = line.length - space - 1 <= 15 ? BigInt(Number(line.slice(space + 1))) : BigInt(line.slice(space + 1));
+        cur?.scores.set(Number(line.slice(2, space)), score);
         break;
       }
     }

@@ -300,12 +300,65 @@ export function scoreOf(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: nu
   };
 }
 
+/** A format's clamps, shifts and constants as doubles, for scoreValue's exact-in-doubles path. */
+interface NumberConstants {
+  /** 2^w - 1 for each width used (Infinity from 53 bits: no value below 2^53 reaches it). */
+  maxScore: number;
+  maxTerm: number;
+  maxIdle: number;
+  scoreDiv: number;
+  penaltyDiv: number;
+  invNDiv: number;
+  betaDiv: number;
+  betaQ: number;
+  invN: number[];
+}
+const NUMBER_CONSTANTS = new WeakMap<SchedulerFormats, NumberConstants>();
+const SAFE = 2 ** 53;
+const SAFE_BIG = 2n ** 53n;
+function numberConstants(f: SchedulerFormats): NumberConstants {
+  let c = NUMBER_CONSTANTS.get(f);
+  if (!c) {
+    const max = (w: number) => (w >= 53 ? Infinity : 2 ** w - 1);
+    c = { maxScore: max(f.scoreWidth), maxTerm: max(f.termWidth), maxIdle: max(f.idleWidth), scoreDiv: 2 ** f.scoreShift, penaltyDiv: 2 ** (f.penaltyScaleFrac + f.scoreShift), invNDiv: 2 ** f.invNFrac, betaDiv: 2 ** f.betaFrac, betaQ: f.betaQ < SAFE_BIG ? Number(f.betaQ) : Infinity, invN: [] };
+    NUMBER_CONSTANTS.set(f, c);
+  }
+  return c;
+}
+
+/**
+ * The score in doubles: exact while every value and product stays below 2^53 (non-negative
+ * integers; a floor division by a power of two is exact). Returns -1 where a product or sum reaches
+ * 2^53, and the caller computes that score with bigints.
+ */
+export function scoreInDoubles(f: SchedulerFormats, deadline: number, lastRun: number, pred: number, scale: number, tSel: number, n: number): number {
+  const c = numberConstants(f);
+  // deadline - tSel is exact; when the slack is not positive only its sign matters.
+  const slack = deadline - tSel - pred;
+  const urgency = slack <= 0 ? 0 : Math.min(Math.floor(slack / c.scoreDiv), c.maxTerm);
+  const idle = lastRun > tSel ? 0 : Math.min(tSel - lastRun, c.maxIdle);
+  const idleScaled = idle * scale;
+  if (idleScaled >= SAFE) return -1;
+  const pen1 = Math.min(Math.floor(idleScaled / c.penaltyDiv), c.maxTerm);
+  const penScaled = pen1 * (c.invN[n] ??= Number(invN(f, n)));
+  if (penScaled >= SAFE) return -1;
+  const sum = Math.min(urgency + Math.min(Math.floor(penScaled / c.invNDiv), c.maxTerm), c.maxTerm);
+  const sumScaled = sum * c.betaQ;
+  if (sumScaled >= SAFE) return -1;
+  return Math.min(Math.min(Math.floor(pred / c.scoreDiv), c.maxScore) + Math.min(Math.floor(sumScaled / c.betaDiv), c.maxScore), c.maxScore);
+}
+
 /**
  * The score alone, as scoreOf computes it (the same steps and clamps) without the intermediate
- * terms: a selection scores every valid task, and the golden model needs only the scores.
- * test/scheduler checks it equals scoreOf(...).score on random and extreme inputs.
+ * terms: a selection scores every valid task, and the golden model needs only the scores. In
+ * doubles where that is exact (the common case), else in bigints. test/scheduler checks it equals
+ * scoreOf(...).score on random and extreme inputs, on both paths.
  */
 export function scoreValue(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): bigint {
+  if (t.deadline < SAFE_BIG && t.lastRun < SAFE_BIG && t.pred < SAFE_BIG && t.scale < SAFE_BIG && tSel < SAFE_BIG) {
+    const score = scoreInDoubles(f, Number(t.deadline), Number(t.lastRun), Number(t.pred), Number(t.scale), Number(tSel), n);
+    if (score >= 0) return BigInt(score);
+  }
   const k = scoreConstants(f);
   const s = k.scoreShift;
   const slack = t.deadline - tSel - t.pred;

@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../hwgen/index.ts';
 import { invN, maxOf, schedulerFormats, type SchedulerFormats } from '../../hwgen/scheduler/formats.ts';
-import { ScoreUnitModel, buildScoreUnit, scoreOf, scoreValue, type ScoreUnitInputs } from '../../hwgen/scheduler/score-unit.ts';
+import { ScoreUnitModel, buildScoreUnit, scoreInDoubles, scoreOf, scoreValue, type ScoreUnitInputs } from '../../hwgen/scheduler/score-unit.ts';
 import { compareCycles, openBlock, type Values } from './block-helpers.ts';
 import { Rng } from './scenarios.ts';
 import type { VectorSim } from '../../cosim/scheduler/vectors.ts';
@@ -137,22 +137,41 @@ describe('dysta_score_unit vs ScoreUnitModel', () => {
 // scoreOf's score everywhere, clamps included, on the default and on extreme widths.
 describe('scoreValue (the golden selection) equals scoreOf', () => {
   it.each([
-    ['default', {}],
-    ['narrow: 12-bit score, 20-bit idle, 8-bit scale', { scoreWidth: 12, scoreShift: 3, idleWidth: 20, penaltyScaleWidth: 8, penaltyScaleFracBits: 2, betaPpm: 250000, invNFracBits: 8 }],
-    ['wide: 64-bit time, 48-bit score and latency, 40-bit scale', { timeWidth: 64, latencyWidth: 48, scoreWidth: 48, scoreShift: 16, idleWidth: 64, penaltyScaleWidth: 40, penaltyScaleFracBits: 32, betaFracBits: 40, invNFracBits: 32, betaPpm: 1000000 }],
-  ] as const)('%s', (_name, scheduler) => {
+    ['default', {}, 'both'],
+    // beta = 1 and a small table: an off-by-one in any term reaches the score.
+    ['beta 1, D = 2', { betaPpm: 1000000, log2Tasks: 1 }, 'both'],
+    ['narrow: 12-bit score, 20-bit idle, 8-bit scale', { scoreWidth: 12, scoreShift: 3, idleWidth: 20, penaltyScaleWidth: 8, penaltyScaleFracBits: 2, betaPpm: 250000, invNFracBits: 8 }, 'doubles'],
+    ['wide: 64-bit time, 48-bit score and latency, 40-bit scale', { timeWidth: 64, latencyWidth: 48, scoreWidth: 48, scoreShift: 16, idleWidth: 64, penaltyScaleWidth: 40, penaltyScaleFracBits: 32, betaFracBits: 40, invNFracBits: 32, betaPpm: 1000000 }, 'both'],
+  ] as const)('%s', (_name, scheduler, paths) => {
     const f = schedulerFormats(parseConfig({ scheduler }).scheduler);
     const rng = new Rng(4243);
     let clamped = 0;
+    let doubles = 0;
+    let bigints = 0;
     for (let i = 0; i < 4000; i++) {
       const tSel = rng.chance(0.1) ? maxOf(f.timeWidth) - rng.big(0n, 1000n) : rng.big(0n, 1n << BigInt(Math.min(f.timeWidth - 1, 50)));
       const r = randomRow(f, rng, tSel);
-      const t = { deadline: r.deadline, pred: r.pred, lastRun: r.last_run, scale: r.scale };
+      // Every other input isolates the penalty: no urgency, idle time and scale log-uniform over their widths.
+      const logUniform = (width: number) => rng.big(0n, 1n << BigInt(rng.int(0, width)));
+      const t = i % 2
+        ? { deadline: r.deadline, pred: r.pred, lastRun: r.last_run, scale: r.scale }
+        : { deadline: 0n, pred: r.pred, lastRun: tSel - (logUniform(f.idleWidth) % (tSel + 1n)), scale: logUniform(f.penaltyScaleWidth) };
       const n = rng.int(1, f.tasks);
       const detail = scoreOf(f, t, tSel, n);
       if (Object.values(detail.saturated).some(Boolean)) clamped++;
       expect(scoreValue(f, t, tSel, n)).toBe(detail.score);
+      // The doubles path on its own: the exact score, or -1 (left to bigints) where a value reaches 2^53.
+      const fits = [t.deadline, t.lastRun, t.pred, t.scale, tSel].every((v) => v < 2n ** 53n);
+      const inDoubles = fits ? scoreInDoubles(f, Number(t.deadline), Number(t.lastRun), Number(t.pred), Number(t.scale), Number(tSel), n) : -1;
+      if (inDoubles >= 0) {
+        expect(BigInt(inDoubles)).toBe(detail.score);
+        doubles++;
+      } else bigints++;
     }
-    expect(clamped).toBeGreaterThan(20);
+    expect(clamped).toBeGreaterThan(10);
+    // The paths each case is for ran (narrow widths never leave doubles).
+    expect(doubles).toBeGreaterThan(50);
+    if (paths === 'both') expect(bigints).toBeGreaterThan(50);
+    else expect(bigints).toBe(0);
   });
 });
