@@ -3,7 +3,7 @@
 export * from './config/index.ts';
 export { generateDesign, legacyDesignFiles, writeDesign, GENERATOR, GENERATOR_VERSION, TOPS } from './generate.ts';
 export { buildNpuTile, buildPeArray, buildSparsityMonitor, peArrayWidths } from './pe-array/rtl.ts';
-export { PIPELINE_CYCLES, checkTile, compressRows, requantise, runLayerGolden, wrapSigned } from './pe-array/golden.ts';
+export { PIPELINE_CYCLES, checkTile, compressRows, requantise, runLayerGolden, runLayerGoldenFlat, wrapSigned } from './pe-array/golden.ts';
 export type { Beat, LayerResult, LayerTile } from './pe-array/golden.ts';
 export { SeededInts, im2col, lowerConvWeights, randomConvTile, randomTile } from './pe-array/layers.ts';
 export { joinPassOutputs, layerPasses, passOps, runPassGolden, tileCount } from './pe-array/passes.ts';

@@ -15,7 +15,7 @@ import { resolve } from 'node:path';
 import { CycleHost, type Edge } from '../cosim/cycle.ts';
 import { writeGtkw, waveScope } from '../cosim/gtkw.ts';
 import { NpuTileSim, npuWaveGroups, packRowsText, unpackLanes, type NpuBeat, type NpuLayerReply } from '../cosim/npu/driver.ts';
-import { compressRows, randomConvTile, randomTile, runLayerGolden, type LayerResult, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
+import { compressRows, randomConvTile, randomTile, runLayerGolden, runLayerGoldenFlat, type LayerResult, type LayerTile, type PeArrayConfig } from '../hwgen/index.ts';
 import { Mismatch, ScenarioError, expectEqual, runOnSimulator } from './case-run.ts';
 import { Rng } from './scheduler-scenarios.ts';
 import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
@@ -65,9 +65,8 @@ function preparedOf(cfg: PeArrayConfig, tile: LayerTile): PreparedTile {
   if (!byTile) prepareCache.set(cfg, (byTile = new WeakMap()));
   let p = byTile.get(tile);
   if (!p) {
-    const gold = runLayerGolden(cfg, tile);
-    const { outputs, ...figures } = gold;
-    byTile.set(tile, (p = { gold: figures, goldText: packRowsText(outputs, cfg.lanes, cfg.actWidth) }));
+    const { flat, ...figures } = runLayerGoldenFlat(cfg, tile);
+    byTile.set(tile, (p = { gold: figures, goldText: packRowsText(flat, cfg.lanes, cfg.actWidth) }));
   }
   return p;
 }

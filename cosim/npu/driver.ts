@@ -85,18 +85,23 @@ const HEX_CODES = Buffer.from('0123456789abcdef', 'latin1');
 /**
  * Output rows as the harness prints them, joined by single spaces: each row lane 0 in the low bits,
  * ceil(lanes x width / 4) hex digits. One string for a whole layer (a 65,535-row layer is compared
- * with one string comparison, not 65,535 arrays).
+ * with one string comparison, not 65,535 arrays). The rows come row-major in one array (row r,
+ * lane j at r x lanes + j: runLayerGoldenFlat's outputs).
  */
-export function packRowsText(rows: readonly (readonly number[])[], lanes: number, width: number): string {
-  if (width % 4 !== 0 || width > 32) return rows.map((r) => packRow(r, width).padStart(Math.ceil((lanes * width) / 4), '0')).join(' ');
+export function packRowsText(flat: ArrayLike<number>, lanes: number, width: number): string {
+  const rows = flat.length / lanes;
+  if (width % 4 !== 0 || width > 32) {
+    const digits = Math.ceil((lanes * width) / 4);
+    return Array.from({ length: rows }, (_, r) => packRow(Array.from({ length: lanes }, (_, j) => flat[r * lanes + j]!), width).padStart(digits, '0')).join(' ');
+  }
   const per = width / 4;
   const rowChars = lanes * per;
-  const buf = Buffer.allocUnsafe(Math.max(0, rows.length * (rowChars + 1) - 1));
+  const buf = Buffer.allocUnsafe(Math.max(0, rows * (rowChars + 1) - 1));
   let at = 0;
-  for (const [i, row] of rows.entries()) {
-    if (i) buf[at++] = 0x20;
+  for (let r = 0; r < rows; r++) {
+    if (r) buf[at++] = 0x20;
     for (let j = lanes - 1; j >= 0; j--) {
-      const v = row[j]!;
+      const v = flat[r * lanes + j]!;
       // Two's complement in `width` bits, most significant digit first.
       const u = (v < 0 ? v + 2 ** width : v) >>> 0;
       for (let d = per - 1; d >= 0; d--) buf[at++] = HEX_CODES[(u >>> (4 * d)) & 15]!;

@@ -68,12 +68,25 @@ export function requantise(acc: number, relu: boolean, shift: number, outWidth: 
 }
 
 export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult {
+  const { flat, ...figures } = runLayerGoldenFlat(cfg, tile);
   const L = cfg.lanes;
-  const outputs: number[][] = [];
-  // One accumulator array for the whole layer (a 65,535-row layer allocates only its outputs).
+  return { outputs: Array.from({ length: flat.length / L }, (_, r) => Array.from(flat.subarray(r * L, (r + 1) * L))), ...figures };
+}
+
+/**
+ * runLayerGolden with the outputs in one row-major array (row r, lane j at r x lanes + j): a
+ * 240,000-row layer allocates one array, not one per row.
+ */
+export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<LayerResult, 'outputs'> & { flat: Float64Array } {
+  const L = cfg.lanes;
+  let rows = 0;
+  for (const beat of tile.beats) if (beat.last) rows++;
+  const flat = new Float64Array(rows * L);
+  // One accumulator array for the whole layer.
   const acc = new Array<number>(L).fill(0);
   let rowStart = true;
   let nonzero = 0;
+  let at = 0;
   const limit = 2 ** (cfg.accWidth - 1);
   for (const beat of tile.beats) {
     if (rowStart) acc.fill(0);
@@ -84,15 +97,14 @@ export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult
     }
     rowStart = beat.last;
     if (beat.last) {
-      const out = new Array<number>(L);
       for (let j = 0; j < L; j++) {
-        out[j] = requantise(acc[j]!, tile.relu, tile.shift, cfg.actWidth);
-        if (out[j] !== 0) nonzero++;
+        const out = requantise(acc[j]!, tile.relu, tile.shift, cfg.actWidth);
+        flat[at++] = out;
+        if (out !== 0) nonzero++;
       }
-      outputs.push(out);
     }
   }
-  return { outputs, cycles: tile.beats.length + PIPELINE_CYCLES, nonzero, total: outputs.length * L };
+  return { flat, cycles: tile.beats.length + PIPELINE_CYCLES, nonzero, total: rows * L };
 }
 
 /** Checks a tile against the configuration before it is sent to hardware (clear errors, not X's). */
