@@ -128,7 +128,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   // Event stream.
   const evValid = m.output('ev_valid', 1, { reset: 0, doc: 'event valid (held until ev_ready)' });
   const evReady = m.input('ev_ready', 1, { doc: 'host takes the event' });
-  const evKind = m.output('ev_kind', 2, { doc: '1 decision, 2 completion' });
+  const evKind = m.output('ev_kind', 2, { doc: '1 decision, 2 completion (the ev_* fields are meaningful with ev_valid)' });
   const evTask = m.output('ev_task', D, { doc: 'slot' });
   const evLayer = m.output('ev_layer', LW, { doc: 'layer to run (decision) / last layer run (completion)' });
   const evTime = m.output('ev_time', T, { doc: 'decision: selection time t_sel; completion: finish time' });
