@@ -55,6 +55,15 @@ export function splitPoint(width: number): number {
   return Math.ceil(width / 2);
 }
 
+/** A difference registered in two halves by splitSub: the low half, its borrow, the high half for either borrow. */
+export interface SplitValue {
+  value: Signal;
+  lo: Signal;
+  borrow: Signal;
+  hi0: Signal;
+  hi1: Signal;
+}
+
 /**
  * a - b modulo 2^width over two cycles (issue 13: on iCE40 a carry cell is about 0.3 ns, a 49-bit
  * chain 15 ns). Unsigned operands, zero-extended to `width`. `load` (in the first stage's clocked
@@ -62,25 +71,46 @@ export function splitPoint(width: number): number {
  * either borrow (carry select, two chains side by side); `value`, read in the next stage, picks the
  * high half by the registered borrow: a multiplexer, no carry. No chain is longer than
  * splitPoint(width) + 1 bits.
+ *
+ * `a` may itself be a split difference of the same width (a - b - c in consecutive stages): its high
+ * half is then not multiplexed before the chains but after them. Its two halves differ by one
+ * (hi1 = hi0 - 1), so a_hi - b_hi - {0, 1} is one of hi0 - b_hi, hi1 - b_hi, hi1 - b_hi - 1, each a
+ * chain straight from a flip-flop; with b narrower than the low half only the last is a chain.
  */
-export function splitSub(m: ModuleBuilder, name: string, a: Expr, b: Expr, width: number, doc: string): { load: (blk: Block) => void; value: Signal } {
+export function splitSub(m: ModuleBuilder, name: string, a: Expr | SplitValue, b: Expr, width: number, doc: string): SplitValue & { load: (blk: Block) => void } {
   const L = splitPoint(width);
   const H = width - L;
   const lo = m.reg(`${name}_lo`, L, { doc: `${doc}: low ${L} bits` });
   const borrow = m.reg(`${name}_borrow`, 1, { doc: `${doc}: borrow out of the low bits` });
   const hi0 = m.reg(`${name}_hi0`, H, { doc: `${doc}: high bits without a borrow` });
   const hi1 = m.reg(`${name}_hi1`, H, { doc: `${doc}: high bits with a borrow` });
-  const loFull = m.named(`${name}_lo_full`, slice(a, L - 1, 0).resize(L + 1).sub(slice(b, L - 1, 0).resize(L + 1)), `${doc}: low bits, bit ${L} = borrow`);
-  const aHi = slice(a, width - 1, L);
+  const aSplit = 'hi0' in a ? a : undefined;
+  if (aSplit && (aSplit.lo.width !== L || aSplit.hi0.width !== H)) throw new HdlError(`splitSub ${name}: the split minuend has ${aSplit.lo.width} + ${aSplit.hi0.width} bits, not ${L} + ${H}`);
+  const aLo = aSplit ? aSplit.lo : slice(a as Expr, L - 1, 0);
+  const loFull = m.named(`${name}_lo_full`, aLo.resize(L + 1).sub(slice(b, L - 1, 0).resize(L + 1)), `${doc}: low bits, bit ${L} = borrow`);
   const bHi = slice(b, width - 1, L);
-  const value = m.named(name, cat(mux(borrow, hi1, hi0), lo), doc);
+  // The whole difference as a named wire, declared when first read (a minuend split into a later
+  // splitSub is read by halves only).
+  let value: Signal | undefined;
   return {
-    value,
+    get value() {
+      value ??= m.named(name, cat(mux(borrow, hi1, hi0), lo), doc);
+      return value;
+    },
+    lo, borrow, hi0, hi1,
     load: (blk) => {
       blk.set(lo, loFull.bits(L - 1, 0));
       blk.set(borrow, loFull.bit(L));
-      blk.set(hi0, aHi.sub(bHi));
-      blk.set(hi1, aHi.add(bHi.not()));
+      if (aSplit) {
+        const bZero = b.width <= L;
+        const minus = (x: Signal) => (bZero ? x : x.sub(bHi));
+        blk.set(hi0, mux(aSplit.borrow, minus(aSplit.hi1), minus(aSplit.hi0)));
+        blk.set(hi1, mux(aSplit.borrow, bZero ? aSplit.hi1.sub(lit(1, H)) : aSplit.hi1.add(bHi.not()), minus(aSplit.hi1)));
+      } else {
+        const aHi = slice(a as Expr, width - 1, L);
+        blk.set(hi0, aHi.sub(bHi));
+        blk.set(hi1, aHi.add(bHi.not()));
+      }
     },
   };
 }

@@ -88,7 +88,7 @@ export function pipelinedMul(m: ModuleBuilder, name: string, a: Expr, b: Expr, d
   const only = !rowsStage && !productStage;
   const product = only ? m.reg(name, W, { signed, doc }) : undefined;
   const partials = xd.map((p, i) => yd.map((q, j) => (only ? product! : m.reg(`${name}_pp${i}_${j}`, p.expr.width + q.expr.width, { signed, doc: `${doc}: partial product ${i}.${j}` }))));
-  m.seq((s) => xd.forEach((p, i) => yd.forEach((q, j) => s.set(partials[i]![j]!, only ? p.expr.mul(q.expr).resize(W) : p.expr.mul(q.expr)))), `${doc}: partial products (pipelined multiplier, ${MUL_LATENCY} stages).`);
+  m.seq((s) => xd.forEach((p, i) => yd.forEach((q, j) => s.set(partials[i]![j]!, only ? term(p.expr.mul(q.expr), p.shift + q.shift) : p.expr.mul(q.expr)))), `${doc}: partial products (pipelined multiplier, ${MUL_LATENCY} stages).`);
   if (only) return product!;
   const rows = rowsStage
     ? xd.map((_, i) => {

@@ -128,7 +128,7 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   // Event stream.
   const evValid = m.output('ev_valid', 1, { reset: 0, doc: 'event valid (held until ev_ready)' });
   const evReady = m.input('ev_ready', 1, { doc: 'host takes the event' });
-  const evKind = m.output('ev_kind', 2, { doc: '1 decision, 2 completion' });
+  const evKind = m.output('ev_kind', 2, { doc: '1 decision, 2 completion (the ev_* fields are meaningful with ev_valid)' });
   const evTask = m.output('ev_task', D, { doc: 'slot' });
   const evLayer = m.output('ev_layer', LW, { doc: 'layer to run (decision) / last layer run (completion)' });
   const evTime = m.output('ev_time', T, { doc: 'decision: selection time t_sel; completion: finish time' });
@@ -195,7 +195,10 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   const waitingQ = m.reg('waiting_q', 1, { reset: 1, doc: 'state is ST_IDLE or ST_RUN' });
   const waiting = m.named('waiting', waitingQ, 'idle or running: commands, admissions and time skips allowed');
   const updating = m.named('updating', inState(ST.UPDATE), 'the predictor runs');
-  const scanning = m.named('scanning', inState(ST.SCAN), 'the policy scores the valid tasks');
+  // state is SCAN, as a flip-flop of its own too: the decision (done and a free event register) is one
+  // LUT of flip-flops, and the table's read multiplexer is steered by a flip-flop.
+  const scanningQ = m.reg('scanning_q', 1, { reset: 0, doc: 'state is ST_SCAN' });
+  const scanning = m.named('scanning', scanningQ, 'the policy scores the valid tasks');
   const selStart = m.named('sel_start', inState(ST.SEL_INIT), 'a selection starts');
   m.assign(busyOut, waiting.lnot());
   m.assign(timeNow, now);
@@ -289,7 +292,9 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
   });
 
   const updAdvance = m.named('upd_advance', wb.we.land(wb.last.lnot().lor(evFree)), 'the write-back finishes this cycle (a completion needs the event register)');
-  const complete = m.named('complete', updAdvance.land(wb.last), 'the running task completes: its slot is freed, completion event');
+  // upd_advance && wb_last, written from wb_complete (wb_we && wb_last from flip-flops): one LUT less
+  // before the table's valid count and the event register.
+  const complete = m.named('complete', wb.complete.land(evFree), 'the running task completes: its slot is freed, the completion event is loaded');
   const scanRow = m.wire('scan_row', U * RW, { doc: 'rows the score units read' });
   const scoreWe = m.wire('score_we', U);
   const scoreRow = m.wire('score_row', U * RW);
@@ -375,10 +380,25 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     ...mhgPorts,
   });
   const decide = m.named('decide', policyDone.land(evFree), 'the decision is made this cycle');
-  const completionEvent = m.named('completion_event', wb.complete.land(evFree), 'the completion event is loaded this cycle');
 
   // ---------------------------------------------------------------- control
   const remaining = m.named('remaining', mux(wb.last, numValid.sub(lit(1, CW)), numValid), 'tasks left after this write-back');
+  // Registered: wb_last is set stages before the write-back and num_valid does not change while
+  // updating (no admissions), so the compare is steady by the write-back and the state's next value
+  // does not wait for it.
+  const remainingZero = m.reg('remaining_zero', 1, { doc: 'remaining == 0, one cycle later (steady at the write-back)' });
+  m.seq((b) => b.set(remainingZero, remaining.eq(lit(0, CW))), 'Whether this write-back leaves the table empty.');
+  // waiting_q follows the transitions into and out of IDLE and RUN, written as its own next value
+  // rather than as assignments in the state machine's branches (an enable behind five LUTs): it leaves
+  // IDLE on an admission (the handshake is open there: adm_valid && !full) and RUN on layer_done, and
+  // is set again by the decision (SCAN -> RUN) or by the write-back that empties the table (UPDATE ->
+  // IDLE; remaining_zero implies wb_last, so that write-back needs the event register free).
+  const leaveWaiting = m.named('leave_waiting', mux(inState(ST.IDLE), admValid.land(full.lnot()), layerDone), 'IDLE -> ADM_WAIT or RUN -> UPDATE (read while waiting)');
+  const enterWaiting = m.named('enter_waiting', evFree.land(policyDone.lor(wb.we.land(remainingZero))), 'SCAN -> RUN or UPDATE -> IDLE');
+  m.seq((b) => {
+    b.set(waitingQ, mux(waitingQ, leaveWaiting.lnot(), enterWaiting));
+    b.set(scanningQ, mux(scanningQ, decide.lnot(), selStart));
+  }, 'waiting_q and scanning_q: state is IDLE or RUN, state is SCAN (SEL_INIT -> SCAN -> RUN on the decision).');
   const skipping = skipEn && skipBy ? m.named('skipping', skipEn.land(waiting), 'a time skip is honoured this cycle') : undefined;
   const skipped = skipBy ? m.named('now_skipped', now.add(skipBy), 'the cycle counter after a time skip (simulation only: a full-width add)') : undefined;
   m.seq((b) => {
@@ -386,10 +406,8 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
     else nowCtr.step(b);
     b.if(selStart, () => selCycles.load(b, 2n), () => selCycles.step(b));
     b.switch(state, [
-      [ST.IDLE, () => b.if(admFire, () => {
-        b.set(state, ST.ADM_WAIT);
-        b.set(waitingQ, lit(0, 1));
-      })],
+      // In IDLE the host's handshake is open (waiting_q is set): an admission is adm_valid && !full.
+      [ST.IDLE, () => b.if(admValid.land(full.lnot()), () => b.set(state, ST.ADM_WAIT))],
       [ST.ADM_WAIT, () => b.set(state, ST.SEL_INIT)],
       [ST.SEL_INIT, () => {
         b.set(tSel, now);
@@ -397,49 +415,45 @@ export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorD
       }],
       [ST.SCAN, () => b.if(decide, () => {
         b.set(state, ST.RUN);
-        b.set(waitingQ, lit(1, 1));
         b.set(runSlot, win.slot);
         b.set(runVar, win.variant);
         b.set(runLayer, win.layer);
       })],
       [ST.RUN, () => b.if(layerDone, () => {
         b.set(state, ST.UPDATE);
-        b.set(waitingQ, lit(0, 1));
         b.set(tDone, now);
       })],
-      [ST.UPDATE, () => b.if(updAdvance, () => {
-        b.set(state, mux(remaining.eq(lit(0, CW)), ST.IDLE, ST.SEL_INIT));
-        b.set(waitingQ, remaining.eq(lit(0, CW)));
-      })],
+      [ST.UPDATE, () => b.if(updAdvance, () => b.set(state, mux(remainingZero, ST.IDLE, ST.SEL_INIT)))],
     ]);
   }, 'State machine and cycle counter (time skips only in the waiting states).');
 
-  // One load enable for the event fields; the kind of event follows from the state (a decision only
-  // while scanning, a completion only while updating), so the wide fields' multiplexers are steered
-  // by a flip-flop rather than by the decision logic.
-  const evLoad = m.named('ev_load', decide.lor(completionEvent), 'an event enters the event register');
+  // The event fields load whenever the register is free (their values matter only with ev_valid), so
+  // their enable is one LUT of flip-flops, not the decision logic (nor the reset: they have none); the
+  // kind of event follows from the state (a decision only while scanning, a completion only while
+  // updating), so their multiplexers are steered by a flip-flop too. Only ev_valid and its complement
+  // wait for an event.
+  // Empty next cycle: free now (empty, or taken) and nothing to load; the event's sources are flip-flops
+  // (policy done, wb_complete), so this is not behind the decision's logic.
+  const evEmptyNext = m.named('ev_empty_next', evFree.land(policyDone.lor(wb.complete).lnot()), 'the event register is empty next cycle');
   m.seq((b) => {
     b.set(npuStart, decide);
-    b.if(evLoad, () => {
-      b.set(evValid, lit(1, 1));
-      b.set(evEmpty, lit(0, 1));
-      b.set(evKind, mux(scanning, EV_DECISION, EV_COMPLETION));
-      b.set(evTask, mux(scanning, win.slot, runSlot));
-      b.set(evLayer, mux(scanning, win.layer, runLayer));
-      b.set(evTime, mux(scanning, tSel, tDone));
-      b.set(evScore, mux(scanning, win.score, lit(0, SW)));
-    }, () => b.if(evReady, () => {
-      b.set(evValid, lit(0, 1));
-      b.set(evEmpty, lit(1, 1));
-    }));
-  }, 'Event register: a decision or a completion when free; held until ev_ready.');
+    b.set(evValid, evEmptyNext.lnot());
+    b.set(evEmpty, evEmptyNext);
+  }, 'Event register: loaded with a decision or a completion when free; held until ev_ready.');
+  m.seq((b) => b.if(evFree, () => {
+    b.set(evKind, mux(scanning, EV_DECISION, EV_COMPLETION));
+    b.set(evTask, mux(scanning, win.slot, runSlot));
+    b.set(evLayer, mux(scanning, win.layer, runLayer));
+    b.set(evTime, mux(scanning, tSel, tDone));
+    b.set(evScore, mux(scanning, win.score, lit(0, SW)));
+  }), 'Event fields (no reset: meaningful with ev_valid), loaded while the register is free.');
 
   m.seq((b) => {
     b.if(decide, () => {
       ctrDecisions.step(b);
       b.set(lastLatency, selCycles.value);
     });
-    b.if(completionEvent, () => ctrCompletions.step(b));
+    b.if(complete, () => ctrCompletions.step(b));
     b.if(admFire, () => ctrAdmissions.step(b));
     b.if(admValid.land(admReady.lnot()), () => ctrStalls.step(b));
   }, 'Counters.');

@@ -16,7 +16,7 @@
 // is longer than about half the time width (splitSub: 25 bits of 49 at the default 48) (issue 13). A row
 // picked at cycle t reaches the compare at t + SCORE_PIPELINE; `busy` is high while rows are left or
 // in flight. Cost: three pipelined multipliers (idle x scale, x 1/N, x beta).
-import { cat, lit, mux, ModuleBuilder, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
+import { cat, lit, litHex, mux, ModuleBuilder, type Block, type Expr, type ModuleDef, type Signal } from '../hdl/index.ts';
 import { buildFindFirstSet, findFirstSet, lowestSetBit } from './find-first-set.ts';
 import { invN, maxOf, sat, type SchedulerFormats } from './formats.ts';
 import { bankRows, satTo, shrBy, splitSub } from './datapath.ts';
@@ -140,12 +140,40 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
 
   // Stage d (from the output register): t_sel - last run and deadline - t_sel, each in two halves.
   const idleSub = splitSub(m, 'idle_full', tSel, r.last_run, T + 1, 't_sel - last run; bit T set when the last run is later');
+  let idleHiZero: { load: (b: Block) => void } | undefined;
   const ahead = splitSub(m, 'deadline_ahead', r.deadline, tSel, T + 2, 'deadline - t_sel (signed)');
   // Stage e: idle, P in score units, the halves of (deadline - t_sel) - P.
-  const idleFull = idleSub.value;
-  const idleDiff = m.named('idle_diff', idleFull.bits(T - 1, 0), 't_sel - last run (when not later)');
-  const idle = m.named('idle', mux(idleFull.msb(), lit(0, f.idleWidth), satTo(idleDiff, f.idleWidth)), 'max(0, t_sel - last run), saturated');
-  const slackSub = splitSub(m, 'slack', ahead.value, dPred, T + 2, 'deadline - t_sel - P (signed)');
+  const IW = f.idleWidth;
+  const IL = idleSub.lo.width;
+  let idle: Signal;
+  if (IW < IL) {
+    // The idle width is below the low half: saturation is "the high half is not zero or the low
+    // half's top bits are not". That high half is zero (for either borrow) exactly when the
+    // operands' high halves are equal, or t_sel's is one more: equalities of flip-flops, made in
+    // stage d beside the chains (t_sel is steady through a selection: its high half minus one is
+    // registered once per cycle), so stage e has no wide OR of the chains' outputs.
+    const IH = idleSub.hi0.width;
+    const tHi = tSel.bits(T - 1, IL).resize(IH);
+    const lastHi = r.last_run.bits(T - 1, IL).resize(IH);
+    const tHiDec = m.reg('t_sel_hi_dec', IH, { doc: 't_sel\'s high half - 1 (t_sel is steady through a selection)' });
+    m.seq((b) => b.set(tHiDec, tHi.sub(lit(1, IH))), 't_sel\'s high half - 1, for the idle time\'s saturation test.');
+    const hiZero0 = m.reg('idle_hi_zero0', 1, { doc: 'high half of t_sel - last run is 0 without a borrow' });
+    const hiZero1 = m.reg('idle_hi_zero1', 1, { doc: 'high half of t_sel - last run is 0 with a borrow' });
+    idleHiZero = { load: (b) => {
+      b.set(hiZero0, tHi.eq(lastHi));
+      b.set(hiZero1, tHiDec.eq(lastHi));
+    } };
+    const fits = m.named('idle_fits', mux(idleSub.borrow, hiZero1, hiZero0).land(idleSub.lo.bits(IL - 1, IW).orReduce().lnot()), 't_sel - last run is below 2^idleWidth (and not negative)');
+    m.unused(idleSub.hi0, 'only the sign bit is read: the rest of the high half is tested by equality in stage d');
+    m.unused(idleSub.hi1, 'only the sign bit is read: the rest of the high half is tested by equality in stage d');
+    const later = m.named('idle_negative', mux(idleSub.borrow, idleSub.hi1.msb(), idleSub.hi0.msb()), 'the last run is later than t_sel');
+    idle = m.named('idle', mux(fits, idleSub.lo.bits(IW - 1, 0), mux(later, lit(0, IW), litHex(maxOf(IW), IW))), 'max(0, t_sel - last run), saturated');
+  } else {
+    const idleFull = idleSub.value;
+    const idleDiff = m.named('idle_diff', idleFull.bits(T - 1, 0), 't_sel - last run (when not later)');
+    idle = m.named('idle', mux(idleFull.msb(), lit(0, IW), satTo(idleDiff, IW)), 'max(0, t_sel - last run), saturated');
+  }
+  const slackSub = splitSub(m, 'slack', ahead, dPred, T + 2, 'deadline - t_sel - P (signed)');
   const predFull = m.named('pred_units_full', shrBy(dPred, f.scoreShift), 'P in score units');
   const predUnits = m.named('pred_units', satTo(predFull, SW), 'P in score units, saturated');
   // After the multipliers.
@@ -188,6 +216,7 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
     b.set(dPred, r.pred);
     b.set(dScale, r.scale);
     idleSub.load(b);
+    idleHiZero?.load(b);
     ahead.load(b);
     copy(e, d, ['valid', 'row', 'seq', 'variant', 'layer']);
     b.set(e.pred, predUnits);
@@ -212,30 +241,41 @@ export function buildScoreUnit(f: SchedulerFormats): ModuleDef {
   }, 'Score pipeline: pick register, read, output register, stages d and e, idle x scale, x 1/N, x beta, score.');
 
   // The running minimum is a loop (best -> compare -> best). (score, sequence number) in lexicographic
-  // order is one unsigned compare of the concatenation, written as a subtraction so that it maps onto
-  // one carry chain (its borrow is the comparison) rather than a compare, an equality and a second
-  // compare in LUTs.
-  const scKey = m.named('sc_key', cat(scScore, sc.seq), '{score, sequence number} of the score stage');
-  const bestKey = m.named('best_key', cat(best.score, best.seq), '{score, sequence number} of the best so far');
-  const keyDiff = m.named('key_diff', scKey.resize(SW + SQ + 1).sub(bestKey.resize(SW + SQ + 1)), 'sc_key - best_key; the top bit is sc_key < best_key');
+  // order is one unsigned compare, written as a subtraction so that it maps onto one carry chain (its
+  // borrow is the comparison) rather than a compare, an equality and a second compare in LUTs. The
+  // sequence numbers are known a stage before the score: their compare is made there, against the best
+  // the row will meet (the row ahead of it if that one wins, else the best), and registered, so the
+  // loop's chain is the score's bits and that one bit, not the score's and the sequence number's.
+  const seqBelow = m.reg('sc_seq_below', 1, { doc: 'sc_seq < the best\'s sequence number (compared a stage earlier)' });
+  const scKey = m.named('sc_key', cat(scScore, lit(0, 1)), '{score, 0} of the score stage');
+  const bestKey = m.named('best_key', cat(best.score, seqBelow), '{score, sc_seq < its sequence number} of the best so far');
+  const keyDiff = m.named('key_diff', scKey.resize(SW + 2).sub(bestKey.resize(SW + 2)), 'sc_key - best_key; the top bit is sc_key < best_key');
   m.unused(keyDiff, 'only the borrow (the top bit) is read');
   const better = m.named('better', sc.valid.land(best.valid.lnot().lor(keyDiff.msb())), 'the score stage beats the best so far: lower score, or equal and admitted earlier');
+  const seqBelowSc = m.named('seq_below_sc', last3.seq.lt(sc.seq), 'the next row\'s sequence number is below the score stage\'s');
+  const seqBelowBest = m.named('seq_below_best', last3.seq.lt(best.seq), 'the next row\'s sequence number is below the best\'s');
+  m.seq((b) => b.set(seqBelow, mux(better, seqBelowSc, seqBelowBest)), 'The sequence-number compare of the next row, against the best it will meet.');
   m.seq((b) => {
     b.if(start, () => {
       b.set(scanMask, validRows);
       b.set(best.valid, lit(0, 1));
     }, () => {
       b.if(issue, () => b.set(scanMask, scanMask.and(pickBit.not())));
-      b.if(better, () => {
-        b.set(best.valid, lit(1, 1));
-        b.set(best.score, scScore);
-        b.set(best.seq, sc.seq);
-        b.set(best.row, sc.row);
-        b.set(best.variant, sc.variant);
-        b.set(best.layer, sc.layer);
-      });
+      // best_valid || better is best_valid || sc_valid (without a best, any row is better): the valid
+      // bit does not wait for the compare.
+      b.set(best.valid, best.valid.lor(sc.valid));
     });
-  }, 'Scan mask and the running minimum.');
+  }, 'Scan mask and the running minimum\'s valid bit.');
+  // The best's fields have no reset and no row is in flight when a selection starts (the last one
+  // drained before the decision), so they load on `better` alone: their enable is the compare, not
+  // the compare, start and reset.
+  m.seq((b) => b.if(better, () => {
+    b.set(best.score, scScore);
+    b.set(best.seq, sc.seq);
+    b.set(best.row, sc.row);
+    b.set(best.variant, sc.variant);
+    b.set(best.layer, sc.layer);
+  }), 'The running minimum.');
   return m.build();
 }
 

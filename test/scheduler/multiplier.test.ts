@@ -24,6 +24,7 @@ const SHAPES: Shape[] = [
   { wa: 39, wb: 25, signed: false }, // penalty x 1/N
   { wa: 39, wb: 26, signed: false, constant: 42949673n }, // x beta (0.01 with 32 fraction bits)
   { wa: 35, wb: 26, signed: false, constant: 1n << 24n }, // a constant whose low piece is zero
+  { wa: 18, wb: 31, signed: false, constant: 1n << 30n }, // x beta 0.25 with 32 fraction bits: one piece left of each, not at bit 0
   { wa: 34, wb: 29, signed: true }, // b x gamma of the regression predictor
   { wa: 50, wb: 41, signed: true }, // wider signed: 3 x 3 pieces
   { wa: 64, wb: 48, signed: false }, // the widest idle x scale

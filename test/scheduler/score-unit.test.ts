@@ -24,12 +24,27 @@ interface Row {
 
 function randomRow(f: SchedulerFormats, rng: Rng, tSel: bigint, twin?: Row): Row {
   if (twin && rng.chance(0.5)) return { ...twin, seq: (twin.seq + BigInt(rng.int(1, 5))) & maxOf(f.seqWidth) };
-  const pred = rng.chance(0.05) ? maxOf(f.latencyWidth) : rng.big(0n, 1n << BigInt(Math.min(f.latencyWidth, 30)));
+  // A share of rows whose score is not saturated (small P, a deadline close by, a small scale), so
+  // that the idle time's own saturation shows in the score.
+  const inScore = 1n << BigInt(f.scoreShift + f.scoreWidth - 3);
+  const pred = rng.chance(0.05) ? maxOf(f.latencyWidth) : rng.chance(0.4) ? rng.big(0n, inScore) : rng.big(0n, 1n << BigInt(Math.min(f.latencyWidth, 30)));
   const dmode = rng.int(0, 9);
-  const deadline = dmode === 0 ? rng.big(0n, tSel) : dmode === 1 ? maxOf(f.timeWidth) : tSel + rng.big(0n, 1n << 32n);
-  const lastRun = rng.chance(0.1) ? tSel + rng.big(1n, 1000n) : rng.chance(0.05) ? 0n : tSel - rng.big(0n, tSel < 1n << 34n ? tSel : 1n << 34n);
+  const deadline = dmode === 0 ? rng.big(0n, tSel) : dmode === 1 ? maxOf(f.timeWidth) : dmode < 5 ? tSel + pred + rng.big(0n, inScore) : tSel + rng.big(0n, 1n << 32n);
+  // Idle times around 2^idleWidth (in range, at the bound, above it), and some whose subtraction
+  // borrows across bit 25 (the RTL splits 49-bit differences there) or just misses it.
+  const near = 1n << BigInt(f.idleWidth + 1);
+  const boundary = (tSel >> 25n) << 25n;
+  const lmode = rng.int(0, 19);
+  const lastRunAny =
+    lmode < 2 ? tSel + rng.big(1n, 1000n)
+    : lmode === 2 ? 0n
+    : lmode < 6 ? tSel - rng.big(0n, near)
+    : lmode === 6 ? tSel - (1n << BigInt(f.idleWidth)) + BigInt(rng.int(-1, 1))
+    : lmode < 9 && boundary >= near ? boundary - rng.big(0n, near) + BigInt(rng.int(0, 1))
+    : tSel - rng.big(0n, tSel < 1n << 34n ? tSel : 1n << 34n);
+  const lastRun = lastRunAny < 0n ? 0n : lastRunAny;
   const smode = rng.int(0, 9);
-  const scale = smode === 0 ? 0n : smode === 1 ? maxOf(f.penaltyScaleWidth) : rng.big(0n, 1n << BigInt(f.penaltyScaleFrac + 6));
+  const scale = smode === 0 ? 0n : smode === 1 ? maxOf(f.penaltyScaleWidth) : smode < 5 ? rng.big(1n, 16n) : rng.big(0n, 1n << BigInt(f.penaltyScaleFrac + 6));
   return {
     deadline,
     pred,
@@ -77,7 +92,10 @@ describe('dysta_score_unit vs ScoreUnitModel', () => {
       return o;
     };
     for (let s = 0; s < selections; s++) {
-      const tSel = rng.big(1n << 20n, 1n << BigInt(f.timeWidth - 2));
+      const anyTime = rng.big(1n << 20n, 1n << BigInt(f.timeWidth - 2));
+      // Some selections just above a multiple of 2^25, so that idle times below 2^idleWidth borrow
+      // across the RTL's split of the 49-bit difference.
+      const tSel = rng.chance(0.3) ? ((anyTime >> 25n) << 25n) + rng.big(0n, 1n << BigInt(f.idleWidth - 1)) : anyTime;
       const n = rng.int(1, f.tasks);
       const bank: Row[] = [];
       for (let r = 0; r < rows; r++) bank.push(randomRow(f, rng, tSel, r > 0 && rng.chance(0.2) ? bank[r - 1] : undefined));
