@@ -229,6 +229,19 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
         script: { start: s0, variants: [v], requests },
       });
     }
+    {
+      // The cycle counter's carry while it counts: requests arriving 8 cycles below 2^24, 2^25 and
+      // 3 x 2^24, each into an empty table, so the time skip to the arrival stops short of the
+      // boundary and the admission and selection count across it (the carry compare
+      // now_lo == 24'hfffffe), not a time-skip step.
+      const v = uniformVariant(cfg, 0, 2, min * 2n);
+      const requests = [1n, 2n, 3n].map((m) => request((m << 24n) - 8n, v, f, { deadline: (m << 24n) + min * 10n, scale: 1n << 16n, cycles: (l) => min + BigInt(l * 5), nnz: (l) => BigInt(900 + l * 100) }));
+      cases.push({
+        name: 'now-carry',
+        about: 'arrivals 8 cycles below 2^24, 2^25 and 3 x 2^24: the cycle counter carries into its high word while counting, not in a time skip',
+        script: { start: (1n << 24n) - 64n, variants: [v], requests },
+      });
+    }
   } else {
     cases.push({
       name: 'random-long',
@@ -237,6 +250,7 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
     });
     cases.push({ name: 'long-idle', about: 'idle times at 2^39 and beyond', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and layers of 2^39 cycles one at a time would take days' });
     cases.push({ name: 'idle-bits', about: 'idle times of 2^39-2^43 cycles', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and a layer of 2^43 cycles one at a time would take days' });
+    cases.push({ name: 'now-carry', about: 'the cycle counter carrying into its high word at 2^24', skip: 'scheduler.timeSkip = 0: the design has no time-skip ports, and reaching 3 x 2^24 cycle by cycle is 5 x 10^7 cycles for three carries' });
   }
 
   {
