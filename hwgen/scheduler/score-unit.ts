@@ -391,7 +391,7 @@ export function scoreInDoubles(f: SchedulerFormats, deadline: number, lastRun: n
 /**
  * The score alone, as scoreOf computes it (the same steps and clamps) without the intermediate
  * terms: a selection scores every valid task, and the golden model needs only the scores. In
- * doubles where that is exact (the common case), else in bigints. test/scheduler checks it equals
+ * doubles where that is exact (the common case), else scoreOf itself. test/scheduler checks it equals
  * scoreOf(...).score on random and extreme inputs, on both paths.
  */
 export function scoreValue(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n: number): bigint {
@@ -399,13 +399,8 @@ export function scoreValue(f: SchedulerFormats, t: ScoreInputs, tSel: bigint, n:
     const score = scoreInDoubles(f, Number(t.deadline), Number(t.lastRun), Number(t.pred), Number(t.scale), Number(tSel), n);
     if (score >= 0) return BigInt(score);
   }
-  const k = scoreConstants(f);
-  const s = k.scoreShift;
-  const slack = t.deadline - tSel - t.pred;
-  const idle = t.lastRun > tSel ? 0n : sat(tSel - t.lastRun, f.idleWidth);
-  const penalty = sat((sat((idle * t.scale) >> k.penaltyShift, f.termWidth) * (k.invN[n] ??= invN(f, n))) >> k.invNFrac, f.termWidth);
-  const sum = sat((slack <= 0n ? 0n : sat(slack >> s, f.termWidth)) + penalty, f.termWidth);
-  return sat(sat(t.pred >> s, f.scoreWidth) + sat((sum * f.betaQ) >> k.betaFrac, f.scoreWidth), f.scoreWidth);
+  // Beyond doubles (wide formats or a product over 2^53, rare): the bigint definition itself.
+  return scoreOf(f, t, tSel, n).score;
 }
 
 /** Selector order: lower score first, then earlier admission (lower sequence number). */
