@@ -4,7 +4,8 @@
 //      carry bits, DSPs and RAMs on it) with the estimated delay of fpga/delay-model.ts, and the most
 //      DSPs + RAMs on any one register-to-register path (issue 13's goal: at most 1).
 //   2. iCE40 (Yosys synth_ice40 of the <top>_ooc wrapper, nextpnr-ice40 at scheduler.clockMHz, icetime):
-//      measured Fmax of a 2-lane NPU tile on UP5K and HX8K and of a narrowed D = 1 scheduler on UP5K.
+//      measured Fmax of a 2-lane NPU tile on UP5K and HX8K (there with peArray.multiplier 'lut') and of a
+//      narrowed D = 1 scheduler on UP5K.
 //   npm run bench:fpga [-- --only xcup|ice40] [-- --json FILE]
 // Takes tens of minutes on a shared 2-core machine (the D = 10 synthesis and nextpnr dominate).
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -50,7 +51,8 @@ const xcup: Run[] = [
 ];
 const ice40: Run[] = [
   { name: '2-lane NPU tile', raw: { peArray: { lanes: 2 } }, top: 'npu_tile', target: 'ice40-up5k' },
-  { name: '2-lane NPU tile', raw: { peArray: { lanes: 2 } }, top: 'npu_tile', target: 'ice40-hx8k' },
+  // HX8K has no multipliers: the LUT multiplier, as `dysta synth --target ice40-hx8k --config` chooses.
+  { name: '2-lane NPU tile, LUT multiplier', raw: { peArray: { lanes: 2, multiplier: 'lut' } }, top: 'npu_tile', target: 'ice40-hx8k' },
   { name: 'narrowed D=1 scheduler', raw: NARROW_D1, top: 'dysta_scheduler', target: 'ice40-up5k' },
 ];
 const runs = values.only === 'xcup' ? xcup : values.only === 'ice40' ? ice40 : [...xcup, ...ice40];

@@ -53,9 +53,17 @@ export const synthCommand: CommandModule<object, Args> = {
     let rtl = args.rtl;
     let temp: string | undefined;
     try {
+      const { TARGETS: DEVICES } = await import('../fpga/devices.ts');
+      const device = DEVICES[args.target];
       if (args.config) {
-        const { generateDesign, loadConfigFile, writeDesign } = await import('../hwgen/index.ts');
-        const config = loadConfigFile(args.config);
+        const { generateDesign, parseConfig, readJsonFile, writeDesign } = await import('../hwgen/index.ts');
+        const raw = readJsonFile(args.config, 'config file');
+        const config = parseConfig(raw, args.config);
+        // A target without multipliers gets the PE array's LUT multiplier unless the config chooses.
+        if (device.capacity.dsps === 0 && !configNames(raw, 'peArray', 'multiplier')) {
+          config.peArray.multiplier = 'lut';
+          say(`peArray.multiplier: lut (${device.device} has no multipliers; set peArray.multiplier in ${args.config} to choose)\n`);
+        }
         temp = mkdtempSync(join(tmpdir(), 'dysta-synth-rtl-'));
         rtl = join(temp, 'rtl');
         writeDesign(generateDesign(config), rtl);
@@ -63,6 +71,10 @@ export const synthCommand: CommandModule<object, Args> = {
       const manifest = readManifest(rtl);
       const tops = args.all ? manifest.tops.filter((t) => !t.endsWith('_ooc')) : [args.top ?? 'npu_tile'];
       const names = manifest.modules.map((m) => m.name);
+      const multiplier = (manifest.config as { peArray?: { multiplier?: string } } | undefined)?.peArray?.multiplier ?? 'dsp';
+      if (!args.config && device.capacity.dsps === 0 && multiplier !== 'lut' && tops.some((t) => t === 'npu_tile' || t === 'dysta_system')) {
+        say(`note: the PE array in ${rtl} multiplies in one stage (peArray.multiplier ${multiplier}), in LUTs on ${device.device}; generated with {"peArray": {"multiplier": "lut"}} it reaches a higher clock there\n`);
+      }
       for (const t of tops) {
         if (!names.includes(t)) throw new UserError(`--top ${t} is not a module of ${rtl}; tops: ${manifest.tops.filter((x) => !x.endsWith('_ooc')).join(', ')} (all modules: ${names.join(', ')})`, 2);
       }
@@ -114,3 +126,9 @@ export const synthCommand: CommandModule<object, Args> = {
     }
   },
 };
+
+/** Whether a raw config object names section.key (so a default may be chosen for the target). */
+function configNames(raw: unknown, section: string, key: string): boolean {
+  const sec = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[section] : undefined;
+  return typeof sec === 'object' && sec !== null && Object.hasOwn(sec, key);
+}

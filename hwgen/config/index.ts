@@ -14,7 +14,16 @@ export const PE_ARRAY_PARAMS: ParamTable = [
   { key: 'accWidth', default: 32, min: 4, max: 64, doc: 'accumulator width in bits; must hold actWidth + weightWidth + log2(weightDepth)' },
   { key: 'weightDepth', default: 1024, min: 2, max: 65536, powerOfTwo: true, doc: 'weight buffer depth = largest reduction length K (im2col columns)' },
   { key: 'maxRows', default: 65535, min: 1, max: 16777215, doc: 'largest number of output rows (im2col rows) in one layer tile' },
+  {
+    key: 'multiplier',
+    default: 'dsp',
+    choices: ['dsp', 'lut'],
+    doc: 'dsp: each lane multiplies in one stage between its input and product registers (a DSP\'s A/B, M and P registers); lut, for FPGAs without multipliers (iCE40 HX): up to four partial products summed over the same stages, and the running sum restarted by a synchronous clear; the same cycles and results',
+  },
 ];
+
+export const MULTIPLIERS = ['dsp', 'lut'] as const;
+export type MultiplierKind = (typeof MULTIPLIERS)[number];
 
 export interface PeArrayConfig {
   lanes: number;
@@ -23,6 +32,7 @@ export interface PeArrayConfig {
   accWidth: number;
   weightDepth: number;
   maxRows: number;
+  multiplier: MultiplierKind;
 }
 
 export const SCHEDULER_PARAMS: ParamTable = [
@@ -104,7 +114,7 @@ export const CONFIG_SECTIONS: Record<keyof HwConfig, ParamTable> = {
 
 export function defaultConfig(): HwConfig {
   return {
-    peArray: defaultsOf<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS),
+    peArray: defaultsOf<PeArrayConfig & Record<string, number | string>>(PE_ARRAY_PARAMS),
     scheduler: defaultsOf<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS),
   };
 }
@@ -140,7 +150,7 @@ export function parseConfig(raw: unknown, source = 'config'): HwConfig {
   }
   const r = raw as Record<string, unknown>;
   try {
-    const peArray = parseSection<PeArrayConfig & Record<string, number>>(PE_ARRAY_PARAMS, Object.hasOwn(r, 'peArray') ? r.peArray : undefined, 'peArray');
+    const peArray = parseSection<PeArrayConfig & Record<string, number | string>>(PE_ARRAY_PARAMS, Object.hasOwn(r, 'peArray') ? r.peArray : undefined, 'peArray');
     checkPeArray(peArray, 'peArray');
     const scheduler = parseSection<SchedulerConfig & Record<string, number | string>>(SCHEDULER_PARAMS, Object.hasOwn(r, 'scheduler') ? r.scheduler : undefined, 'scheduler');
     checkScheduler(scheduler, 'scheduler');

@@ -15,11 +15,15 @@
 //   product : value x weight (the DSP's M register)
 //   product : again (the DSP's P register)
 //   acc     : acc_j = (first beat of row ? 0 : acc_j) + product_j; the row's sum kept on its last beat
+// With `multiplier: 'lut'` (FPGAs without multipliers) the three multiplier stages hold four partial
+// products of activation slices x weight, then their sums in two halves, then the product; and the
+// running sum is cleared by a synchronous reset in the cycle before a row's first beat instead of a
+// multiplexer in front of its carry chain. The same stages, so the same cycles.
 //   relu    : rectified = ((relu && sum < 0) ? 0 : sum) >>> (shift rounded down to a multiple of 4)
 //   shift   : shifted = rectified >>> (shift mod 4)
 //   out     : out_j = saturate(shifted) to actWidth bits
 // A layer of B beats takes exactly B + 8 cycles from `start` to `done` (see golden.ts).
-import { bitsFor, cat, clog2, lit, mux, slit, ModuleBuilder, type ModuleDef } from '../hdl/index.ts';
+import { bitsFor, cat, clog2, lit, mux, slit, ModuleBuilder, type Expr, type ModuleDef } from '../hdl/index.ts';
 import type { PeArrayConfig } from '../config/index.ts';
 
 /** Widths derived from the configuration; shared with the golden model and the cosim driver. */
@@ -107,14 +111,19 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   const s1Last = m.reg('mac_last', 1, { doc: 'meaningful with mac_valid' });
   const s1Value = m.reg('mac_value', AW, { signed: true, doc: 'activation being multiplied' });
   const s1Weights = m.reg('mac_weights', L * WW, { doc: 'weight row for it (the RAM\'s output register)' });
-  const ctl = (name: string) => ({
+  const lutMultiplier = c.multiplier === 'lut';
+  const ctl = (name: string, withFirst = true) => ({
     valid: m.reg(`${name}_valid`, 1, { reset: 0 }),
-    first: m.reg(`${name}_first`, 1, { doc: `meaningful with ${name}_valid` }),
+    first: withFirst ? m.reg(`${name}_first`, 1, { doc: `meaningful with ${name}_valid` }) : undefined,
     last: m.reg(`${name}_last`, 1, { doc: `meaningful with ${name}_valid` }),
   });
   const mulCtl = ctl('mul');
-  const prodCtl = ctl('product');
-  const accCtl = ctl('acc');
+  // The LUT multiplier's lanes restart the sum from acc_restart (mul_first two stages on), not from acc_first.
+  const prodCtl = ctl('product', !lutMultiplier);
+  const accCtl = ctl('acc', !lutMultiplier);
+  const accRestart = lutMultiplier
+    ? m.reg('acc_restart', 1, { reset: 0, doc: 'the beat entering the acc stage next cycle starts a row: the lanes clear their running sums' })
+    : undefined;
 
   const accept = m.wire('accept', 1);
   m.assign(actReady, busy.land(rowsOpen));
@@ -156,8 +165,12 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
     // mac -> mul (A/B) -> product (M) -> acc (P): the lanes hold the data, the array the control bits.
     const chain = [{ valid: s1Valid, first: s1First, last: s1Last }, mulCtl, prodCtl, accCtl];
     for (let i = 1; i < chain.length; i++) {
-      for (const bit of ['valid', 'first', 'last'] as const) b.set(chain[i]![bit], chain[i - 1]![bit]);
+      for (const bit of ['valid', 'first', 'last'] as const) {
+        const to = chain[i]![bit];
+        if (to) b.set(to, chain[i - 1]![bit]!);
+      }
     }
+    if (accRestart) b.set(accRestart, mulCtl.valid.land(mulCtl.first!));
   }, 'RAM output register, and the control bits beside the multiplier stages.');
 
   // Multiplier, accumulator and requantisation stages: one pe_lane per output channel, each with its
@@ -173,7 +186,7 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
       mac_value: s1Value,
       weight: g.part(s1Weights, WW),
       acc_valid: accCtl.valid,
-      acc_first: accCtl.first,
+      ...(accRestart ? { acc_restart: accRestart } : { acc_first: accCtl.first! }),
       relu_en: reluEn,
       shift,
       requant: g.part(laneOut, AW),
@@ -228,7 +241,9 @@ export function buildPeLane(c: PeArrayConfig): ModuleDef {
   const value = m.input('mac_value', AW, { signed: true, doc: 'the activation (registered by the array)' });
   const weight = m.input('weight', WW, { signed: true, doc: "this lane's weight for the activation's column (registered by the array)" });
   const accValid = m.input('acc_valid', 1, { doc: 'the product register holds a beat: accumulate it (the array marks the end of a row with row_valid)' });
-  const first = m.input('acc_first', 1, { doc: 'it starts a row (the sum restarts)' });
+  const lutMultiplier = c.multiplier === 'lut';
+  const first = lutMultiplier ? undefined : m.input('acc_first', 1, { doc: 'it starts a row (the sum restarts)' });
+  const restart = lutMultiplier ? m.input('acc_restart', 1, { doc: 'the beat of the next cycle starts a row: clear the running sum' }) : undefined;
   const reluEn = m.input('relu_en', 1, { doc: 'ReLU before the shift' });
   const shift = m.input('shift', w.shiftWidth, { doc: 'arithmetic right shift' });
   const requant = m.output('requant', AW, { signed: true, doc: 'the row leaving the shift stage, saturated (the array registers it)' });
@@ -237,25 +252,27 @@ export function buildPeLane(c: PeArrayConfig): ModuleDef {
   const outMax = m.localparam('OUT_MAX', hi, AW, `largest ${AW}-bit output`, true);
   const outMin = m.localparam('OUT_MIN', lo, AW, `smallest ${AW}-bit output`, true);
 
-  const mulA = m.reg('mul_value', AW, { signed: true, doc: 'multiplier input register (activation)' });
-  const mulB = m.reg('mul_weight', WW, { signed: true, doc: 'multiplier input register (weight)' });
-  const productM = m.reg('product_m', AW + WW, { signed: true, doc: 'value x weight (multiplier register)' });
-  const product = m.reg('product', AW + WW, { signed: true, doc: 'value x weight (output register)' });
-  m.seq((b) => {
-    b.set(mulA, value);
-    b.set(mulB, weight);
-    b.set(productM, mulA.mul(mulB));
-    b.set(product, productM);
-  }, 'Multiplier: input, product and output registers (they map onto a DSP\'s A/B, M and P registers).');
+  const product = lutMultiplier ? lutMultiply(m, value, weight) : dspMultiply(m, value, weight);
 
   // In the cycle after a row's last beat, acc holds the row's sum (a next row's first beat replaces
   // it only at the end of that cycle), and the ReLU stage takes it from there: no copy of the sum.
   const acc = m.reg('acc', ACC, { signed: true, doc: 'running sum of the row; the finished row in the cycle after its last beat' });
   const sum = m.wire('sum', ACC, { signed: true });
-  m.assign(sum, mux(first, slit(0, ACC), acc).add(product.resize(ACC)));
-  m.seq((b) => {
-    b.if(accValid, () => b.set(acc, sum));
-  }, 'Accumulator: restart the sum on the first beat of a row.');
+  if (first) {
+    m.assign(sum, mux(first, slit(0, ACC), acc).add(product.resize(ACC)));
+    m.seq((b) => {
+      b.if(accValid, () => b.set(acc, sum));
+    }, 'Accumulator: restart the sum on the first beat of a row.');
+  } else {
+    // Without a multiplexer in front of the carry chain: the addend is a register cleared (a
+    // flip-flop's synchronous reset) in the cycle before a row's first beat, and acc keeps the row.
+    const running = m.reg('acc_run', ACC, { signed: true, doc: 'running sum of the row, cleared before its first beat' });
+    m.assign(sum, running.add(product.resize(ACC)));
+    m.seq((b) => {
+      b.if(restart!, () => b.set(running, slit(0, ACC)), () => b.if(accValid, () => b.set(running, sum)));
+      b.if(accValid, () => b.set(acc, sum));
+    }, 'Accumulator: the running sum, cleared before the first beat of a row; acc keeps the row\'s sum.');
+  }
 
   // The shift by 0..2^SW - 1 is split in two: by a multiple of 4 together with the ReLU, then by the
   // remaining 0..3 (floor division composes), so neither stage is a deep multiplexer tree.
@@ -273,6 +290,75 @@ export function buildPeLane(c: PeArrayConfig): ModuleDef {
   const fits = m.named('fits', top.andReduce().lor(top.orReduce().lnot()), `the shifted sum is within OUT_MIN..OUT_MAX`);
   m.assign(requant, mux(fits, shifted.resize(AW), mux(shifted.msb(), outMin, outMax)));
   return m.build();
+}
+
+/**
+ * value x weight with input, product and output registers (they map onto a DSP's A/B, M and P
+ * registers): the product register is the last of them.
+ */
+function dspMultiply(m: ModuleBuilder, value: Expr, weight: Expr): Expr {
+  const mulA = m.reg('mul_value', value.width, { signed: true, doc: 'multiplier input register (activation)' });
+  const mulB = m.reg('mul_weight', weight.width, { signed: true, doc: 'multiplier input register (weight)' });
+  const productM = m.reg('product_m', value.width + weight.width, { signed: true, doc: 'value x weight (multiplier register)' });
+  const product = m.reg('product', value.width + weight.width, { signed: true, doc: 'value x weight (output register)' });
+  m.seq((b) => {
+    b.set(mulA, value);
+    b.set(mulB, weight);
+    b.set(productM, mulA.mul(mulB));
+    b.set(product, productM);
+  }, 'Multiplier: input, product and output registers (they map onto a DSP\'s A/B, M and P registers).');
+  return product;
+}
+
+/** The activation's slices for the LUT multiplier: up to four, low to high, sizes differing by at most one. */
+export function activationSlices(actWidth: number): { lo: number; bits: number }[] {
+  const n = Math.min(4, actWidth);
+  const slices: { lo: number; bits: number }[] = [];
+  for (let i = 0, lo = 0; i < n; i++) {
+    const bits = Math.floor(actWidth / n) + (i < actWidth % n ? 1 : 0);
+    slices.push({ lo, bits });
+    lo += bits;
+  }
+  return slices;
+}
+
+/**
+ * value x weight over the same three register stages without a multiplier, for LUT fabrics: the
+ * activation's slices times the weight (partial_i; the top slice signed, the others unsigned), then
+ * the sums of the lower and the upper half of them (product_lo, product_hi), then the product. A
+ * sum over adjacent slices of b bits in all fits b + weightWidth bits signed (b unsigned bits
+ * times the weight, or the top b signed bits times it), so the halves are no wider than that.
+ */
+function lutMultiply(m: ModuleBuilder, value: Expr, weight: Expr): Expr {
+  const AW = value.width;
+  const WW = weight.width;
+  const slices = activationSlices(AW);
+  const partials = slices.map(({ lo, bits }, i) => {
+    const top = lo + bits === AW;
+    const slice = m.named(`slice_${i}`, top ? value.bits(AW - 1, lo).asSigned() : cat(lit(0, 1), value.bits(lo + bits - 1, lo)).asSigned(),
+      `activation bits ${lo + bits - 1}..${lo}, ${top ? 'signed' : 'unsigned (a zero above them)'}`);
+    const product = slice.mul(weight);
+    // The full width of the signed multiply (an unsigned slice's product has one redundant sign bit).
+    const reg = m.reg(`partial_${i}`, product.width, { signed: true, doc: `slice_${i} x weight` });
+    return { reg, product, lo, bits };
+  });
+  const half = Math.ceil(slices.length / 2);
+  const halves = [partials.slice(0, half), partials.slice(half)].map((group, h) => {
+    const lo = group[0]!.lo;
+    const bits = group.reduce((n, p) => n + p.bits, 0);
+    const width = bits + WW;
+    const reg = m.reg(h === 0 ? 'product_lo' : 'product_hi', width, { signed: true, doc: `activation bits ${lo + bits - 1}..${lo} x weight (partials ${group.map((p) => partials.indexOf(p)).join(' + ')})` });
+    const terms = group.map((p) => (p.lo === lo ? p.reg.resize(width) : p.reg.resize(width).shl(p.lo - lo)));
+    return { reg, lo, sum: terms.reduce((a, t) => a.add(t)) };
+  });
+  const product = m.reg('product', AW + WW, { signed: true, doc: 'value x weight' });
+  const [low, high] = halves as [(typeof halves)[0], (typeof halves)[0]];
+  m.seq((b) => {
+    for (const p of partials) b.set(p.reg, p.product);
+    for (const h of halves) b.set(h.reg, h.sum);
+    b.set(product, high.reg.resize(AW + WW).shl(high.lo).add(low.reg.resize(AW + WW)));
+  }, 'Multiplier in LUTs: partial products of the activation\'s slices, the sums of their two halves, the product (the same three stages as a DSP\'s A/B, M and P registers).');
+  return product;
 }
 
 export interface MonitorShape {

@@ -2,7 +2,7 @@
 // top's ports (from the manifest's docs), the host protocol with timing diagrams, the AXI4-Lite
 // register map, the fixed-point formats of this configuration, how to tie off the simulation-only
 // inputs, and how to run synthesis.
-import type { HwConfig } from '../config/index.ts';
+import type { HwConfig, PeArrayConfig } from '../config/index.ts';
 import type { Manifest, ManifestModule } from '../hdl/index.ts';
 import { peArrayWidths } from '../pe-array/rtl.ts';
 import { schedulerFormats } from '../scheduler/formats.ts';
@@ -72,9 +72,15 @@ function formatsSection(config: HwConfig): string[] {
     `PE array (npu_tile): activations and requantised outputs int${pe.actWidth} (two's complement), weights`,
     `int${pe.weightWidth}, accumulators int${pe.accWidth}; output = saturate((relu && acc < 0 ? 0 : acc) >>> cfg_shift)`,
     `to int${pe.actWidth}. A layer of B stream beats takes B + 8 cycles; \`cycles\` is ${pw.cyclesWidth} bits, the`,
-    `monitor counts ${pw.countWidth} bits. Full derivations: hwgen/scheduler/README.md and hwgen/README.md of dysta-rtl.`,
+    `monitor counts ${pw.countWidth} bits. Multipliers (\`peArray.multiplier\` ${pe.multiplier}): ${MULTIPLIER_TEXT[pe.multiplier]};`,
+    'the same cycles either way. Full derivations: hwgen/scheduler/README.md and hwgen/README.md of dysta-rtl.',
   ];
 }
+
+const MULTIPLIER_TEXT: Record<PeArrayConfig['multiplier'], string> = {
+  dsp: "one per lane with input, product and output registers (a DSP's A/B, M and P registers)",
+  lut: 'in LUTs, for FPGAs without multipliers: partial products of activation slices summed over the same three stages',
+};
 
 function registerMap(): string[] {
   const rows = REGISTERS.map((r) => `| 0x${r.offset.toString(16).padStart(2, '0').toUpperCase()} | ${r.name} | ${r.access === 'action' ? 'write (action)' : r.access.toUpperCase()} | ${r.doc.replace(/\|/g, '\\|')} |`);
