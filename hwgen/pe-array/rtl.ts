@@ -357,7 +357,7 @@ function lutMultiply(m: ModuleBuilder, value: Expr, weight: Expr): Expr {
     for (const p of partials) b.set(p.reg, p.product);
     for (const h of halves) b.set(h.reg, h.sum);
     b.set(product, high.reg.resize(AW + WW).shl(high.lo).add(low.reg.resize(AW + WW)));
-  }, 'Multiplier in LUTs: partial products of the activation\'s slices, the sums of their two halves, the product (the same three stages as a DSP\'s A/B, M and P registers).');
+  }, 'Multiplier in LUTs over the three stages of a DSP\'s A/B, M and P registers: slice x weight, two half sums, the product.');
   return product;
 }
 

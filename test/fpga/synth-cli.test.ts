@@ -35,6 +35,32 @@ describe('dysta synth', () => {
     expect(bin.length).toBeGreaterThan(50_000);
   });
 
+  it('iCE40 HX8K (no multipliers): --config takes the LUT multiplier unless it chooses; --rtl with the one-stage multiply gets a note', async () => {
+    const lutJson = join(root, 'hx8k-lut.json');
+    const a = await runCli(['synth', '--config', cfg, '--top', 'npu_tile', '--target', 'ice40-hx8k', '--json', lutJson, '--no-lint']);
+    expect(a.exitCode, a.stderr).toBe(0);
+    expect(a.stdout).toContain(`peArray.multiplier: lut (iCE40HX8K-CT256 has no multipliers; set peArray.multiplier in ${cfg} to choose)`);
+    const lut = JSON.parse(readFileSync(lutJson, 'utf8')).npu_tile;
+    expect(lut).toMatchObject({ target: 'ice40-hx8k', device: 'iCE40HX8K-CT256', dsps: 0, fits: true });
+    expect(lut.fmaxMHz).toBeGreaterThan(5);
+    // The config's own choice stands: the one-stage multiply, a different netlist (no partial-product
+    // or running-sum registers: fewer flip-flops).
+    const dspCfg = join(root, 'tiny-dsp.json');
+    writeFileSync(dspCfg, JSON.stringify({ ...TINY, peArray: { ...TINY.peArray, multiplier: 'dsp' } }));
+    const dspJson = join(root, 'hx8k-dsp.json');
+    const b = await runCli(['synth', '--config', dspCfg, '--top', 'npu_tile', '--target', 'ice40-hx8k', '--json', dspJson, '--no-lint']);
+    expect(b.exitCode, b.stderr).toBe(0);
+    expect(b.stdout).not.toContain('peArray.multiplier');
+    const dsp = JSON.parse(readFileSync(dspJson, 'utf8')).npu_tile;
+    expect(lut.ffs).toBeGreaterThan(dsp.ffs);
+    // A generated folder is taken as it is, with a note naming the setting.
+    const rtl = join(root, 'tiny-rtl');
+    expect((await runCli(['gen-rtl', '--config', cfg, '--out', rtl])).exitCode).toBe(0);
+    const d = await runCli(['synth', '--rtl', rtl, '--top', 'npu_tile', '--target', 'ice40-hx8k', '--no-lint']);
+    expect(d.exitCode, d.stderr).toBe(0);
+    expect(d.stdout).toContain(`note: the PE array in ${rtl} multiplies in one stage (peArray.multiplier dsp), in LUTs on iCE40HX8K-CT256; generated with {"peArray": {"multiplier": "lut"}} it reaches a higher clock there`);
+  }, 120_000);
+
   it('Xilinx: resources and the estimated worst path, no place and route', async () => {
     const json = join(root, 'xc7.json');
     const r = await runCli(['synth', '--config', cfg, '--top', 'npu_tile', '--target', 'xc7', '--json', json, '--no-lint']);

@@ -12,10 +12,12 @@ describe('PE array, monitor, tile and system Verilog style', () => {
   it.each([
     ['16 lanes', { lanes: 16 }],
     ['13 lanes, 5-bit activations', { lanes: 13, actWidth: 5, weightWidth: 7, accWidth: 24, weightDepth: 64 }],
-  ] as [string, Record<string, number>][])('%s', (_name, peArray) => {
+    ['2 lanes, LUT multiplier', { lanes: 2, multiplier: 'lut' }],
+    ['13 lanes, 5-bit activations, LUT multiplier', { lanes: 13, actWidth: 5, weightWidth: 7, accWidth: 24, weightDepth: 64, multiplier: 'lut' }],
+  ] as [string, Record<string, number | string>][])('%s', (_name, peArray) => {
     const design = generateDesign(parseConfig({ peArray }));
     const text = (f: string) => design.files.get(f)!;
-    const lanes = peArray.lanes!;
+    const lanes = peArray.lanes as number;
     // One lane module, instantiated once inside a generate loop over the lanes.
     const array = text('pe_array.v');
     expect(array).toContain(`for (j = 0; j < ${lanes}; j = j + 1) begin : lane`);

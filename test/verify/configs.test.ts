@@ -1,6 +1,6 @@
 // The regression suites outside the default configuration: odd lane counts (3, 5, 13: nothing
 // assumes a power of two), the narrowest and the widest formats of the PE array and of the
-// scheduler, a 2-entry table and 1024-layer variants. Every case compares the RTL with the golden
+// scheduler, the PE array's LUT multiplier, a 2-entry table and 1024-layer variants. Every case compares the RTL with the golden
 // model or checks a documented contract (extra beats refused, reset values, the hostile host, the
 // documented numbers against independent formulas).
 import { describe, expect, it } from 'vitest';
@@ -12,10 +12,15 @@ import { designFor, runSuites } from './helpers.ts';
 const root = tempDir('dysta-configs-');
 const dirName = (s: Record<string, number>) => `sched-${s.log2Tasks}${s.timeSkip === 0 ? '-noskip' : ''}`;
 
-const NPU: [string, Record<string, number>][] = [
+const NPU: [string, Record<string, number | string>][] = [
   ['3 lanes, narrowest formats (2-bit values, 5-bit sums, K 2, 1 row)', { lanes: 3, actWidth: 2, weightWidth: 2, accWidth: 5, weightDepth: 2, maxRows: 1 }],
   ['5 lanes, widest formats (16-bit values, 64-bit sums, K 65536)', { lanes: 5, actWidth: 16, weightWidth: 16, accWidth: 64, weightDepth: 65536, maxRows: 16777215 }],
-  ['13 lanes, odd widths (5-bit activations, 7-bit weights)', { lanes: 13, actWidth: 5, weightWidth: 7, accWidth: 24, weightDepth: 64, maxRows: 1000 }],
+  // The LUT multiplier (peArray.multiplier 'lut'): four, three and two activation slices, the top one
+  // signed, at odd, even and the narrowest widths.
+  ['13 lanes, odd widths (5-bit activations, 7-bit weights), LUT multiplier (slices of 2, 1, 1, 1 bits)', { lanes: 13, actWidth: 5, weightWidth: 7, accWidth: 24, weightDepth: 64, maxRows: 1000, multiplier: 'lut' }],
+  ['2 lanes, LUT multiplier (the HX8K tile: four 2-bit slices)', { lanes: 2, multiplier: 'lut' }],
+  ['7 lanes, LUT multiplier, 3-bit activations x 16-bit weights (three 1-bit slices)', { lanes: 7, actWidth: 3, weightWidth: 16, accWidth: 27, weightDepth: 256, maxRows: 300, multiplier: 'lut' }],
+  ['6 lanes, LUT multiplier, narrowest formats (two 1-bit slices)', { lanes: 6, actWidth: 2, weightWidth: 2, accWidth: 5, weightDepth: 2, maxRows: 1, multiplier: 'lut' }],
 ];
 
 const NARROWEST = { log2Tasks: 1, log2Variants: 1, log2MaxLayers: 1, timeWidth: 48, latencyWidth: 16, nnzWidth: 8, recipWidth: 8, gammaIntBits: 1, gammaFracBits: 8, invKFracBits: 8, invNFracBits: 8, scoreWidth: 12, scoreShift: 0, idleWidth: 16, penaltyScaleWidth: 8, penaltyScaleFracBits: 0, betaFracBits: 8, seqWidth: 8 };
@@ -35,6 +40,11 @@ describe('npu suite beyond the default configuration', () => {
     const r = await runSuites(dir, config, [planNpu(config.peArray, { seeds: 1, rows: 16, seed: 3 })]);
     expect(r.failed.map((c) => `${c.name}: ${c.message}`)).toEqual([]);
     expect(r.cases.filter((c) => c.status === 'pass').length).toBeGreaterThanOrEqual(23);
+    // The LUT multiplier's running sums have no reset: from random initial values (X seed) too.
+    if (peArray.multiplier === 'lut' && peArray.lanes === 2) {
+      const x = await runSuites(dir, config, [planNpu(config.peArray, { seeds: 1, rows: 16, seed: 3 })], { instrument: { xSeed: 2 } });
+      expect(x.failed.map((c) => `${c.name}: ${c.message}`)).toEqual([]);
+    }
   }, 300_000);
 });
 
