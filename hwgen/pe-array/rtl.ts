@@ -122,7 +122,7 @@ export function buildPeArray(c: PeArrayConfig): ModuleDef {
   const prodCtl = ctl('product', !lutMultiplier);
   const accCtl = ctl('acc', !lutMultiplier);
   const accRestart = lutMultiplier
-    ? m.reg('acc_restart', 1, { reset: 0, doc: 'the beat entering the acc stage next cycle starts a row: the lanes clear their running sums' })
+    ? m.reg('acc_restart', 1, { doc: 'the beat entering the acc stage next cycle starts a row: the lanes clear their running sums (needs no reset: mul_valid has one)' })
     : undefined;
 
   const accept = m.wire('accept', 1);
