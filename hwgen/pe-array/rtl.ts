@@ -327,7 +327,8 @@ export function activationSlices(actWidth: number): { lo: number; bits: number }
  * activation's slices times the weight (partial_i; the top slice signed, the others unsigned), then
  * the sums of the lower and the upper half of them (product_lo, product_hi), then the product. A
  * sum over adjacent slices of b bits in all fits b + weightWidth bits signed (b unsigned bits
- * times the weight, or the top b signed bits times it), so the halves are no wider than that.
+ * times the weight, or the top b signed bits times it), so the halves are that wide (a half of one
+ * unsigned slice: its partial's width).
  */
 function lutMultiply(m: ModuleBuilder, value: Expr, weight: Expr): Expr {
   const AW = value.width;
@@ -346,7 +347,8 @@ function lutMultiply(m: ModuleBuilder, value: Expr, weight: Expr): Expr {
   const halves = [partials.slice(0, half), partials.slice(half)].map((group, h) => {
     const lo = group[0]!.lo;
     const bits = group.reduce((n, p) => n + p.bits, 0);
-    const width = bits + WW;
+    // bits + WW holds the values; a lone unsigned slice keeps its partial's redundant sign bit (no bit dropped, none unread).
+    const width = Math.max(bits + WW, ...group.map((p) => p.reg.width));
     const reg = m.reg(h === 0 ? 'product_lo' : 'product_hi', width, { signed: true, doc: `activation bits ${lo + bits - 1}..${lo} x weight (partials ${group.map((p) => partials.indexOf(p)).join(' + ')})` });
     const terms = group.map((p) => (p.lo === lo ? p.reg.resize(width) : p.reg.resize(width).shl(p.lo - lo)));
     return { reg, lo, sum: terms.reduce((a, t) => a.add(t)) };

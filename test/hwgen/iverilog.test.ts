@@ -12,7 +12,7 @@ import { tempDir } from '../helpers.ts';
 
 const configs: [string, Record<string, unknown>][] = [
   ['default', {}],
-  ['small: 3 lanes, D=1, no time skip', { peArray: { lanes: 3, weightDepth: 16, maxRows: 100, accWidth: 20 }, scheduler: { log2Tasks: 1, log2Variants: 1, log2MaxLayers: 2, timeSkip: 0 } }],
+  ['small: 3 lanes, LUT multiplier, D=1, no time skip', { peArray: { lanes: 3, weightDepth: 16, maxRows: 100, accWidth: 20, multiplier: 'lut' }, scheduler: { log2Tasks: 1, log2Variants: 1, log2MaxLayers: 2, timeSkip: 0 } }],
   ['wide: 33 lanes, D=10, 4 units, 64-bit time', { peArray: { lanes: 33, actWidth: 12, weightWidth: 12, accWidth: 40, weightDepth: 4096 }, scheduler: { log2Tasks: 10, selectorUnits: 4, timeWidth: 64, latencyWidth: 48, scoreWidth: 48 } }],
   ['mhg + regression: D=5, 5 lanes', { peArray: { lanes: 5, weightDepth: 64, maxRows: 300 }, scheduler: { log2Tasks: 5, policy: 'mhg', predictor: 'regression' } }],
 ];
