@@ -1,8 +1,8 @@
 // The regression suites outside the default configuration: odd lane counts (3, 5, 13: nothing
 // assumes a power of two), the narrowest and the widest formats of the PE array and of the
-// scheduler, the PE array's LUT multiplier, a 2-entry table and 1024-layer variants. Every case compares the RTL with the golden
-// model or checks a documented contract (extra beats refused, reset values, the hostile host, the
-// documented numbers against independent formulas).
+// scheduler, the PE array's LUT multiplier, a 2-entry table and 1024-layer variants. Every case
+// compares the RTL with the golden model or checks a documented contract (extra beats refused, reset
+// values, the hostile host, the documented numbers against independent formulas).
 import { describe, expect, it } from 'vitest';
 import { planNpu } from '../../verify/npu.ts';
 import { planScheduler } from '../../verify/scheduler.ts';
