@@ -33,6 +33,14 @@ export interface BuildOptions {
   top?: string;
   /** Caller's C++ sources (.cpp/.cc) and headers (.h/.hpp) adding transaction commands. */
   extraSources?: readonly string[];
+  /**
+   * Internal registers the harness may preset (`Harness::setRegister`, command `set_reg`), by
+   * name as the generator writes them (`seq_next`; it matches `u_table.seq_next` in a hierarchical
+   * design and in a flattened netlist alike). Verilator keeps only these variables public
+   * (`public_flat_rw` in a generated `writable.vlt`); the rest of the model is optimised as
+   * without. Part of the cache key.
+   */
+  writable?: readonly string[];
   /** Waveform format compiled in: 'fst' (default), 'vcd', or 'none' (fastest, no `wave on`). */
   trace?: TraceFlavour;
   /** Extra Verilator arguments (e.g. ['-GLANES=8']); part of the cache key. */
@@ -86,6 +94,22 @@ export function defaultLogDir(): string {
 }
 
 const CPP_SOURCE = /\.(cpp|cc|cxx)$/;
+const WRITABLE_CONFIG = 'writable.vlt';
+
+/**
+ * The Verilator configuration that keeps the named registers public and writable from C++. The
+ * name is matched as a suffix (`*seq_next`), so the register is found whether it sits in its
+ * module (`u_table` -> `seq_next`) or in a flattened netlist (`u_table.seq_next`).
+ */
+function writableConfig(names: readonly string[]): string {
+  const lines = ['`verilator_config', '// Registers the harness may preset (BuildOptions.writable).'];
+  for (const n of names) {
+    if (!/^[A-Za-z_][A-Za-z0-9_$]*$/.test(n)) throw new BuildError(`writable register "${n}" is not a plain Verilog name`);
+    lines.push(`public_flat_rw -module "*" -var "*${n}"`);
+  }
+  return lines.join('\n') + '\n';
+}
+
 const CPP_HEADER = /\.(h|hh|hpp|hxx)$/;
 
 interface HarnessFile {
@@ -98,10 +122,12 @@ async function collectHarness(
   ports: XmlPort[],
   trace: TraceFlavour,
   extraSources: readonly string[],
+  writable: readonly string[],
 ): Promise<HarnessFile[]> {
   const files: HarnessFile[] = [];
   for (const [name, text] of staticHarnessSources()) files.push({ name, text: Buffer.from(text) });
   files.push({ name: 'cosim_bindings.cpp', text: Buffer.from(generateBindings(design.top, ports, trace)) });
+  if (writable.length) files.push({ name: WRITABLE_CONFIG, text: Buffer.from(writableConfig(writable)) });
   for (const src of extraSources) {
     const name = path.basename(src);
     if (!CPP_SOURCE.test(name) && !CPP_HEADER.test(name)) {
@@ -158,9 +184,11 @@ function buildFlags(trace: TraceFlavour, inst: Instrumentation): string[] {
   ];
 }
 
-function verilatorBuildArgs(design: Design, trace: TraceFlavour, inst: Instrumentation, user: readonly string[], srcDir: string, sources: string[]): string[] {
+function verilatorBuildArgs(design: Design, trace: TraceFlavour, inst: Instrumentation, user: readonly string[], srcDir: string, sources: string[], configs: string[]): string[] {
   return [
     ...buildFlags(trace, inst),
+    // Configuration files (writable.vlt) before the Verilog they apply to.
+    ...configs,
     '--top-module',
     design.top.name,
     '--Mdir',
@@ -253,7 +281,8 @@ async function compile(
   await mkdir(srcDir, { recursive: true });
   for (const h of harness) await writeFile(path.join(srcDir, h.name), h.text);
   const sources = harness.filter((h) => CPP_SOURCE.test(h.name)).map((h) => path.join(srcDir, h.name));
-  const args = verilatorBuildArgs(design, trace, inst, userArgs, srcDir, sources);
+  const configs = harness.filter((h) => h.name === WRITABLE_CONFIG).map((h) => path.join(srcDir, h.name));
+  const args = verilatorBuildArgs(design, trace, inst, userArgs, srcDir, sources, configs);
   const logPath = path.join(tmp, 'build.log');
   const env: Record<string, string> = (await hasCcache())
     ? {
@@ -337,7 +366,7 @@ export async function buildSimulator(options: BuildOptions): Promise<Simulator> 
   const xml = await elaborate(design, ['-Wno-fatal', ...userArgs], banner, cacheRoot);
   crossCheck(design, xml);
 
-  const harness = await collectHarness(design, xml.ports, trace, options.extraSources ?? []);
+  const harness = await collectHarness(design, xml.ports, trace, options.extraSources ?? [], options.writable ?? []);
   const text = keyText(banner, design, trace, inst, userArgs, harness);
   const key = sha256Hex(text);
   const dir = path.join(cacheRoot, key);

@@ -108,6 +108,11 @@ public:
     /// Port by name; throws Error naming the port if unknown.
     const Port& portOrThrow(const std::string& name) const;
     const std::vector<Port>& ports() const { return m_ports; }
+    /// Presets an internal register by its path from the top (`dysta_scheduler.u_table.seq_next`;
+    /// a flattened netlist's `\\u_table.seq_next ` has the same path) to a hex value, between clock
+    /// edges. Only registers the build kept writable (BuildOptions.writable) can be written; throws
+    /// Error naming the register otherwise, or if the value does not fit.
+    void setRegister(const std::string& path, const std::string& hexValue);
     bool wavesOn() const;
 
     // Used by the generated main; not part of the command API.

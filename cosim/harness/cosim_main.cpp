@@ -23,6 +23,8 @@
 #if VM_COVERAGE
 #include "verilated_cov.h"
 #endif
+// The scope table: the public variables Harness::setRegister writes.
+#include "verilated_syms.h"
 
 #if VM_TRACE_FST
 #include "verilated_fst_c.h"
@@ -220,6 +222,31 @@ void Harness::init(Vtop* model, VerilatedContext* ctx) {
 
 void Harness::eval() { top->eval(); }
 
+void Harness::setRegister(const std::string& path, const std::string& hexValue) {
+    // Verilator's scope table holds the public variables only: "TOP.<top>.<instance>..." scopes,
+    // each with its variables by name (a flattened netlist's escaped names keep their dots).
+    const VerilatedScopeNameMap* scopes = context->scopeNameMap();
+    if (scopes) {
+        for (const auto& entry : *scopes) {
+            std::string scope = entry.first;
+            if (scope.rfind("TOP.", 0) == 0) scope = scope.substr(4);
+            if (path.size() <= scope.size() || path.compare(0, scope.size(), scope) != 0 || path[scope.size()] != '.') continue;
+            const VerilatedVarNameMap* vars = entry.second->varsp();
+            if (!vars) continue;
+            const auto it = vars->find(path.c_str() + scope.size() + 1);
+            if (it == vars->end()) continue;
+            const VerilatedVar& v = it->second;
+            if (v.udims() != 0 || v.dims() > 1) throw Error("register " + path + " is an array; only vectors can be preset");
+            const int width = v.dims() == 0 ? 1 : std::abs(v.packed().left() - v.packed().right()) + 1;
+            // The same storage rule as a port (uint8/16/32/64, wider as 32-bit words).
+            const Port reg{it->first, width, true, false, v.datap()};
+            reg.setHex(hexValue);
+            return;
+        }
+    }
+    throw Error("register " + path + " is not writable: build the simulator with it in BuildOptions.writable (Verilator keeps only those public)");
+}
+
 void Harness::dump() {
 #if VM_TRACE
     // One sample per time point: a second dump at the same time would be ignored with a warning.
@@ -341,6 +368,14 @@ cosim::Command cmdPoke("poke", "PORT HEX: set an input port (takes effect at the
     const cosim::Port& p = h.portOrThrow(a.str(0));
     if (!p.input) throw Error(std::string("cannot poke ") + p.name + ": it is an output");
     p.setHex(a.str(1));
+    h.eval();
+    return std::string();
+});
+
+cosim::Command cmdSetReg("set_reg", "PATH HEX: preset an internal register kept writable by the build (BuildOptions.writable)",
+                         [](Harness& h, const Args& a) {
+    a.expect(2, 2);
+    h.setRegister(a.str(0), a.str(1));
     h.eval();
     return std::string();
 });

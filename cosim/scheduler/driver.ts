@@ -63,11 +63,37 @@ export interface ScriptRequest {
 /** A scenario for `sched_run`; arrivals must be non-decreasing and >= start. */
 export interface SchedScript {
   start: bigint;
+  /**
+   * Internal registers written after reset and programming (`preset` lines; the simulator is built
+   * with SCHEDULER_WRITABLE): a counter or sequence number started where no run of today's length
+   * reaches. The path is from the top (`dysta_scheduler.u_table.seq_next`). The golden model must
+   * start from the same state (`initial`); the driver only writes the registers.
+   */
+  presets?: readonly { path: string; value: bigint }[];
+  /** The state the presets stand for, for the golden model (compare/scheduler-harness-model.ts). */
+  initial?: SchedulerInitialState;
   variants: ScriptVariant[];
   requests: ScriptRequest[];
   /** MHG builds: sigma, lambda, tau register values written with WRITE_PARAM (absent: reset values). */
   mhgParams?: { sigma: bigint; lambda: bigint; tau: bigint };
 }
+
+/** Counter values and the next sequence number a run starts from (all 0 after reset). */
+export interface SchedulerInitialState {
+  /** Sequence number of the first admission. */
+  seqNext?: bigint;
+  decisions?: bigint;
+  completions?: bigint;
+  admissions?: bigint;
+  admitStalls?: bigint;
+}
+
+/**
+ * Registers the scheduler's harness may preset (by the names the generator gives them; see
+ * `schedulerPresets` in hwgen/scheduler): the sequence counter and the split event counters. Only
+ * these stay public in the Verilated model.
+ */
+export const SCHEDULER_WRITABLE: readonly string[] = ['seq_next', ...['decisions', 'completions', 'admissions', 'admit_stalls'].flatMap((c) => [`ctr_${c}_lo`, `ctr_${c}_hi`, `ctr_${c}_lo_ones`])];
 
 /** Field widths the host needs to pack table words (from the manifest's parameters). */
 export interface SchedulerShape {
@@ -158,6 +184,7 @@ export function scriptText(script: SchedScript, shape: SchedulerShape): string {
   const out: string[] = [`start ${script.start}`, `lanes ${shape.lanes} ${shape.laneWidth}`];
   for (const v of script.variants) out.push(...tableCommands(v, shape));
   if (script.mhgParams) out.push(...mhgParamCommands(script.mhgParams));
+  for (const p of script.presets ?? []) out.push(`preset ${p.path} ${p.value.toString(16)}`);
   let last = script.start;
   for (const r of script.requests) {
     if (r.arrival < last) throw new RangeError(`request arrivals must be non-decreasing and >= start (got ${r.arrival} after ${last})`);
@@ -230,8 +257,8 @@ export class SchedulerSim {
   ) {}
 
   /** Builds (or reuses from the cache) the scheduler simulator for the design in `rtlDir` and starts it. */
-  static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources'> & { start?: StartOptions } = {}): Promise<SchedulerSim> {
-    const simulator = await buildSimulator({ ...options, rtlDir, top: SCHEDULER_TOP_NAME, extraSources: [SCHEDULER_TRANSACTIONS, SCHEDULER_HOSTILE_HOST, SCHEDULER_HOST_HEADER] });
+  static async open(rtlDir: string, options: Omit<BuildOptions, 'rtlDir' | 'top' | 'extraSources' | 'writable'> & { start?: StartOptions } = {}): Promise<SchedulerSim> {
+    const simulator = await buildSimulator({ ...options, rtlDir, top: SCHEDULER_TOP_NAME, extraSources: [SCHEDULER_TRANSACTIONS, SCHEDULER_HOSTILE_HOST, SCHEDULER_HOST_HEADER], writable: SCHEDULER_WRITABLE });
     const mod = simulator.design.manifest.modules.find((m) => m.name === SCHEDULER_TOP_NAME);
     if (!mod) throw new DesignError(`${rtlDir} has no ${SCHEDULER_TOP_NAME} module`);
     const session = await simulator.start({ timeoutMs: 600_000, ...options.start });

@@ -30,10 +30,15 @@ struct Admission {
     uint64_t bank = 0;  // regression coefficient bank (builds with adm_coeff_bank only)
 };
 
-/** The table-programming part of a script: `start T` and `cmd OP ADDR HEX` lines. */
+/**
+ * The table-programming part of a script: `start T`, `cmd OP ADDR HEX` and `preset PATH HEX` lines
+ * (an internal register written after programming: a counter or sequence number started where a
+ * run of today's length cannot bring it; the simulator must be built with it writable).
+ */
 struct Program {
     uint64_t start = 0;
     std::vector<std::tuple<uint64_t, uint64_t, std::string>> cmds;  // op, addr, data hex
+    std::vector<std::pair<std::string, std::string>> presets;      // register path, value hex
 };
 
 /**
@@ -54,6 +59,10 @@ inline void readScript(const std::string& path, Program& program, const std::fun
         bool ok;
         if (kind == "start") {
             ok = bool(ls >> program.start);
+        } else if (kind == "preset") {
+            std::string path, value;
+            ok = bool(ls >> path >> value);
+            if (ok) program.presets.emplace_back(path, value);
         } else if (kind == "cmd") {
             uint64_t op, addr;
             std::string data;
@@ -106,6 +115,9 @@ public:
         if (skipEn) skipEn->setU64(0);
         h.reset(2);
         for (const auto& [op, addr, data] : program.cmds) command(op, addr, data);
+        // Between clock edges, while the scheduler waits: the next edge starts from these values.
+        for (const auto& [path, value] : program.presets) h.setRegister(path, value);
+        if (!program.presets.empty()) h.eval();
         if (now() > program.start) {
             throw cosim::Error("programming took until t=" + std::to_string(now()) + ", after the script's start " + std::to_string(program.start));
         }
