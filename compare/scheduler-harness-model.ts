@@ -41,6 +41,9 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
     });
   }
   if (script.mhgParams) g.setMhgParams(script.mhgParams);
+  // A preset start (script.presets write the RTL's registers): the counters count on from these.
+  const initial = script.initial ?? {};
+  if (initial.seqNext !== undefined) g.presetSequence(initial.seqNext);
   const nl = new Map(script.variants.map((v) => [v.variant, v.nlayers]));
   script.requests.forEach((r, i) => {
     const want = layersRun(f, nl.get(r.variant) ?? 0);
@@ -146,5 +149,6 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
   if (prevG >= 0) readBack(prevG);
   // Counters: decisions, completions, admissions, stall cycles, last latency (t_sel -> event),
   // valid tasks, last t_sel, and `now` as seen by the eighth read.
-  emit(`K ${decisions} ${n} ${n} ${stalls} ${lastTEvent - lastTSel} 0 ${lastTSel} ${now + 7n}`);
+  const wrap = (base: bigint | undefined, count: number | bigint) => ((base ?? 0n) + BigInt(count)) & ((1n << BigInt(f.timeWidth)) - 1n);
+  emit(`K ${wrap(initial.decisions, decisions)} ${wrap(initial.completions, n)} ${wrap(initial.admissions, n)} ${wrap(initial.admitStalls, stalls)} ${lastTEvent - lastTSel} 0 ${lastTSel} ${now + 7n}`);
 }

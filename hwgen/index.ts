@@ -9,7 +9,7 @@ export { SeededInts, im2col, lowerConvWeights, randomConvTile, randomTile } from
 export { joinPassOutputs, layerPasses, passOps, runPassGolden, tileCount } from './pe-array/passes.ts';
 export type { LoweredLayer, Pass, PassOp, PassResult } from './pe-array/passes.ts';
 export type { ConvShape, RandomTileSpec } from './pe-array/layers.ts';
-export { SCHEDULER_TOP, buildScheduler, schedulerMonitorShape, schedulerParams } from './scheduler/rtl.ts';
+export { SCHEDULER_TOP, buildScheduler, schedulerMonitorShape, schedulerParams, schedulerPresets } from './scheduler/rtl.ts';
 export { CMD as SCHEDULER_CMD, COUNTER as SCHEDULER_COUNTER, EVENT as SCHEDULER_EVENT, TASK_FIELD as SCHEDULER_TASK_FIELD, TIMING as SCHEDULER_TIMING, commandWidths, encodeCoefficient, regressionPred, schedulerFormats } from './scheduler/formats.ts';
 export type { SchedulerFormats } from './scheduler/formats.ts';
 export { GoldenScheduler, MHG_RESET, MHG_VIO, beats, clampPred, encodeInvIso, encodeMhgParam, encodePenaltyScale, encodeReciprocal, layersRun, mhgDecide, mhgParamsQ, mhgSelectCycles, predictorStep, regressionStep, scoreOf, toCycles } from './scheduler/golden.ts';

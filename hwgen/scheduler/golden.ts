@@ -148,6 +148,15 @@ export class GoldenScheduler {
     return [...this.validList];
   }
 
+  /**
+   * A test preset (schedulerPresets): the next admission's sequence number, as if that many
+   * requests had been admitted before (wrapping at 2^seqWidth as the RTL's counter does).
+   */
+  presetSequence(next: bigint): void {
+    if (next < 0n || next > maxOf(this.f.seqWidth)) throw new RangeError(`sequence number ${next} outside 0..2^${this.f.seqWidth}-1`);
+    this.seqNext = next;
+  }
+
   /** Admission: the lowest free slot, or undefined when full (backpressure: the host keeps the request). */
   admit(r: AdmitRequest): number | undefined {
     const slot = this.valid.indexOf(false);

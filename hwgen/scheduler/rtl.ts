@@ -21,12 +21,12 @@
 import { cat, lit, mux, ModuleBuilder, type Expr, type ModuleDef } from '../hdl/index.ts';
 import type { PeArrayConfig, SchedulerConfig } from '../config/index.ts';
 import { buildSparsityMonitor, peArrayWidths, type MonitorShape } from '../pe-array/rtl.ts';
-import { CMD, COUNTER, EVENT, TASK_FIELD, commandWidths, schedulerFormats, type SchedulerFormats } from './formats.ts';
+import { CMD, COUNTER, EVENT, TASK_FIELD, commandWidths, maxOf, schedulerFormats, type SchedulerFormats } from './formats.ts';
 import { buildTaskTable, taskFieldWidths, taskFields, type TaskField } from './task-table.ts';
 import { buildPredictor } from './predictor.ts';
 import { buildDystaPolicy, SCAN_FIELDS } from './dysta-policy.ts';
 import { buildMhgPolicy } from './mhg-policy.ts';
-import { bankRows, splitCounter } from './datapath.ts';
+import { bankRows, splitCounter, splitPoint } from './datapath.ts';
 
 export const SCHEDULER_TOP = 'dysta_scheduler';
 
@@ -70,6 +70,40 @@ export function schedulerParams(f: SchedulerFormats): Record<string, number | st
     POLICY: c.policy,
     ...(f.mhg ? { MHG_PARAM_FRAC_BITS: f.mhgParamFrac, MHG_INV_ISO_FRAC_BITS: f.invIsoFrac, MHG_INV_ISO_WIDTH: f.invIsoWidth } : {}),
   };
+}
+
+/** The event counters a preset may start elsewhere than 0 (READ_COUNTER 1-4), by register name. */
+const PRESET_COUNTERS = { decisions: 'ctr_decisions', completions: 'ctr_completions', admissions: 'ctr_admissions', admitStalls: 'ctr_admit_stalls' } as const;
+
+/**
+ * A test preset: the register writes (path from the top, value) that start a scheduler, after
+ * reset, with these event counts and this next sequence number instead of 0, the names as this
+ * generator gives them (a split counter's two halves and its carry flag, the task table's
+ * `seq_next`). Only registers whose value differs from reset (0) are written. The golden model
+ * starts from the same state (compare/scheduler-harness-model.ts), so a run from 2^29 admissions
+ * or sequence number 2^31 - 2 is still compared line for line.
+ */
+export function schedulerPresets(f: SchedulerFormats, state: Partial<Record<'seqNext' | keyof typeof PRESET_COUNTERS, bigint>>): { path: string; value: bigint }[] {
+  const out: { path: string; value: bigint }[] = [];
+  const write = (path: string, value: bigint) => {
+    if (value !== 0n) out.push({ path: `${SCHEDULER_TOP}.${path}`, value });
+  };
+  const T = f.timeWidth;
+  const L = splitPoint(T);
+  for (const [key, name] of Object.entries(PRESET_COUNTERS) as [keyof typeof PRESET_COUNTERS, string][]) {
+    const v = state[key];
+    if (v === undefined) continue;
+    if (v < 0n || v > maxOf(T)) throw new RangeError(`preset ${key} ${v} outside 0..2^${T}-1`);
+    const lo = v & maxOf(L);
+    write(`${name}_lo`, lo);
+    write(`${name}_hi`, v >> BigInt(L));
+    write(`${name}_lo_ones`, lo === maxOf(L) ? 1n : 0n);
+  }
+  if (state.seqNext !== undefined) {
+    if (state.seqNext < 0n || state.seqNext > maxOf(f.seqWidth)) throw new RangeError(`preset sequence number ${state.seqNext} outside 0..2^${f.seqWidth}-1`);
+    write('u_table.seq_next', state.seqNext);
+  }
+  return out;
 }
 
 export function buildScheduler(cfg: SchedulerConfig, pe: PeArrayConfig, monitorDef?: ModuleDef): { top: ModuleDef; monitor: ModuleDef } {

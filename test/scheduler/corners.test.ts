@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SchedScript, ScriptVariant, SchedulerSim } from '../../cosim/scheduler/driver.ts';
 import type { HwConfig } from '../../hwgen/index.ts';
 import { encodeReciprocal, schedulerFormats } from '../../hwgen/scheduler/golden.ts';
+import { schedulerPresets } from '../../hwgen/index.ts';
 import { TIMING, maxOf } from '../../hwgen/scheduler/formats.ts';
 import { openScheduler, parseDecisions, runAndCompare } from './helpers.ts';
 import { randomScenario } from './scenarios.ts';
@@ -58,6 +59,26 @@ describe('scheduler corner cases (D = 2)', () => {
     const f = schedulerFormats(config.scheduler);
     expect(parseDecisions(run.lines).map((d) => d.score)).toEqual([15000n, 10000n, 3750n]); // gamma 1.0, then 0.75
     expect(lines(run.lines, 'G')[1]!.slice(3, 5)).toEqual(['2', String(3n << BigInt(f.gammaFrac - 2))]);
+  });
+
+  it('a preset start: counters and the sequence number written after reset count on from there (RTL = golden)', async () => {
+    const f = schedulerFormats(config.scheduler);
+    const v = variant(config, 0, 2, 3000n);
+    const initial = { seqNext: (1n << 31n) - 1n, decisions: (1n << 24n) - 2n, completions: 5n << 24n, admissions: (1n << 40n) - 1n, admitStalls: 7n };
+    const presets = schedulerPresets(f, initial);
+    // Only what differs from reset is written: completions' low half and carry flag stay 0.
+    expect(presets.map((p) => p.path.replace('dysta_scheduler.', ''))).toEqual(['ctr_decisions_lo', 'ctr_completions_hi', 'ctr_admissions_lo', 'ctr_admissions_hi', 'ctr_admissions_lo_ones', 'ctr_admit_stalls_lo', 'u_table.seq_next']);
+    const requests = [0n, 1n].map((i) => ({ arrival: 20_000n + i, variant: 0, deadline: 10n ** 6n, scale: 1n << 16n, layers: [0, 1].map(() => ({ cycles: 3000n, nnz: 700n })) }));
+    const run = await runAndCompare(sim, config, { start: 20_000n, variants: [v], requests, initial, presets });
+    // The counters by hand: 4 decisions carry the decision count past 2^24, two admissions carry
+    // the admission count's low half into its high half.
+    const k = lines(run.lines, 'K')[0]!.slice(1, 5).map(BigInt);
+    expect(k).toEqual([(1n << 24n) + 2n, (5n << 24n) + 2n, (1n << 40n) + 1n, 7n]);
+    // The two admissions took sequence numbers 2^31 - 1 and 2^31 (read back with each layer).
+    expect(new Set(lines(run.lines, 'G').map((g) => BigInt(g.at(-1)!)))).toEqual(new Set([(1n << 31n) - 1n, 1n << 31n]));
+    // A register the build did not keep writable is refused, naming it; the simulator goes on.
+    await expect(sim.session.send('set_reg dysta_scheduler.state 3')).rejects.toThrow(/register dysta_scheduler\.state is not writable/);
+    await runAndCompare(sim, config, { start: 20_000n, variants: [v], requests: requests.slice(0, 1) });
   });
 
   it('event-stream backpressure: ev_ready held low delays the next event, nothing is lost', async () => {
