@@ -257,9 +257,64 @@ export async function createMutants(o: { rtlDir: string; top: string; count: num
   o.log?.(`mutate: writing the netlist with ${mutants.length} mutants behind ${MUTANT_SELECT} (${width} bits)`);
   const netlist = `${o.top}.v`;
   await yosys(workDir, ['read_rtlil design.il', 'script mutations.ys', `write_verilog -noattr ${path.join(dir, netlist)}`, ''].join('\n'), path.join(workDir, 'apply'));
+  writeFileSync(path.join(dir, netlist), keepRegisterNames(readFileSync(path.join(dir, netlist), 'utf8')));
   writeMutantManifest(design.manifest, o.top, dir, netlist, width);
   const designHash = sha256Hex(read.map((f) => `${f.rel} ${f.sha256}`).join('\n'));
   return { dir, top: o.top, mutants, selectWidth: width, workDir, designHash };
+}
+
+const IDENT = /\\\S+|[A-Za-z_][A-Za-z0-9_$]*/g;
+
+/**
+ * Gives a flip-flop that a mutation of its output split off its name back: Yosys writes such a
+ * register as an anonymous `reg [23:0] _3675_;` and the named signal as a wire assembled from it and
+ * the mutated bits (`assign { ctr_completions_lo[23:9], _0114_, ctr_completions_lo[7:0] } = _3675_;`).
+ * The register is renamed to the signal's name and the wire to `<name>_mutated`, the same netlist
+ * otherwise, so the harness can preset the register by its name (BuildOptions.writable) in a
+ * mutant netlist as in the generated design. A pattern that does not match exactly is left alone.
+ */
+export function keepRegisterNames(verilog: string): string {
+  const regs = new Map<string, number>();
+  for (const m of verilog.matchAll(/^\s*reg (?:\[(\d+):0\] )?(_\d+_);$/gm)) regs.set(m[2]!, m[1] === undefined ? 1 : Number(m[1]) + 1);
+  const widthOf = new Map<string, number>();
+  for (const m of verilog.matchAll(/^\s*(?:wire|reg) (?:\[(\d+):0\] )?(\\\S+|[A-Za-z_][\w$]*) ?;$/gm)) widthOf.set(m[2]!, m[1] === undefined ? 1 : Number(m[1]) + 1);
+  // Ports keep their names (the harness binds them).
+  const ports = new Set([...verilog.matchAll(/^\s*(?:input|output|inout) (?:\[\d+:\d+\] )?(\\\S+|[A-Za-z_][\w$]*) ?;$/gm)].map((m) => m[1]!));
+  const rename = new Map<string, string>();
+  for (const m of verilog.matchAll(/^\s*assign \{ (.*) \} = (_\d+_);$/gm)) {
+    const reg = m[2]!;
+    const width = regs.get(reg);
+    if (width === undefined) continue;
+    // Parts MSB first: slices of one signal at their own bit positions, and single fresh bits.
+    let signal: string | undefined;
+    let pos = width;
+    let fresh = 0;
+    let ok = true;
+    for (const part of m[1]!.split(/, /)) {
+      const slice = /^(\\\S+|[A-Za-z_][\w$]*) ?\[(\d+)(?::(\d+))?\]$/.exec(part);
+      if (slice) {
+        const hi = Number(slice[2]);
+        const lo = slice[3] === undefined ? hi : Number(slice[3]);
+        if ((signal !== undefined && signal !== slice[1]) || hi !== pos - 1) ok = false;
+        signal = slice[1];
+        pos = lo;
+      } else if (/^_\d+_$/.test(part) && widthOf.get(part) === 1) {
+        pos -= 1;
+        fresh++;
+      } else ok = false;
+    }
+    if (!ok || pos !== 0 || signal === undefined || fresh === 0 || ports.has(signal) || widthOf.get(signal) !== width || rename.has(signal)) continue;
+    const mutated = `${signal}_mutated`;
+    if (widthOf.has(mutated)) continue;
+    rename.set(signal, mutated);
+    rename.set(reg, signal);
+  }
+  if (rename.size === 0) return verilog;
+  // An escaped identifier ends at white space: the new name keeps one after it.
+  return verilog.replace(IDENT, (id) => {
+    const to = rename.get(id);
+    return to === undefined ? id : to.startsWith('\\') ? `${to} ` : to;
+  });
 }
 
 /**

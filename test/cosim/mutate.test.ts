@@ -8,7 +8,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createMutants, MUTANT_SELECT } from '../../cosim/mutate.ts';
+import { createMutants, keepRegisterNames, MUTANT_SELECT } from '../../cosim/mutate.ts';
 import { GENERATOR, GENERATOR_VERSION, generateDesign, parseConfig, writeDesign } from '../../hwgen/index.ts';
 import { ModuleBuilder, renderDesign } from '../../hwgen/hdl/index.ts';
 import { tempDir } from '../helpers.ts';
@@ -44,7 +44,61 @@ describe('createMutants on dysta_scheduler', () => {
     expect(netlist).toMatch(new RegExp(`input \\[${d.selectWidth - 1}:0\\] ${MUTANT_SELECT};`));
     const manifest = JSON.parse(readFileSync(join(d.dir, 'manifest.json'), 'utf8')) as { modules: { name: string; ports: { name: string }[] }[] };
     expect(manifest.modules.find((m) => m.name === 'dysta_scheduler')!.ports.map((p) => p.name)).toContain(MUTANT_SELECT);
+    // Every register the scheduler's harness may preset is a flip-flop under its own name, also
+    // where a mutation of its output made Yosys write it as an anonymous register.
+    for (const r of ['seq_next', 'ctr_decisions_lo', 'ctr_decisions_hi', 'ctr_completions_lo', 'ctr_completions_hi', 'ctr_admissions_lo', 'ctr_admissions_hi', 'ctr_admit_stalls_lo', 'ctr_admit_stalls_hi']) {
+      expect(netlist, r).toMatch(new RegExp(`^\\s*reg \\[\\d+:0\\] (\\\\u_table\\.)?${r} ?;$`, 'm'));
+    }
   }, 120_000);
+});
+
+describe('keepRegisterNames', () => {
+  const yosysText = [
+    'module t(clk, q);',
+    '  input clk;',
+    '  output [3:0] q;',
+    '  wire [3:0] q;',
+    '  wire [7:0] count;',
+    '  wire _01_;',
+    '  wire _02_;',
+    '  wire [31:0] \\u_x.seq ;',
+    '  wire _03_;',
+    '  reg [7:0] _10_;',
+    '  always @(posedge clk)',
+    '    _10_ <= count + 8\'h01;',
+    '  assign { count[7:5], _01_, count[3:0] } = _10_;',
+    '  assign count[4] = ~_01_;',
+    '  reg [31:0] _11_;',
+    '  always @(posedge clk)',
+    '    _11_ <= \\u_x.seq  + 1;',
+    '  assign { \\u_x.seq [31:9], _03_, \\u_x.seq [7:0] } = _11_;',
+    '  assign \\u_x.seq [8] = _03_;',
+    '  reg [3:0] _12_;',
+    '  always @(posedge clk)',
+    '    _12_ <= count[3:0];',
+    '  assign { q[3:1], _02_ } = _12_;',
+    '  assign q[0] = ~_02_;',
+    'endmodule',
+  ].join('\n');
+
+  it('names the flip-flop after the signal and the mutated wire <signal>_mutated; ports and other text stay', () => {
+    const out = keepRegisterNames(yosysText);
+    expect(out).toContain('  reg [7:0] count;\n  always @(posedge clk)\n    count <= count_mutated + 8\'h01;');
+    expect(out).toContain('  wire [7:0] count_mutated;');
+    expect(out).toContain('  assign { count_mutated[7:5], _01_, count_mutated[3:0] } = count;');
+    expect(out).toContain('  assign count_mutated[4] = ~_01_;');
+    // An escaped name keeps the space that ends it.
+    expect(out).toContain('  reg [31:0] \\u_x.seq ;');
+    expect(out).toContain('    \\u_x.seq  <= \\u_x.seq_mutated   + 1;');
+    // A port is bound by name: left as Yosys wrote it.
+    expect(out).toContain('  reg [3:0] _12_;');
+    expect(out).toContain('  assign { q[3:1], _02_ } = _12_;');
+  });
+
+  it('leaves a netlist without such registers unchanged', () => {
+    const plain = 'module t(clk);\n  input clk;\n  reg [3:0] r;\n  always @(posedge clk)\n    r <= r + 1;\nendmodule\n';
+    expect(keepRegisterNames(plain)).toBe(plain);
+  });
 });
 
 /**
