@@ -9,6 +9,7 @@ import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } f
 import { maxOf } from '../hwgen/scheduler/formats.ts';
 import { Rng, minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
 import { taskFieldsCase } from './scheduler-fields.ts';
+import { deepCases } from './scheduler-deep.ts';
 
 export interface SchedulerCase {
   name: string;
@@ -156,7 +157,8 @@ function layersOf(v: ScriptVariant, f: ReturnType<typeof schedulerFormats>, laye
   return Array.from({ length: layersRun(f, v.nlayers) }, (_, l) => layer(l));
 }
 
-function request(arrival: bigint, variant: ScriptVariant, f: ReturnType<typeof schedulerFormats>, o: { deadline: bigint; scale: bigint; cycles: (l: number) => bigint; nnz: (l: number) => bigint }): ScriptRequest {
+/** A request of `variant` arriving at `arrival`, its layers' cycles and non-zero counts by layer. */
+export function request(arrival: bigint, variant: ScriptVariant, f: ReturnType<typeof schedulerFormats>, o: { deadline: bigint; scale: bigint; cycles: (l: number) => bigint; nnz: (l: number) => bigint }): ScriptRequest {
   return { arrival, variant: variant.variant, deadline: o.deadline, scale: o.scale, layers: Array.from({ length: layersRun(f, variant.nlayers) }, (_, l) => ({ cycles: o.cycles(l), nnz: o.nnz(l) })) };
 }
 
@@ -486,6 +488,7 @@ export function schedulerCases(cfg: SchedulerConfig, o: SchedulerCaseOptions): S
       },
     });
   }
+  cases.push(...deepCases(cfg));
   cases.push(taskFieldsCase(cfg, o.seed, uniformVariant(cfg, 0, 2, min * 2n)));
   return cases.map((c) => (c.script ? { ...c, script: fitScript(cfg, c.script) } : c));
 }

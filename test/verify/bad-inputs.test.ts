@@ -37,6 +37,6 @@ describe('dysta cosim refuses bad inputs with one clear error', () => {
   it('an unknown suite, an unknown case, a waveform for many cases', async () => {
     await refused(['--suite', 'npu,bogus'], /unknown suite bogus; choose from npu, scheduler, trace, system/);
     await refused(['--suite', 'scheduler', '--case', 'nope'], /--case nope: no such case in the selected suites; the cases are scheduler\/random-1/);
-    await refused(['--suite', 'scheduler', '--wave', join(root, 'w.fst')], /--wave records one case, but 27 are selected/);
+    await refused(['--suite', 'scheduler', '--wave', join(root, 'w.fst')], /--wave records one case, but 37 are selected/);
   });
 });

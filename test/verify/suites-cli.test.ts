@@ -35,13 +35,13 @@ describe('dysta cosim, one suite at a time', () => {
     const junit = join(root, 'scheduler.xml');
     const r = await runCli(['cosim', '--suite', 'scheduler', '--seed', '3', '--x-seeds', 'none', '--out', out, '--junit', junit]);
     expect(r.exitCode).toBe(0);
-    for (const name of ['random-1', 'random-busy', 'random-long', 'long-idle', 'idle-bits', 'now-carry', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'sequence-ties', 'time-skips', 'saturation', 'monitor-rows', 'monitor-counts', 'ratio-clamps', 'task-fields', 'documented-timing', 'inv-k-table', 'inv-n-table', 'clamps-by-formula', 'hostile-admissions', 'hostile-time-skips', 'hostile-events']) {
+    for (const name of ['random-1', 'random-busy', 'random-long', 'long-idle', 'idle-bits', 'now-carry', 'table-full', 'refusals', 'event-backpressure', 'layer-counts', 'equal-scores', 'sequence-ties', 'time-skips', 'saturation', 'monitor-rows', 'monitor-counts', 'ratio-clamps', 'counter-parity', 'free-slot-groups', 'wide-counts', 'idle-scale-top', 'sequence-bit-14', 'sequence-bit-18', 'sequence-bit-22', 'sequence-bit-25', 'sequence-bit-31', 'counter-presets', 'task-fields', 'documented-timing', 'inv-k-table', 'inv-n-table', 'clamps-by-formula', 'hostile-admissions', 'hostile-time-skips', 'hostile-events']) {
       expect(r.stdout).toMatch(new RegExp(`ok {3}scheduler/${name} +[\\d,]+ decisions`));
     }
     const [cases, checked] = summaryRow(r.stdout, 'scheduler');
-    expect(cases).toBe('27');
+    expect(cases).toBe('37');
     expect(Number(checked!.replace(/,|decisions/g, ''))).toBeGreaterThan(5000);
-    expect(readJunit(junit).tests).toBe(27);
+    expect(readJunit(junit).tests).toBe(37);
   });
 
   it('trace: a CNN-zoo trace through the RTL, the golden model and the float policy, with the JSON report', async () => {
