@@ -14,7 +14,33 @@ const READ_BACK_CYCLES = 6n;
  * Layers with `rows` stream their non-zeros through the sparsity monitor (one row per cycle); its
  * count equals nnz as long as nnz fits the monitor's counter, which the scenarios keep small.
  */
-export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: { scoreReads?: boolean; onDecision?: (d: Decision) => void } = {}): string[] {
+/**
+ * A decision as its log lines state it (`D t_sel t_event slot req layer score`, then the S lines
+ * read back), with the request holding each slot then: what a reader of the log gets by parsing
+ * it (verify/scheduler-cases.ts parseDecisions), handed over by the model that wrote the lines.
+ */
+export interface LoggedDecision {
+  tSel: bigint;
+  tEvent: bigint;
+  slot: number;
+  req: number;
+  layer: number;
+  score: bigint;
+  /** slot -> score of the S lines (empty without score reads). */
+  scores: ReadonlyMap<number, bigint>;
+  /** slot -> request holding it (one map shared by decisions between which nothing was admitted or completed). */
+  occupants: ReadonlyMap<number, number>;
+}
+
+export interface HarnessOptions {
+  evStall?: number;
+  scoreReads?: boolean;
+  onDecision?: (d: Decision) => void;
+  /** Each decision as the log states it, when its D and S lines are emitted (no parsing of the text needed). */
+  onLogged?: (d: LoggedDecision) => void;
+}
+
+export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: Omit<HarnessOptions, 'evStall'> = {}): string[] {
   const log: string[] = [];
   playHarness(cfg, script, { ...options, evStall }, (line) => log.push(line));
   return log;
@@ -25,7 +51,7 @@ export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall =
  * `scoreReads: false` the host reads no S lines (sched_run's SCORES argument 0); `onDecision` sees
  * each golden decision (the MHG tests count its paths).
  */
-export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: { evStall?: number; scoreReads?: boolean; onDecision?: (d: Decision) => void }, emit: (line: string) => void): void {
+export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: HarnessOptions, emit: (line: string) => void): void {
   const evStall = options.evStall ?? 0;
   const scoreReads = options.scoreReads ?? true;
   const g = new GoldenScheduler(cfg);
@@ -53,6 +79,10 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
   const reqs = script.requests;
   const n = reqs.length;
   const occ = new Map<number, number>();
+  // The occupants handed to onLogged: copied only when an admission or completion changed them.
+  const onLogged = options.onLogged;
+  let occupants: ReadonlyMap<number, number> = new Map();
+  let occChanged = true;
   const layerOf = new Array<number>(n).fill(0);
   let now = script.start;
   let pending = 0;
@@ -88,6 +118,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
       const slot = admit(pending);
       if (slot === undefined) throw new Error('internal: admission refused by an empty table');
       occ.set(slot, pending);
+      occChanged = true;
       emit(`A ${pending} ${slot}`);
       pending++;
       tSel = now + BigInt(TIMING.ADMIT_TO_SELECT);
@@ -109,12 +140,17 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
       readBack(prevG);
       prevG = -1;
     }
-    if (scoreReads) {
-      // The host reads the occupied slots' scores in slot order: the slots the selection scored, in
-      // increasing order (MHG builds score them in deadline order).
-      const read = f.mhg ? [...d.scores].sort((a, b) => a[0] - b[0]) : d.scores;
+    // The host reads the occupied slots' scores in slot order: the slots the selection scored, in
+    // increasing order (MHG builds score them in deadline order).
+    const read = !scoreReads ? undefined : f.mhg ? new Map([...d.scores].sort((a, b) => a[0] - b[0])) : d.scores;
+    if (read) {
       for (const [slot, score] of read) emit(`S ${slot} ${score}`);
       now += BigInt(d.scores.size);
+    }
+    if (onLogged) {
+      if (occChanged) occupants = new Map(occ);
+      occChanged = false;
+      onLogged({ tSel: d.tSel, tEvent, slot: d.slot, req, layer: d.layer, score: d.score, scores: read ?? new Map(), occupants });
     }
     const run = reqs[req]!.layers[d.layer]!;
     const tEnd = tEvent + run.cycles;
@@ -127,6 +163,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
         break;
       }
       occ.set(slot, pending);
+      occChanged = true;
       emit(`A ${pending} ${slot}`);
       pending++;
     }
@@ -143,6 +180,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
       if (lastVisible <= tEvent + stall) throw new Error('layer shorter than the event stall: the model does not cover that');
       now = lastVisible + stall + 1n;
       occ.delete(d.slot);
+      occChanged = true;
       completed++;
     }
   }

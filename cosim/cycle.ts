@@ -29,8 +29,13 @@ function driveToken(v: DriveValue, before: DriveValue | undefined): string {
   return `@${v.from}${v.add < 0n ? '-' : '+'}${(v.add < 0n ? -v.add : v.add).toString(16)}`;
 }
 
-/** A port value as the harness prints it (hex). Up to 13 digits fit a double exactly, and BigInt of a number is cheaper than of a string. */
+/**
+ * A port value as the harness prints it (hex). Single bits (most watched ports) are the constants 0n
+ * and 1n; up to 13 digits fit a double exactly, and BigInt of a number is cheaper than of a string.
+ */
 function hexValue(text: string | undefined): bigint {
+  if (text === '0') return 0n;
+  if (text === '1') return 1n;
   if (text === undefined || text === '') throw new Error('cycle host: the harness replied fewer values than ports watched');
   return text.length <= 13 ? BigInt(parseInt(text, 16)) : BigInt(`0x${text}`);
 }

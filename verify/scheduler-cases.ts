@@ -7,6 +7,7 @@
 import type { SchedScript, SchedulerSim, ScriptRequest, ScriptVariant } from '../cosim/scheduler/driver.ts';
 import { encodeReciprocal, layersRun, schedulerFormats, type SchedulerConfig } from '../hwgen/index.ts';
 import { maxOf } from '../hwgen/scheduler/formats.ts';
+import type { LoggedDecision } from '../compare/scheduler-harness-model.ts';
 import { Rng, minLayerCycles, randomScenario, type ScenarioOptions } from './scheduler-scenarios.ts';
 import { taskFieldsCase } from './scheduler-fields.ts';
 import { deepCases } from './scheduler-deep.ts';
@@ -30,18 +31,8 @@ export interface SchedulerCase {
   run?: (sim: SchedulerSim) => Promise<{ checked: number; simCycles: number }>;
 }
 
-export interface ParsedDecision {
-  tSel: bigint;
-  tEvent: bigint;
-  slot: number;
-  req: number;
-  layer: number;
-  score: bigint;
-  /** slot -> score read back at this decision. */
-  scores: Map<number, bigint>;
-  /** slot -> request (admission order) holding it at this decision (shared by decisions between which nothing changed). */
-  occupants: ReadonlyMap<number, number>;
-}
+/** A decision of a `sched_run` log: its D line, the scores read back, who held each slot. */
+export type ParsedDecision = LoggedDecision;
 
 // The last log parsed: the checks of one log (the selection rule, the timing, a case's own) read
 // its decisions one after another, and it is parsed once for them all.
@@ -53,13 +44,22 @@ export function parseDecisions(lines: readonly string[]): readonly ParsedDecisio
   return lastParsed.decisions;
 }
 
+/**
+ * Hands parseDecisions the decisions of `lines` from the model that wrote them (playHarness's
+ * onLogged), so the checks of a golden log need not parse its text back: 19,000 decisions and
+ * 400,000 score lines per regression pass.
+ */
+export function rememberDecisions(lines: readonly string[], decisions: readonly ParsedDecision[]): void {
+  lastParsed = { lines, decisions };
+}
+
 function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
   const occ = new Map<number, number>();
   // The occupants are copied at a decision only if an admission or completion changed them since the last one.
   let snapshot = new Map<number, number>();
   let changed = false;
   const out: ParsedDecision[] = [];
-  let cur: ParsedDecision | undefined;
+  let scores: Map<number, bigint> | undefined;
   for (const line of lines) {
     switch (line[0]) {
       case 'A': {
@@ -76,8 +76,8 @@ function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
         const p = line.split(' ');
         if (changed) snapshot = new Map(occ);
         changed = false;
-        cur = { tSel: BigInt(p[1]!), tEvent: BigInt(p[2]!), slot: Number(p[3]), req: Number(p[4]), layer: Number(p[5]), score: BigInt(p[6]!), scores: new Map(), occupants: snapshot };
-        out.push(cur);
+        scores = new Map();
+        out.push({ tSel: BigInt(p[1]!), tEvent: BigInt(p[2]!), slot: Number(p[3]), req: Number(p[4]), layer: Number(p[5]), score: BigInt(p[6]!), scores, occupants: snapshot });
         break;
       }
       case 'S': {
@@ -85,7 +85,7 @@ function parseDecisionsOnce(lines: readonly string[]): ParsedDecision[] {
         const space = line.indexOf(' ', 2);
         // Up to 15 decimal digits are exact in a double, and BigInt of a number is cheaper than of a string.
         const score = line.length - space - 1 <= 15 ? BigInt(Number(line.slice(space + 1))) : BigInt(line.slice(space + 1));
-        cur?.scores.set(Number(line.slice(2, space)), score);
+        scores?.set(Number(line.slice(2, space)), score);
         break;
       }
     }

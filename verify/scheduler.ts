@@ -12,7 +12,7 @@ import { compareLogs, describeDifference } from '../compare/log-diff.ts';
 import { expectedLog } from '../compare/scheduler-harness-model.ts';
 import { runBeside } from '../compare/trace-cosim.ts';
 import { Mismatch, ScenarioError, runOnSimulator, skipped } from './case-run.ts';
-import { checkSelectionRule, parseDecisions, schedulerCases } from './scheduler-cases.ts';
+import { checkSelectionRule, parseDecisions, rememberDecisions, schedulerCases, type ParsedDecision } from './scheduler-cases.ts';
 import { hostileCases } from './scheduler-contract.ts';
 import { checkDocumentedTiming, literalCases } from './scheduler-literal.ts';
 import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
@@ -51,7 +51,10 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
   const golden = (c: (typeof cases)[number]) => {
     let g = expected.get(c.name);
     if (!g) {
-      const lines = expectedLog(config.scheduler, c.script!, c.evStall ?? 0);
+      // The log checks read the decisions as the golden model states them, not parsed back from its lines.
+      const decisions: ParsedDecision[] = [];
+      const lines = expectedLog(config.scheduler, c.script!, c.evStall ?? 0, { onLogged: (d) => decisions.push(d) });
+      rememberDecisions(lines, decisions);
       expected.set(c.name, (g = { text: logText(lines), outcome: logChecks(c, lines) }));
     }
     return g;

@@ -110,8 +110,27 @@ export function packRowsText(flat: ArrayLike<number>, lanes: number, width: numb
   return buf.toString('latin1');
 }
 
-/** Packs one weight row (lane 0 in the low bits) as hex. */
+/**
+ * Packs one row (lane 0 in the low bits, each value in `width`-bit two's complement) as hex without
+ * leading zeros, as the harness reads weight rows. Widths of whole hex digits up to 32 bits are
+ * packed digit by digit in doubles (the system suite packs every pass's weights, three passes over);
+ * other widths through one bigint.
+ */
 export function packRow(values: readonly number[], width: number): string {
+  if (width % 4 === 0 && width <= 32) {
+    const per = width / 4;
+    let text = '';
+    for (let j = values.length - 1; j >= 0; j--) {
+      const v = values[j]!;
+      if (!Number.isInteger(v)) throw new RangeError(`packRow: ${v} is not an integer`);
+      // Two's complement in `width` bits (ToInt32 wraps any integer modulo 2^32).
+      const u = width === 32 ? v >>> 0 : v & ((1 << width) - 1);
+      text += u.toString(16).padStart(per, '0');
+    }
+    let at = 0;
+    while (at < text.length - 1 && text.charCodeAt(at) === 48) at++;
+    return text === '' ? '0' : text.slice(at);
+  }
   let word = 0n;
   for (let j = values.length - 1; j >= 0; j--) word = (word << BigInt(width)) | BigInt.asUintN(width, BigInt(values[j]!));
   return word.toString(16);

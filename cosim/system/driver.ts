@@ -11,6 +11,7 @@ import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
+import { packRow } from '../npu/driver.ts';
 import { SCHEDULER_HOST_HEADER, tableCommands, type ScriptVariant } from '../scheduler/driver.ts';
 
 export const SYSTEM_TRANSACTIONS = packageFile('cosim', 'system', 'system_txn.cpp');
@@ -97,11 +98,8 @@ export interface SystemRun {
  */
 export type PassProvider = (req: number, layer: number, previous: readonly number[][][][]) => readonly SystemPass[];
 
-export function packWeightRow(values: readonly number[], width: number): string {
-  let word = 0n;
-  for (let j = values.length - 1; j >= 0; j--) word = (word << BigInt(width)) | BigInt.asUintN(width, BigInt(values[j]!));
-  return word.toString(16);
-}
+/** A weight row as cmd words carry it: packRow of the NPU driver (lane 0 in the low bits, hex). */
+export const packWeightRow = packRow;
 
 /** The setup script as sys_setup reads it (table words packed for cmd_data). */
 export function setupText(setup: SystemSetup, shape: SystemShape): string {

@@ -2,7 +2,9 @@
 // minimum score read back wins, ties to the earliest admitted request) must reject each way of
 // breaking it, and the documented timing must reject a decision one cycle late.
 import { describe, expect, it } from 'vitest';
-import { checkSelectionRule, parseDecisions } from '../../verify/scheduler-cases.ts';
+import { checkSelectionRule, parseDecisions, schedulerCases, type ParsedDecision } from '../../verify/scheduler-cases.ts';
+import { expectedLog } from '../../compare/scheduler-harness-model.ts';
+import { parseConfig } from '../../hwgen/index.ts';
 import { checkDocumentedTiming } from '../../verify/scheduler-literal.ts';
 import type { SchedScript } from '../../cosim/scheduler/driver.ts';
 
@@ -38,4 +40,33 @@ describe('checkDocumentedTiming', () => {
   it('rejects a selection one cycle late', () => {
     expect(() => checkDocumentedTiming(script, lines(23n + 1000n + 18n), 1)).toThrow(/selection start after the previous layer's done/);
   });
+});
+
+describe('decisions handed over by the golden model (playHarness onLogged)', () => {
+  // The scheduler suite's log checks read these instead of parsing the golden log back; they must be
+  // exactly what parsing the lines gives: D fields, S scores in order, the occupants at each decision.
+  const configs = [
+    ['default', {}],
+    ['D = 2, MHG', { scheduler: { log2Tasks: 2, policy: 'mhg' } }],
+    ['D = 3, 2 units', { scheduler: { log2Tasks: 3, selectorUnits: 2 } }],
+  ] as const;
+  for (const [label, raw] of configs) {
+    it(`equal the parsed log on every script case (${label}), with and without score reads`, () => {
+      const config = parseConfig(raw);
+      const cases = schedulerCases(config.scheduler, { seed: 3, lanes: config.peArray.lanes, maxRows: config.peArray.maxRows }).filter((c) => c.script && !c.skip);
+      expect(cases.length).toBeGreaterThan(10);
+      for (const c of cases.slice(0, 14)) {
+        for (const scoreReads of [true, false]) {
+          const logged: ParsedDecision[] = [];
+          const lines = expectedLog(config.scheduler, c.script!, c.evStall ?? 0, { scoreReads, onLogged: (d) => logged.push(d) });
+          const parsed = parseDecisions([...lines]);
+          expect(logged.length, c.name).toBe(parsed.length);
+          logged.forEach((d, i) => {
+            const p = parsed[i]!;
+            expect({ ...d, scores: [...d.scores], occupants: [...d.occupants].sort((a, b) => a[0] - b[0]) }, `${c.name} decision ${i}`).toEqual({ ...p, scores: [...p.scores], occupants: [...p.occupants].sort((a, b) => a[0] - b[0]) });
+          });
+        }
+      }
+    });
+  }
 });
