@@ -136,6 +136,91 @@ export class LogText {
   }
 }
 
+/**
+ * A golden `sched_run` log kept compactly: its score lines (`S slot score`, three quarters of a log
+ * with score reads) as two numbers each, every other line as its text. The S lines are never
+ * formatted unless a report needs them: `equals` reads the RTL's log text in place and requires each
+ * S line to be exactly `S`, a space, the slot, a space, the score and a newline, both in canonical
+ * decimal (no sign, no leading zero), so it is true exactly when the text equals the formatted log.
+ * A score above 2^53 - 1 (not exact in a double) is kept as its line's text.
+ */
+export class CompactLog {
+  /** Every line but the numeric S lines, in order. */
+  private readonly texts: string[] = [];
+  /** S lines after texts[i] (index i + 1; index 0: before the first text line). */
+  private readonly runs: number[] = [0];
+  private readonly slots: number[] = [];
+  private readonly scores: number[] = [];
+  lines = 0;
+
+  add(line: string): void {
+    this.texts.push(line);
+    this.runs.push(0);
+    this.lines++;
+  }
+
+  /** The line `S slot score`. */
+  score(slot: number, score: bigint): void {
+    if (score < 0n || score > MAX_EXACT || !Number.isSafeInteger(slot) || slot < 0) return this.add(`S ${slot} ${score}`);
+    this.slots.push(slot);
+    this.scores.push(Number(score));
+    this.runs[this.runs.length - 1]!++;
+    this.lines++;
+  }
+
+  /** The lines other than the numeric S lines (the A, B, C, D, G and K lines), in order. */
+  textLines(): readonly string[] {
+    return this.texts;
+  }
+
+  /** True if `text` (lines ending with a newline) is exactly this log. */
+  equals(text: string): boolean {
+    let at = 0;
+    let s = 0;
+    for (let i = 0; ; i++) {
+      for (let k = this.runs[i]!; k > 0; k--, s++) {
+        // `S slot score\n`
+        if (text.charCodeAt(at) !== 83 || text.charCodeAt(at + 1) !== 32) return false;
+        at = matchDecimal(text, at + 2, this.slots[s]!);
+        if (at < 0 || text.charCodeAt(at) !== 32) return false;
+        at = matchDecimal(text, at + 1, this.scores[s]!);
+        if (at < 0 || text.charCodeAt(at) !== 10) return false;
+        at++;
+      }
+      if (i === this.texts.length) return at === text.length;
+      const line = this.texts[i]!;
+      if (!text.startsWith(line, at) || text.charCodeAt(at + line.length) !== 10) return false;
+      at += line.length + 1;
+    }
+  }
+
+  /** Every line, the S lines formatted (for a report of a difference). */
+  toLines(): string[] {
+    const out: string[] = [];
+    let s = 0;
+    for (let i = 0; ; i++) {
+      for (let k = this.runs[i]!; k > 0; k--, s++) out.push(`S ${this.slots[s]} ${this.scores[s]}`);
+      if (i === this.texts.length) return out;
+      out.push(this.texts[i]!);
+    }
+  }
+}
+
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
+
+/**
+ * Reads a canonical unsigned decimal (digits, no leading zero unless it is 0, at most 16 digits:
+ * exact in a double) at `at` and returns where it ends if its value is `want`, else -1.
+ */
+function matchDecimal(text: string, at: number, want: number): number {
+  let v = 0;
+  let end = at;
+  for (let c = text.charCodeAt(end); c >= 48 && c <= 57; c = text.charCodeAt(++end)) v = v * 10 + (c - 48);
+  const digits = end - at;
+  if (digits === 0 || digits > 16 || (digits > 1 && text.charCodeAt(at) === 48)) return -1;
+  return v === want ? end : -1;
+}
+
 /** Calls `fn` for every line of `text` whose first character is one of `kinds` (no other line is copied). */
 export function forEachLine(text: string, kinds: string, fn: (line: string) => void): void {
   let at = 0;

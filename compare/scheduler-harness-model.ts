@@ -38,6 +38,8 @@ export interface HarnessOptions {
   onDecision?: (d: Decision) => void;
   /** Each decision as the log states it, when its D and S lines are emitted (no parsing of the text needed). */
   onLogged?: (d: LoggedDecision) => void;
+  /** Takes the S lines (`S slot score`) as numbers instead of emit taking their text (CompactLog.score). */
+  onScore?: (slot: number, score: bigint) => void;
 }
 
 export function expectedLog(cfg: SchedulerConfig, script: SchedScript, evStall = 0, options: Omit<HarnessOptions, 'evStall'> = {}): string[] {
@@ -80,7 +82,7 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
   const n = reqs.length;
   const occ = new Map<number, number>();
   // The occupants handed to onLogged: copied only when an admission or completion changed them.
-  const onLogged = options.onLogged;
+  const { onLogged, onScore } = options;
   let occupants: ReadonlyMap<number, number> = new Map();
   let occChanged = true;
   const layerOf = new Array<number>(n).fill(0);
@@ -144,7 +146,8 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
     // increasing order (MHG builds score them in deadline order).
     const read = !scoreReads ? undefined : f.mhg ? new Map([...d.scores].sort((a, b) => a[0] - b[0])) : d.scores;
     if (read) {
-      for (const [slot, score] of read) emit(`S ${slot} ${score}`);
+      if (onScore) for (const [slot, score] of read) onScore(slot, score);
+      else for (const [slot, score] of read) emit(`S ${slot} ${score}`);
       now += BigInt(d.scores.size);
     }
     if (onLogged) {

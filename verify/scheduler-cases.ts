@@ -21,9 +21,12 @@ export interface SchedulerCase {
   script?: SchedScript;
   /** Cycles the host holds ev_ready low after every event. */
   evStall?: number;
-  /** Independent checks of the RTL's log; returns what is wrong, or undefined. */
+  /**
+   * Independent checks of the RTL's log; returns what is wrong, or undefined. `lines` are the log's
+   * lines other than its S lines (the scores read back): parseDecisions(lines) has those.
+   */
   check?: (lines: readonly string[]) => string | undefined;
-  /** Checks of documented numbers on the RTL's log (verify/scheduler-literal.ts); throws Mismatch. */
+  /** Checks of documented numbers on the RTL's log (verify/scheduler-literal.ts), `lines` as for check; throws Mismatch. */
   verify?: (lines: readonly string[]) => void;
   /** The log must also show the README's decision timing, as literals (no event stalls). */
   timed?: boolean;

@@ -8,8 +8,8 @@
 import { resolve } from 'node:path';
 import { SchedulerSim } from '../cosim/scheduler/driver.ts';
 import type { HwConfig } from '../hwgen/index.ts';
-import { compareLogs, describeDifference } from '../compare/log-diff.ts';
-import { expectedLog } from '../compare/scheduler-harness-model.ts';
+import { CompactLog, compareLogs, describeDifference } from '../compare/log-diff.ts';
+import { playHarness } from '../compare/scheduler-harness-model.ts';
 import { runBeside } from '../compare/trace-cosim.ts';
 import { Mismatch, ScenarioError, runOnSimulator, skipped } from './case-run.ts';
 import { checkSelectionRule, parseDecisions, rememberDecisions, schedulerCases, type ParsedDecision } from './scheduler-cases.ts';
@@ -18,24 +18,20 @@ import { checkDocumentedTiming, literalCases } from './scheduler-literal.ts';
 import { instrumented, traceFlavour, type PlannedSuite } from './types.ts';
 import { schedulerFormats } from '../hwgen/index.ts';
 
-/** A log's text as the harness writes it: each line ending with a newline. */
-export function logText(lines: readonly string[]): string {
-  return lines.length ? `${lines.join('\n')}\n` : '';
-}
-
 export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSuite {
   const cases = [...schedulerCases(config.scheduler, { seed: o.seed, lanes: config.peArray.lanes, maxRows: config.peArray.maxRows }), ...literalCases(config.scheduler), ...hostileCases(config.scheduler, o.seed)];
   const units = schedulerFormats(config.scheduler).units;
-  // Each script case's golden log, computed once (the X-pessimism passes run the same scripts) and
-  // kept as one text after the log checks have read its lines: the RTL's log is compared with it
-  // as one string, and both are split into lines only if they differ (hundreds of thousands of
-  // short strings kept for the whole run cost every garbage collection).
+  // Each script case's golden log, computed once (the X-pessimism passes run the same scripts),
+  // kept compactly (CompactLog: the S lines, most of a log, as numbers, never formatted unless a
+  // report needs them) and compared with the RTL's log text in place. Once the RTL's log has equalled
+  // it, line for line, that text is the golden log's text: later passes compare with it as one string.
   //
-  // The checks that read only the log (the selection rule, the documented timing, a case's own
-  // checks) run on the RTL log only once it equals the golden log line for line, so their outcome
-  // is the one on the golden log: found once per case, while the simulator runs the first pass.
+  // The checks that read only the log (the selection rule, the documented timing, a case's own) run
+  // on the RTL log only once it equals the golden log line for line, so their outcome is the one on
+  // the golden log: found once per case, while the simulator runs the first pass, from the golden
+  // model's decisions as it logged them (no text parsed back) and its other lines.
   type Outcome = { mismatch?: string; scenario?: string; error?: unknown };
-  const expected = new Map<string, { text: string; outcome: Outcome }>();
+  const expected = new Map<string, { log: CompactLog | string; outcome: Outcome }>();
   const logChecks = (c: (typeof cases)[number], lines: readonly string[]): Outcome => {
     try {
       const rule = checkSelectionRule(parseDecisions(lines));
@@ -51,11 +47,11 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
   const golden = (c: (typeof cases)[number]) => {
     let g = expected.get(c.name);
     if (!g) {
-      // The log checks read the decisions as the golden model states them, not parsed back from its lines.
+      const log = new CompactLog();
       const decisions: ParsedDecision[] = [];
-      const lines = expectedLog(config.scheduler, c.script!, c.evStall ?? 0, { onLogged: (d) => decisions.push(d) });
-      rememberDecisions(lines, decisions);
-      expected.set(c.name, (g = { text: logText(lines), outcome: logChecks(c, lines) }));
+      playHarness(config.scheduler, c.script!, { evStall: c.evStall ?? 0, onLogged: (d) => decisions.push(d), onScore: (slot, score) => log.score(slot, score) }, (line) => log.add(line));
+      rememberDecisions(log.textLines(), decisions);
+      expected.set(c.name, (g = { log, outcome: logChecks(c, log.textLines()) }));
     }
     return g;
   };
@@ -87,7 +83,9 @@ export function planScheduler(config: HwConfig, o: { seed: number }): PlannedSui
               }
               const { run, value: gold } = await runBeside(sim, c.script!, { evStall: c.evStall ?? 0, ...(wave ? { wave: resolve(wave) } : {}) }, () => golden(c));
               const figures = { checked: run.decisions, simCycles: Number(run.endTime), ...(wave ? { waveform: wave } : {}), ...(run.gtkw ? { gtkw: run.gtkw } : {}) };
-              const cmp = run.text === gold.text ? undefined : compareLogs(run.lines, gold.text.split('\n').slice(0, -1));
+              const same = typeof gold.log === 'string' ? run.text === gold.log : gold.log.equals(run.text);
+              if (same) gold.log = run.text;
+              const cmp = same ? undefined : compareLogs(run.lines, typeof gold.log === 'string' ? gold.log.split('\n').slice(0, -1) : gold.log.toLines());
               if (cmp && !cmp.identical) {
                 const message = `RTL log differs from the golden model at line ${cmp.first!.line + 1} of ${cmp.goldenLines}: RTL "${cmp.first!.rtl ?? '(end)'}", golden "${cmp.first!.golden ?? '(end)'}"`;
                 return { ...figures, mismatch: new Mismatch(message, `${describeDifference(cmp)}\n  RTL log: ${run.logPath}`) };

@@ -1,7 +1,7 @@
 // Comparing an RTL log with the golden model's: the first differing line, the decision it belongs
 // to and both models' scores there; the text comparison used for million-line logs.
 import { describe, expect, it } from 'vitest';
-import { LogText, compareLogs, countLines, describeDifference, forEachLine } from '../../compare/log-diff.ts';
+import { CompactLog, LogText, compareLogs, countLines, describeDifference, forEachLine } from '../../compare/log-diff.ts';
 
 const golden = ['A 0 0', 'A 1 1', 'D 10 20 0 0 0 500', 'S 0 500', 'S 1 700', 'A 2 2', 'D 40 50 1 1 0 650', 'S 0 900', 'S 1 650', 'S 2 800', 'C 1 1 90', 'K 2 3 3 0 10 0 40 99'];
 
@@ -58,5 +58,58 @@ describe('LogText', () => {
     forEachLine(text, 'DC', (l) => seen.push(l));
     expect(seen).toEqual(['D 10 20 0 0 0 500', 'D 40 50 1 1 0 650', 'C 1 1 90']);
     expect([countLines(text, 'D'), countLines(text, 'A'), countLines(text, 'S'), countLines(text, 'K'), countLines('', 'D')]).toEqual([2, 3, 5, 1, 0]);
+  });
+});
+
+describe('CompactLog', () => {
+  // A log as the golden model writes it: S lines given as numbers, the others as text.
+  const build = (lines: readonly string[]) => {
+    const log = new CompactLog();
+    for (const l of lines) {
+      const m = /^S (\d+) (\d+)$/.exec(l);
+      if (m) log.score(Number(m[1]), BigInt(m[2]!));
+      else log.add(l);
+    }
+    return log;
+  };
+  const big = (2n ** 53n + 7n).toString();
+  const lines = ['S 9 1', 'A 0 0', 'D 2 23 0 0 0 5', 'S 0 5', 'S 1 0', 'S 1023 9007199254740991', `S 2 ${big}`, 'G 0 1 1 4 5 6 7 8', 'K 1 1 1 0 21 0 2 40'];
+  const text = lines.join('\n') + '\n';
+
+  it('equals exactly the formatted text, S lines before the first text line and scores above 2^53 included', () => {
+    const log = build(lines);
+    expect(log.equals(text)).toBe(true);
+    expect(log.lines).toBe(lines.length);
+    expect(log.toLines()).toEqual(lines);
+    expect(log.textLines()).toEqual(lines.filter((l) => !l.startsWith('S ') || l.endsWith(big)));
+    expect(build([]).equals('')).toBe(true);
+  });
+
+  it('rejects any other spelling of an S line, a different value, and a missing, extra or changed line', () => {
+    const log = build(lines);
+    const variants = [
+      text.replace('S 0 5\n', 'S 0 05\n'), // leading zero in the score
+      text.replace('S 0 5\n', 'S 00 5\n'), // ... in the slot
+      text.replace('S 0 5\n', 'S 0 +5\n'),
+      text.replace('S 0 5\n', 'S 0  5\n'),
+      text.replace('S 0 5\n', 'S 0 5 \n'),
+      text.replace('S 0 5\n', 'S  0 5\n'),
+      text.replace('S 0 5\n', 's 0 5\n'),
+      text.replace('S 0 5\n', 'S 0 6\n'),
+      text.replace('S 0 5\n', 'S 1 5\n'),
+      text.replace('S 0 5\n', 'S 0 \n'),
+      text.replace('S 0 5\n', 'S 0 5\n\n'),
+      text.replace('S 0 5\n', ''),
+      text.replace('S 1 0\n', 'S 1 00\n'),
+      text.replace('S 1023 9007199254740991', 'S 1023 09007199254740991'),
+      text.replace('S 1023 9007199254740991', 'S 1023 19007199254740991'), // 17 digits
+      text.replace('S 1023 9007199254740991', 'S 1023 9007199254740990'),
+      text.replace(big, (2n ** 53n + 8n).toString()),
+      text.replace('A 0 0', 'A 0 1'),
+      text.slice(0, -1),
+      text + 'K 1\n',
+      'S 9 1\n' + text,
+    ];
+    for (const v of variants) expect(log.equals(v), JSON.stringify(v)).toBe(false);
   });
 });
