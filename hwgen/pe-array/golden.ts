@@ -88,7 +88,23 @@ export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<La
   let nonzero = 0;
   let at = 0;
   const limit = 2 ** (cfg.accWidth - 1);
+  // A row of a single beat depends on that beat alone (and the tile's relu and shift): where it
+  // came before, its outputs are copied (a long layer of 240,000 one-beat rows has a few hundred
+  // distinct ones). Keyed by weight row and value when both are small integers.
+  const oneBeatRows = new Map<number, { at: number; nonzero: number }>();
+  let entry: { at: number; nonzero: number } | undefined; // the one-beat row being computed, if any
   for (const beat of tile.beats) {
+    if (rowStart && beat.last && Number.isInteger(beat.value) && Math.abs(beat.value) < 2 ** 30 && Number.isInteger(beat.index) && beat.index >= 0 && beat.index < 2 ** 20) {
+      const key = beat.index * 2 ** 31 + (beat.value + 2 ** 30);
+      const seen = oneBeatRows.get(key);
+      if (seen) {
+        flat.copyWithin(at, seen.at, seen.at + L);
+        at += L;
+        nonzero += seen.nonzero;
+        continue;
+      }
+      oneBeatRows.set(key, (entry = { at, nonzero: 0 }));
+    }
     if (rowStart) acc.fill(0);
     const w = tile.weights[beat.index];
     for (let j = 0; j < L; j++) {
@@ -97,11 +113,15 @@ export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<La
     }
     rowStart = beat.last;
     if (beat.last) {
+      let rowNonzero = 0;
       for (let j = 0; j < L; j++) {
         const out = requantise(acc[j]!, tile.relu, tile.shift, cfg.actWidth);
         flat[at++] = out;
-        if (out !== 0) nonzero++;
+        if (out !== 0) rowNonzero++;
       }
+      nonzero += rowNonzero;
+      if (entry) entry.nonzero = rowNonzero;
+      entry = undefined;
     }
   }
   return { flat, cycles: tile.beats.length + PIPELINE_CYCLES, nonzero, total: rows * L };
