@@ -352,6 +352,10 @@ interface NumberConstants {
   betaDiv: number;
   betaQ: number;
   invN: number[];
+  /** The divisors' exponents, for a product computed as a bigint. */
+  penaltyShift: bigint;
+  invNShift: bigint;
+  betaShift: bigint;
 }
 const NUMBER_CONSTANTS = new WeakMap<SchedulerFormats, NumberConstants>();
 const SAFE = 2 ** 53;
@@ -360,16 +364,30 @@ function numberConstants(f: SchedulerFormats): NumberConstants {
   let c = NUMBER_CONSTANTS.get(f);
   if (!c) {
     const max = (w: number) => (w >= 53 ? Infinity : 2 ** w - 1);
-    c = { maxScore: max(f.scoreWidth), maxTerm: max(f.termWidth), maxIdle: max(f.idleWidth), scoreDiv: 2 ** f.scoreShift, penaltyDiv: 2 ** (f.penaltyScaleFrac + f.scoreShift), invNDiv: 2 ** f.invNFrac, betaDiv: 2 ** f.betaFrac, betaQ: f.betaQ < SAFE_BIG ? Number(f.betaQ) : Infinity, invN: [] };
+    c = { maxScore: max(f.scoreWidth), maxTerm: max(f.termWidth), maxIdle: max(f.idleWidth), scoreDiv: 2 ** f.scoreShift, penaltyDiv: 2 ** (f.penaltyScaleFrac + f.scoreShift), invNDiv: 2 ** f.invNFrac, betaDiv: 2 ** f.betaFrac, betaQ: f.betaQ < SAFE_BIG ? Number(f.betaQ) : Infinity, invN: [], penaltyShift: BigInt(f.penaltyScaleFrac + f.scoreShift), invNShift: BigInt(f.invNFrac), betaShift: BigInt(f.betaFrac) };
     NUMBER_CONSTANTS.set(f, c);
   }
   return c;
 }
 
 /**
- * The score in doubles: exact while every value and product stays below 2^53 (non-negative
- * integers; a floor division by a power of two is exact). Returns -1 where a product or sum reaches
- * 2^53, and the caller computes that score with bigints.
+ * min(floor(a x b / div), max), div = 2^shift, for non-negative integers a and b: in doubles while
+ * the product is below 2^53 (a floor division by a power of two is exact), else as one bigint
+ * product (the default format's idle penalty and 1/N products reach 2^53 in a sixth of a random
+ * scenario's scores). -1 where that is not exact: an input from 2^53, or no clamp below 2^53 (a
+ * quotient from 2^53 rounds in a double, which only a clamp below it makes harmless).
+ */
+function mulShiftClamped(a: number, b: number, div: number, shift: bigint, max: number): number {
+  const p = a * b;
+  if (p < SAFE) return Math.min(Math.floor(p / div), max);
+  if (max >= SAFE || a >= SAFE || b >= SAFE) return -1;
+  return Math.min(Number((BigInt(a) * BigInt(b)) >> shift), max);
+}
+
+/**
+ * The score in doubles: exact while every value stays below 2^53 (non-negative integers; the
+ * products by mulShiftClamped). Returns -1 where that is not so, and the caller computes that score
+ * with bigints.
  */
 export function scoreInDoubles(f: SchedulerFormats, deadline: number, lastRun: number, pred: number, scale: number, tSel: number, n: number): number {
   const c = numberConstants(f);
@@ -377,15 +395,14 @@ export function scoreInDoubles(f: SchedulerFormats, deadline: number, lastRun: n
   const slack = deadline - tSel - pred;
   const urgency = slack <= 0 ? 0 : Math.min(Math.floor(slack / c.scoreDiv), c.maxTerm);
   const idle = lastRun > tSel ? 0 : Math.min(tSel - lastRun, c.maxIdle);
-  const idleScaled = idle * scale;
-  if (idleScaled >= SAFE) return -1;
-  const pen1 = Math.min(Math.floor(idleScaled / c.penaltyDiv), c.maxTerm);
-  const penScaled = pen1 * (c.invN[n] ??= Number(invN(f, n)));
-  if (penScaled >= SAFE) return -1;
-  const sum = Math.min(urgency + Math.min(Math.floor(penScaled / c.invNDiv), c.maxTerm), c.maxTerm);
-  const sumScaled = sum * c.betaQ;
-  if (sumScaled >= SAFE) return -1;
-  return Math.min(Math.min(Math.floor(pred / c.scoreDiv), c.maxScore) + Math.min(Math.floor(sumScaled / c.betaDiv), c.maxScore), c.maxScore);
+  const pen1 = mulShiftClamped(idle, scale, c.penaltyDiv, c.penaltyShift, c.maxTerm);
+  if (pen1 < 0) return -1;
+  const penalty = mulShiftClamped(pen1, (c.invN[n] ??= Number(invN(f, n))), c.invNDiv, c.invNShift, c.maxTerm);
+  if (penalty < 0) return -1;
+  const sum = Math.min(urgency + penalty, c.maxTerm);
+  const betaTerm = mulShiftClamped(sum, c.betaQ, c.betaDiv, c.betaShift, c.maxScore);
+  if (betaTerm < 0) return -1;
+  return Math.min(Math.min(Math.floor(pred / c.scoreDiv), c.maxScore) + betaTerm, c.maxScore);
 }
 
 /**

@@ -155,9 +155,9 @@ describe('dysta_score_unit vs ScoreUnitModel', () => {
 // scoreOf's score everywhere, clamps included, on the default and on extreme widths.
 describe('scoreValue (the golden selection) equals scoreOf', () => {
   it.each([
-    ['default', {}, 'both'],
+    ['default', {}, 'products'],
     // beta = 1 and a small table: an off-by-one in any term reaches the score.
-    ['beta 1, D = 2', { betaPpm: 1000000, log2Tasks: 1 }, 'both'],
+    ['beta 1, D = 2', { betaPpm: 1000000, log2Tasks: 1 }, 'products'],
     ['narrow: 12-bit score, 20-bit idle, 8-bit scale', { scoreWidth: 12, scoreShift: 3, idleWidth: 20, penaltyScaleWidth: 8, penaltyScaleFracBits: 2, betaPpm: 250000, invNFracBits: 8 }, 'doubles'],
     ['wide: 64-bit time, 48-bit score and latency, 40-bit scale', { timeWidth: 64, latencyWidth: 48, scoreWidth: 48, scoreShift: 16, idleWidth: 64, penaltyScaleWidth: 40, penaltyScaleFracBits: 32, betaFracBits: 40, invNFracBits: 32, betaPpm: 1000000 }, 'both'],
   ] as const)('%s', (_name, scheduler, paths) => {
@@ -165,6 +165,7 @@ describe('scoreValue (the golden selection) equals scoreOf', () => {
     const rng = new Rng(4243);
     let clamped = 0;
     let doubles = 0;
+    let wideProducts = 0;
     let bigints = 0;
     for (let i = 0; i < 4000; i++) {
       const tSel = rng.chance(0.1) ? maxOf(f.timeWidth) - rng.big(0n, 1000n) : rng.big(0n, 1n << BigInt(Math.min(f.timeWidth - 1, 50)));
@@ -184,10 +185,20 @@ describe('scoreValue (the golden selection) equals scoreOf', () => {
       if (inDoubles >= 0) {
         expect(BigInt(inDoubles)).toBe(detail.score);
         doubles++;
+        // A product of the score's steps reached 2^53 (computed as one bigint product there):
+        // idle x scale, the first penalty x 1/N, or the sum x beta, written out again here.
+        const idle = t.lastRun > tSel ? 0n : tSel - t.lastRun < maxOf(f.idleWidth) ? tSel - t.lastRun : maxOf(f.idleWidth);
+        const pen1 = (idle * t.scale) >> BigInt(f.penaltyScaleFrac + f.scoreShift);
+        const pen1Sat = pen1 < maxOf(f.termWidth) ? pen1 : maxOf(f.termWidth);
+        const sum = detail.urgency + detail.penalty < maxOf(f.termWidth) ? detail.urgency + detail.penalty : maxOf(f.termWidth);
+        if ([idle * t.scale, pen1Sat * invN(f, n), sum * f.betaQ].some((p) => p >= 2n ** 53n)) wideProducts++;
       } else bigints++;
     }
     expect(clamped).toBeGreaterThan(10);
-    // The paths each case is for ran (narrow widths never leave doubles).
+    // Products from 2^53 in the doubles path, on the formats whose clamps are below 2^53.
+    if (paths === 'products') expect(wideProducts).toBeGreaterThan(50);
+    // The paths each case is for ran: narrow widths never leave doubles, nor does the default with its
+    // products from 2^53 as bigint products; 64-bit widths (clamps from 2^53) need scoreOf itself.
     expect(doubles).toBeGreaterThan(50);
     if (paths === 'both') expect(bigints).toBeGreaterThan(50);
     else expect(bigints).toBe(0);
