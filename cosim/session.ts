@@ -161,8 +161,8 @@ export class Session {
   private readonly timeoutMs: number;
   private readonly logFd: number;
   private readonly repliesFd: number;
+  /** Lines sent since the last flush: written to the simulator's stdin and to the command log alike. */
   private outBuf = '';
-  private logBuf = '';
   private replyBuf = '';
   private flushScheduled = false;
   private partial: string[] = [];
@@ -258,7 +258,6 @@ export class Session {
     return new Promise<string>((resolve, reject) => {
       this.pending.push({ command: line, resolve, reject, raw });
       this.outBuf += `${line}\n`;
-      this.logBuf += `${line}\n`;
       this.scheduleFlush();
       if (this.waiting === 1) this.armTimer();
     });
@@ -335,7 +334,6 @@ export class Session {
     if (!this.closing && !this.failure && !this.exited) {
       this.closing = true;
       this.outBuf += 'quit\n';
-      this.logBuf += 'quit\n';
       this.flush();
       this.child.stdin.end();
     }
@@ -371,11 +369,18 @@ export class Session {
   }
 
   private flush(): void {
-    if (this.outBuf && !this.exited && !this.child.stdin.destroyed) this.child.stdin.write(this.outBuf);
+    const text = this.outBuf;
     this.outBuf = '';
+    const toChild = text !== '' && !this.exited && !this.child.stdin.destroyed;
+    const toLog = text !== '' && !this.filesClosed;
+    // Encoded once for both (a long NPU layer is megabytes of command text).
+    const bytes = toChild && toLog ? Buffer.from(text, 'utf8') : text;
+    if (toChild) this.child.stdin.write(bytes);
     if (this.filesClosed) return;
-    if (this.logBuf) writeSync(this.logFd, this.logBuf);
-    this.logBuf = '';
+    if (toLog) {
+      if (typeof bytes === 'string') writeSync(this.logFd, bytes);
+      else writeSync(this.logFd, bytes);
+    }
     if (this.replyBuf) writeSync(this.repliesFd, this.replyBuf);
     this.replyBuf = '';
   }

@@ -67,7 +67,9 @@ function toSigned(v: bigint, width: number): number {
  * widths go through one bigint.
  */
 export function unpackLanes(hex: string, lanes: number, width: number): number[] {
-  if (width % 4 === 0 && width <= 48 && hex.length === (lanes * width) / 4) {
+  if (width % 4 === 0 && width <= 48 && hex.length > 0 && hex.length <= (lanes * width) / 4) {
+    // A row printed without its leading zeros (the system harness's) is padded to every lane's digits.
+    if (hex.length < (lanes * width) / 4) hex = hex.padStart((lanes * width) / 4, '0');
     const digits = width / 4;
     const half = 2 ** (width - 1);
     return Array.from({ length: lanes }, (_, j) => {

@@ -11,7 +11,7 @@ import { buildSimulator, type BuildOptions, type Simulator } from '../build.ts';
 import type { Session, StartOptions } from '../session.ts';
 import { DesignError } from '../errors.ts';
 import { waveScope, writeGtkw, type GtkwGroup } from '../gtkw.ts';
-import { packRow } from '../npu/driver.ts';
+import { packRow, unpackLanes } from '../npu/driver.ts';
 import { SCHEDULER_HOST_HEADER, tableCommands, type ScriptVariant } from '../scheduler/driver.ts';
 
 export const SYSTEM_TRANSACTIONS = packageFile('cosim', 'system', 'system_txn.cpp');
@@ -98,6 +98,9 @@ export interface SystemRun {
  */
 export type PassProvider = (req: number, layer: number, previous: readonly number[][][][]) => readonly SystemPass[];
 
+/** sys_pass commands by pass object and (final, weight width). */
+const passCommands = new WeakMap<SystemPass, Map<string, string>>();
+
 /** A weight row as cmd words carry it: packRow of the NPU driver (lane 0 in the low bits, hex). */
 export const packWeightRow = packRow;
 
@@ -129,10 +132,6 @@ export function systemWaveGroups(): GtkwGroup[] {
       signals: ['npu_pending', 'npu_go', 'npu_busy', 'w_wr_en', 'act_valid', 'act_ready', { name: 'act_index', format: 'dec' }, { name: 'act_value', format: 'signed' }, 'act_last', 'npu_out_valid', 'npu_out_data', 'npu_done', { name: 'npu_cycles', format: 'dec' }],
     },
   ];
-}
-
-function toSigned(v: bigint, width: number): number {
-  return Number(BigInt.asIntN(width, v));
 }
 
 export class SystemSim {
@@ -192,22 +191,31 @@ export class SystemSim {
 
   /** Runs one pass of the decided layer on the PE array (`final`: its last): log lines and the output rows. */
   async pass(pass: SystemPass, final: boolean): Promise<{ lines: string[]; outputs: number[][] }> {
-    const { lanes, actWidth, weightWidth } = this.shape;
-    const words = pass.initial.map((r) => packWeightRow(r, weightWidth));
-    const ops = pass.ops.map((o) => ('kind' in o && o.kind === 'write' ? `w ${o.addr} ${packWeightRow(o.row, weightWidth)}` : `${(o as SystemBeat).index} ${(o as SystemBeat).value} ${(o as SystemBeat).last ? 1 : 0}`)).join(' ');
-    const cmd = `sys_pass ${final ? 1 : 0} ${words.length}${words.length ? ' ' + words.join(' ') : ''} ${pass.rows} ${pass.relu ? 1 : 0} ${pass.shift} ${pass.ops.length}${ops ? ' ' + ops : ''}`;
-    const reply = (await this.session.send(cmd)).trim();
+    const { lanes, actWidth } = this.shape;
+    const reply = (await this.session.send(this.passCommand(pass, final))).trim();
     const [logPart, rowPart] = reply.split(' |');
-    const mask = (1n << BigInt(actWidth)) - 1n;
     const outputs = (rowPart ?? '')
       .trim()
       .split(' ')
       .filter((h) => h.length > 0)
-      .map((h) => {
-        const word = BigInt(`0x${h}`);
-        return Array.from({ length: lanes }, (_, j) => toSigned((word >> BigInt(j * actWidth)) & mask, actWidth));
-      });
+      .map((h) => unpackLanes(h, lanes, actWidth));
     return { lines: logPart!.split(','), outputs };
+  }
+
+  /** The `sys_pass` command of a pass, kept per pass object (the regression runs the same passes in three passes). */
+  private passCommand(pass: SystemPass, final: boolean): string {
+    const key = `${final ? 1 : 0}:${this.shape.weightWidth}`;
+    let byKey = passCommands.get(pass);
+    if (!byKey) passCommands.set(pass, (byKey = new Map()));
+    let cmd = byKey.get(key);
+    if (cmd === undefined) {
+      const { weightWidth } = this.shape;
+      const words = pass.initial.map((r) => packWeightRow(r, weightWidth));
+      const ops = pass.ops.map((o) => ('kind' in o && o.kind === 'write' ? `w ${o.addr} ${packWeightRow(o.row, weightWidth)}` : `${(o as SystemBeat).index} ${(o as SystemBeat).value} ${(o as SystemBeat).last ? 1 : 0}`)).join(' ');
+      cmd = `sys_pass ${final ? 1 : 0} ${words.length}${words.length ? ' ' + words.join(' ') : ''} ${pass.rows} ${pass.relu ? 1 : 0} ${pass.shift} ${pass.ops.length}${ops ? ' ' + ops : ''}`;
+      byKey.set(key, cmd);
+    }
+    return cmd;
   }
 
   /** The whole loop: setup, then decision -> layer until every request completed. */

@@ -1,7 +1,7 @@
 // packRow (the NPU and system drivers' weight rows as hex) against the bigint formula written out
 // here: lane 0 in the low bits, each value in width-bit two's complement, no leading zeros.
 import { describe, expect, it } from 'vitest';
-import { packRow } from '../../cosim/npu/driver.ts';
+import { packRow, unpackLanes } from '../../cosim/npu/driver.ts';
 import { packWeightRow } from '../../cosim/system/driver.ts';
 
 function reference(values: readonly number[], width: number): string {
@@ -33,5 +33,26 @@ describe('packRow', () => {
 
   it('is the system driver packWeightRow', () => {
     expect(packWeightRow).toBe(packRow);
+  });
+});
+
+describe('unpackLanes', () => {
+  it('reads back every lane of a packed row, with or without its leading zeros (widths 2-33)', () => {
+    let seed = 777;
+    const rand = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let width = 2; width <= 33; width++) {
+      const lo = -(2 ** (width - 1));
+      const hi = 2 ** (width - 1) - 1;
+      for (const lanes of [1, 3, 16]) {
+        const rows = [Array(lanes).fill(0), Array(lanes).fill(lo), Array(lanes).fill(hi), Array.from({ length: lanes }, (_, j) => (j === 0 ? -1 : 0))];
+        for (let i = 0; i < 10; i++) rows.push(Array.from({ length: lanes }, () => lo + Math.floor(rand() * (hi - lo + 1))));
+        for (const row of rows) {
+          const hex = reference(row, width);
+          const padded = hex.padStart(Math.ceil((lanes * width) / 4), '0');
+          expect(unpackLanes(hex, lanes, width), `width ${width} ${hex}`).toEqual(row);
+          expect(unpackLanes(padded, lanes, width), `width ${width} ${padded}`).toEqual(row);
+        }
+      }
+    }
   });
 });
