@@ -161,9 +161,11 @@ export class CompactLog {
 
   /** The line `S slot score`. */
   score(slot: number, score: bigint): void {
-    if (score < 0n || score > MAX_EXACT || !Number.isSafeInteger(slot) || slot < 0) return this.add(`S ${slot} ${score}`);
+    // Number() of a bigint from 2^53 is at least 2^53 (rounding is monotonic), so this range test is exact.
+    const value = Number(score);
+    if (!(value >= 0 && value <= Number.MAX_SAFE_INTEGER) || !(slot >= 0 && slot <= Number.MAX_SAFE_INTEGER && Number.isInteger(slot))) return this.add(`S ${slot} ${score}`);
     this.slots.push(slot);
-    this.scores.push(Number(score));
+    this.scores.push(value);
     this.runs[this.runs.length - 1]!++;
     this.lines++;
   }
@@ -205,8 +207,6 @@ export class CompactLog {
     }
   }
 }
-
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Reads a canonical unsigned decimal (digits, no leading zero unless it is 0, at most 16 digits:

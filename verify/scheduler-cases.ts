@@ -107,12 +107,13 @@ export function checkSelectionRule(decisions: readonly ParsedDecision[]): string
     // The minimum score, and the earliest admitted request among the slots holding it (one pass).
     let min: bigint | undefined;
     let earliest = Infinity;
-    for (const [slot, s] of d.scores) {
+    // forEach, not for-of: no [slot, score] pair per score (a pass reads back 355,000 of them).
+    d.scores.forEach((s, slot) => {
       if (min === undefined || s < min) {
         min = s;
         earliest = d.occupants.get(slot)!;
       } else if (s === min) earliest = Math.min(earliest, d.occupants.get(slot)!);
-    }
+    });
     if (d.score !== min || d.scores.get(d.slot) !== d.score) return `decision ${k}: chose slot ${d.slot} with score ${d.score}, but the smallest score read back is ${min}`;
     if (d.req !== earliest) {
       const tied = [...d.scores.entries()].filter(([, s]) => s === min).map(([slot]) => d.occupants.get(slot)!);

@@ -41,10 +41,12 @@ export function checkDocumentedTiming(script: SchedScript, lines: readonly strin
       const d = decisions[i]!;
       const perUnit = new Array<number>(units).fill(0);
       for (const slot of d.scores.keys()) perUnit[slot % units]!++;
-      expectEqual(d.tEvent - d.tSel, BigInt(Math.max(...perUnit) + T.selectToEvent), `decision ${i}: event - selection start (busiest unit's valid slots + ${T.selectToEvent})`);
+      // Messages as functions: built only for a failure (this runs for every decision of a log).
+      const k = i;
+      expectEqual(d.tEvent - d.tSel, BigInt(Math.max(...perUnit) + T.selectToEvent), () => `decision ${k}: event - selection start (busiest unit's valid slots + ${T.selectToEvent})`);
       if (lastEnd !== undefined && !emptied) {
-        expectEqual(d.tSel, lastEnd + BigInt(T.doneToSelect), `decision ${i}: selection start after the previous layer's done (+${T.doneToSelect})`);
-        if (units === 1) expectEqual(d.tEvent - lastEnd, BigInt(d.scores.size + T.doneToEvent), `decision ${i}: decision latency from layer done (N + ${T.doneToEvent})`);
+        expectEqual(d.tSel, lastEnd + BigInt(T.doneToSelect), () => `decision ${k}: selection start after the previous layer's done (+${T.doneToSelect})`);
+        if (units === 1) expectEqual(d.tEvent - lastEnd, BigInt(d.scores.size + T.doneToEvent), () => `decision ${k}: decision latency from layer done (N + ${T.doneToEvent})`);
         checked++;
       }
       emptied = false;
