@@ -14,6 +14,8 @@ export type Edge = Readonly<Record<string, bigint>>;
 /** Edges parsed one by one as they are iterated (CycleHost.transaction). */
 export interface EdgeList extends Iterable<Edge> {
   readonly length: number;
+  /** The reply as the harness sent it (every edge's values): equal texts are equal edges. */
+  readonly text: string;
 }
 
 /**
@@ -123,6 +125,7 @@ export class CycleHost {
     if (last) for (const p of this.session.simulator.ports) if (p.dir === 'input' && last[p.name] !== undefined) this.inputs.set(p.name, last[p.name]!);
     return {
       length: cycles.length,
+      text: reply,
       *[Symbol.iterator]() {
         for (const text of cycles) yield parse(text);
       },
