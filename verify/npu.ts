@@ -86,7 +86,7 @@ export async function checkLayers(sim: NpuTileSim, cfg: PeArrayConfig, tiles: re
   for (const tile of tiles) {
     let commands = extra === ONE_EXTRA ? commandCache.get(tile) : undefined;
     if (!commands) {
-      commands = { weights: weightsCommandOf(sim, tile.weights), layer: sim.layerCommand({ ...tile, beats: [...tile.beats, ...extra] }) };
+      commands = { weights: weightsCommandOf(sim, tile.weights), layer: sim.layerCommand(tile, extra) };
       if (extra === ONE_EXTRA) commandCache.set(tile, commands);
     }
     const ran = Promise.all([sim.session.send(commands.weights), sim.runLayerCommand(commands.layer), sim.session.send('sample 3 mon_valid mon_nonzero mon_total busy')]);

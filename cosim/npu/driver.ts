@@ -85,6 +85,74 @@ export function unpackLanes(hex: string, lanes: number, width: number): number[]
 const HEX_CODES = Buffer.from('0123456789abcdef', 'latin1');
 
 /**
+ * The `npu_layer` command of a tile and `extra` beats offered after it: `npu_layer ROWS RELU SHIFT
+ * COUNT` then per beat ` INDEX VALUE LAST` (or ` w ADDR ROW` for a weight write). Beats of small
+ * integers are written as bytes into one buffer (a 65,535-row layer: no string per beat).
+ */
+export function layerCommandText(tile: NpuLayerTile, extra: readonly NpuBeat[], weightWidth: number): string {
+  const count = tile.beats.length + extra.length;
+  const head = `npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${count}`;
+  const out = new CommandBytes(head.length + 12 * count);
+  out.text(head);
+  for (const beats of [tile.beats, extra]) {
+    for (const b of beats) {
+      if ('kind' in b && b.kind === 'write') out.text(` w ${b.addr} ${packRow(b.row, weightWidth)}`);
+      else {
+        const { index, value, last } = b as NpuBeat;
+        if (Number.isSafeInteger(index) && Number.isSafeInteger(value) && Math.abs(value) < 2 ** 31 && index >= 0 && index < 2 ** 31) {
+          out.byte(0x20).int(index).byte(0x20).int(value).byte(0x20).byte(last ? 0x31 : 0x30);
+        } else out.text(` ${index} ${value} ${last ? 1 : 0}`);
+      }
+    }
+  }
+  return out.toString();
+}
+
+/** A command's text written as bytes (ASCII): grows as needed, decimal integers without a string each. */
+class CommandBytes {
+  private buf: Buffer;
+  private at = 0;
+  constructor(size: number) {
+    this.buf = Buffer.allocUnsafe(Math.max(64, size));
+  }
+  private room(n: number): void {
+    if (this.at + n <= this.buf.length) return;
+    const bigger = Buffer.allocUnsafe(Math.max(2 * this.buf.length, this.at + n));
+    this.buf.copy(bigger, 0, 0, this.at);
+    this.buf = bigger;
+  }
+  byte(b: number): this {
+    this.room(1);
+    this.buf[this.at++] = b;
+    return this;
+  }
+  /** A safe integer below 2^31 in magnitude, in decimal. */
+  int(v: number): this {
+    this.room(12);
+    if (v < 0) {
+      this.buf[this.at++] = 0x2d;
+      v = -v;
+    }
+    let digits = 1;
+    for (let t = v; t >= 10; t = Math.floor(t / 10)) digits++;
+    for (let i = digits - 1; i >= 0; i--) {
+      this.buf[this.at + i] = 0x30 + (v % 10);
+      v = Math.floor(v / 10);
+    }
+    this.at += digits;
+    return this;
+  }
+  text(t: string): this {
+    this.room(Buffer.byteLength(t, 'latin1'));
+    this.at += this.buf.write(t, this.at, 'latin1');
+    return this;
+  }
+  toString(): string {
+    return this.buf.toString('latin1', 0, this.at);
+  }
+}
+
+/**
  * Output rows as the harness prints them, joined by single spaces: each row lane 0 in the low bits,
  * ceil(lanes x width / 4) hex digits. One string for a whole layer (a 65,535-row layer is compared
  * with one string comparison, not 65,535 arrays). The rows come row-major in one array (row r,
@@ -182,11 +250,8 @@ export class NpuTileSim {
   }
 
   /** The `npu_layer` command of a tile (a caller running a tile again may keep it). */
-  layerCommand(tile: NpuLayerTile): string {
-    let text = `npu_layer ${tile.rows} ${tile.relu ? 1 : 0} ${tile.shift} ${tile.beats.length}`;
-    // Appended beat by beat (a 65,535-row layer: no array of 65,535 beat strings to join).
-    for (const b of tile.beats) text += 'kind' in b && b.kind === 'write' ? ` w ${b.addr} ${packRow(b.row, this.shape.weightWidth)}` : ` ${(b as NpuBeat).index} ${(b as NpuBeat).value} ${(b as NpuBeat).last ? 1 : 0}`;
-    return text;
+  layerCommand(tile: NpuLayerTile, extra: readonly NpuBeat[] = []): string {
+    return layerCommandText(tile, extra, this.shape.weightWidth);
   }
 
   /** Runs a layerCommand(); the output rows stay one text (compare it whole, unpack only what differs). */

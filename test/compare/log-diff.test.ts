@@ -87,29 +87,28 @@ describe('CompactLog', () => {
 
   it('rejects any other spelling of an S line, a different value, and a missing, extra or changed line', () => {
     const log = build(lines);
-    const variants = [
-      text.replace('S 0 5\n', 'S 0 05\n'), // leading zero in the score
-      text.replace('S 0 5\n', 'S 00 5\n'), // ... in the slot
-      text.replace('S 0 5\n', 'S 0 +5\n'),
-      text.replace('S 0 5\n', 'S 0  5\n'),
-      text.replace('S 0 5\n', 'S 0 5 \n'),
-      text.replace('S 0 5\n', 'S  0 5\n'),
-      text.replace('S 0 5\n', 's 0 5\n'),
-      text.replace('S 0 5\n', 'S 0 6\n'),
-      text.replace('S 0 5\n', 'S 1 5\n'),
-      text.replace('S 0 5\n', 'S 0 \n'),
-      text.replace('S 0 5\n', 'S 0 5\n\n'),
-      text.replace('S 0 5\n', ''),
-      text.replace('S 1 0\n', 'S 1 00\n'),
-      text.replace('S 1023 9007199254740991', 'S 1023 09007199254740991'),
-      text.replace('S 1023 9007199254740991', 'S 1023 19007199254740991'), // 17 digits
-      text.replace('S 1023 9007199254740991', 'S 1023 9007199254740990'),
-      text.replace(big, (2n ** 53n + 8n).toString()),
-      text.replace('A 0 0', 'A 0 1'),
-      text.slice(0, -1),
-      text + 'K 1\n',
-      'S 9 1\n' + text,
+    // [a line of the log, what replaces it]
+    const edits: [string, string][] = [
+      ['S 0 5\n', 'S 0 05\n'], // leading zero in the score
+      ['S 0 5\n', 'S 00 5\n'], // ... in the slot
+      ['S 0 5\n', 'S 0 +5\n'],
+      ['S 0 5\n', 'S 0  5\n'],
+      ['S 0 5\n', 'S 0 5 \n'],
+      ['S 0 5\n', 'S  0 5\n'],
+      ['S 0 5\n', 's 0 5\n'],
+      ['S 0 5\n', 'S 0 6\n'],
+      ['S 0 5\n', 'S 1 5\n'],
+      ['S 0 5\n', 'S 0 \n'],
+      ['S 0 5\n', 'S 0 5\n\n'],
+      ['S 0 5\n', ''],
+      ['S 1 0\n', 'S 1 00\n'],
+      ['S 1023 9007199254740991', 'S 1023 09007199254740991'],
+      ['S 1023 9007199254740991', 'S 1023 19007199254740991'], // 17 digits
+      ['S 1023 9007199254740991', 'S 1023 9007199254740990'],
+      [big, (2n ** 53n + 8n).toString()],
+      ['A 0 0', 'A 0 1'],
     ];
+    const variants = [...edits.map(([from, to]) => text.replace(from, to)), text.slice(0, -1), text + 'K 1\n', 'S 9 1\n' + text];
     for (const v of variants) expect(log.equals(v), JSON.stringify(v)).toBe(false);
   });
 });
