@@ -146,8 +146,9 @@ export function playHarness(cfg: SchedulerConfig, script: SchedScript, options: 
     // increasing order (MHG builds score them in deadline order).
     const read = !scoreReads ? undefined : f.mhg ? new Map([...d.scores].sort((a, b) => a[0] - b[0])) : d.scores;
     if (read) {
-      if (onScore) for (const [slot, score] of read) onScore(slot, score);
-      else for (const [slot, score] of read) emit(`S ${slot} ${score}`);
+      // forEach, not for-of: no [slot, score] pair per score line.
+      if (onScore) read.forEach((score, slot) => onScore(slot, score));
+      else read.forEach((score, slot) => emit(`S ${slot} ${score}`));
       now += BigInt(d.scores.size);
     }
     if (onLogged) {
