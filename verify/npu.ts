@@ -65,8 +65,8 @@ function preparedOf(cfg: PeArrayConfig, tile: LayerTile): PreparedTile {
   if (!byTile) prepareCache.set(cfg, (byTile = new WeakMap()));
   let p = byTile.get(tile);
   if (!p) {
-    const { flat, ...figures } = runLayerGoldenFlat(cfg, tile);
-    byTile.set(tile, (p = { gold: figures, goldText: packRowsText(flat, cfg.lanes, cfg.actWidth) }));
+    const { flat, sameAs, ...figures } = runLayerGoldenFlat(cfg, tile);
+    byTile.set(tile, (p = { gold: figures, goldText: packRowsText(flat, cfg.lanes, cfg.actWidth, sameAs) }));
   }
   return p;
 }

@@ -156,9 +156,10 @@ class CommandBytes {
  * Output rows as the harness prints them, joined by single spaces: each row lane 0 in the low bits,
  * ceil(lanes x width / 4) hex digits. One string for a whole layer (a 65,535-row layer is compared
  * with one string comparison, not 65,535 arrays). The rows come row-major in one array (row r,
- * lane j at r x lanes + j: runLayerGoldenFlat's outputs).
+ * lane j at r x lanes + j: runLayerGoldenFlat's outputs); `sameAs[r]`, where given and not -1, is
+ * an earlier row equal to row r (runLayerGoldenFlat's), whose digits are copied.
  */
-export function packRowsText(flat: ArrayLike<number>, lanes: number, width: number): string {
+export function packRowsText(flat: ArrayLike<number>, lanes: number, width: number, sameAs?: ArrayLike<number>): string {
   const rows = flat.length / lanes;
   if (width % 4 !== 0 || width > 32) {
     const digits = Math.ceil((lanes * width) / 4);
@@ -170,6 +171,14 @@ export function packRowsText(flat: ArrayLike<number>, lanes: number, width: numb
   let at = 0;
   for (let r = 0; r < rows; r++) {
     if (r) buf[at++] = 0x20;
+    // A row equal to an earlier one (runLayerGoldenFlat's sameAs) copies its digits.
+    const src = sameAs ? sameAs[r]! : -1;
+    if (src >= 0 && src < r) {
+      const from = src * (rowChars + 1);
+      for (let k = 0; k < rowChars; k++) buf[at + k] = buf[from + k]!;
+      at += rowChars;
+      continue;
+    }
     for (let j = lanes - 1; j >= 0; j--) {
       const v = flat[r * lanes + j]!;
       // Two's complement in `width` bits, most significant digit first.

@@ -68,7 +68,7 @@ export function requantise(acc: number, relu: boolean, shift: number, outWidth: 
 }
 
 export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult {
-  const { flat, ...figures } = runLayerGoldenFlat(cfg, tile);
+  const { flat, sameAs: _copies, ...figures } = runLayerGoldenFlat(cfg, tile);
   const L = cfg.lanes;
   return { outputs: Array.from({ length: flat.length / L }, (_, r) => Array.from(flat.subarray(r * L, (r + 1) * L))), ...figures };
 }
@@ -77,11 +77,13 @@ export function runLayerGolden(cfg: PeArrayConfig, tile: LayerTile): LayerResult
  * runLayerGolden with the outputs in one row-major array (row r, lane j at r x lanes + j): a
  * 240,000-row layer allocates one array, not one per row.
  */
-export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<LayerResult, 'outputs'> & { flat: Float64Array } {
+export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<LayerResult, 'outputs'> & { flat: Float64Array; sameAs: Int32Array } {
   const L = cfg.lanes;
   let rows = 0;
   for (const beat of tile.beats) if (beat.last) rows++;
   const flat = new Float64Array(rows * L);
+  // sameAs[r]: an earlier row whose outputs row r copied (-1: computed), for a packer to copy too.
+  const sameAs = new Int32Array(rows).fill(-1);
   // One accumulator array for the whole layer.
   const acc = new Array<number>(L).fill(0);
   let rowStart = true;
@@ -98,6 +100,7 @@ export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<La
       const key = beat.index * 2 ** 31 + (beat.value + 2 ** 30);
       const seen = oneBeatRows.get(key);
       if (seen) {
+        sameAs[at / L] = seen.at / L;
         flat.copyWithin(at, seen.at, seen.at + L);
         at += L;
         nonzero += seen.nonzero;
@@ -124,7 +127,7 @@ export function runLayerGoldenFlat(cfg: PeArrayConfig, tile: LayerTile): Omit<La
       entry = undefined;
     }
   }
-  return { flat, cycles: tile.beats.length + PIPELINE_CYCLES, nonzero, total: rows * L };
+  return { flat, sameAs, cycles: tile.beats.length + PIPELINE_CYCLES, nonzero, total: rows * L };
 }
 
 /** Checks a tile against the configuration before it is sent to hardware (clear errors, not X's). */

@@ -3,6 +3,7 @@
 // not a one-beat row, so computed afresh), must give the same outputs and counts.
 import { describe, expect, it } from 'vitest';
 import { parseConfig, runLayerGoldenFlat, type LayerTile } from '../../hwgen/index.ts';
+import { packRowsText } from '../../cosim/npu/driver.ts';
 
 describe('runLayerGoldenFlat with repeated one-beat rows', () => {
   for (const [label, raw] of [
@@ -29,6 +30,18 @@ describe('runLayerGoldenFlat with repeated one-beat rows', () => {
         expect([a.nonzero, a.total]).toEqual([b.nonzero, b.total]);
         expect(Array.from(a.flat)).toEqual(Array.from(b.flat));
         expect(a.nonzero).toBeGreaterThan(0);
+        // sameAs names only earlier, equal rows; the hex text copied from them is the text packed afresh.
+        const L = cfg.lanes;
+        let copied = 0;
+        a.sameAs.forEach((src, r) => {
+          if (src < 0) return;
+          copied++;
+          expect(src).toBeLessThan(r);
+          expect(Array.from(a.flat.subarray(r * L, (r + 1) * L))).toEqual(Array.from(a.flat.subarray(src * L, (src + 1) * L)));
+        });
+        expect(copied).toBeGreaterThan(1000);
+        expect(Array.from(b.sameAs).every((x) => x < 0)).toBe(true);
+        expect(packRowsText(a.flat, L, cfg.actWidth, a.sameAs)).toBe(packRowsText(b.flat, L, cfg.actWidth));
       }
     });
   }
