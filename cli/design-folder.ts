@@ -11,12 +11,18 @@
 //   * anything else               -> refuse: hand-edited Verilog, another generator, no manifest.
 //
 // It never deletes a file it did not write: writing goes through writeDesign (output/index.ts).
-// Costs one generateDesign (tens of ms) and one hash of each generated file.
+// "Holds the design asked for" means every file this version of dysta generates for that
+// configuration is there, byte for byte. Deciding it costs one generateDesign (0.3-0.5 s for a
+// D = 10 scheduler: two renders and the WaveDrom diagrams) the first time; the compiled CLI then
+// remembers the generated files' hashes per build and configuration (.cache/design-check/), so a
+// later run hashes the folder's files instead (milliseconds).
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ConfigError, GENERATOR, defaultConfig, generateDesign, legacyDesignFiles, loadConfigFile, parseConfig, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { parseJsonStrict } from '../input/index.ts';
+import { PACKAGE_ROOT } from '../input/package-files.ts';
 import { OUTPUT_MARKER, checkOutputDir, excerpt, isOurOutputDir } from '../output/index.ts';
 import { UserError } from './errors.ts';
 
@@ -27,6 +33,7 @@ export function designFolderHelp(command: string): string {
     '(with no --config: any configuration, taken from the manifest); when that folder is missing or empty it generates the design there; ' +
     'it refuses a folder holding another configuration, hand-edited Verilog or files it did not write, and never deletes your files. ' +
     'It writes session logs to .cache/cosim-sessions/ (the last few per design are kept), the simulator to .cache/verilator/, ' +
+    'the hashes of the files it generates per configuration to .cache/design-check/ (so the next check need not generate), ' +
     'and with --wave the waveform and its .gtkw save file.'
   );
 }
@@ -52,6 +59,59 @@ export function configDifferences(there: HwConfig, here: HwConfig): string[] {
 }
 
 const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/**
+ * Where the hashes of what this build generates for `config` are remembered, or undefined when
+ * nothing identifies the running code: run from the TypeScript sources (tests, benchmarks) every
+ * check generates. The compiled CLI is identified by dist/.sources.json (every source's mtime and
+ * size at the build; bin/build.js) and the WaveDrom package that draws the README's diagrams.
+ */
+function generatedHashesMemo(config: HwConfig): string | undefined {
+  if (!import.meta.url.endsWith('.js')) return undefined;
+  try {
+    const build = readFileSync(join(PACKAGE_ROOT, 'dist', '.sources.json'));
+    const wavedrom = readFileSync(join(dirname(createRequire(import.meta.url).resolve('wavedrom')), '..', 'package.json'));
+    const key = createHash('sha256').update(build).update('\0').update(wavedrom).update('\0').update(JSON.stringify(config)).digest('hex');
+    return join(PACKAGE_ROOT, '.cache', 'design-check', `${key.slice(0, 32)}.json`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether every file the memo lists is in `dir` with the remembered hash (false without a memo). */
+function matchesMemo(memo: string | undefined, dir: string): boolean {
+  if (!memo) return false;
+  let hashes: Record<string, string>;
+  try {
+    hashes = JSON.parse(readFileSync(memo, 'utf8')) as Record<string, string>;
+  } catch {
+    return false;
+  }
+  const names = Object.keys(hashes);
+  return (
+    names.length > 0 &&
+    names.every((name) => {
+      try {
+        return sha256(readFileSync(join(dir, name))) === hashes[name];
+      } catch {
+        return false;
+      }
+    })
+  );
+}
+
+/** Remembers the hashes of `files` (written whole or not at all; a read-only cache only costs the next check). */
+function rememberGenerated(memo: string | undefined, files: ReadonlyMap<string, string>): void {
+  if (!memo) return;
+  try {
+    mkdirSync(dirname(memo), { recursive: true });
+    const tmp = `${memo}.tmp-${process.pid}`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries([...files].map(([name, text]) => [name, sha256(text)]))));
+    renameSync(tmp, memo);
+  } catch {
+    // not remembered: the next run generates again
+  }
+}
 
 function isEmptyFolder(dir: string): boolean {
   return readdirSync(dir).every((e) => e === OUTPUT_MARKER);
@@ -126,6 +186,8 @@ export function planDesign(dir: string, requested?: { config: HwConfig; source: 
       );
     }
   }
+  const memo = generatedHashesMemo(there);
+  if (matchesMemo(memo, dir)) return { dir, config: there, action: 'use' };
   const fresh = generateDesign(there);
   const same = [...fresh.files].every(([name, text]) => {
     try {
@@ -134,7 +196,10 @@ export function planDesign(dir: string, requested?: { config: HwConfig; source: 
       return false;
     }
   });
-  if (same) return { dir, config: there, action: 'use' };
+  if (same) {
+    rememberGenerated(memo, fresh.files);
+    return { dir, config: there, action: 'use' };
+  }
   // Written by an older dysta before markers (hashes verified above): ours, so it may be regenerated.
   if (!isOurOutputDir(dir) && !legacyDesignFiles(dir)) {
     throw new UserError(`${what} ${shown} was generated by another version of dysta and has no ${OUTPUT_MARKER} marker, so it is not replaced; ${regenerate} after moving it away, or choose another ${what}`);
@@ -154,6 +219,8 @@ export function applyDesign(plan: DesignPlan, say: (line: string) => void): void
     say(`using the design in ${plan.dir}/ (its manifest matches)`);
     return;
   }
-  writeDesign(generateDesign(plan.config), plan.dir);
+  const design = generateDesign(plan.config);
+  writeDesign(design, plan.dir);
+  rememberGenerated(generatedHashesMemo(plan.config), design.files);
   say(plan.action === 'generate' ? `generated the RTL in ${plan.dir}/` : `regenerated ${plan.dir}/ (it was written by another version of dysta; your own files in it are kept)`);
 }

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { runCli, tempDir } from '../helpers.ts';
+import { PROJECT_ROOT, runCli, tempDir } from '../helpers.ts';
 
 const root = tempDir('dysta-design-folder-');
 const cfg = join(root, 'lanes3.json');
@@ -81,6 +81,40 @@ describe('a simulating command and the RTL folder', () => {
     expect(readFileSync(join(stale, 'pe_array.v'), 'utf8')).not.toContain('older generator');
     expect(readFileSync(join(stale, 'sims', 'notes.txt'), 'utf8')).toBe('mine');
     expect(r.stdout).toContain('RTL vs golden model:         identical outputs, cycles and counts');
+  }, 300_000);
+
+  it('remembers the hashes of what it generates per configuration and trusts them on the next check', async () => {
+    // The first case's cosim checked rtl/ by generating the design and wrote the memo (the CLI runs
+    // from dist/, which identifies the build): every generated file with its SHA-256.
+    const memoDir = join(PROJECT_ROOT, '.cache', 'design-check');
+    const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    const memo = readdirSync(memoDir)
+      .map((f) => join(memoDir, f))
+      .find((f) => f.endsWith('.json') && JSON.parse(readFileSync(f, 'utf8'))['pe_array.v'] === sha(join(rtl, 'pe_array.v')));
+    expect(memo).toBeDefined();
+    const hashes = JSON.parse(readFileSync(memo!, 'utf8')) as Record<string, string>;
+    expect(Object.keys(hashes)).toContain('manifest.json');
+    for (const [name, hash] of Object.entries(hashes)) expect(sha(join(rtl, name)), name).toBe(hash);
+    // A folder whose Verilog differs from what this version generates (an older generator's, its
+    // manifest updated) is regenerated -- unless the memo says this build generates exactly that:
+    // then it is used as it is, which shows the check reads the memo instead of generating.
+    const older = join(root, 'older');
+    expect((await runCli(['gen-rtl', '--config', cfg, '--out', older])).exitCode).toBe(0);
+    const manifest = JSON.parse(readFileSync(join(older, 'manifest.json'), 'utf8'));
+    writeFileSync(join(older, 'pe_array.v'), readFileSync(join(older, 'pe_array.v'), 'utf8') + '// older generator\n');
+    for (const f of [...manifest.files, ...manifest.modules]) if ((f.path ?? f.file) === 'pe_array.v') f.sha256 = sha(join(older, 'pe_array.v'));
+    writeFileSync(join(older, 'manifest.json'), JSON.stringify(manifest));
+    writeFileSync(memo!, JSON.stringify({ ...hashes, 'pe_array.v': sha(join(older, 'pe_array.v')), 'manifest.json': sha(join(older, 'manifest.json')) }));
+    try {
+      const trusted = await runCli(['cosim', '--out', older, '--suite', 'npu', '--case', 'all-max', '--x-seeds', 'none']);
+      expect(trusted.stderr).toContain(`using the design in ${older}/ (its manifest matches)`);
+    } finally {
+      writeFileSync(memo!, JSON.stringify(hashes));
+    }
+    // With the true memo the same folder is told apart and regenerated.
+    const r = await runCli(['cosim', '--out', older, '--suite', 'npu', '--case', 'all-max', '--x-seeds', 'none']);
+    expect(r.stderr).toContain('(it was written by another version of dysta; your own files in it are kept)');
+    expect(readFileSync(join(older, 'pe_array.v'), 'utf8')).not.toContain('older generator');
   }, 300_000);
 
   it('generates the design into a missing or empty folder', async () => {
