@@ -56,9 +56,15 @@ function bitsFor(n: bigint): number {
 /**
  * The workload and the requests as plain arrays (the encoder's input), with the regression fits of
  * the default split (cross-fitted by sample parity: a request on an even sample id uses the fit on
- * the odd ones, bank 0, and vice versa, bank 1) and each request's bank; gamma builds ignore both.
+ * the odd ones, bank 0, and vice versa, bank 1) and each request's bank; gamma builds ignore both,
+ * so `fits: false` leaves them out (the fits are a least-squares pass over every sample and layer).
  */
-export function plainTrace(workload: Workload, compiled: CompiledTrace): { variants: PlainVariant[]; requests: PlainRequests } {
+export function plainTrace(workload: Workload, compiled: CompiledTrace, options: { fits?: boolean } = {}): { variants: PlainVariant[]; requests: PlainRequests } {
+  const deadline = computeDeadlines(compiled);
+  const plainVariants = (regression: (i: number) => PlainVariant['regression']): PlainVariant[] =>
+    workload.variants.map((v, i) => ({ layers: v.layers, suffix: v.patSuffix, avgDensity: v.avgDensity, latency: v.latency, sparsity: v.sparsity, regression: regression(i) }));
+  const requests = { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline };
+  if (options.fits === false) return { variants: plainVariants(() => undefined), requests };
   const split = getFitSplit(DEFAULT_FIT_SPLIT);
   const fits = fitRegression(workload, split);
   const bank = Array.from({ length: compiled.count }, (_, i) => {
@@ -67,15 +73,8 @@ export function plainTrace(workload: Workload, compiled: CompiledTrace): { varia
     return split.uses(s, v.sampleIds.length, v.sampleIds[s]!);
   });
   return {
-    variants: workload.variants.map((v, i) => ({
-      layers: v.layers,
-      suffix: v.patSuffix,
-      avgDensity: v.avgDensity,
-      latency: v.latency,
-      sparsity: v.sparsity,
-      regression: fits[i]!.fits.map((fit) => (fit ? { a: fit.a, b: fit.b } : null)),
-    })),
-    requests: { count: compiled.count, arrival: compiled.arrival, variant: compiled.variantIndex, sample: compiled.sampleIndex, deadline: computeDeadlines(compiled), bank },
+    variants: plainVariants((i) => fits[i]!.fits.map((fit) => (fit ? { a: fit.a, b: fit.b } : null))),
+    requests: { ...requests, bank },
   };
 }
 
@@ -149,7 +148,7 @@ function checkFits(cfg: SchedulerConfig, workload: Workload, compiled: CompiledT
  * iso words and, with `mhgParams`, the sigma / lambda / tau registers (absent: mhg's reset values).
  */
 export function traceScript(cfg: SchedulerConfig, workload: Workload, compiled: CompiledTrace, options: { mhgParams?: MhgParamsQ } = {}): TraceScript {
-  const { variants, requests } = plainTrace(workload, compiled);
+  const { variants, requests } = plainTrace(workload, compiled, { fits: schedulerFormats(cfg).regression });
   checkFits(cfg, workload, compiled, requests.deadline as Float64Array);
   const e = encodeTrace(cfg, variants, requests);
   const f = e.f;

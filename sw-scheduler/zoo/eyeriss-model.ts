@@ -38,14 +38,26 @@ const WEIGHT_INDEX_OVERHEAD: Record<SparsityPattern, number> = { unstructured: 0
  * density of this sample.
  */
 export function eyerissLayerLatency(layer: LayerShape, pattern: SparsityPattern, weightDensity: number, activationDensity: number): number {
+  return eyerissLayerModel(layer, pattern, weightDensity)(activationDensity);
+}
+
+/**
+ * eyerissLayerLatency of one layer and variant as a function of the activation density: what does
+ * not depend on it is computed once (a zoo draws 200 samples per layer), in the same order of
+ * operations, so the results are the same to the bit.
+ */
+export function eyerissLayerModel(layer: LayerShape, pattern: SparsityPattern, weightDensity: number): (activationDensity: number) => number {
   const m = EYERISS_V2;
-  const effectiveMacs = layerMacs(layer) * weightDensity * (m.densityFloor + (1 - m.densityFloor) * activationDensity);
-  const compute = effectiveMacs / (m.pes * m.macsPerPePerCycle * m.utilisation[layer.kind] * PATTERN_BALANCE[pattern]);
+  const macs = layerMacs(layer) * weightDensity;
+  const rate = m.pes * m.macsPerPePerCycle * m.utilisation[layer.kind] * PATTERN_BALANCE[pattern];
   // Off-chip traffic: compressed weights, compressed input activations (16-bit index per 8-bit value
   // pair, so 1.5x per non-zero, never more than dense), outputs written once (assumed half zeros).
   const weightBytes = layerWeights(layer) * weightDensity * (1 + WEIGHT_INDEX_OVERHEAD[pattern]);
-  const inputBytes = layerInputs(layer) * Math.min(1, activationDensity * 1.5);
+  const inputs = layerInputs(layer);
   const outputBytes = layerOutputs(layer) * 0.5;
-  const memory = (weightBytes + inputBytes + outputBytes) / m.bytesPerCycle;
-  return (Math.max(compute, memory) + m.setupCycles) / m.clockHz;
+  return (activationDensity) => {
+    const compute = (macs * (m.densityFloor + (1 - m.densityFloor) * activationDensity)) / rate;
+    const memory = (weightBytes + inputs * Math.min(1, activationDensity * 1.5) + outputBytes) / m.bytesPerCycle;
+    return (Math.max(compute, memory) + m.setupCycles) / m.clockHz;
+  };
 }

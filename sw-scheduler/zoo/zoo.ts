@@ -4,14 +4,14 @@
 // (a CSV folder, models/profile/, read like any --csv-dir). A sample's
 // sparsity = a depth-dependent mean + a per-sample offset shared by all its layers (so layers are
 // correlated, as the paper observes) + per-layer noise. Deterministic: the same seed gives the same
-// tables, bit for bit. Building the CNN workload takes a few milliseconds.
-import { mersenne, unsafeUniformIntDistribution, type RandomGenerator } from 'pure-rand';
+// tables, bit for bit. Building the CNN workload takes some 100 ms (200 samples of 12 variants).
+import { mersenne, type RandomGenerator } from 'pure-rand';
 import { packageFile } from '../../input/package-files.ts';
 import { importCsvFolder } from '../csv.ts';
 import { SchedulerInputError } from '../errors.ts';
 import { sangerLayerLatency } from '../sanger.ts';
 import { buildWorkload, type VariantTable, type Workload } from '../workload.ts';
-import { eyerissLayerLatency, type SparsityPattern } from './eyeriss-model.ts';
+import { eyerissLayerModel, type SparsityPattern } from './eyeriss-model.ts';
 import { mobilenetV1Layers, resnet50Layers, ssd300Resnet18Layers, vgg16Layers, type LayerShape } from './layers.ts';
 
 export const ZOO_DEFAULT_SEED = 2023;
@@ -24,8 +24,10 @@ class Gaussian {
   private spare: number | undefined;
   constructor(private readonly rng: RandomGenerator) {}
   uniform(): number {
-    const hi = unsafeUniformIntDistribution(0, (1 << 26) - 1, this.rng);
-    const lo = unsafeUniformIntDistribution(0, (1 << 27) - 1, this.rng);
+    // unsafeUniformIntDistribution(0, 2^k - 1) of a 32-bit generator, without its call overhead: a
+    // power-of-two range never rejects a draw and keeps (v + 2^31) mod 2^k, the low k bits of v.
+    const hi = this.rng.unsafeNext() & 0x3ffffff;
+    const lo = this.rng.unsafeNext() & 0x7ffffff;
     return (hi * 134217728 + lo) / 9007199254740992;
   }
   next(): number {
@@ -87,6 +89,7 @@ function cnnVariant(spec: CnnSpec, pattern: SparsityPattern, weightSparsity: num
   const name = `${spec.architecture}_${pattern}_sparse${Math.round(weightSparsity * 100)}`;
   const shapes = spec.layers();
   const layers = shapes.length;
+  const layerLatency = shapes.map((shape) => eyerissLayerModel(shape, pattern, 1 - weightSparsity));
   const gauss = new Gaussian(mersenne((seed ^ nameHash(name)) >>> 0));
   const latency = new Float64Array(samples * layers);
   const sparsity = new Float64Array(samples * layers);
@@ -99,7 +102,7 @@ function cnnVariant(spec: CnnSpec, pattern: SparsityPattern, weightSparsity: num
       const noise = CNN_LAYER_SIGMA * gauss.next();
       const sp = l === 0 ? 0 : clamp(mean + sampleOffset + noise, 0.02, 0.95);
       sparsity[s * layers + l] = sp;
-      latency[s * layers + l] = eyerissLayerLatency(shapes[l], pattern, 1 - weightSparsity, 1 - sp);
+      latency[s * layers + l] = layerLatency[l]!(1 - sp);
     }
   }
   return { name, sampleIds: Array.from({ length: samples }, (_, i) => i), layers, latency, sparsity };
