@@ -35,6 +35,20 @@ describe('model zoo', () => {
     expect(a.variants[0].latency).not.toEqual(c.variants[0].latency);
   });
 
+  it('draws the same tables as it always has (values pinned from the build before its fast paths)', () => {
+    // Traces, figures and saved results depend on these draws to the bit: a faster generator or
+    // latency model must not move them.
+    const cnn = zooWorkload('cnn');
+    const att = zooWorkload('attention');
+    expect(cnn.variants[0]!.latency[0]).toBe(0.000229763);
+    expect(cnn.variants[3]!.latency[777]).toBe(0.00041836617691566716);
+    expect(cnn.variants[11]!.sparsity[1234]).toBe(0.5289417582019406);
+    expect(cnn.variants[11]!.latency[1234]).toBe(0.008493443040725027);
+    expect(att.variants[1]!.latency[100]).toBe(0.0007599883951220659);
+    expect(att.variants[1]!.sparsity[100]).toBe(0.8066859045616819);
+    expect(cnn.variants.map((v) => v.name).filter((_, i) => i === 0 || i === 3 || i === 11)).toEqual(['mobilenet_block4_sparse60', 'resnet50_block4_sparse60', 'vgg16_unstructured_sparse60']);
+  });
+
   it('makes sparsity correlated across the layers of a sample', () => {
     const v = zooWorkload('cnn').variantByName.get('resnet50_unstructured_sparse60')!;
     // Correlation between a sample's mean sparsity over the first and the second half of its layers.
