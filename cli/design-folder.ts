@@ -17,7 +17,7 @@
 // remembers the generated files' hashes per build and configuration (.cache/design-check/), so a
 // later run hashes the folder's files instead (milliseconds).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, GENERATOR, defaultConfig, generateDesign, legacyDesignFiles, loadConfigFile, parseConfig, writeDesign, type HwConfig } from '../hwgen/index.ts';
@@ -78,6 +78,9 @@ function generatedHashesMemo(config: HwConfig): string | undefined {
   }
 }
 
+/** Memos kept in .cache/design-check/ (a few configurations of the current build and the last ones). */
+const MEMOS_KEPT = 32;
+
 /** Whether every file the memo lists is in `dir` with the remembered hash (false without a memo). */
 function matchesMemo(memo: string | undefined, dir: string): boolean {
   if (!memo) return false;
@@ -108,6 +111,13 @@ function rememberGenerated(memo: string | undefined, files: ReadonlyMap<string, 
     const tmp = `${memo}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify(Object.fromEntries([...files].map(([name, text]) => [name, sha256(text)]))));
     renameSync(tmp, memo);
+    // Each build has its own memos: keep the newest few (older builds' are never read again).
+    const dir = dirname(memo);
+    const memos = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    if (memos.length > MEMOS_KEPT) {
+      const byAge = memos.map((f) => ({ f, t: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t);
+      for (const { f } of byAge.slice(MEMOS_KEPT)) rmSync(join(dir, f), { force: true });
+    }
   } catch {
     // not remembered: the next run generates again
   }

@@ -4,7 +4,7 @@
 // is refused with what differs and what to run; hand edits are never overwritten. The design also has
 // maxRows 1, so `cosim --rows 1` exercises corner cases that follow the configuration.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, runCli, tempDir } from '../helpers.ts';
@@ -111,10 +111,19 @@ describe('a simulating command and the RTL folder', () => {
     } finally {
       writeFileSync(memo!, JSON.stringify(hashes));
     }
+    // Memos of older builds (old mtimes) are pruned when one is written; the newest stay.
+    const stale = Array.from({ length: 40 }, (_, i) => join(memoDir, `${'0'.repeat(28)}${String(i).padStart(4, '0')}.json`));
+    for (const f of stale) {
+      writeFileSync(f, '{}');
+      utimesSync(f, new Date(2001, 0, 1), new Date(2001, 0, 1));
+    }
     // With the true memo the same folder is told apart and regenerated.
     const r = await runCli(['cosim', '--out', older, '--suite', 'npu', '--case', 'all-max', '--x-seeds', 'none']);
     expect(r.stderr).toContain('(it was written by another version of dysta; your own files in it are kept)');
     expect(readFileSync(join(older, 'pe_array.v'), 'utf8')).not.toContain('older generator');
+    expect(stale.filter((f) => existsSync(f)).length).toBeLessThan(32);
+    expect(existsSync(memo!)).toBe(true);
+    expect(readdirSync(memoDir).filter((f) => f.endsWith('.json')).length).toBeLessThanOrEqual(32);
   }, 300_000);
 
   it('generates the design into a missing or empty folder', async () => {
