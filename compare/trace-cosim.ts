@@ -13,6 +13,7 @@
 //           its metrics.
 // The RTL runs in its own process while Node computes the golden and float models.
 import type { SchedRun, SchedScript, SchedulerSim } from '../cosim/scheduler/driver.ts';
+import { thousands } from '../output/index.ts';
 import { MHG_RESET, MHG_VIO, mhgParamsQ, schedulerFormats, type MhgParamsQ, type SchedulerConfig } from '../hwgen/index.ts';
 import { computeMetrics, followSchedule, getPolicy, getPredictor, simulate, type CompiledTrace, type FollowStep, type Metrics, type PolicyDefinition, type PredictorDefinition, type Workload } from '../sw-scheduler/index.ts';
 import { LogText, compareLogs, countLines, describeDifference, forEachLine, type LogComparison } from './log-diff.ts';
@@ -313,7 +314,7 @@ export function formatTraceReport(r: TraceCosimReport): string {
     m('RTL', r.metrics.rtl),
     m('golden', r.metrics.golden),
     m(`float ${r.policy}`, r.metrics.float),
-    `  ${r.simCycles.toLocaleString('en-US')} scheduler cycles (${r.evaluatedCycles.toLocaleString('en-US')} evaluated, the rest skipped while waiting); golden ${r.seconds.golden.toFixed(2)} s and float ${r.seconds.float.toFixed(2)} s while the RTL ran (done after ${r.seconds.rtl.toFixed(2)} s)`,
+    `  ${thousands(r.simCycles)} scheduler cycles (${thousands(r.evaluatedCycles)} evaluated, the rest skipped while waiting); golden ${r.seconds.golden.toFixed(2)} s and float ${r.seconds.float.toFixed(2)} s while the RTL ran (done after ${r.seconds.rtl.toFixed(2)} s)`,
   ];
   for (const f of r.floatFlips.slice(0, 3)) {
     lines.push(`  float differs at decision ${f.decision} (${f.ready} ready): golden ran request ${f.golden.request} (fixed ${f.golden.fixedScore ?? '?'}, float ${f.golden.floatScore.toExponential(6)}), float would run ${f.float.request} (fixed ${f.float.fixedScore ?? '?'}, float ${f.float.floatScore.toExponential(6)})`);

@@ -1,10 +1,10 @@
 // What the regression prints and writes: one line per case as it finishes, the summary table, the
 // failures with the command that reruns each alone with a waveform, JUnit XML (one testcase per
 // case, as cocotb's results.xml, for any CI) and the JSON report.
+import { thousands } from '../output/index.ts';
 import type { RegressionResult, SuiteSummary } from './regression.ts';
 import type { CaseResult } from './types.ts';
 
-const thousands = (n: number) => Math.round(n).toLocaleString('en-US');
 
 function seconds(s: number): string {
   return s < 10 ? `${s.toFixed(2)} s` : s < 600 ? `${s.toFixed(1)} s` : `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;

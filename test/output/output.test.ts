@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { closeSync, constants, existsSync, lstatSync, openSync, readSync, mkdirSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { OUTPUT_MARKER, OutputError, checkOutputDir, checkOutputFile, ensureOutputDir, openOutputStream, writeOutputDir, writeOutputFile } from '../../output/index.ts';
+import { OUTPUT_MARKER, OutputError, checkOutputDir, thousands, checkOutputFile, ensureOutputDir, openOutputStream, writeOutputDir, writeOutputFile } from '../../output/index.ts';
 import { tempDir, unwritableDir } from '../helpers.ts';
 
 const root = tempDir('dysta-output-');
@@ -16,6 +16,20 @@ const fresh = () => {
   return d;
 };
 const files = (m: Record<string, string>) => Object.entries(m);
+
+describe('thousands', () => {
+  it('groups digits as the reports always printed them (en-US), literal values and ICU itself', () => {
+    expect(thousands(0)).toBe('0');
+    expect(thousands(999)).toBe('999');
+    expect(thousands(1000)).toBe('1,000');
+    expect(thousands(33398)).toBe('33,398');
+    expect(thousands(17_525_489_458)).toBe('17,525,489,458');
+    expect(thousands(-1234567.6)).toBe('-1,234,568');
+    expect(thousands(999.5)).toBe('1,000');
+    expect(thousands(-0.2)).toBe('0');
+    for (const n of [1, 12, 123_456, 2 ** 53 + 2, 2 ** 64, 1e20, 1e21, -7, NaN, Infinity]) expect(thousands(n)).toBe(Math.round(n).toLocaleString('en-US'));
+  });
+});
 
 describe('output folders', () => {
   it('creates a new folder with the marker and the files, subfolders included', () => {
