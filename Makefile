@@ -48,4 +48,4 @@ typecheck:
 	npm run typecheck
 
 clean:
-	rm -rf rtl-out reports dist .cache/verilator .cache/cosim-sessions
+	rm -rf rtl-out reports dist .cache/verilator .cache/cosim-sessions .cache/design-check
