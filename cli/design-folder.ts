@@ -17,13 +17,13 @@
 // remembers the generated files' hashes per build and configuration (.cache/design-check/), so a
 // later run hashes the folder's files instead (milliseconds).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { ConfigError, GENERATOR, defaultConfig, generateDesign, legacyDesignFiles, loadConfigFile, parseConfig, writeDesign, type HwConfig } from '../hwgen/index.ts';
 import { parseJsonStrict } from '../input/index.ts';
 import { PACKAGE_ROOT } from '../input/package-files.ts';
-import { OUTPUT_MARKER, checkOutputDir, excerpt, isOurOutputDir } from '../output/index.ts';
+import { OUTPUT_MARKER, checkOutputDir, ensureOutputDir, excerpt, isOurOutputDir } from '../output/index.ts';
 import { UserError } from './errors.ts';
 
 /** The --help paragraph of each simulating command: which folders it reads and writes. */
@@ -80,6 +80,9 @@ function generatedHashesMemo(config: HwConfig): string | undefined {
 
 /** Memos kept in .cache/design-check/ (a few configurations of the current build and the last ones). */
 const MEMOS_KEPT = 32;
+/** What the memo folder holds: memos and, after a crash, an unfinished one; nothing else is ours to prune. */
+const MEMO_FILE = /^[0-9a-f]{32}\.json$/;
+const MEMO_FOLDER_ENTRY = /^[0-9a-f]{32}\.json(\.tmp-\d+)?$/;
 
 /** Whether every file the memo lists is in `dir` with the remembered hash (false without a memo). */
 function matchesMemo(memo: string | undefined, dir: string): boolean {
@@ -107,13 +110,13 @@ function matchesMemo(memo: string | undefined, dir: string): boolean {
 function rememberGenerated(memo: string | undefined, files: ReadonlyMap<string, string>): void {
   if (!memo) return;
   try {
-    mkdirSync(dirname(memo), { recursive: true });
+    // The tool's own folder, as every cache: created with our marker; a folder of the user's is refused.
+    const dir = ensureOutputDir(dirname(memo), 'design-check', 'design check memo folder', MEMO_FOLDER_ENTRY);
     const tmp = `${memo}.tmp-${process.pid}`;
     writeFileSync(tmp, JSON.stringify(Object.fromEntries([...files].map(([name, text]) => [name, sha256(text)]))));
     renameSync(tmp, memo);
     // Each build has its own memos: keep the newest few (older builds' are never read again).
-    const dir = dirname(memo);
-    const memos = readdirSync(dir).filter((f) => f.endsWith('.json'));
+    const memos = readdirSync(dir).filter((f) => MEMO_FILE.test(f));
     if (memos.length > MEMOS_KEPT) {
       const byAge = memos.map((f) => ({ f, t: statSync(join(dir, f), { throwIfNoEntry: false })?.mtimeMs ?? 0 })).sort((a, b) => b.t - a.t);
       for (const { f } of byAge.slice(MEMOS_KEPT)) rmSync(join(dir, f), { force: true });

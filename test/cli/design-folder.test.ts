@@ -4,8 +4,8 @@
 // is refused with what differs and what to run; hand edits are never overwritten. The design also has
 // maxRows 1, so `cosim --rows 1` exercises corner cases that follow the configuration.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT, runCli, tempDir } from '../helpers.ts';
 
@@ -88,9 +88,11 @@ describe('a simulating command and the RTL folder', () => {
     // from dist/, which identifies the build): every generated file with its SHA-256.
     const memoDir = join(PROJECT_ROOT, '.cache', 'design-check');
     const sha = (file: string) => createHash('sha256').update(readFileSync(file)).digest('hex');
+    // The newest such memo: earlier builds of this checkout may have left theirs for the same design.
     const memo = readdirSync(memoDir)
       .map((f) => join(memoDir, f))
-      .find((f) => f.endsWith('.json') && JSON.parse(readFileSync(f, 'utf8'))['pe_array.v'] === sha(join(rtl, 'pe_array.v')));
+      .filter((f) => /^[0-9a-f]{32}\.json$/.test(basename(f)) && JSON.parse(readFileSync(f, 'utf8'))['pe_array.v'] === sha(join(rtl, 'pe_array.v')))
+      .sort((a, b) => statSync(b).mtimeMs - statSync(a).mtimeMs)[0];
     expect(memo).toBeDefined();
     const hashes = JSON.parse(readFileSync(memo!, 'utf8')) as Record<string, string>;
     expect(Object.keys(hashes)).toContain('manifest.json');
@@ -117,13 +119,19 @@ describe('a simulating command and the RTL folder', () => {
       writeFileSync(f, '{}');
       utimesSync(f, new Date(2001, 0, 1), new Date(2001, 0, 1));
     }
+    // A file of the user's in the memo folder is not a memo: never pruned.
+    const notes = join(memoDir, 'notes.json');
+    writeFileSync(notes, 'mine');
+    utimesSync(notes, new Date(2001, 0, 1), new Date(2001, 0, 1));
     // With the true memo the same folder is told apart and regenerated.
     const r = await runCli(['cosim', '--out', older, '--suite', 'npu', '--case', 'all-max', '--x-seeds', 'none']);
     expect(r.stderr).toContain('(it was written by another version of dysta; your own files in it are kept)');
     expect(readFileSync(join(older, 'pe_array.v'), 'utf8')).not.toContain('older generator');
     expect(stale.filter((f) => existsSync(f)).length).toBeLessThan(32);
     expect(existsSync(memo!)).toBe(true);
-    expect(readdirSync(memoDir).filter((f) => f.endsWith('.json')).length).toBeLessThanOrEqual(32);
+    expect(readdirSync(memoDir).filter((f) => /^[0-9a-f]{32}\.json$/.test(f)).length).toBeLessThanOrEqual(32);
+    expect(readFileSync(notes, 'utf8')).toBe('mine');
+    rmSync(notes);
   }, 300_000);
 
   it('generates the design into a missing or empty folder', async () => {
